@@ -207,7 +207,10 @@ def main():
               ["message 1 (unknown type, skipped)"] + unknown + ["message 2"] + ping_after[0])
     vectors.append({"name": "unknown-type-skipped", "file": "unknown-type-skipped.hex",
                     "description": "unknown type 0x7e without MUST_UNDERSTAND is skipped; the PING after it is decoded",
-                    "expected": {"messages": [ping_after[1]], "skipped": 1}})
+                    "expected": {"messages": [{"type": "UNKNOWN", "typeCode": 0x7E, "flags": 0, "sequence": 0,
+                                               "timestamp": 0, "payloadLength": len(unknown_payload),
+                                               "payloadHex": unknown_payload.hex(), "skipped": True},
+                                              ping_after[1]], "skipped": 1}})
 
     invalid("unknown-type-must-understand", "unknown type 0x7e with MUST_UNDERSTAND: the receiver answers ERROR 2",
             header(0x7E, MUST_UNDERSTAND, 2, 0, 0) + [Part(b"\x00\x01", "payload")],
