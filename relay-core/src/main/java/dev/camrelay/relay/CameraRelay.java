@@ -2,6 +2,7 @@ package dev.camrelay.relay;
 
 import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.relay.internal.ConnectionLimiter;
 import dev.camrelay.relay.internal.ListenerDispatcher;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.RelayInfo;
@@ -9,6 +10,7 @@ import dev.camrelay.relay.internal.Version;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Camera;
 import dev.camrelay.relay.internal.hub.CameraHub;
+import dev.camrelay.relay.internal.ws.WsServer;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 import java.io.IOException;
@@ -65,6 +67,8 @@ public final class CameraRelay implements AutoCloseable {
   private final AtomicInteger frameListenerCount = new AtomicInteger();
   private final Object lifecycle = new Object();
   private int state; // 0 new, 1 starting, 2 started, 3 closed
+  private final ConnectionLimiter limiter;
+  private WsServer ws;
   private int tcpPort = -1;
   private int wsPort = -1;
   private int httpPort = -1;
@@ -72,6 +76,7 @@ public final class CameraRelay implements AutoCloseable {
   private CameraRelay(RelayConfig config) {
     this.config = config;
     this.auth = new Authenticator(config);
+    this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
     this.timer = new ScheduledThreadPoolExecutor(1, threads("camrelay-timer"));
     timer.setRemoveOnCancelPolicy(true);
     this.listenerExecutor = new ThreadPoolExecutor(0, 16, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -114,11 +119,15 @@ public final class CameraRelay implements AutoCloseable {
     }
     try {
       warnIfOpen();
+      if (config.wsPort() >= 0) {
+        ws = WsServer.start(config, hub, auth, limiter, timer, null);
+        wsPort = ws.getPort();
+      }
       synchronized (lifecycle) {
         state = 2;
       }
       log.info("camrelay {} started (tcp {}, ws {}, http {})", Version.get(), tcpPort, wsPort, httpPort);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       close();
       throw e;
     }
@@ -252,6 +261,11 @@ public final class CameraRelay implements AutoCloseable {
     return hub;
   }
 
+  /** Internal: the WebSocket server, null when disabled or not started (for tests). */
+  WsServer wsServer() {
+    return ws;
+  }
+
   RelayInfo info() {
     return new RelayInfo(Version.get(), wsPort, config.tlsEnabled(), config.tlsEnabled(),
         auth.viewerAuthRequired(), auth.controlRequiresToken());
@@ -270,6 +284,9 @@ public final class CameraRelay implements AutoCloseable {
       state = CLOSED;
     }
     hub.closeAll();
+    if (ws != null) {
+      ws.shutdown();
+    }
     timer.shutdownNow();
     listenerExecutor.shutdownNow();
     awaitQuietly(timer);
