@@ -10,6 +10,10 @@ import dev.camrelay.relay.internal.Version;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Camera;
 import dev.camrelay.relay.internal.hub.CameraHub;
+import dev.camrelay.relay.internal.ingest.TcpIngestServer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import dev.camrelay.relay.internal.ws.WsServer;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
@@ -69,6 +73,9 @@ public final class CameraRelay implements AutoCloseable {
   private int state; // 0 new, 1 starting, 2 started, 3 closed
   private final ConnectionLimiter limiter;
   private WsServer ws;
+  private TcpIngestServer tcp;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
   private int tcpPort = -1;
   private int wsPort = -1;
   private int httpPort = -1;
@@ -122,6 +129,10 @@ public final class CameraRelay implements AutoCloseable {
       if (config.wsPort() >= 0) {
         ws = WsServer.start(config, hub, auth, limiter, timer, null);
         wsPort = ws.getPort();
+      }
+      if (config.tcpPort() >= 0) {
+        tcp = new TcpIngestServer(config, hub, auth, limiter, httpPort, wsPort);
+        tcpPort = tcp.start(boss(), workers());
       }
       synchronized (lifecycle) {
         state = 2;
@@ -284,9 +295,14 @@ public final class CameraRelay implements AutoCloseable {
       state = CLOSED;
     }
     hub.closeAll();
+    if (tcp != null) {
+      tcp.close();
+    }
     if (ws != null) {
       ws.shutdown();
     }
+    shutdownGroup(boss);
+    shutdownGroup(workers);
     timer.shutdownNow();
     listenerExecutor.shutdownNow();
     awaitQuietly(timer);
@@ -294,6 +310,28 @@ public final class CameraRelay implements AutoCloseable {
     tcpPort = -1;
     wsPort = -1;
     httpPort = -1;
+    log.info("camrelay stopped");
+  }
+
+  private EventLoopGroup boss() {
+    if (boss == null) {
+      boss = new NioEventLoopGroup(1, new DefaultThreadFactory("camrelay-accept", true));
+    }
+    return boss;
+  }
+
+  private EventLoopGroup workers() {
+    if (workers == null) {
+      workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+          new DefaultThreadFactory("camrelay-io", true));
+    }
+    return workers;
+  }
+
+  private static void shutdownGroup(EventLoopGroup group) {
+    if (group != null) {
+      group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
   }
 
   private static void awaitQuietly(ExecutorService executor) {
