@@ -60,6 +60,7 @@ public final class HttpFrontend implements AutoCloseable {
   private final MjpegWriter mjpegWriter = new MjpegWriter(MjpegWriter.DEFAULT_BOUNDARY);
   private final MjpegPartsRegistry mjpegParts = new MjpegPartsRegistry(mjpegWriter, PooledByteBufAllocator.DEFAULT);
   private final ConnectionLimiter limiter;
+  private final MjpegCounters mjpegCounters = new MjpegCounters();
   private final ChannelGroup channels = new DefaultChannelGroup("camrelay-http", ImmediateEventExecutor.INSTANCE);
   private Channel serverChannel;
 
@@ -177,6 +178,10 @@ public final class HttpFrontend implements AutoCloseable {
 
   ConnectionLimiter limiter() {
     return limiter;
+  }
+
+  MjpegCounters mjpegCounters() {
+    return mjpegCounters;
   }
 
   int mjpegViewers() {

@@ -229,7 +229,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     try {
       camera = known.isPresent() ? known.get() : frontend.hub().camera(id);
       viewerParts = frontend.mjpegParts().acquire(id);
-      viewer = new MjpegViewer(ctx.channel(), id, viewerParts, frontend.config().viewerStallTimeout());
+      viewer = new MjpegViewer(ctx.channel(), id, viewerParts, frontend.config().viewerStallTimeout(),
+          frontend.mjpegCounters());
       viewer.start();
       // The head is written below, before the first frame: addViewer only queues a pump on this event loop.
       viewerHandle = camera.addViewer(viewer, "mjpeg");
@@ -305,7 +306,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         .family("camrelay_cameras_connected", Type.GAUGE, "Cameras with a source attached.")
         .family("camrelay_viewers", Type.GAUGE, "Viewers of all cameras.")
         .family("camrelay_http_connections", Type.GAUGE, "Open connections on the HTTP port.")
-        .family("camrelay_http_mjpeg_viewers", Type.GAUGE, "MJPEG stream viewers on the HTTP port.");
+        .family("camrelay_http_mjpeg_viewers", Type.GAUGE, "MJPEG stream viewers on the HTTP port.")
+        .family("camrelay_http_mjpeg_frames_sent_total", Type.COUNTER, "Frames written to MJPEG viewers.")
+        .family("camrelay_http_mjpeg_frames_skipped_total", Type.COUNTER,
+            "Frames MJPEG viewers skipped because a newer frame replaced one still waiting (slow viewers).");
     int connected = 0;
     int viewers = 0;
     for (CameraStats c : cameras) {
@@ -325,7 +329,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         .sample("camrelay_cameras_connected", connected)
         .sample("camrelay_viewers", viewers)
         .sample("camrelay_http_connections", frontend.limiter().open())
-        .sample("camrelay_http_mjpeg_viewers", frontend.mjpegViewers());
+        .sample("camrelay_http_mjpeg_viewers", frontend.mjpegViewers())
+        .sample("camrelay_http_mjpeg_frames_sent_total", frontend.mjpegCounters().sent.sum())
+        .sample("camrelay_http_mjpeg_frames_skipped_total", frontend.mjpegCounters().skipped.sum());
     return text.text();
   }
 
