@@ -354,12 +354,25 @@ public final class WsServer extends WebSocketServer {
     }
   }
 
+  /**
+   * One WebSocket viewer's delivery state.
+   *
+   * @param camera the camera it watches
+   * @param remote its address
+   * @param pendingFrames frames held for it: one being written plus at most one waiting
+   * @param queuedBuffers buffers in the library's write queue (frames and small text/control frames)
+   * @param framesSent frames completely written to its socket
+   * @param framesSkipped frames replaced by newer ones before it was ready
+   */
+  public record ViewerState(String camera, String remote, int pendingFrames, int queuedBuffers, long framesSent,
+      long framesSkipped) {}
+
   /** The viewers attached right now (for tests and metrics). */
-  public List<Object> viewerDiagnostics() {
-    List<Object> out = new ArrayList<>();
+  public List<ViewerState> viewerStates() {
+    List<ViewerState> out = new ArrayList<>();
     for (WsViewer v : viewers) {
-      out.add(Map.of("remote", v.toString(), "pendingFrames", v.pendingFrames(), "queuedBuffers", v.queuedBuffers(),
-          "skipped", v.skipped(), "sent", v.framesSent()));
+      out.add(new ViewerState(v.camera().id(), v.remote(), v.pendingFrames(), v.queuedBuffers(), v.framesSent(),
+          v.skipped()));
     }
     return out;
   }
