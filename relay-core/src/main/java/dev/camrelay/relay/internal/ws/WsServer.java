@@ -206,6 +206,9 @@ public final class WsServer extends WebSocketServer {
       conn.setAttachment(new Route(false, cameraId, SubprotocolChooser.V1.equals(chosen),
           auth.controlAllowed(token), false));
     }
+    // Accepted: the upgrade follows at once, so the handshake deadline no longer applies (a refused connection
+    // keeps it, and is closed at the deadline if the client does not go away).
+    ch.clearDeadline();
     return new HandshakeImpl1Server();
   }
 
@@ -252,6 +255,9 @@ public final class WsServer extends WebSocketServer {
     TrackedChannel ch = channelOf(conn);
     ch.markOpened();
     Object attachment = conn.getAttachment();
+    if (ch.isClosed()) {
+      return;
+    }
     if (!(attachment instanceof Route route)) {
       conn.close(CloseFrame.GOING_AWAY, "relay shutting down");
       return;
@@ -334,7 +340,7 @@ public final class WsServer extends WebSocketServer {
   private void sweepHandshakes(long handshakeNanos) {
     long now = System.nanoTime();
     for (TrackedChannel ch : channels) {
-      if (!ch.opened() && now - ch.acceptedNanos > handshakeNanos) {
+      if (!ch.opened() && ch.pastDeadline(now, handshakeNanos)) {
         logLimiter.info("ws-handshake-timeout", "closing WebSocket connection from " + ch.remote()
             + ": no complete handshake within " + config.handshakeTimeout().toMillis() + " ms");
         WebSocketImpl conn = ch.connection();
