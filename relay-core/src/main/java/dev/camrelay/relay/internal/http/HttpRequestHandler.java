@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * /healthz                      200 "ok"                          no auth
- * /api/info                     JSON for the web page             no auth (it tells the page whether to ask for a token)
+ * /api/info                     JSON for the web page             no auth (tells the page whether to ask for a token)
  * /, /index.html, /app.js, ...  the viewer page's files           no auth (the page must load to ask for a token)
  * /api/cameras                  JSON list of camera stats         viewer token if required
  * /metrics                      Prometheus text 0.0.4             viewer token if required

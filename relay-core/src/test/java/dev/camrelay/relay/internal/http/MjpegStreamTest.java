@@ -171,7 +171,8 @@ class MjpegStreamTest {
   record ProcessResult(int exit, byte[] stdout, String stderr) {}
 
   private static ProcessResult run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    Process process = new ProcessBuilder(command)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
     CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
