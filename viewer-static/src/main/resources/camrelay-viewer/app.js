@@ -41,7 +41,8 @@ function setRelayStatus(text, problem = false) {
 
 async function refreshLoop() {
   try {
-    await refreshCameras();
+    // While the token dialog is open, asking again would only collect more 401s.
+    if (!$('token-dialog').open) await refreshCameras();
   } finally {
     setTimeout(refreshLoop, REFRESH_MS);
   }
@@ -242,6 +243,18 @@ function wireUp() {
   });
 }
 
+/** A link like http://relay:3010/?token=… (shared with a phone) stores the token and hides it from the address bar. */
+function takeTokenFromAddress() {
+  const params = new URLSearchParams(location.search);
+  const token = params.get('token');
+  if (!token) return;
+  api.token = token;
+  params.delete('token');
+  const query = params.toString();
+  history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+}
+
+takeTokenFromAddress();
 wireUp();
 focusFromHash();
 refreshLoop();

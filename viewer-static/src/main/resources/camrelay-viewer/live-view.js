@@ -244,7 +244,10 @@ export class LiveView {
   /** The camera list's entry for this camera (refreshed by the app every few seconds). */
   updateInfo(info) {
     this.info = info;
-    if (info.control) this.control = true;
+    if (typeof info.control === 'boolean' && info.control !== this.control) {
+      this.control = info.control;
+      this.events.onChange?.(this);
+    }
     if (typeof info.connected === 'boolean') this.setCameraConnected(info.connected);
   }
 
@@ -336,7 +339,7 @@ export class LiveView {
     ];
     if (typeof relayAge === 'number') items.push([`relay ${format.age(relayAge)}`, 'frame age reported by the relay']);
     items.push([`skip ${this.counts.skipped}`, 'frames skipped here because decoding was behind']);
-    if (dropped !== null) items.push([`drop ${dropped}`, 'frames the relay dropped for this camera']);
+    if (dropped !== null) items.push([`drop ${dropped}`, 'broken frames from the camera that the relay dropped']);
     this.statsLine.replaceChildren(...items.map(([text, title]) => format.el('span', { title, text })));
     this.statsLine.classList.toggle('stale', this.state === 'live' && age > STALE_AFTER_MS);
     this.element.dataset.skipped = this.counts.skipped;
