@@ -20,6 +20,7 @@ export class ControlPanel {
     this.fieldset = root.querySelector('fieldset');
     this.log = root.querySelector('.control-log');
     this.custom = root.querySelector('[name="custom"]');
+    this.note = root.querySelector('.control-note');
     this.view = null;
     this.askedStatusOf = null;
 
@@ -56,11 +57,16 @@ export class ControlPanel {
     const view = this.view;
     this.root.hidden = !view || !view.control;
     if (this.root.hidden) return;
-    const usable = view.state === 'live' || view.state === 'offline';
-    this.fieldset.disabled = !usable;
+    const connected = view.state === 'live' || view.state === 'offline';
+    const refused = view.controlPermitted === false;
+    this.fieldset.disabled = !connected || refused;
+    this.note.hidden = !refused && connected;
+    this.note.textContent = refused
+      ? 'Controlling cameras needs the relay\'s control token: enter it with the Token button at the top.'
+      : 'Controls work while the page is connected to the relay.';
     this.root.querySelector('.control-camera').textContent = view.cameraId;
     // Ask once per focus for the current settings so the form starts out truthful.
-    if (view.state === 'live' && this.askedStatusOf !== view) {
+    if (view.state === 'live' && !refused && this.askedStatusOf !== view) {
       this.askedStatusOf = view;
       this.send({ cmd: 'status' }, true);
     }

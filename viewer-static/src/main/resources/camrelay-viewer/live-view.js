@@ -37,7 +37,10 @@ export class LiveView {
     this.backoff = new Backoff();
     this.ws = null;
     this.state = 'stopped';
+    /** The camera accepts control commands (its /api/cameras entry says control:true). */
     this.control = false;
+    /** This connection may send them (the relay's hello); null until the hello arrives. */
+    this.controlPermitted = null;
     this.cameraConnected = null;
     this.status = null;
     this.info = null;
@@ -220,7 +223,7 @@ export class LiveView {
     }
     switch (message.type) {
       case 'hello':
-        this.control = Boolean(message.control);
+        this.controlPermitted = Boolean(message.control);
         this.events.onChange?.(this);
         break;
       case 'status':
@@ -349,7 +352,7 @@ export class LiveView {
 
   measuredFps(now) {
     const times = this.drawnTimes;
-    if (times.length < 2) return times.length && now - times[0] < 1000 ? times.length : 0;
+    if (times.length < 2) return this.counts.frames > 1 ? 0 : NaN; // one frame says nothing about a rate
     return ((times.length - 1) * 1000) / Math.max(1, times[times.length - 1] - times[0]);
   }
 }
