@@ -177,8 +177,13 @@ export class LiveView {
     const ws = this.ws;
     this.ws = null;
     if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = null;
-      ws.close(1000, 'viewer closed');
+      ws.onmessage = ws.onclose = null;
+      // Closing a socket that is still connecting makes Chrome log an error; close it once it opens.
+      if (ws.readyState === WebSocket.CONNECTING) ws.onopen = () => ws.close(1000, 'viewer closed');
+      else {
+        ws.onopen = null;
+        ws.close(1000, 'viewer closed');
+      }
     }
     this.failPendingControls('the view was closed');
   }
