@@ -1,5 +1,7 @@
 package dev.camrelay.cli;
 
+import dev.camrelay.cli.bench.BenchCommand;
+import dev.camrelay.cli.probe.ProbeCommand;
 import dev.camrelay.cli.simulate.SimulateCommand;
 import dev.camrelay.cli.simulate.SimulatedCamera;
 import dev.camrelay.relay.CameraRelay;
@@ -44,7 +46,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    subcommands = {SimulateCommand.class},
+    subcommands = {SimulateCommand.class, BenchCommand.class, ProbeCommand.class},
     description = {
       "Relays live JPEG video from network cameras (ESP32-CAM and friends) to browsers, VLC, Home Assistant and"
           + " Java code, with low latency.",

@@ -113,6 +113,29 @@ public final class SimulatedCamera implements AutoCloseable {
     }
   }
 
+  /**
+   * Renders {@code count} frames of the moving test pattern (frame numbers 0..count-1) at the given size and ESP32
+   * quality (0 best .. 63 worst), e.g. to preload a load test or to have real JPEGs in a test.
+   */
+  public static List<byte[]> testPatternFrames(int count, int width, int height, int quality) {
+    TestPattern pattern = new TestPattern();
+    CameraSettings.Snapshot s = new CameraSettings.Snapshot(width, height, quality, 0, 0, false, false, 0, true);
+    List<byte[]> frames = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      frames.add(pattern.render(i, "test", s));
+    }
+    return frames;
+  }
+
+  /**
+   * Loads the JPEG files of a folder (*.jpg, *.jpeg, sorted by name), checking each is one complete JPEG.
+   *
+   * @throws IOException naming the folder if it is missing or empty, or the first file that is not a JPEG
+   */
+  public static List<byte[]> loadFrames(Path dir) throws IOException {
+    return FrameFolder.load(dir);
+  }
+
   /** A builder; the defaults are 127.0.0.1:3008, camera {@code default}, 10 fps, 640x480 (VGA), framed. */
   public static Builder builder() {
     return new Builder();
