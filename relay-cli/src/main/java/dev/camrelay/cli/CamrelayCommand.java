@@ -147,14 +147,26 @@ public final class CamrelayCommand implements Callable<Integer> {
       description = "Keystore password (prefer CAMRELAY_TLS_PASSWORD, which stays out of the process list).")
   String tlsPassword;
 
-  @Option(names = "--max-connections", paramLabel = "N", description = "Most connections in total.")
+  @Option(names = "--max-connections", paramLabel = "N", description = "Most connections in total (relay default 2000).")
   Integer maxConnections;
 
-  @Option(names = "--max-connections-per-ip", paramLabel = "N", description = "Most connections from one address.")
+  @Option(names = "--max-connections-per-ip", paramLabel = "N", description = "Most connections from one address (relay default 250).")
   Integer maxConnectionsPerIp;
 
+  @Option(names = "--max-cameras", paramLabel = "N", description = "Most cameras at once (relay default 1024).")
+  Integer maxCameras;
+
+  @Option(names = "--viewer-send-buffer", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+      description = "Kernel send buffer per viewer socket: bounds the bytes in flight to a slow viewer"
+          + " (relay default 128KiB).")
+  Integer viewerSendBuffer;
+
+  @Option(names = "--control-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long a control command waits for the camera's reply (relay default 5s).")
+  Duration controlTimeout;
+
   @Option(names = "--on-demand-linger", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Keep an on-demand camera streaming this long after its last viewer leaves.")
+      description = "Keep an on-demand camera streaming this long after its last viewer leaves (relay default 10s).")
   Duration onDemandLinger;
 
   @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -166,7 +178,7 @@ public final class CamrelayCommand implements Callable<Integer> {
   Duration cameraIdleTimeout;
 
   @Option(names = "--viewer-stall-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Disconnect a viewer that accepts no data this long.")
+      description = "Disconnect a viewer that accepts no data this long (relay default 10s).")
   Duration viewerStallTimeout;
 
   @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
@@ -245,56 +257,19 @@ public final class CamrelayCommand implements Callable<Integer> {
   private int run() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> perCameraTokens = new LinkedHashMap<>();
-    String globalCameraToken = splitCameraTokens(perCameraTokens);
+    String globalCameraToken;
+    try {
+      globalCameraToken = splitCameraTokens(cameraTokens, perCameraTokens);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Map<String, URI> pullUris = parsePulls();
     checkPorts();
     checkKeystore();
 
-    CameraRelay.Builder b = CameraRelay.builder()
-        .bind(bind)
-        .tcpPort(tcpPort)
-        .wsPort(wsPort)
-        .httpPort(httpPort)
-        .defaultCameraId(defaultCamera)
-        .maxFrameBytes(maxFrameSize)
-        .allowRawIngest(!noRawIngest)
-        .serveViewer(!noWebViewer);
-    if (globalCameraToken != null) {
-      b.cameraToken(globalCameraToken);
-    }
-    perCameraTokens.forEach(b::cameraToken);
-    if (viewerToken != null) {
-      b.viewerToken(viewerToken);
-    }
-    if (controlToken != null) {
-      b.controlToken(controlToken);
-    }
-    if (maxConnections != null) {
-      b.maxConnections(maxConnections);
-    }
-    if (maxConnectionsPerIp != null) {
-      b.maxConnectionsPerIp(maxConnectionsPerIp);
-    }
-    if (onDemandLinger != null) {
-      b.onDemandLinger(onDemandLinger);
-    }
-    if (handshakeTimeout != null) {
-      b.handshakeTimeout(handshakeTimeout);
-    }
-    if (cameraIdleTimeout != null) {
-      b.cameraIdleTimeout(cameraIdleTimeout);
-    }
-    if (viewerStallTimeout != null) {
-      b.viewerStallTimeout(viewerStallTimeout);
-    }
-    if (tlsKeystore != null) {
-      b.tls(tlsKeystore, tlsPassword == null ? new char[0] : tlsPassword.toCharArray());
-    }
-    pullUris.forEach(b::pull);
-
     CameraRelay relay;
     try {
-      relay = b.build();
+      relay = configure(globalCameraToken, perCameraTokens, pullUris).build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -343,6 +318,62 @@ public final class CamrelayCommand implements Callable<Integer> {
     return 0;
   }
 
+  private CameraRelay.Builder configure(String globalCameraToken, Map<String, String> perCameraTokens,
+                                       Map<String, URI> pullUris) {
+    CameraRelay.Builder b = CameraRelay.builder()
+        .bind(bind)
+        .tcpPort(tcpPort)
+        .wsPort(wsPort)
+        .httpPort(httpPort)
+        .defaultCameraId(defaultCamera)
+        .maxFrameBytes(maxFrameSize)
+        .allowRawIngest(!noRawIngest)
+        .serveViewer(!noWebViewer);
+    if (globalCameraToken != null) {
+      b.cameraToken(globalCameraToken);
+    }
+    perCameraTokens.forEach(b::cameraToken);
+    if (viewerToken != null) {
+      b.viewerToken(viewerToken);
+    }
+    if (controlToken != null) {
+      b.controlToken(controlToken);
+    }
+    if (maxConnections != null) {
+      b.maxConnections(maxConnections);
+    }
+    if (maxConnectionsPerIp != null) {
+      b.maxConnectionsPerIp(maxConnectionsPerIp);
+    }
+    if (maxCameras != null) {
+      b.maxCameras(maxCameras);
+    }
+    if (viewerSendBuffer != null) {
+      b.viewerSendBufferBytes(viewerSendBuffer);
+    }
+    if (controlTimeout != null) {
+      b.controlTimeout(controlTimeout);
+    }
+    if (onDemandLinger != null) {
+      b.onDemandLinger(onDemandLinger);
+    }
+    if (handshakeTimeout != null) {
+      b.handshakeTimeout(handshakeTimeout);
+    }
+    if (cameraIdleTimeout != null) {
+      b.cameraIdleTimeout(cameraIdleTimeout);
+    }
+    if (viewerStallTimeout != null) {
+      b.viewerStallTimeout(viewerStallTimeout);
+    }
+    if (tlsKeystore != null) {
+      b.tls(tlsKeystore, tlsPassword == null ? new char[0] : tlsPassword.toCharArray());
+    }
+    pullUris.forEach(b::pull);
+
+    return b;
+  }
+
   /** Completes with the running relay once every port is bound (tests use it). */
   CompletableFuture<CameraRelay> started() {
     return started;
@@ -378,20 +409,25 @@ public final class CamrelayCommand implements Callable<Integer> {
     return camera.start();
   }
 
-  /** Splits --camera-token values into per-camera tokens (ID=TOKEN) and returns the global token, if any. */
-  private String splitCameraTokens(Map<String, String> perCamera) {
+  /**
+   * Splits --camera-token values into per-camera tokens (ID=TOKEN, put into {@code perCamera}) and returns the global
+   * token, if any. "abc==" (base64 padding) is a token, not camera "abc": an ID must be followed by a non-empty token
+   * that does not start with '='.
+   *
+   * @throws IllegalArgumentException for an empty token or two different global tokens (never naming a token)
+   */
+  static String splitCameraTokens(List<String> values, Map<String, String> perCamera) {
     String global = null;
-    for (String value : cameraTokens) {
+    for (String value : values) {
       int eq = value.indexOf('=');
-      // "abc==" (base64 padding) is a token, not camera "abc": an id is followed by a non-empty token not starting with '='.
       boolean perCameraForm = eq > 0 && eq < value.length() - 1 && value.charAt(eq + 1) != '='
           && CAMERA_ID.matcher(value.substring(0, eq)).matches();
       if (perCameraForm) {
         perCamera.put(value.substring(0, eq), value.substring(eq + 1));
       } else if (value.isEmpty()) {
-        throw new ParameterException(spec.commandLine(), "--camera-token must not be empty");
+        throw new IllegalArgumentException("--camera-token must not be empty");
       } else if (global != null && !global.equals(value)) {
-        throw new ParameterException(spec.commandLine(),
+        throw new IllegalArgumentException(
             "--camera-token given twice without a camera id; use ID=TOKEN for per-camera tokens");
       } else {
         global = value;

@@ -6,12 +6,12 @@ import dev.camrelay.frame.wire.Message;
 import dev.camrelay.frame.wire.MessageDecoder;
 import dev.camrelay.frame.wire.MessageEncoder;
 import dev.camrelay.frame.wire.MessageType;
+import dev.camrelay.frame.wire.ProtocolException;
 import dev.camrelay.frame.wire.Reason;
 import dev.camrelay.frame.wire.Welcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 
 /**
  * The camera side of one framed-protocol v1 connection (frame-protocol/PROTOCOL.md): encodes what the camera sends,
@@ -19,10 +19,6 @@ import java.nio.ByteBuffer;
  * reader thread (replies, PONGs) never interleave bytes.
  */
 final class FramedLink {
-  /** HELLO capability bits. */
-  static final long CAP_ON_DEMAND = 1;
-  static final long CAP_CONTROL = 2;
-
   /** Called on the reader thread for each message of interest. */
   interface Handler {
     void welcome(int version, boolean stream, long maxPayload);
@@ -36,15 +32,14 @@ final class FramedLink {
   }
 
   private final OutputStream out;
-  private final MessageEncoder encoder = new MessageEncoder();
 
   FramedLink(OutputStream out) {
     this.out = out;
   }
 
   void hello(String cameraId, String token, boolean onDemand, String firmware) throws IOException {
-    long caps = CAP_CONTROL | (onDemand ? CAP_ON_DEMAND : 0);
-    send(Message.hello(new Hello(1, caps, cameraId, token == null ? "" : token, firmware)));
+    int caps = Hello.CONTROL | (onDemand ? Hello.ON_DEMAND : 0);
+    send(Message.hello(new Hello(Message.VERSION, caps, cameraId, token, firmware)));
   }
 
   void frame(long sequence, long timestampMicros, byte[] jpeg) throws IOException {
@@ -69,22 +64,32 @@ final class FramedLink {
 
   private void send(Message message) throws IOException {
     synchronized (out) {
-      encoder.write(message, out);
+      MessageEncoder.write(message, out);
       out.flush();
     }
   }
 
   /** Reads messages until the stream ends or fails; protocol errors surface as IOExceptions. */
   static void readLoop(InputStream in, int maxPayload, Handler handler) throws IOException {
-    MessageDecoder decoder = new MessageDecoder(maxPayload, m -> dispatch(m, handler));
+    ProtocolException[] bad = new ProtocolException[1];
+    MessageDecoder decoder = new MessageDecoder(maxPayload, m -> {
+      try {
+        dispatch(m, handler);
+      } catch (ProtocolException e) {
+        bad[0] = e;
+      }
+    });
     byte[] buf = new byte[16 * 1024];
     int n;
     while ((n = in.read(buf)) >= 0) {
       decoder.feed(buf, 0, n);
+      if (bad[0] != null) {
+        throw bad[0];
+      }
     }
   }
 
-  private static void dispatch(Message m, Handler handler) {
+  private static void dispatch(Message m, Handler handler) throws ProtocolException {
     MessageType type = m.type();
     if (type == null) {
       return; // unknown types without MUST_UNDERSTAND are skipped by the decoder's contract
@@ -100,18 +105,12 @@ final class FramedLink {
           handler.control(c.requestId(), c.json());
         }
       }
-      case PING -> handler.ping(bytes(m.payload()));
+      case PING -> handler.ping(m.payloadBytes());
       case BYE, ERROR -> {
         Reason r = Reason.decode(m);
         handler.closing(type.name(), r.code(), r.reason());
       }
       default -> { }
     }
-  }
-
-  private static byte[] bytes(ByteBuffer b) {
-    byte[] out = new byte[b.remaining()];
-    b.duplicate().get(out);
-    return out;
   }
 }
