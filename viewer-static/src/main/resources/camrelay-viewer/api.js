@@ -116,6 +116,12 @@ export class RelayApi {
     return this.linkUrl(cameraId, 'snapshot.jpg');
   }
 
+  /** False when the relay runs without its WebSocket port (wsPort -1): then views fall back to MJPEG. */
+  hasWebSocket() {
+    const port = this.info && this.info.wsPort;
+    return typeof port !== 'number' || port > 0;
+  }
+
   /** ws(s)://<this host>:<wsPort>/cam/<id>; the token rides in the query only if it cannot be a subprotocol. */
   wsUrl(cameraId) {
     const info = this.info || {};

@@ -58,10 +58,13 @@ export class ControlPanel {
     this.root.hidden = !view || !view.control;
     if (this.root.hidden) return;
     const connected = view.state === 'live' || view.state === 'offline';
-    const refused = view.controlPermitted === false;
+    const noSocket = !view.api.hasWebSocket();
+    const refused = view.controlPermitted === false || noSocket;
     this.fieldset.disabled = !connected || refused;
     this.note.hidden = !refused && connected;
-    this.note.textContent = refused
+    this.note.textContent = noSocket
+      ? 'Controls need the relay\'s WebSocket port, which is switched off.'
+      : refused
       ? 'Controlling cameras needs the relay\'s control token: enter it with the Token button at the top.'
       : 'Controls work while the page is connected to the relay.';
     this.root.querySelector('.control-camera').textContent = view.cameraId;

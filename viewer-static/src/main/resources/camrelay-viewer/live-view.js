@@ -145,6 +145,10 @@ export class LiveView {
 
   connect() {
     this.setState('connecting');
+    if (!this.api.hasWebSocket()) {
+      this.connectMjpeg();
+      return;
+    }
     let ws;
     try {
       ws = new WebSocket(this.api.wsUrl(this.cameraId), this.api.wsProtocols());
@@ -173,7 +177,30 @@ export class LiveView {
     };
   }
 
+  /**
+   * Without the relay's WebSocket port the browser shows the MJPEG stream in an <img> itself:
+   * no per-frame events (so no fps, age or controls here), but a live picture.
+   */
+  connectMjpeg() {
+    if (!this.mjpeg) {
+      this.mjpeg = format.el('img', { class: 'picture', alt: '', role: 'img', 'aria-label': `Live picture of camera ${this.cameraId}` });
+      this.mjpeg.addEventListener('click', () => this.events.onFocus?.(this));
+      this.renderer.element.replaceWith(this.mjpeg);
+    }
+    const img = this.mjpeg;
+    img.onload = () => {
+      this.drawn(img.naturalWidth, img.naturalHeight);
+      this.setState(this.cameraConnected === false ? 'offline' : 'live');
+    };
+    img.onerror = () => this.scheduleReconnect('the MJPEG stream failed');
+    img.src = this.api.mjpegUrl(this.cameraId);
+  }
+
   closeSocket() {
+    if (this.mjpeg) {
+      this.mjpeg.onload = this.mjpeg.onerror = null;
+      this.mjpeg.removeAttribute('src'); // ends the stream
+    }
     const ws = this.ws;
     this.ws = null;
     if (ws) {
