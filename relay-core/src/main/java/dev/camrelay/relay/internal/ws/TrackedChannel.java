@@ -124,6 +124,11 @@ final class TrackedChannel implements WrappedByteChannel {
         if (reject.hasRemaining()) {
           return 0;
         }
+        // The library never closes a connection whose handshake failed (it waits for the client); end our side so
+        // the client sees the response end, and the library sees EOF once the client closes too.
+        if (!isNeedWrite()) {
+          socket.shutdownOutput();
+        }
       }
       // Whatever the library queued after our response (its own 404 page) is swallowed.
       int n = src.remaining();
