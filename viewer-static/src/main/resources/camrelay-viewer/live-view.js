@@ -109,6 +109,7 @@ export class LiveView {
     this.backoff.reset();
     this.connect();
     if (!this.tickTimer) this.tickTimer = setInterval(() => this.tick(), TICK_MS);
+    this.tick();
   }
 
   /** Closes the connection and stops reconnecting (the view keeps its last picture). */
@@ -244,6 +245,7 @@ export class LiveView {
     data.received = this.counts.received;
     data.skipped = this.counts.skipped;
     if (this.notice.dataset.kind === 'waiting') this.showNotice(null);
+    if (this.counts.frames === 1) this.tick(); // show the overlay at once, not at the next tick
   }
 
   onText(text) {
