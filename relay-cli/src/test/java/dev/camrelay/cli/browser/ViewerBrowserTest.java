@@ -285,7 +285,7 @@ class ViewerBrowserTest {
       assertThat(view.findElement(By.cssSelector(".state-badge")).getText()).matches("reconnecting in \\d+s");
       long framesBefore = frames(view);
 
-      try (CameraRelay second = startRelay(relayBuilder().tcpPort(tcp).wsPort(ws).httpPort(http))) {
+      try (CameraRelay second = restartOn(tcp, ws, http)) {
         // the simulator reconnects by itself; the page's view reconnects with its backoff
         waitUntil(d -> "live".equals(view.getAttribute("data-state")) && frames(view) > framesBefore + 3);
       }
@@ -294,6 +294,44 @@ class ViewerBrowserTest {
     }
     browser.driver.get("about:blank");
     browser.severeBrowserLogs(); // failed WebSocket connections while the relay was down are expected
+  }
+
+  @Test
+  void viewSaysOfflineWhileTheCameraIsGoneAndGoesLiveWhenItReturns() throws Exception {
+    CameraRelay own = startRelay(relayBuilder()); // the relay keeps listing a camera that left
+    SimulatedCamera shed = startCamera(own, "shed", null);
+    try {
+      browser.driver.get(pageUrl(own, ""));
+      WebElement view = view("shed");
+      waitUntil(d -> "live".equals(view.getAttribute("data-state")) && frames(view) > 0);
+      shed.close();
+      waitUntil(d -> "offline".equals(view.getAttribute("data-state")));
+      assertThat(view.findElement(By.cssSelector(".notice")).getText()).isEqualTo("Camera offline");
+      assertThat(view.findElement(By.cssSelector(".state-badge")).getText()).isEqualTo("offline");
+      long before = frames(view);
+      shed = startCamera(own, "shed", null);
+      waitUntil(d -> "live".equals(view.getAttribute("data-state")) && frames(view) > before + 3);
+      assertThat(view.findElement(By.cssSelector(".notice")).isDisplayed()).isFalse();
+      browser.driver.get("about:blank"); // leave before the relay closes, so no errors follow
+    } finally {
+      shed.close();
+      own.close();
+    }
+  }
+
+  @Test
+  void withoutAWebSocketPortTheViewFallsBackToTheMjpegStream() throws Exception {
+    try (CameraRelay noWs = startRelay(relayBuilder().wsPort(-1));
+        SimulatedCamera cam = startCamera(noWs, "attic", null)) {
+      browser.driver.get(pageUrl(noWs, ""));
+      WebElement view = view("attic");
+      waitUntil(d -> "live".equals(view.getAttribute("data-state")));
+      WebElement picture = view.findElement(By.cssSelector("img.picture"));
+      assertThat(picture.getAttribute("src")).isEqualTo(pageUrl(noWs, "cam/attic/stream.mjpeg"));
+      assertThat(view.getAttribute("data-width")).isEqualTo(String.valueOf(WIDTH));
+      assertThat(view.getAttribute("data-height")).isEqualTo(String.valueOf(HEIGHT));
+      browser.driver.get("about:blank"); // leave before the relay closes, so no errors follow
+    }
   }
 
   @Test
@@ -326,6 +364,22 @@ class ViewerBrowserTest {
     CameraRelay r = builder.build();
     r.start();
     return r;
+  }
+
+  /**
+   * A relay on the ports a closed one used. The old listening sockets may take a moment to be released
+   * after close() returns, so binding is retried (the test is about the page's reconnect, not about that).
+   */
+  private static CameraRelay restartOn(int tcp, int ws, int http) throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (true) {
+      try {
+        return startRelay(relayBuilder().tcpPort(tcp).wsPort(ws).httpPort(http));
+      } catch (java.net.BindException e) {
+        if (System.nanoTime() > deadline) throw e;
+        Thread.sleep(100);
+      }
+    }
   }
 
   private static SimulatedCamera startCamera(CameraRelay r, String id, String token) {
