@@ -2,6 +2,7 @@ package dev.camrelay.relay;
 
 import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.relay.internal.ConnectionLimiter;
 import dev.camrelay.relay.internal.ListenerDispatcher;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.RelayInfo;
@@ -9,6 +10,11 @@ import dev.camrelay.relay.internal.Version;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Camera;
 import dev.camrelay.relay.internal.hub.CameraHub;
+import dev.camrelay.relay.internal.ingest.TcpIngestServer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import dev.camrelay.relay.internal.ws.WsServer;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 import java.io.IOException;
@@ -65,6 +71,11 @@ public final class CameraRelay implements AutoCloseable {
   private final AtomicInteger frameListenerCount = new AtomicInteger();
   private final Object lifecycle = new Object();
   private int state; // 0 new, 1 starting, 2 started, 3 closed
+  private final ConnectionLimiter limiter;
+  private WsServer ws;
+  private TcpIngestServer tcp;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
   private int tcpPort = -1;
   private int wsPort = -1;
   private int httpPort = -1;
@@ -72,6 +83,7 @@ public final class CameraRelay implements AutoCloseable {
   private CameraRelay(RelayConfig config) {
     this.config = config;
     this.auth = new Authenticator(config);
+    this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
     this.timer = new ScheduledThreadPoolExecutor(1, threads("camrelay-timer"));
     timer.setRemoveOnCancelPolicy(true);
     this.listenerExecutor = new ThreadPoolExecutor(0, 16, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -114,11 +126,19 @@ public final class CameraRelay implements AutoCloseable {
     }
     try {
       warnIfOpen();
+      if (config.wsPort() >= 0) {
+        ws = WsServer.start(config, hub, auth, limiter, timer, null);
+        wsPort = ws.getPort();
+      }
+      if (config.tcpPort() >= 0) {
+        tcp = new TcpIngestServer(config, hub, auth, limiter, httpPort, wsPort);
+        tcpPort = tcp.start(boss(), workers());
+      }
       synchronized (lifecycle) {
         state = 2;
       }
       log.info("camrelay {} started (tcp {}, ws {}, http {})", Version.get(), tcpPort, wsPort, httpPort);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       close();
       throw e;
     }
@@ -252,6 +272,11 @@ public final class CameraRelay implements AutoCloseable {
     return hub;
   }
 
+  /** Internal: the WebSocket server, null when disabled or not started (for tests). */
+  WsServer wsServer() {
+    return ws;
+  }
+
   RelayInfo info() {
     return new RelayInfo(Version.get(), wsPort, config.tlsEnabled(), config.tlsEnabled(),
         auth.viewerAuthRequired(), auth.controlRequiresToken());
@@ -270,6 +295,14 @@ public final class CameraRelay implements AutoCloseable {
       state = CLOSED;
     }
     hub.closeAll();
+    if (tcp != null) {
+      tcp.close();
+    }
+    if (ws != null) {
+      ws.shutdown();
+    }
+    shutdownGroup(boss);
+    shutdownGroup(workers);
     timer.shutdownNow();
     listenerExecutor.shutdownNow();
     awaitQuietly(timer);
@@ -277,6 +310,28 @@ public final class CameraRelay implements AutoCloseable {
     tcpPort = -1;
     wsPort = -1;
     httpPort = -1;
+    log.info("camrelay stopped");
+  }
+
+  private EventLoopGroup boss() {
+    if (boss == null) {
+      boss = new NioEventLoopGroup(1, new DefaultThreadFactory("camrelay-accept", true));
+    }
+    return boss;
+  }
+
+  private EventLoopGroup workers() {
+    if (workers == null) {
+      workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+          new DefaultThreadFactory("camrelay-io", true));
+    }
+    return workers;
+  }
+
+  private static void shutdownGroup(EventLoopGroup group) {
+    if (group != null) {
+      group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
   }
 
   private static void awaitQuietly(ExecutorService executor) {
