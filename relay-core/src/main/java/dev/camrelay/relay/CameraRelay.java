@@ -10,7 +10,10 @@ import dev.camrelay.relay.internal.Version;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Camera;
 import dev.camrelay.relay.internal.hub.CameraHub;
+import dev.camrelay.relay.internal.http.HttpFrontend;
 import dev.camrelay.relay.internal.ingest.TcpIngestServer;
+import dev.camrelay.relay.internal.tls.TlsContexts;
+import javax.net.ssl.SSLContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -74,6 +77,7 @@ public final class CameraRelay implements AutoCloseable {
   private final ConnectionLimiter limiter;
   private WsServer ws;
   private TcpIngestServer tcp;
+  private HttpFrontend http;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private int tcpPort = -1;
@@ -126,9 +130,14 @@ public final class CameraRelay implements AutoCloseable {
     }
     try {
       warnIfOpen();
+      SSLContext tls = config.tlsEnabled() ? TlsContexts.fromPkcs12(config.tlsPkcs12(), config.tlsPassword()) : null;
       if (config.wsPort() >= 0) {
-        ws = WsServer.start(config, hub, auth, limiter, timer, null);
+        ws = WsServer.start(config, hub, auth, limiter, timer, tls);
         wsPort = ws.getPort();
+      }
+      if (config.httpPort() >= 0) {
+        http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls);
+        httpPort = http.start();
       }
       if (config.tcpPort() >= 0) {
         tcp = new TcpIngestServer(config, hub, auth, limiter, httpPort, wsPort);
@@ -282,6 +291,11 @@ public final class CameraRelay implements AutoCloseable {
         auth.viewerAuthRequired(), auth.controlRequiresToken());
   }
 
+  @Override
+  public String toString() {
+    return "CameraRelay[tcp " + tcpPort + ", ws " + wsPort + ", http " + httpPort + ", " + config + "]";
+  }
+
   /**
    * Stops everything: closes every connection (cameras get BYE 9 SHUTTING_DOWN, viewers close code 1001), unbinds
    * every port and ends every relay thread. Returns within about a second. Idempotent.
@@ -297,6 +311,9 @@ public final class CameraRelay implements AutoCloseable {
     hub.closeAll();
     if (tcp != null) {
       tcp.close();
+    }
+    if (http != null) {
+      http.close();
     }
     if (ws != null) {
       ws.shutdown();
