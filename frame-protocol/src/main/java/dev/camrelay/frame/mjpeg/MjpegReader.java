@@ -231,8 +231,10 @@ public final class MjpegReader {
       }
       endGarbageRun();
     } else if (s == S_HEADERS) {
-      endGarbageRun();
-      listener.onDiscard(Discard.TRUNCATED, 0, "stream ended inside the headers of part " + parts);
+      // A delimiter line with nothing after it is how some servers (ffmpeg) end a body: not a lost frame.
+      if (headerBytes + lineLength > 0) {
+        listener.onDiscard(Discard.TRUNCATED, 0, "stream ended inside the headers of part " + parts);
+      }
     } else if (s == S_BODY_LENGTH || s == S_BODY_WALK || (s == S_BODY_SOI && soiSeen > 0)) {
       int have = s == S_BODY_SOI ? soiSeen : bodyFill;
       body = s == S_BODY_WALK ? body : null;
@@ -246,6 +248,7 @@ public final class MjpegReader {
     resetLine();
     bodyFill = 0;
     sinceDelimiter = 0;
+    parts = 0;
   }
 
   // ---- lines: delimiter search and part headers ----

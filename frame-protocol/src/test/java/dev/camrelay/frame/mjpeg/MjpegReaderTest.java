@@ -260,6 +260,21 @@ class MjpegReaderTest {
   }
 
   @Test
+  void aBareDelimiterLineAtTheEndIsANormalEndButCutHeadersAreTruncated() throws Exception {
+    byte[] jpeg = Fixtures.bytes("tiny-8x8.jpg");
+    byte[] in = concat(ascii("--b\r\n\r\n"), jpeg, ascii("\r\n--b\r\n"));
+    MjpegReader r = reader("b");
+    r.feed(in, 0, in.length);
+    r.endOfStream();
+    assertThat(out.discards).isEmpty();
+    byte[] more = ascii("--b\r\nContent-Ty");
+    r.feed(more, 0, more.length);
+    r.endOfStream();
+    assertThat(out.discards).containsExactly(
+        new DiscardReport(TRUNCATED, 0, "stream ended inside the headers of part 1"));
+  }
+
+  @Test
   void paddingAfterTheEoiInsideContentLengthIsCutSilentlyOtherBytesAreReported() throws Exception {
     byte[] jpeg = Fixtures.bytes("tiny-8x8.jpg");
     byte[] padded = concat(jpeg, ascii("\r\n"));
