@@ -340,16 +340,16 @@ void Client::sendFrame(uint64_t now) {
   if (!looksLikeJpeg(f)) {
     frames_.release();
     stats_.framesDropped++;
-    if (stats_.framesDropped == 1 || stats_.framesDropped % 100 == 0) {
+    if (++stats_.framesNotJpeg % 100 == 1) {
       log_.line("camera: dropped a frame that is not a complete JPEG (%lu so far)",
-                static_cast<unsigned long>(stats_.framesDropped));
+                static_cast<unsigned long>(stats_.framesNotJpeg));
     }
     return;
   }
   if (f.len > maxPayload_) {
     frames_.release();
     stats_.framesDropped++;
-    if (stats_.framesDropped == 1 || stats_.framesDropped % 100 == 0) {
+    if (++stats_.framesTooLarge % 100 == 1) {
       log_.line("camera: dropped a %lu-byte frame, larger than the relay's max %lu (lower framesize/quality)",
                 static_cast<unsigned long>(f.len), static_cast<unsigned long>(maxPayload_));
     }

@@ -54,6 +54,8 @@ struct ClientStats {
   uint16_t lastFrameWidth = 0;
   uint16_t lastFrameHeight = 0;
   uint32_t framesDropped = 0;     // not JPEG, or larger than the relay's max payload
+  uint32_t framesNotJpeg = 0;
+  uint32_t framesTooLarge = 0;
   uint32_t captureFailures = 0;
   uint32_t cameraReinits = 0;
   uint32_t controlCommands = 0;

@@ -391,6 +391,9 @@ void JsonWriter::quoted(const char* value, size_t len) {
     if (c == '"' || c == '\\') {
       const char esc[2] = {'\\', static_cast<char>(c)};
       raw(esc, 2);
+    } else if (c == '\n' || c == '\r' || c == '\t') {
+      const char esc[2] = {'\\', c == '\n' ? 'n' : (c == '\r' ? 'r' : 't')};
+      raw(esc, 2);
     } else if (c < 0x20) {
       char esc[8];
       snprintf(esc, sizeof esc, "\\u%04x", c);
