@@ -234,9 +234,10 @@ TEST(idleCameraPingsSoTheRelayDoesNotDropItAndDropsARelayThatStaysSilent) {
   CHECK(r.clock.now - t0 < 6000000);
   CHECK(r.client->state() == State::kIdle);
   r.stepUntil([&] { return r.client->state() == State::kDisconnected; });
-  CHECK(r.clock.now - t0 >= 20000000);  // relay silence limit
-  CHECK(r.sentOfType(wire::Type::kPing).size() >= 3);
-  CHECK_CONTAINS(r.client->stats().lastDisconnect, "relay silent for 20000 ms");
+  CHECK(r.clock.now - t0 >= 14900000);  // relay liveness limit: 15 s without a byte
+  CHECK(r.clock.now - t0 < 16000000);
+  CHECK(r.sentOfType(wire::Type::kPing).size() >= 2);
+  CHECK_CONTAINS(r.client->stats().lastDisconnect, "relay silent for 15");
 }
 
 TEST(pongsFromTheRelayKeepAnIdleSessionAlive) {
@@ -273,8 +274,8 @@ TEST(aStalledFrameSendClosesTheConnectionAndReconnectsAfterABackoff) {
   r.link.writeBudget = SIZE_MAX;
   const uint64_t closedAt = r.clock.now;
   r.stepUntil([&] { return r.link.connects == 2; });
-  CHECK(r.clock.now - closedAt >= 250000);  // first backoff: 500 ms ceiling, at least half
-  CHECK(r.clock.now - closedAt <= 600000);
+  CHECK(r.clock.now - closedAt >= 500000);  // first backoff: 1 s ceiling, at least half
+  CHECK(r.clock.now - closedAt <= 1100000);
 }
 
 TEST(failedConnectsBackOffExponentiallyAndASteadySessionResetsTheBackoff) {
@@ -291,8 +292,8 @@ TEST(failedConnectsBackOffExponentiallyAndASteadySessionResetsTheBackoff) {
     }
   }
   CHECK_EQ(attemptTimes.size(), static_cast<size_t>(5));
-  // FixedRandom(0): delays are exactly half the ceiling: 250, 500, 1000, 2000 ms.
-  const uint64_t expected[] = {250000, 500000, 1000000, 2000000};
+  // FixedRandom(0): delays are exactly half the ceiling: 500, 1000, 2000, 4000 ms.
+  const uint64_t expected[] = {500000, 1000000, 2000000, 4000000};
   for (int i = 0; i < 4; i++) {
     const uint64_t gap = attemptTimes[i + 1] - attemptTimes[i];
     CHECK(gap >= expected[i] && gap < expected[i] + 20000);
@@ -310,7 +311,7 @@ TEST(failedConnectsBackOffExponentiallyAndASteadySessionResetsTheBackoff) {
   CHECK_EQ(r.client->backoffAttempts(), static_cast<uint32_t>(0));
   r.link.eof = true;  // relay goes away; next connect refused
   r.stepUntil([&] { return r.link.connects == 6; });
-  CHECK_EQ(r.client->backoffAttempts(), static_cast<uint32_t>(1));
+  CHECK_EQ(r.client->backoffAttempts(), static_cast<uint32_t>(2));  // the close and the refusal: counting from 0 again
 }
 
 TEST(wrongTokenWaitsTheLongestBackoffBeforeTryingAgain) {
@@ -449,10 +450,11 @@ TEST(aFrameAfterFailuresResetsTheCaptureGuard) {
   Rig r;
   r.start();
   r.connectAndWelcome(true);
+  const uint32_t sent = r.client->stats().framesSent;
   r.frames.failNext = 4;
-  r.stepUntil([&] { return r.client->stats().framesSent >= 1; });
+  r.stepUntil([&] { return r.client->stats().framesSent >= sent + 1; });
   r.frames.failNext = 4;
-  r.stepUntil([&] { return r.client->stats().framesSent >= 2; });
+  r.stepUntil([&] { return r.client->stats().framesSent >= sent + 2; });
   CHECK_EQ(r.frames.reinits, 0);
   CHECK_EQ(r.client->stats().captureFailures, static_cast<uint32_t>(8));
 }

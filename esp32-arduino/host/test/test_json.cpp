@@ -74,7 +74,7 @@ TEST(malformedJsonIsRejectedWithTheOffsetAndWhatWasExpected) {
   CHECK_EQ(parse(R"J({"cmd":"quality"} x)J").error,
            std::string("malformed JSON at offset 18: trailing characters after the object"));
   CHECK_EQ(parse(R"J({"cmd":"quality","value":01})J").error, std::string("malformed JSON at offset 26: expected '}'"));
-  CHECK_EQ(parse(R"J({"cmd":"qu)J").error, std::string("malformed JSON at offset 11: unterminated string"));
+  CHECK_EQ(parse(R"J({"cmd":"qu)J").error, std::string("malformed JSON at offset 10: unterminated string"));
   CHECK_EQ(parse(R"J({"cmd":tru})J").error, std::string("malformed JSON at offset 7: unexpected character"));
   CHECK_EQ(parse(R"J({"cmd":"a\x"})J").error, std::string("malformed JSON at offset 10: bad escape '\\x'"));
   CHECK_EQ(parse("{\"cmd\":\"a\nb\"}").error, std::string("malformed JSON at offset 9: control character in string"));

@@ -34,9 +34,9 @@ struct ClientConfig {
   uint32_t welcomeTimeoutMs = 5000;   // HELLO sent, no WELCOME -> reconnect
   uint32_t sendTimeoutMs = 5000;      // a whole frame (or any message) must be sent within this
   uint32_t pingIntervalMs = 5000;     // PING when nothing was received or sent for this long
-  uint32_t relaySilenceMs = 20000;    // nothing received for this long -> reconnect
+  uint32_t relaySilenceMs = 15000;    // nothing received for this long (PINGs unanswered) -> reconnect
   uint32_t stableSessionMs = 10000;   // a session this old resets the backoff
-  uint32_t backoffBaseMs = 500;
+  uint32_t backoffBaseMs = 1000;      // first retry after 0.5..1 s, doubling up to backoffMaxMs
   uint32_t backoffMaxMs = 30000;
   uint32_t statsWindowMs = 5000;      // fps is measured over this window
 };

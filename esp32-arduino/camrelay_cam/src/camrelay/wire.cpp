@@ -333,6 +333,21 @@ bool Decoder::checkHeaderPrefix() {
   return true;
 }
 
+uint32_t typeLimit(uint8_t type) {
+  switch (static_cast<Type>(type)) {
+    case Type::kHello:
+    case Type::kWelcome:
+    case Type::kBye:
+    case Type::kError: return kMaxSmallPayload;
+    case Type::kControl: return kMaxControlPayload;
+    case Type::kPing:
+    case Type::kPong: return kMaxPingPayload;
+    case Type::kFrame: return UINT32_MAX;  // only the receiver's maximum applies
+  }
+  return UINT32_MAX;
+}
+
+// PROTOCOL.md section 9: magic -> version -> length <= maximum -> unknown type (MUST_UNDERSTAND?) -> type's limit.
 bool Decoder::acceptHeader() {
   header_.version = headerBytes_[4];
   header_.type = headerBytes_[5];
@@ -340,18 +355,17 @@ bool Decoder::acceptHeader() {
   header_.length = readU32(headerBytes_ + 8);
   header_.sequence = readU32(headerBytes_ + 12);
   header_.timestampUs = readU64(headerBytes_ + 16);
-  const bool known = isKnownType(header_.type);
-  if (!known && (header_.flags & kFlagMustUnderstand)) {
-    return fail(kUnsupported, "unknown message type 0x%02X with MUST_UNDERSTAND set", header_.type);
-  }
   if (header_.length > maxPayload_) {
     return fail(kTooLarge, "payload length %lu exceeds the maximum %lu", static_cast<unsigned long>(header_.length),
                 static_cast<unsigned long>(maxPayload_));
   }
-  const Type t = static_cast<Type>(header_.type);
-  if ((t == Type::kPing || t == Type::kPong) && header_.length > kMaxPingPayload) {
-    return fail(kTooLarge, "%s payload length %lu exceeds the maximum %u", typeName(header_.type),
-                static_cast<unsigned long>(header_.length), static_cast<unsigned>(kMaxPingPayload));
+  const bool known = isKnownType(header_.type);
+  if (!known && (header_.flags & kFlagMustUnderstand)) {
+    return fail(kUnsupported, "unknown message type 0x%02X with MUST_UNDERSTAND set", header_.type);
+  }
+  if (known && header_.length > typeLimit(header_.type)) {
+    return fail(kTooLarge, "%s payload length %lu exceeds the maximum %lu", typeName(header_.type),
+                static_cast<unsigned long>(header_.length), static_cast<unsigned long>(typeLimit(header_.type)));
   }
   skipping_ = !known;
   inPayload_ = true;

@@ -17,7 +17,9 @@ namespace wire {
 
 constexpr uint8_t kVersion = 1;
 constexpr size_t kHeaderSize = 24;
-constexpr size_t kMaxPingPayload = 64;
+constexpr size_t kMaxPingPayload = 64;        // PING, PONG
+constexpr uint32_t kMaxSmallPayload = 4096;    // HELLO, WELCOME, BYE, ERROR
+constexpr uint32_t kMaxControlPayload = 65536; // CONTROL
 constexpr size_t kMaxCameraIdLength = 64;
 constexpr uint32_t kDefaultMaxPayload = 4u * 1024u * 1024u;
 
@@ -67,6 +69,9 @@ bool isKnownType(uint8_t type);
 bool isValidCameraId(const char* id, size_t len);
 // Strict UTF-8 (no overlongs, no surrogates, <= U+10FFFF). On failure *badOffset is the first bad byte.
 bool isValidUtf8(const uint8_t* s, size_t len, size_t* badOffset);
+
+// The per-type payload limit (PROTOCOL.md section 9); UINT32_MAX for FRAME and unknown types.
+uint32_t typeLimit(uint8_t type);
 
 uint16_t readU16(const uint8_t* p);
 uint32_t readU32(const uint8_t* p);
