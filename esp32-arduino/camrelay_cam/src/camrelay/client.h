@@ -64,7 +64,7 @@ struct ClientStats {
   char lastDisconnect[96] = {0};
 };
 
-class Client : public Session, private wire::MessageSink {
+class Client final : public Session, private wire::MessageSink {
  public:
   Client(const ClientConfig& config, Link& link, Clock& clock, Random& random, FrameSource& frames,
          CameraControl& camera, DeviceInfo* device, System& system, Log& log, const SensorSettings& initial);

@@ -41,11 +41,13 @@ struct SensorSettings {
 // What a command can ask of the connection (implemented by Client).
 class Session {
  public:
-  virtual ~Session() = default;
   virtual void setStreaming(bool on) = 0;
   virtual bool streaming() const = 0;
   virtual void requestRestart() = 0;              // after the reply has been sent
   virtual void writeStatus(JsonWriter& json) = 0; // id, firmware, fps, counters
+
+ protected:
+  ~Session() = default;
 };
 
 constexpr size_t kMaxReply = 640;

@@ -14,30 +14,38 @@
 
 namespace camrelay {
 
+// The interfaces below have protected, non-virtual destructors: implementations are never deleted through them
+// (the firmware allocates nothing at run time), and no deleting destructor drags operator delete into the build.
+
 // Monotonic time since boot. 64-bit microseconds never wrap (unlike Arduino's 32-bit millis(), every 49.7 days).
 class Clock {
  public:
-  virtual ~Clock() = default;
   virtual uint64_t nowMicros() = 0;
+
+ protected:
+  ~Clock() = default;
 };
 
 class Random {
  public:
-  virtual ~Random() = default;
   virtual uint32_t next() = 0;  // uniformly distributed 32 bits
+
+ protected:
+  ~Random() = default;
 };
 
 // printf-style log sink; one call = one line (no trailing newline). Never given a token.
 class Log {
  public:
-  virtual ~Log() = default;
   virtual void line(const char* fmt, ...) CAMRELAY_PRINTF(2, 3) = 0;
+
+ protected:
+  ~Log() = default;
 };
 
 // One TCP connection to the relay.
 class Link {
  public:
-  virtual ~Link() = default;
   // True when the network (Wi-Fi) is up; the client does not try to connect while it is down.
   virtual bool networkReady() = 0;
   // Connects (blocking for at most timeoutMs), with TCP_NODELAY and keepalive set. False on failure.
@@ -50,6 +58,9 @@ class Link {
   virtual void close() = 0;
   // Why the last connect/write/read failed, for the log (e.g. "connection refused").
   virtual const char* lastError() { return ""; }
+
+ protected:
+  ~Link() = default;
 };
 
 // One captured JPEG, owned by the FrameSource until release().
@@ -63,13 +74,15 @@ struct Frame {
 
 class FrameSource {
  public:
-  virtual ~FrameSource() = default;
   // Hands out the latest frame (no copy). False when the camera gave none (the caller retries).
   virtual bool acquire(Frame* frame) = 0;
   // Gives the acquired frame's buffer back to the camera driver.
   virtual void release() = 0;
   // Re-initialises the camera after repeated capture failures. False when that failed too.
   virtual bool reinit() = 0;
+
+ protected:
+  ~FrameSource() = default;
 };
 
 // Frame sizes the firmware knows, smallest first (the OV2640 goes up to UXGA; OV3660/OV5640 further).
@@ -80,7 +93,6 @@ enum class FrameSize : uint8_t { kQQVGA, kQCIF, kHQVGA, k240X240, kQVGA, kCIF, k
 // specific error for the reply (e.g. "sensor rejected quality 5").
 class CameraControl {
  public:
-  virtual ~CameraControl() = default;
   virtual const char* applyFrameSize(FrameSize size) = 0;
   virtual const char* applyQuality(int quality) = 0;        // 4..63, lower = better
   virtual const char* applyBrightness(int level) = 0;       // -2..2
@@ -89,6 +101,9 @@ class CameraControl {
   virtual const char* applyHmirror(bool on) = 0;
   virtual const char* applyLed(int duty) = 0;               // 0..255; error when the board has no flash LED
   virtual FrameSize maxFrameSize() = 0;                     // e.g. VGA without PSRAM
+
+ protected:
+  ~CameraControl() = default;
 };
 
 class JsonWriter;
@@ -96,15 +111,19 @@ class JsonWriter;
 // Board facts for the "status" reply (free heap, PSRAM, RSSI, ...).
 class DeviceInfo {
  public:
-  virtual ~DeviceInfo() = default;
   virtual void writeStatus(JsonWriter& json) = 0;
+
+ protected:
+  ~DeviceInfo() = default;
 };
 
 class System {
  public:
-  virtual ~System() = default;
   // Reboots the board (the firmware never returns from this; fakes record the call).
   virtual void restart(const char* reason) = 0;
+
+ protected:
+  ~System() = default;
 };
 
 }  // namespace camrelay

@@ -159,9 +159,11 @@ struct Message {
 
 class MessageSink {
  public:
-  virtual ~MessageSink() = default;
   // Return false to stop decoding (the rest of the chunk stays unread; Decoder::feed reports kStopped).
   virtual bool onMessage(const Message& message) = 0;
+
+ protected:
+  ~MessageSink() = default;
 };
 
 class Decoder {
