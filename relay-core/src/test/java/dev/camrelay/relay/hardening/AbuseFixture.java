@@ -91,6 +91,15 @@ abstract class AbuseFixture {
     }
     assertThat(log.firstStackTraces()).as("stack traces in the relay's log").isEmpty();
     assertThat(log.linesContaining("LEAK:")).as("Netty leak reports").isEmpty();
+    for (String line : log.lines()) {
+      for (int i = 0; i < line.length(); i++) {
+        char c = line.charAt(i);
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+          throw new AssertionError("log line with a control character (peer bytes copied into the log?): "
+              + line.replaceAll("\\p{Cntrl}", "?"));
+        }
+      }
+    }
   }
 
   /** Leaks are reported when a collected buffer is noticed by a later allocation; make both happen. */
