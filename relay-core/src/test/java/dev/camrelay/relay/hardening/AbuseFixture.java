@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.camrelay.relay.CameraListener;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.CameraStats;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -86,7 +83,7 @@ abstract class AbuseFixture {
       if (relay != null) {
         relay.close();
       }
-      triggerLeakReports();
+      NettyLeaks.triggerReports();
       log.close();
     }
     assertThat(log.firstStackTraces()).as("stack traces in the relay's log").isEmpty();
@@ -98,20 +95,6 @@ abstract class AbuseFixture {
           throw new AssertionError("log line with a control character (peer bytes copied into the log?): "
               + line.replaceAll("\\p{Cntrl}", "?"));
         }
-      }
-    }
-  }
-
-  /** Leaks are reported when a collected buffer is noticed by a later allocation; make both happen. */
-  private static void triggerLeakReports() throws InterruptedException {
-    for (int round = 0; round < 3; round++) {
-      System.gc();
-      Thread.sleep(50);
-      for (int i = 0; i < 64; i++) {
-        ByteBuf a = PooledByteBufAllocator.DEFAULT.buffer(64);
-        a.release();
-        ByteBuf b = UnpooledByteBufAllocator.DEFAULT.buffer(64);
-        b.release();
       }
     }
   }
