@@ -291,6 +291,11 @@ public final class CameraRelay implements AutoCloseable {
         auth.viewerAuthRequired(), auth.controlRequiresToken());
   }
 
+  @Override
+  public String toString() {
+    return "CameraRelay[tcp " + tcpPort + ", ws " + wsPort + ", http " + httpPort + ", " + config + "]";
+  }
+
   /**
    * Stops everything: closes every connection (cameras get BYE 9 SHUTTING_DOWN, viewers close code 1001), unbinds
    * every port and ends every relay thread. Returns within about a second. Idempotent.
