@@ -143,6 +143,9 @@ public final class CameraRelay implements AutoCloseable {
         tcp = new TcpIngestServer(config, hub, auth, limiter, httpPort, wsPort);
         tcpPort = tcp.start(boss(), workers());
       }
+      if (log.isDebugEnabled()) {
+        timer.scheduleWithFixedDelay(this::logStats, 10, 10, TimeUnit.SECONDS);
+      }
       synchronized (lifecycle) {
         state = 2;
       }
@@ -150,6 +153,14 @@ public final class CameraRelay implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  private void logStats() {
+    for (CameraStats c : cameras()) {
+      log.debug("camera '{}': {} {}x{} {} fps {} kbit/s, {} viewers, {} frames in, {} dropped, last frame {} ms ago",
+          c.id(), c.connected() ? c.ingest() : "offline", c.width(), c.height(), c.fps(), c.bitrateKbps(),
+          c.viewers(), c.framesIn(), c.framesDropped(), c.lastFrameAgeMs());
     }
   }
 
