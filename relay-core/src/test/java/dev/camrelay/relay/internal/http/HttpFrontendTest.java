@@ -457,7 +457,8 @@ class HttpFrontendTest {
     TestConfig second = new TestConfig();
     second.httpPort = http.port;
     Set<String> messages = new TreeSet<>();
-    try (HttpFixture clash = new HttpFixture(second)) {
+    try {
+      new HttpFixture(second).close();
       messages.add("bound twice?");
     } catch (java.net.BindException e) {
       messages.add(e.getMessage());
