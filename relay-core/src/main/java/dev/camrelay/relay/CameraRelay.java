@@ -1,0 +1,594 @@
+package dev.camrelay.relay;
+
+import dev.camrelay.frame.jpeg.JpegFormatException;
+import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.relay.internal.ConnectionLimiter;
+import dev.camrelay.relay.internal.ListenerDispatcher;
+import dev.camrelay.relay.internal.RelayConfig;
+import dev.camrelay.relay.internal.RelayInfo;
+import dev.camrelay.relay.internal.Version;
+import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.hub.Camera;
+import dev.camrelay.relay.internal.hub.CameraHub;
+import dev.camrelay.relay.internal.http.HttpFrontend;
+import dev.camrelay.relay.internal.ingest.TcpIngestServer;
+import dev.camrelay.relay.internal.tls.TlsContexts;
+import javax.net.ssl.SSLContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import dev.camrelay.relay.internal.ws.WsServer;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonSyntaxException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A camera relay: cameras push JPEG frames in, viewers get them out, each at its own pace.
+ *
+ * <pre>
+ * camera ──TCP 3008 (raw JPEG | framed v1)──┐
+ * camera ──WS 3009 /ingest/{id}─────────────┤               ┌─ WS 3009 /, /cam/{id}  (one binary message = one JPEG)
+ * Java publish(cameraId, jpeg) ─────────────┼─► cameras ────┼─ HTTP 3010 /cam/{id}/stream.mjpeg, snapshot.jpg
+ * HTTP pull (MJPEG URL) ────────────────────┘               └─ Java onFrame listeners
+ * </pre>
+ *
+ * <p>Build one with {@link #builder()}, {@link #start()} it, {@link #close()} it. Every frame a viewer receives is
+ * one complete, structurally valid JPEG exactly as the camera sent it. A viewer that reads slowly gets the newest
+ * frame whenever it is ready for one (at most one frame waits per viewer); a viewer that stops reading for the
+ * stall timeout is disconnected. Neither ever slows the camera or another viewer.
+ *
+ * <p>Limits (defaults): frames up to 4 MiB, 2000 connections, 250 per IP address, 1024 cameras, HELLO within 5 s,
+ * a silent camera is dropped after 15 s, a stuck viewer after 10 s, control commands up to 8 KiB and 10 per second
+ * per viewer, answered within 5 s or failed.
+ */
+public final class CameraRelay implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CameraRelay.class);
+  private static final int CLOSED = 3;
+
+  private final RelayConfig config;
+  private final Authenticator auth;
+  private final ScheduledThreadPoolExecutor timer;
+  private final ThreadPoolExecutor listenerExecutor;
+  private final CameraHub hub;
+  private final CopyOnWriteArrayList<ListenerDispatcher> cameraListeners = new CopyOnWriteArrayList<>();
+  private final AtomicInteger frameListenerCount = new AtomicInteger();
+  private final Object lifecycle = new Object();
+  private int state; // 0 new, 1 starting, 2 started, 3 closed
+  private final ConnectionLimiter limiter;
+  private WsServer ws;
+  private TcpIngestServer tcp;
+  private HttpFrontend http;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private int tcpPort = -1;
+  private int wsPort = -1;
+  private int httpPort = -1;
+
+  private CameraRelay(RelayConfig config) {
+    this.config = config;
+    this.auth = new Authenticator(config);
+    this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
+    this.timer = new ScheduledThreadPoolExecutor(1, threads("camrelay-timer"));
+    timer.setRemoveOnCancelPolicy(true);
+    this.listenerExecutor = new ThreadPoolExecutor(0, 16, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        threads("camrelay-listener"));
+    this.hub = new CameraHub(config, timer);
+    hub.setEvents(new CameraHub.Events() {
+      @Override
+      public void connected(CameraStats stats) {
+        for (ListenerDispatcher d : cameraListeners) {
+          d.submit(() -> ((CameraListener) d.target()).onConnected(stats));
+        }
+      }
+
+      @Override
+      public void disconnected(String cameraId, String reason) {
+        for (ListenerDispatcher d : cameraListeners) {
+          d.submit(() -> ((CameraListener) d.target()).onDisconnected(cameraId, reason));
+        }
+      }
+    });
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds every enabled port and starts serving; returns once all are bound.
+   *
+   * @throws java.net.BindException naming the port that could not be bound and the option that sets it, e.g.
+   *     {@code TCP ingest port 3008 is already in use (--tcp-port)}; nothing stays bound in that case
+   * @throws IllegalStateException if already started or closed
+   */
+  public void start() throws IOException {
+    synchronized (lifecycle) {
+      if (state != 0) {
+        throw new IllegalStateException(state == CLOSED ? "relay is closed" : "relay already started");
+      }
+      state = 1;
+    }
+    try {
+      warnIfOpen();
+      SSLContext tls = config.tlsEnabled() ? TlsContexts.fromPkcs12(config.tlsPkcs12(), config.tlsPassword()) : null;
+      if (config.wsPort() >= 0) {
+        ws = WsServer.start(config, hub, auth, limiter, timer, tls);
+        wsPort = ws.getPort();
+      }
+      if (config.httpPort() >= 0) {
+        http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls);
+        httpPort = http.start();
+      }
+      if (config.tcpPort() >= 0) {
+        tcp = new TcpIngestServer(config, hub, auth, limiter, httpPort, wsPort);
+        tcpPort = tcp.start(boss(), workers());
+      }
+      synchronized (lifecycle) {
+        state = 2;
+      }
+      log.info("camrelay {} started (tcp {}, ws {}, http {})", Version.get(), tcpPort, wsPort, httpPort);
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void warnIfOpen() {
+    if (!config.loopbackOnly()) {
+      if (!auth.viewerAuthRequired() && config.cameraToken() == null && config.cameraTokens().isEmpty()) {
+        log.warn("listening on {} with no tokens: anyone who can reach this machine can watch and publish;"
+            + " set a viewer token and a camera token", config.bindHost());
+      } else if (!auth.viewerAuthRequired()) {
+        log.warn("listening on {} without a viewer token: anyone who can reach this machine can watch",
+            config.bindHost());
+      } else if (config.cameraToken() == null && config.cameraTokens().isEmpty()) {
+        log.warn("listening on {} without a camera token: anyone who can reach this machine can publish",
+            config.bindHost());
+      }
+    }
+  }
+
+  /** The bound TCP ingest port, -1 when disabled or not started. */
+  public int tcpPort() {
+    return tcpPort;
+  }
+
+  /** The bound WebSocket port, -1 when disabled or not started. */
+  public int wsPort() {
+    return wsPort;
+  }
+
+  /** The bound HTTP port, -1 when disabled or not started. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /**
+   * Publishes one JPEG as camera {@code cameraId} (which shows as ingest {@code java} unless another source is
+   * attached). The array is validated and then kept: do not modify it afterwards.
+   *
+   * @throws JpegFormatException if {@code jpeg} is not exactly one complete, structurally valid JPEG
+   * @throws IllegalArgumentException if the camera id is not valid
+   */
+  public void publish(String cameraId, byte[] jpeg) throws JpegFormatException {
+    Objects.requireNonNull(jpeg, "jpeg");
+    JpegFrame frame = JpegFrame.parse(jpeg);
+    hub.sourceCamera(cameraId).publish(frame);
+  }
+
+  /**
+   * Calls {@code listener} for every frame of every camera, on a relay thread, in order per camera. A listener
+   * that falls more than {@value ListenerDispatcher#MAX_QUEUED} frames behind loses the oldest ones; it never delays
+   * viewers. While any frame listener is registered, on-demand cameras keep streaming.
+   *
+   * @return closing it unregisters the listener
+   */
+  public AutoCloseable onFrame(FrameListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    ListenerDispatcher dispatcher = new ListenerDispatcher(listenerExecutor, "frame listener " + listener, listener);
+    AutoCloseable tap = hub.addTap((camera, frame) -> {
+      String id = camera.id();
+      dispatcher.submit(() -> listener.onFrame(id, frame));
+    });
+    if (frameListenerCount.incrementAndGet() == 1) {
+      hub.setAlwaysWanted(true);
+    }
+    return new AutoCloseable() {
+      private boolean closed;
+
+      @Override
+      public synchronized void close() throws Exception {
+        if (!closed) {
+          closed = true;
+          tap.close();
+          if (frameListenerCount.decrementAndGet() == 0) {
+            hub.setAlwaysWanted(false);
+          }
+        }
+      }
+    };
+  }
+
+  /**
+   * Tells {@code listener} when camera sources attach and detach, on a relay thread, in order.
+   *
+   * @return closing it unregisters the listener
+   */
+  public AutoCloseable onCameraEvent(CameraListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    ListenerDispatcher d = new ListenerDispatcher(listenerExecutor, "camera listener " + listener, listener);
+    cameraListeners.add(d);
+    return () -> cameraListeners.remove(d);
+  }
+
+  /** A snapshot of every known camera, sorted by id. */
+  public List<CameraStats> cameras() {
+    List<CameraStats> list = new ArrayList<>();
+    for (Camera c : hub.cameras()) {
+      list.add(c.stats());
+    }
+    return list;
+  }
+
+  /**
+   * Sends a control command (a JSON object such as {@code {"cmd":"quality","value":12}}) to a camera.
+   *
+   * @return completes with the camera's reply JSON, or fails with {@link ControlException} (offline, unsupported,
+   *     no reply within the control timeout, disconnected, not a JSON object or larger than 8 KiB)
+   */
+  public CompletableFuture<String> control(String cameraId, String json) {
+    Objects.requireNonNull(json, "json");
+    if (json.length() > config.maxControlBytes()) {
+      return CompletableFuture.failedFuture(new ControlException(ControlException.Kind.REJECTED,
+          "command is larger than " + config.maxControlBytes() + " bytes"));
+    }
+    try {
+      if (!JsonParser.parseString(json).isJsonObject()) {
+        throw new JsonSyntaxException("not an object");
+      }
+    } catch (JsonSyntaxException e) {
+      return CompletableFuture.failedFuture(new ControlException(ControlException.Kind.REJECTED,
+          "command is not a JSON object"));
+    }
+    return hub.find(cameraId)
+        .map(c -> c.control(json))
+        .orElseGet(() -> CompletableFuture.failedFuture(new ControlException(ControlException.Kind.OFFLINE,
+            "camera '" + cameraId + "' is offline")));
+  }
+
+  /** Internal: the hub behind this relay (for in-module integrations and tests). */
+  CameraHub hub() {
+    return hub;
+  }
+
+  /** Internal: the WebSocket server, null when disabled or not started (for tests). */
+  WsServer wsServer() {
+    return ws;
+  }
+
+  RelayInfo info() {
+    return new RelayInfo(Version.get(), wsPort, config.tlsEnabled(), config.tlsEnabled(),
+        auth.viewerAuthRequired(), auth.controlRequiresToken());
+  }
+
+  @Override
+  public String toString() {
+    return "CameraRelay[tcp " + tcpPort + ", ws " + wsPort + ", http " + httpPort + ", " + config + "]";
+  }
+
+  /**
+   * Stops everything: closes every connection (cameras get BYE 9 SHUTTING_DOWN, viewers close code 1001), unbinds
+   * every port and ends every relay thread. Returns within about a second. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (state == CLOSED) {
+        return;
+      }
+      state = CLOSED;
+    }
+    hub.closeAll();
+    if (tcp != null) {
+      tcp.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    if (ws != null) {
+      ws.shutdown();
+    }
+    shutdownGroup(boss);
+    shutdownGroup(workers);
+    timer.shutdownNow();
+    listenerExecutor.shutdownNow();
+    awaitQuietly(timer);
+    awaitQuietly(listenerExecutor);
+    tcpPort = -1;
+    wsPort = -1;
+    httpPort = -1;
+    log.info("camrelay stopped");
+  }
+
+  private EventLoopGroup boss() {
+    if (boss == null) {
+      boss = new NioEventLoopGroup(1, new DefaultThreadFactory("camrelay-accept", true));
+    }
+    return boss;
+  }
+
+  private EventLoopGroup workers() {
+    if (workers == null) {
+      workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+          new DefaultThreadFactory("camrelay-io", true));
+    }
+    return workers;
+  }
+
+  private static void shutdownGroup(EventLoopGroup group) {
+    if (group != null) {
+      group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      executor.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory threads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Configures a {@link CameraRelay}. Defaults: bind {@code 0.0.0.0}, TCP ingest 3008, WebSocket 3009, HTTP 3010
+   * (0 = any free port, -1 = disabled), default camera id {@code default}, no tokens.
+   */
+  public static final class Builder {
+    private String bindHost = "0.0.0.0";
+    private int tcpPort = 3008;
+    private int wsPort = 3009;
+    private int httpPort = 3010;
+    private String defaultCameraId = "default";
+    private int maxFrameBytes = 4 * 1024 * 1024;
+    private boolean allowRawIngest = true;
+    private String cameraToken;
+    private final Map<String, String> cameraTokens = new LinkedHashMap<>();
+    private String viewerToken;
+    private String controlToken;
+    private int maxConnections = 2000;
+    private int maxConnectionsPerIp = 250;
+    private int maxCameras = 1024;
+    private Duration handshakeTimeout = Duration.ofSeconds(5);
+    private Duration cameraIdleTimeout = Duration.ofSeconds(15);
+    private Duration viewerStallTimeout = Duration.ofSeconds(10);
+    private Duration onDemandLinger = Duration.ofSeconds(10);
+    private Duration controlTimeout = Duration.ofSeconds(5);
+    private int viewerSendBufferBytes = 128 * 1024;
+    private Path tlsPkcs12;
+    private char[] tlsPassword;
+    private final Map<String, URI> pulls = new LinkedHashMap<>();
+    private boolean serveViewer = true;
+
+    private Builder() {}
+
+    /** The address to listen on for every port, e.g. {@code 127.0.0.1} or {@code 0.0.0.0} (the default). */
+    public Builder bind(String host) {
+      this.bindHost = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    public Builder tcpPort(int port) {
+      this.tcpPort = checkPort(port);
+      return this;
+    }
+
+    public Builder wsPort(int port) {
+      this.wsPort = checkPort(port);
+      return this;
+    }
+
+    public Builder httpPort(int port) {
+      this.httpPort = checkPort(port);
+      return this;
+    }
+
+    /** The camera raw JPEG ingest and the WebSocket viewer path {@code /} use. */
+    public Builder defaultCameraId(String id) {
+      if (!CameraHub.validId(id)) {
+        throw new IllegalArgumentException("invalid camera id '" + id + "' (want 1..64 of [A-Za-z0-9._-])");
+      }
+      this.defaultCameraId = id;
+      return this;
+    }
+
+    /** Largest accepted frame, default 4 MiB; larger frames are refused before they are buffered. */
+    public Builder maxFrameBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxFrameBytes must be at least 1024");
+      }
+      this.maxFrameBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether tokenless raw JPEG streams are accepted on the TCP port (default true). Raw ingest is refused anyway
+     * when a camera token applies to the default camera, because raw streams cannot carry one.
+     */
+    public Builder allowRawIngest(boolean allow) {
+      this.allowRawIngest = allow;
+      return this;
+    }
+
+    /** The token every camera must present (framed HELLO, WebSocket ingest), unless it has its own. */
+    public Builder cameraToken(String token) {
+      this.cameraToken = checkToken(token);
+      return this;
+    }
+
+    /** The token camera {@code cameraId} must present (instead of the global camera token). */
+    public Builder cameraToken(String cameraId, String token) {
+      if (!CameraHub.validId(cameraId)) {
+        throw new IllegalArgumentException("invalid camera id '" + cameraId + "'");
+      }
+      cameraTokens.put(cameraId, checkToken(token));
+      return this;
+    }
+
+    /** The token viewers must present ({@code ?token=}, {@code bearer.<token>} subprotocol, Bearer header). */
+    public Builder viewerToken(String token) {
+      this.viewerToken = checkToken(token);
+      return this;
+    }
+
+    /**
+     * The token that allows sending control commands (and viewing). Without one, control is allowed only when the
+     * relay has no tokens at all and listens on loopback only.
+     */
+    public Builder controlToken(String token) {
+      this.controlToken = checkToken(token);
+      return this;
+    }
+
+    public Builder maxConnections(int max) {
+      this.maxConnections = checkPositive(max, "maxConnections");
+      return this;
+    }
+
+    public Builder maxConnectionsPerIp(int max) {
+      this.maxConnectionsPerIp = checkPositive(max, "maxConnectionsPerIp");
+      return this;
+    }
+
+    public Builder maxCameras(int max) {
+      this.maxCameras = checkPositive(max, "maxCameras");
+      return this;
+    }
+
+    /** How long a new connection may take to identify itself (framed HELLO, WebSocket upgrade); default 5 s. */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = checkDuration(timeout, "handshakeTimeout");
+      return this;
+    }
+
+    /** A camera that sends nothing for this long is dropped; default 15 s. */
+    public Builder cameraIdleTimeout(Duration timeout) {
+      this.cameraIdleTimeout = checkDuration(timeout, "cameraIdleTimeout");
+      return this;
+    }
+
+    /** A viewer that accepts no bytes for this long while a frame waits is disconnected; default 10 s. */
+    public Builder viewerStallTimeout(Duration timeout) {
+      this.viewerStallTimeout = checkDuration(timeout, "viewerStallTimeout");
+      return this;
+    }
+
+    /** How long an on-demand camera keeps streaming after its last viewer left; default 10 s. */
+    public Builder onDemandLinger(Duration linger) {
+      this.onDemandLinger = Objects.requireNonNull(linger, "linger");
+      if (linger.isNegative()) {
+        throw new IllegalArgumentException("onDemandLinger must not be negative");
+      }
+      return this;
+    }
+
+    /** How long a control command may wait for the camera's reply; default 5 s. */
+    public Builder controlTimeout(Duration timeout) {
+      this.controlTimeout = checkDuration(timeout, "controlTimeout");
+      return this;
+    }
+
+    /** Kernel send buffer per viewer socket (bounds bytes in flight to a slow viewer); default 128 KiB. */
+    public Builder viewerSendBufferBytes(int bytes) {
+      this.viewerSendBufferBytes = checkPositive(bytes, "viewerSendBufferBytes");
+      return this;
+    }
+
+    /** Serves the WebSocket port with TLS ({@code wss://}) using the key and certificate in a PKCS#12 file. */
+    public Builder tls(Path pkcs12, char[] password) {
+      this.tlsPkcs12 = Objects.requireNonNull(pkcs12, "pkcs12");
+      this.tlsPassword = password == null ? new char[0] : password.clone();
+      return this;
+    }
+
+    /** Pulls camera {@code cameraId} from an MJPEG URL (e.g. an ESP32's {@code http://cam:81/stream}). */
+    public Builder pull(String cameraId, URI mjpegUrl) {
+      if (!CameraHub.validId(cameraId)) {
+        throw new IllegalArgumentException("invalid camera id '" + cameraId + "'");
+      }
+      pulls.put(cameraId, Objects.requireNonNull(mjpegUrl, "mjpegUrl"));
+      return this;
+    }
+
+    /** Whether the HTTP port serves the web viewer page at {@code /} (default true). */
+    public Builder serveViewer(boolean serve) {
+      this.serveViewer = serve;
+      return this;
+    }
+
+    public CameraRelay build() {
+      return new CameraRelay(new RelayConfig(bindHost, tcpPort, wsPort, httpPort, defaultCameraId, maxFrameBytes,
+          allowRawIngest, cameraToken, cameraTokens, viewerToken, controlToken, maxConnections, maxConnectionsPerIp,
+          maxCameras, handshakeTimeout, cameraIdleTimeout, viewerStallTimeout, onDemandLinger, controlTimeout,
+          8 * 1024, 10, viewerSendBufferBytes, tlsPkcs12, tlsPassword, pulls, serveViewer));
+    }
+
+    private static int checkPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("port must be -1 (disabled), 0 (any) or 1..65535: " + port);
+      }
+      return port;
+    }
+
+    private static int checkPositive(int value, String name) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be positive: " + value);
+      }
+      return value;
+    }
+
+    private static Duration checkDuration(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return d;
+    }
+
+    private static String checkToken(String token) {
+      Objects.requireNonNull(token, "token");
+      if (token.isEmpty()) {
+        throw new IllegalArgumentException("token must not be empty");
+      }
+      return token;
+    }
+  }
+}

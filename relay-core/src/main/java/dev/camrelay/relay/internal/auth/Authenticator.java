@@ -1,0 +1,90 @@
+package dev.camrelay.relay.internal.auth;
+
+import dev.camrelay.relay.internal.RelayConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Decides who may view, control and publish. Tokens are compared in constant time (SHA-256 digests compared with
+ * {@link MessageDigest#isEqual}, so neither content nor length leaks through timing); they are never logged.
+ *
+ * <table>
+ *   <caption>Policy</caption>
+ *   <tr><th>action</th><th>allowed when</th></tr>
+ *   <tr><td>view</td><td>no viewer token is configured, or the token is the viewer token or the control token</td></tr>
+ *   <tr><td>control</td><td>a control token is configured and presented; with no control token, only when the
+ *       relay has no tokens at all <em>and</em> listens on loopback only (a private single-user setup)</td></tr>
+ *   <tr><td>publish</td><td>the camera's own token if one is set for its id, else the global camera token if set,
+ *       else anyone</td></tr>
+ * </table>
+ */
+public final class Authenticator {
+  private final byte[] viewerDigest;
+  private final byte[] controlDigest;
+  private final byte[] cameraDigest;
+  private final Map<String, byte[]> perCameraDigests = new HashMap<>();
+  private final boolean openControl;
+
+  public Authenticator(RelayConfig config) {
+    viewerDigest = digestOrNull(config.viewerToken());
+    controlDigest = digestOrNull(config.controlToken());
+    cameraDigest = digestOrNull(config.cameraToken());
+    config.cameraTokens().forEach((id, token) -> perCameraDigests.put(id, digest(token)));
+    openControl = !config.anyToken() && config.loopbackOnly();
+  }
+
+  public boolean viewerAllowed(String tokenOrNull) {
+    if (viewerDigest == null) {
+      return true;
+    }
+    return matches(viewerDigest, tokenOrNull) || matches(controlDigest, tokenOrNull);
+  }
+
+  public boolean controlAllowed(String tokenOrNull) {
+    if (controlDigest == null) {
+      return openControl;
+    }
+    return matches(controlDigest, tokenOrNull);
+  }
+
+  public boolean cameraAllowed(String cameraId, String tokenOrNull) {
+    byte[] expected = perCameraDigests.getOrDefault(cameraId, cameraDigest);
+    return expected == null || matches(expected, tokenOrNull);
+  }
+
+  /** True when publishing to this camera id needs a token (so tokenless raw JPEG ingest must be refused). */
+  public boolean cameraAuthRequired(String cameraId) {
+    return perCameraDigests.containsKey(cameraId) || cameraDigest != null;
+  }
+
+  public boolean viewerAuthRequired() {
+    return viewerDigest != null;
+  }
+
+  /** True when control commands need the control token (false only in the open loopback setup). */
+  public boolean controlRequiresToken() {
+    return !openControl;
+  }
+
+  private static boolean matches(byte[] expectedDigest, String presented) {
+    if (expectedDigest == null || presented == null) {
+      return false;
+    }
+    return MessageDigest.isEqual(expectedDigest, digest(presented));
+  }
+
+  private static byte[] digestOrNull(String token) {
+    return token == null ? null : digest(token);
+  }
+
+  private static byte[] digest(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every JVM has SHA-256", e);
+    }
+  }
+}

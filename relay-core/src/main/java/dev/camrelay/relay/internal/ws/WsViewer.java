@@ -1,0 +1,289 @@
+package dev.camrelay.relay.internal.ws;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonSyntaxException;
+import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.ControlException;
+import dev.camrelay.relay.internal.hub.Camera;
+import dev.camrelay.relay.internal.hub.FrameMailbox;
+import dev.camrelay.relay.internal.hub.FrameSink;
+import dev.camrelay.relay.internal.hub.ViewerHandle;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionException;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
+
+/**
+ * One WebSocket viewer. Delivery keeps at most one frame in the library's write queue ("in flight") and at most one
+ * waiting in a {@link FrameMailbox}; a newer frame replaces the waiting one. When the in-flight frame has been fully
+ * written ({@link TrackedChannel.WriteListener}, on the selector thread), the waiting frame is queued. So a slow
+ * viewer always gets the newest frame next, costs at most two shared frame buffers, and never delays anyone else.
+ *
+ * <p>Text (hello, status, control-reply) goes only to viewers that selected {@code camrelay.v1}, and only while the
+ * write queue is short, so a stuck viewer cannot accumulate text either.
+ */
+final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpoint {
+  private static final int MAX_QUEUED_BUFFERS = 8;
+
+  private final WsServer server;
+  private final WebSocketImpl conn;
+  private final TrackedChannel channel;
+  private final Camera camera;
+  private final boolean v1;
+  private final boolean controlAllowed;
+  private final WsFrames.Cache cache;
+  private final FrameMailbox mailbox = new FrameMailbox();
+  private final ControlRateLimiter rate;
+  private ViewerHandle handle;
+
+  // Guarded by this.
+  private ByteBuffer inFlight;
+  private long inFlightSinceNanos;
+  private boolean closed;
+  private long framesSent;
+
+  WsViewer(WsServer server, WebSocketImpl conn, TrackedChannel channel, Camera camera, boolean v1,
+      boolean controlAllowed, WsFrames.Cache cache, int controlPerSecond) {
+    this.server = server;
+    this.conn = conn;
+    this.channel = channel;
+    this.camera = camera;
+    this.v1 = v1;
+    this.controlAllowed = controlAllowed;
+    this.cache = cache;
+    this.rate = new ControlRateLimiter(controlPerSecond);
+  }
+
+  void start() {
+    channel.setWriteListener(this);
+    if (v1) {
+      JsonObject hello = new JsonObject();
+      hello.addProperty("type", "hello");
+      hello.addProperty("camera", camera.id());
+      hello.addProperty("control", controlAllowed);
+      sendText(hello.toString());
+      sendStatus();
+    }
+    handle = camera.addViewer(this, "ws");
+  }
+
+  Camera camera() {
+    return camera;
+  }
+
+  String remote() {
+    return channel.remote();
+  }
+
+  boolean v1() {
+    return v1;
+  }
+
+  @Override
+  public void offer(JpegFrame frame) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      if (inFlight == null) {
+        send(frame);
+      } else {
+        mailbox.put(frame);
+      }
+    }
+  }
+
+  /** Selector thread: a buffer was fully written; if it was our frame, queue the waiting one (if any). */
+  @Override
+  public void written(ByteBuffer buffer) {
+    synchronized (this) {
+      if (buffer != inFlight) {
+        return;
+      }
+      inFlight = null;
+      framesSent++;
+      if (closed) {
+        return;
+      }
+      JpegFrame next = mailbox.take();
+      if (next != null) {
+        send(next);
+      }
+    }
+  }
+
+  // Guarded by this.
+  private void send(JpegFrame frame) {
+    ByteBuffer buf = cache.encode(frame);
+    inFlight = buf;
+    inFlightSinceNanos = System.nanoTime();
+    // Safe to bypass WebSocketImpl.send(): outQueue is a thread-safe queue the selector drains in order, a complete
+    // frame is one buffer (so it cannot interleave with the library's own frames), and onWriteDemand only sets
+    // OP_WRITE and wakes the selector (clearing the queue if the key is already cancelled).
+    conn.outQueue.add(buf);
+    server.onWriteDemand(conn);
+  }
+
+  /**
+   * True if a frame has been waiting to be written for longer than {@code stallNanos} with no byte accepted by
+   * the socket meanwhile.
+   */
+  boolean stalled(long nowNanos, long stallNanos) {
+    synchronized (this) {
+      if (inFlight == null || closed) {
+        return false;
+      }
+      long lastProgress = Math.max(inFlightSinceNanos, channel.lastWriteProgressNanos());
+      return nowNanos - lastProgress > stallNanos;
+    }
+  }
+
+  /** Frames waiting for this viewer: 0, 1 (in flight) or 2 (in flight + waiting). For tests and metrics. */
+  synchronized int pendingFrames() {
+    return (inFlight != null ? 1 : 0) + (mailbox.isEmpty() ? 0 : 1);
+  }
+
+  long skipped() {
+    return mailbox.skipped();
+  }
+
+  synchronized long framesSent() {
+    return framesSent;
+  }
+
+  int queuedBuffers() {
+    return conn.outQueue.size();
+  }
+
+  void sendStatus() {
+    if (!v1) {
+      return;
+    }
+    CameraStats s = camera.stats();
+    JsonObject status = new JsonObject();
+    status.addProperty("type", "status");
+    status.addProperty("camera", s.id());
+    status.addProperty("connected", s.connected());
+    status.addProperty("width", s.width());
+    status.addProperty("height", s.height());
+    status.addProperty("fps", s.fps());
+    sendText(status.toString());
+  }
+
+  private void sendText(String text) {
+    if (!v1 || !conn.isOpen() || conn.outQueue.size() >= MAX_QUEUED_BUFFERS) {
+      return;
+    }
+    try {
+      conn.send(text);
+    } catch (WebsocketNotConnectedException e) {
+      // Closed meanwhile; nothing to tell.
+    }
+  }
+
+  @Override
+  public void onText(String text) {
+    if (!v1) {
+      return; // Plain viewers have no text protocol; ignore rather than punish.
+    }
+    JsonElement id = null;
+    try {
+      JsonObject msg = JsonParser.parseString(text).getAsJsonObject();
+      id = msg.get("id");
+      JsonElement type = msg.get("type");
+      if (type == null || !type.isJsonPrimitive() || !"control".equals(type.getAsString())) {
+        replyError(id, "unknown message type (expected \"control\")");
+        return;
+      }
+      JsonElement command = msg.get("command");
+      if (command == null || !command.isJsonObject()) {
+        replyError(id, "\"command\" must be a JSON object");
+        return;
+      }
+      if (!controlAllowed) {
+        replyError(id, "control not permitted: connect with the control token");
+        return;
+      }
+      if (!rate.tryAcquire(System.nanoTime())) {
+        replyError(id, "rate limited: at most " + rate.perSecond() + " control messages per second");
+        return;
+      }
+      JsonElement replyId = id;
+      camera.control(command.toString()).whenComplete((reply, err) -> {
+        if (err != null) {
+          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+          replyError(replyId, cause instanceof ControlException ? cause.getMessage() : "control failed: " + cause);
+        } else {
+          replyOk(replyId, reply);
+        }
+      });
+    } catch (JsonSyntaxException | IllegalStateException | UnsupportedOperationException e) {
+      replyError(id, "not a JSON object");
+    }
+  }
+
+  private void replyOk(JsonElement id, String cameraReply) {
+    JsonObject out = new JsonObject();
+    out.addProperty("type", "control-reply");
+    out.add("id", id);
+    try {
+      JsonObject reply = JsonParser.parseString(cameraReply).getAsJsonObject();
+      JsonElement ok = reply.get("ok");
+      boolean success = ok == null || !ok.isJsonPrimitive() || !ok.getAsJsonPrimitive().isBoolean() || ok.getAsBoolean();
+      out.addProperty("ok", success);
+      if (!success) {
+        JsonElement error = reply.get("error");
+        out.addProperty("error", error != null && error.isJsonPrimitive() ? error.getAsString() : "camera refused");
+      }
+      out.add("reply", reply);
+    } catch (JsonSyntaxException | IllegalStateException e) {
+      out.addProperty("ok", false);
+      out.addProperty("error", "camera '" + camera.id() + "' sent a reply that is not a JSON object");
+    }
+    sendText(out.toString());
+  }
+
+  private void replyError(JsonElement id, String error) {
+    JsonObject out = new JsonObject();
+    out.addProperty("type", "control-reply");
+    out.add("id", id);
+    out.addProperty("ok", false);
+    out.addProperty("error", error);
+    sendText(out.toString());
+  }
+
+  @Override
+  public void onBinary(ByteBuffer data) {
+    conn.close(CloseFrame.REFUSE, "viewers send text control messages only");
+  }
+
+  @Override
+  public void onClosed(int code, String reason) {
+    synchronized (this) {
+      closed = true;
+      inFlight = null;
+    }
+    mailbox.clear();
+    channel.setWriteListener(null);
+    // A closed connection never drains its queue; drop our references to frames right away.
+    conn.outQueue.clear();
+    if (handle != null) {
+      handle.close();
+    }
+  }
+
+  /** Drops a viewer that stopped accepting bytes, without a close handshake (it would never be read). */
+  void disconnectStalled() {
+    conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "viewer stalled");
+    conn.outQueue.clear();
+  }
+
+  @Override
+  public String toString() {
+    return "ws viewer " + channel.remote() + " of camera '" + camera.id() + "'";
+  }
+}

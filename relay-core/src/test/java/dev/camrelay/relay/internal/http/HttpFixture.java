@@ -1,0 +1,87 @@
+package dev.camrelay.relay.internal.http;
+
+import dev.camrelay.relay.internal.ConnectionLimiter;
+import dev.camrelay.relay.internal.RelayConfig;
+import dev.camrelay.relay.internal.RelayInfo;
+import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.hub.Camera;
+import dev.camrelay.relay.internal.hub.CameraHub;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/** An {@link HttpFrontend} on an ephemeral loopback port over a real {@link CameraHub}, for tests. */
+final class HttpFixture implements AutoCloseable {
+  final RelayConfig config;
+  final CameraHub hub;
+  final Authenticator auth;
+  final NioEventLoopGroup boss = new NioEventLoopGroup(1);
+  final NioEventLoopGroup workers = new NioEventLoopGroup(2);
+  final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "test-hub-timer");
+    t.setDaemon(true);
+    return t;
+  });
+  final ConnectionLimiter limiter;
+  final HttpFrontend http;
+  final int port;
+  final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  HttpFixture(TestConfig testConfig) throws IOException {
+    this(testConfig, null);
+  }
+
+  HttpFixture(TestConfig testConfig, SSLContext tls) throws IOException {
+    config = testConfig.build();
+    hub = new CameraHub(config, timer);
+    limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
+    auth = new Authenticator(config);
+    RelayInfo info = new RelayInfo("test-version", 3009, false, tls != null, auth.viewerAuthRequired(),
+        auth.controlRequiresToken());
+    StaticAssets assets = config.serveViewer()
+        ? new StaticAssets(getClass().getClassLoader(), StaticAssetsTest.FIXTURE_ROOT) : null;
+    http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, assets);
+    try {
+      port = http.start();
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Publishes through the hub as an in-process source (ingest "java"). */
+  Camera publish(String cameraId, byte[] jpeg) {
+    Camera camera = hub.sourceCamera(cameraId);
+    camera.publish(TestJpegs.frame(jpeg));
+    return camera;
+  }
+
+  HttpResponse<byte[]> get(String target, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
+        .timeout(Duration.ofSeconds(20));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  String getText(String target, String... headers) throws IOException, InterruptedException {
+    return new String(get(target, headers).body(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    timer.shutdownNow();
+  }
+}
