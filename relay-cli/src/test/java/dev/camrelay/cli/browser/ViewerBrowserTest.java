@@ -128,6 +128,7 @@ class ViewerBrowserTest {
     assertThat(entry.getText()).contains("{\"cmd\":\"quality\",\"value\":" + expected + "}").contains("ok");
     assertThat(entry.getText()).contains("\"quality\":" + expected); // the camera's own reply JSON
     assertThat(camera.lastControl()).contains("quality").contains(String.valueOf(expected));
+    browser.driver.manage().window().setSize(new Dimension(1280, 1400)); // tall enough for the reply log
     browser.screenshot(SCREENSHOTS.resolve("viewer-desktop-focus.png"));
   }
 
