@@ -11,17 +11,17 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /** Runs the real {@code camrelay} command line in-process with captured output and a chosen environment. */
-final class Cli {
+public final class Cli {
   /** How a run ended. */
-  record Result(int exitCode, String out, String err) {}
+  public record Result(int exitCode, String out, String err) {}
 
   private Cli() {}
 
-  static Result run(String... args) {
+  public static Result run(String... args) {
     return run(Map.of(), args);
   }
 
-  static Result run(Map<String, String> env, String... args) {
+  public static Result run(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = CamrelayCommand.commandLine(env);
@@ -32,35 +32,63 @@ final class Cli {
   }
 
   /** Starts the relay command in the background and waits until its ports are bound. */
-  static Running start(Map<String, String> env, String... args) throws Exception {
+  public static Running start(Map<String, String> env, String... args) throws Exception {
     Running r = new Running(env, args);
-    r.relay = r.command.started().get(30, TimeUnit.SECONDS);
+    r.relay = r.root.started().get(30, TimeUnit.SECONDS);
     return r;
   }
 
-  /** A relay command running on a background thread. */
-  static final class Running implements AutoCloseable {
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
-    final CamrelayCommand command;
-    final CompletableFuture<Integer> exit = new CompletableFuture<>();
-    CameraRelay relay;
+  /** Runs any command line in the background; {@link Running#stop()} interrupts it (like Ctrl-C). */
+  public static Running background(String... args) {
+    return new Running(Map.of(), args);
+  }
+
+  /** A command running on a background thread. */
+  public static final class Running implements AutoCloseable {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final CamrelayCommand root;
+    private final Thread thread;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private CameraRelay relay;
 
     Running(Map<String, String> env, String... args) {
       CommandLine cl = CamrelayCommand.commandLine(env);
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
-      command = cl.getCommand();
-      Thread t = new Thread(() -> exit.complete(cl.execute(args)), "test-camrelay");
-      t.setDaemon(true);
-      t.start();
+      root = cl.getCommand();
+      thread = new Thread(() -> exit.complete(cl.execute(args)), "test-camrelay");
+      thread.setDaemon(true);
+      thread.start();
     }
 
-    /** Stops the relay and returns how the command ended. */
-    Result stop() throws Exception {
-      command.shutdown();
-      int code = exit.get(30, TimeUnit.SECONDS);
+    /** The relay the main command started (only after {@link Cli#start}). */
+    public CameraRelay relay() {
+      return relay;
+    }
+
+    public String out() {
+      return out.toString();
+    }
+
+    public String err() {
+      return err.toString();
+    }
+
+    /** Waits for the command to end by itself. */
+    public Result await() throws Exception {
+      int code = exit.get(60, TimeUnit.SECONDS);
       return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Stops the command (the relay's shutdown, or an interrupt for subcommands) and returns how it ended. */
+    public Result stop() throws Exception {
+      if (relay != null) {
+        root.shutdown();
+      } else {
+        thread.interrupt();
+      }
+      return await();
     }
 
     @Override

@@ -103,8 +103,9 @@ public final class MjpegReader {
     if (contentTypeHeader == null) {
       throw new MjpegFormatException("no Content-Type header (expected multipart/x-mixed-replace; boundary=...)");
     }
-    String[] params = contentTypeHeader.split(";");
-    String type = params[0].strip().toLowerCase(Locale.ROOT);
+    int semicolon = contentTypeHeader.indexOf(';');
+    String type = (semicolon < 0 ? contentTypeHeader : contentTypeHeader.substring(0, semicolon))
+        .strip().toLowerCase(Locale.ROOT);
     if (!type.startsWith("multipart/")) {
       throw new MjpegFormatException("Content-Type \"" + contentTypeHeader.strip()
           + "\" is not multipart (expected multipart/x-mixed-replace; boundary=...)");
@@ -231,8 +232,10 @@ public final class MjpegReader {
       }
       endGarbageRun();
     } else if (s == S_HEADERS) {
-      endGarbageRun();
-      listener.onDiscard(Discard.TRUNCATED, 0, "stream ended inside the headers of part " + parts);
+      // A delimiter line with nothing after it is how some servers (ffmpeg) end a body: not a lost frame.
+      if (headerBytes + lineLength > 0) {
+        listener.onDiscard(Discard.TRUNCATED, 0, "stream ended inside the headers of part " + parts);
+      }
     } else if (s == S_BODY_LENGTH || s == S_BODY_WALK || (s == S_BODY_SOI && soiSeen > 0)) {
       int have = s == S_BODY_SOI ? soiSeen : bodyFill;
       body = s == S_BODY_WALK ? body : null;
@@ -246,6 +249,7 @@ public final class MjpegReader {
     resetLine();
     bodyFill = 0;
     sinceDelimiter = 0;
+    parts = 0;
   }
 
   // ---- lines: delimiter search and part headers ----

@@ -1,5 +1,6 @@
 package dev.camrelay.frame.wire;
 
+import dev.camrelay.frame.jpeg.JpegFrame;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -119,6 +120,11 @@ public final class Message {
    */
   public static Message frame(long sequence, long timestampMicros, byte[] jpeg) {
     return of(MessageType.FRAME.code(), 0, sequence, timestampMicros, jpeg);
+  }
+
+  /** FRAME carrying a validated JPEG, without copying it. */
+  public static Message frame(long sequence, long timestampMicros, JpegFrame jpeg) {
+    return of(MessageType.FRAME.code(), 0, sequence, timestampMicros, jpeg.asByteBuffer());
   }
 
   /** FRAME over {@code jpeg}'s remaining bytes, without copying them. */

@@ -155,6 +155,7 @@ class MjpegReaderTest {
     assertThatThrownBy(() -> MjpegReader.boundaryOf("multipart/x-mixed-replace; boundary=--"))
         .hasMessage("Content-Type \"multipart/x-mixed-replace; boundary=--\" has no boundary parameter");
     assertThatThrownBy(() -> MjpegReader.boundaryOf(null)).isInstanceOf(MjpegFormatException.class);
+    assertThatThrownBy(() -> MjpegReader.boundaryOf(";")).isInstanceOf(MjpegFormatException.class); // found by fuzzing
   }
 
   @Test
@@ -257,6 +258,21 @@ class MjpegReaderTest {
     assertThat(out.frames).isEmpty();
     assertThat(out.discards).extracting(DiscardReport::reason).containsExactly(TRUNCATED);
     assertThat(out.discards.get(0).detail()).isEqualTo("stream ended after 8615 bytes of part 1 (Content-Length 8625)");
+  }
+
+  @Test
+  void aBareDelimiterLineAtTheEndIsANormalEndButCutHeadersAreTruncated() throws Exception {
+    byte[] jpeg = Fixtures.bytes("tiny-8x8.jpg");
+    byte[] in = concat(ascii("--b\r\n\r\n"), jpeg, ascii("\r\n--b\r\n"));
+    MjpegReader r = reader("b");
+    r.feed(in, 0, in.length);
+    r.endOfStream();
+    assertThat(out.discards).isEmpty();
+    byte[] more = ascii("--b\r\nContent-Ty");
+    r.feed(more, 0, more.length);
+    r.endOfStream();
+    assertThat(out.discards).containsExactly(
+        new DiscardReport(TRUNCATED, 0, "stream ended inside the headers of part 1"));
   }
 
   @Test

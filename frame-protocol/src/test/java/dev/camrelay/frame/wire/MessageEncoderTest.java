@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import dev.camrelay.frame.jpeg.JpegFrame;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MessageEncoderTest {
@@ -55,6 +57,20 @@ class MessageEncoderTest {
     assertThat(buf.position()).isEqualTo(3);
     assertThat(m.payloadBytes()).isEqualTo(JPEG);
     assertThat(m).isEqualTo(Message.frame(1, 1, JPEG));
+  }
+
+  @Test
+  void aFrameOfAJpegFrameCarriesItsBytesWithoutCopyingThem() throws Exception {
+    JpegFrame jpeg = JpegFrame.parse(JPEG.clone());
+    Message m = Message.frame(9, 10, jpeg);
+    assertThat(m).isEqualTo(Message.frame(9, 10, JPEG));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    MessageEncoder.write(m, out);
+    assertThat(out.toByteArray()).isEqualTo(MessageEncoder.encode(Message.frame(9, 10, JPEG)));
+
+    // What a relay does with a received FRAME: the decoded payload parses as the same JPEG.
+    List<Message> got = GoldenVectorsTest.decodeAll(out.toByteArray(), MessageDecoder.DEFAULT_MAX_PAYLOAD);
+    assertThat(JpegFrame.parse(got.get(0).payloadBytes())).isEqualTo(jpeg);
   }
 
   @Test

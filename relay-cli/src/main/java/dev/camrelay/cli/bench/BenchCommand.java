@@ -160,8 +160,11 @@ public final class BenchCommand implements Callable<Integer> {
     double[] peakRss = {Double.NaN};
     String cameraError = null;
     String firstViewerError;
+    double connectSeconds;
     try (WsViewerClient client = new WsViewerClient(threadCount)) {
+      long connectStart = System.nanoTime();
       firstViewerError = openViewers(client, wsUri, stats, open);
+      connectSeconds = (System.nanoTime() - connectStart) / 1e9;
       if (viewers > 0 && open.isEmpty()) {
         throw new UserError("no viewer could connect to " + wsUri + ": " + firstViewerError);
       }
@@ -214,7 +217,7 @@ public final class BenchCommand implements Callable<Integer> {
       sampler.shutdownNow();
     }
     BenchReport report = new BenchReport(viewerOnly ? "viewer-only" : mode, fps, seconds, viewers, slow, cameraSent,
-        cameraBytes, elapsed, stats, open.size(), before, after, peakRss[0]);
+        cameraBytes, elapsed, stats, open.size(), connectSeconds, before, after, peakRss[0]);
     if (json) {
       JsonObject o = report.toJson();
       out.println(new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(o));

@@ -17,6 +17,7 @@ final class BenchReport {
   final long bytesSent;
   final double elapsed;
   final int connected;
+  final double connectSeconds;
   final long fastFrames;
   final int fastViewers;
   final long slowFrames;
@@ -34,7 +35,7 @@ final class BenchReport {
   final double peakRss;
 
   BenchReport(String mode, double fps, double seconds, int viewers, int slow, long sent, long bytesSent,
-              double elapsed, List<ViewerStats> stats, int connected, ProcSampler.Sample before,
+              double elapsed, List<ViewerStats> stats, int connected, double connectSeconds, ProcSampler.Sample before,
               ProcSampler.Sample after, double peakRss) {
     this.mode = mode;
     this.fps = fps;
@@ -45,6 +46,7 @@ final class BenchReport {
     this.bytesSent = bytesSent;
     this.elapsed = elapsed;
     this.connected = connected;
+    this.connectSeconds = connectSeconds;
     this.before = before;
     this.after = after;
     this.peakRss = peakRss;
@@ -190,6 +192,7 @@ final class BenchReport {
     // Beyond bench.mjs:
     o.addProperty("harness", "camrelay-bench");
     o.addProperty("viewers_connected", connected);
+    o.addProperty("connect_s", round(connectSeconds));
     o.addProperty("out_fps", round(outFps()));
     o.addProperty("viewer_fps_min", round(Double.isNaN(minViewerFps) ? null : minViewerFps));
     o.addProperty("viewer_fps_max", round(Double.isNaN(maxViewerFps) ? null : maxViewerFps));
@@ -204,8 +207,8 @@ final class BenchReport {
   void print(PrintWriter out, Long pid) {
     out.printf(Locale.ROOT, "  camera      %d frames sent in %.1f s = %s fps, %.1f MB%n", sent, elapsed,
         num(sentFps(), 1), bytesSent / 1e6);
-    out.printf(Locale.ROOT, "  viewers     %d/%d connected; %s fps each (min %s, max %s); %s delivered; %s dropped%n",
-        connected, viewers, num(deliveredFpsPerViewer(), 1), num(nan(minViewerFps), 1), num(nan(maxViewerFps), 1),
+    out.printf(Locale.ROOT, "  viewers     %d/%d connected in %.1f s; %s fps each (min %s, max %s); %s delivered; %s dropped%n",
+        connected, viewers, connectSeconds, num(deliveredFpsPerViewer(), 1), num(nan(minViewerFps), 1), num(nan(maxViewerFps), 1),
         delivered() == null ? "-" : String.format(Locale.ROOT, "%.1f%%", delivered() * 100),
         dropped() == null ? "-" : dropped().toString());
     if (slowViewers > 0) {

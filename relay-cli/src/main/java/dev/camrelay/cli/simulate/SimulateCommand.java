@@ -88,7 +88,7 @@ public final class SimulateCommand implements Callable<Integer> {
   double seconds;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     SimulatedCamera.Mode mode = raw == null ? SimulatedCamera.Mode.FRAMED
         : raw.perFrame ? SimulatedCamera.Mode.RAW_PER_FRAME : SimulatedCamera.Mode.RAW;
@@ -119,6 +119,7 @@ public final class SimulateCommand implements Callable<Integer> {
     Thread hook = new Thread(done::countDown, "camrelay-simulate-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     long start = System.nanoTime();
+    boolean interrupted = false;
     try {
       out.printf("Simulating camera '%s' -> %s (%s), %s at %s fps%s%s. Ctrl-C stops.%n", cameraId, relay,
           mode.name().toLowerCase(Locale.ROOT).replace('_', '-'), frames != null ? "frames from " + frames : size,
@@ -131,7 +132,12 @@ public final class SimulateCommand implements Callable<Integer> {
       while (true) {
         long now = System.nanoTime();
         long wait = Math.min(deadline - now, TimeUnit.SECONDS.toNanos(5));
-        if (wait <= 0 || done.await(wait, TimeUnit.NANOSECONDS)) {
+        try {
+          if (wait <= 0 || done.await(wait, TimeUnit.NANOSECONDS)) {
+            break;
+          }
+        } catch (InterruptedException e) {
+          interrupted = true; // an embedding thread asked us to stop: same as Ctrl-C
           break;
         }
         now = System.nanoTime();
@@ -152,6 +158,9 @@ public final class SimulateCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
         // already shutting down
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
     double elapsed = (System.nanoTime() - start) / 1e9;

@@ -259,7 +259,9 @@ public final class SimulatedCamera implements AutoCloseable {
         }
         String why = describe(e);
         lastError.set(why);
-        if (!announcedFailure) {
+        if (why.startsWith("relay sent BYE")) {
+          log.info("camera '{}': {}; reconnecting", cameraId, why); // an orderly close, e.g. a relay restart
+        } else if (!announcedFailure) {
           log.warn("camera '{}': {} (relay {}:{}); reconnecting", cameraId, why, host, port);
           announcedFailure = true;
         } else {

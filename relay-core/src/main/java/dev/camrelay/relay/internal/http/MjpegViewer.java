@@ -27,6 +27,7 @@ final class MjpegViewer implements FrameSink {
   private final MjpegParts parts;
   private final long stallNanos;
   private final FrameMailbox mailbox = new FrameMailbox();
+  private final MjpegCounters counters;
 
   // Event-loop state.
   private boolean writing;
@@ -35,8 +36,9 @@ final class MjpegViewer implements FrameSink {
   private ScheduledFuture<?> stallCheck;
   private String closeReason;
 
-  MjpegViewer(Channel channel, String cameraId, MjpegParts parts, Duration stallTimeout) {
+  MjpegViewer(Channel channel, String cameraId, MjpegParts parts, Duration stallTimeout, MjpegCounters counters) {
     this.channel = channel;
+    this.counters = counters;
     this.loop = channel.eventLoop();
     this.cameraId = cameraId;
     this.parts = parts;
@@ -52,7 +54,13 @@ final class MjpegViewer implements FrameSink {
   @Override
   public void offer(JpegFrame frame) {
     if (mailbox.put(frame)) {
-      loop.execute(this::pump);
+      try {
+        loop.execute(this::pump);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        mailbox.clear(); // the relay is shutting down; this viewer is about to be closed
+      }
+    } else {
+      counters.skipped.increment();
     }
   }
 
@@ -79,6 +87,7 @@ final class MjpegViewer implements FrameSink {
       return;
     }
     framesSent++;
+    counters.sent.increment();
     pump();
   }
 

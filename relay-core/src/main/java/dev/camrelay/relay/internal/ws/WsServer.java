@@ -206,6 +206,9 @@ public final class WsServer extends WebSocketServer {
       conn.setAttachment(new Route(false, cameraId, SubprotocolChooser.V1.equals(chosen),
           auth.controlAllowed(token), false));
     }
+    // Accepted: the upgrade follows at once, so the handshake deadline no longer applies (a refused connection
+    // keeps it, and is closed at the deadline if the client does not go away).
+    ch.clearDeadline();
     return new HandshakeImpl1Server();
   }
 
@@ -252,6 +255,9 @@ public final class WsServer extends WebSocketServer {
     TrackedChannel ch = channelOf(conn);
     ch.markOpened();
     Object attachment = conn.getAttachment();
+    if (ch.isClosed()) {
+      return;
+    }
     if (!(attachment instanceof Route route)) {
       conn.close(CloseFrame.GOING_AWAY, "relay shutting down");
       return;
@@ -334,7 +340,7 @@ public final class WsServer extends WebSocketServer {
   private void sweepHandshakes(long handshakeNanos) {
     long now = System.nanoTime();
     for (TrackedChannel ch : channels) {
-      if (!ch.opened() && now - ch.acceptedNanos > handshakeNanos) {
+      if (!ch.opened() && ch.pastDeadline(now, handshakeNanos)) {
         logLimiter.info("ws-handshake-timeout", "closing WebSocket connection from " + ch.remote()
             + ": no complete handshake within " + config.handshakeTimeout().toMillis() + " ms");
         WebSocketImpl conn = ch.connection();
@@ -354,12 +360,25 @@ public final class WsServer extends WebSocketServer {
     }
   }
 
+  /**
+   * One WebSocket viewer's delivery state.
+   *
+   * @param camera the camera it watches
+   * @param remote its address
+   * @param pendingFrames frames held for it: one being written plus at most one waiting
+   * @param queuedBuffers buffers in the library's write queue (frames and small text/control frames)
+   * @param framesSent frames completely written to its socket
+   * @param framesSkipped frames replaced by newer ones before it was ready
+   */
+  public record ViewerState(String camera, String remote, int pendingFrames, int queuedBuffers, long framesSent,
+      long framesSkipped) {}
+
   /** The viewers attached right now (for tests and metrics). */
-  public List<Object> viewerDiagnostics() {
-    List<Object> out = new ArrayList<>();
+  public List<ViewerState> viewerStates() {
+    List<ViewerState> out = new ArrayList<>();
     for (WsViewer v : viewers) {
-      out.add(Map.of("remote", v.toString(), "pendingFrames", v.pendingFrames(), "queuedBuffers", v.queuedBuffers(),
-          "skipped", v.skipped(), "sent", v.framesSent()));
+      out.add(new ViewerState(v.camera().id(), v.remote(), v.pendingFrames(), v.queuedBuffers(), v.framesSent(),
+          v.skipped()));
     }
     return out;
   }

@@ -1,0 +1,260 @@
+package dev.camrelay.relay.internal.pull;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.internal.RelayConfig;
+import dev.camrelay.relay.internal.http.TestConfig;
+import dev.camrelay.relay.internal.http.TestJpegs;
+import dev.camrelay.relay.internal.hub.Camera;
+import dev.camrelay.relay.internal.hub.CameraHub;
+import dev.camrelay.relay.internal.pull.FakeMjpegCamera.Fault;
+import dev.camrelay.relay.internal.pull.FakeMjpegCamera.Plan;
+import dev.camrelay.relay.internal.pull.FakeMjpegCamera.Style;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MjpegPullerTest {
+  private static final byte[] BASE = TestJpegs.gradient(96, 72, 20);
+  private static final IntFunction<byte[]> FRAMES = n -> TestJpegs.withSequence(BASE, n);
+
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private RelayConfig config;
+  private CameraHub hub;
+  private final List<byte[]> published = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    config = new TestConfig().build();
+    hub = new CameraHub(config, timer);
+    hub.addTap((camera, frame) -> published.add(frame.toByteArray()));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+    timer.shutdownNow();
+  }
+
+  private FakeMjpegCamera camera(int port, Style style, IntFunction<Plan> plans) throws Exception {
+    FakeMjpegCamera fake = new FakeMjpegCamera(port, style, plans, FRAMES);
+    toClose.add(fake);
+    return fake;
+  }
+
+  private MjpegPuller puller(String id, URI url, Duration readTimeout, Backoff backoff) {
+    MjpegPuller puller = new MjpegPuller(hub, id, url, config, null, Duration.ofSeconds(5), readTimeout, backoff);
+    toClose.add(puller);
+    return puller;
+  }
+
+  private static Backoff fastBackoff() {
+    return new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), new Random(7));
+  }
+
+  private static URI url(FakeMjpegCamera fake, String path) {
+    return URI.create("http://127.0.0.1:" + fake.port() + path);
+  }
+
+  @Test
+  void pullsAnEsp32StreamAndPublishesEveryFrameByteForByte() throws Exception {
+    FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
+    MjpegPuller puller = puller("esp", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff());
+    puller.start();
+    awaitTrue(() -> published.size() >= 20);
+
+    List<byte[]> sent = List.copyOf(fake.fullySent);
+    List<byte[]> got = List.copyOf(published);
+    for (int i = 0; i < 20; i++) {
+      assertThat(got.get(i)).as("frame %d", i).isEqualTo(sent.get(i));
+    }
+    CameraStats stats = hub.find("esp").orElseThrow().stats();
+    assertThat(stats.connected()).isTrue();
+    assertThat(stats.ingest()).isEqualTo("pull");
+    assertThat(stats.remote()).isEqualTo("127.0.0.1:" + fake.port());
+    assertThat(stats.width()).isEqualTo(96);
+    assertThat(stats.control()).isFalse();
+    assertThat(fake.connections()).isEqualTo(1);
+    String request = fake.requests.get(0);
+    assertThat(request).startsWith("GET /stream HTTP/1.1\r\n").contains("\r\nHost: 127.0.0.1:" + fake.port() + "\r\n")
+        .doesNotContain("Authorization");
+  }
+
+  @Test
+  void pullsAPlainIpCameraStreamWithoutChunking() throws Exception {
+    FakeMjpegCamera fake = camera(0, Style.PLAIN_IP_CAMERA, n -> Plan.streaming());
+    puller("ipcam", url(fake, "/video.mjpg?channel=1"), Duration.ofSeconds(10), fastBackoff()).start();
+    awaitTrue(() -> published.size() >= 10);
+    for (int i = 0; i < 10; i++) {
+      assertThat(published.get(i)).isEqualTo(fake.fullySent.get(i));
+    }
+    assertThat(fake.requests.get(0)).startsWith("GET /video.mjpg?channel=1 HTTP/1.1\r\n");
+  }
+
+  @Test
+  void stalledCameraIsDroppedAfterTheReadTimeoutAndPulledAgain() throws Exception {
+    FakeMjpegCamera fake = camera(0, Style.ESP32,
+        n -> n == 1 ? Plan.fault(Fault.STALL_MID_FRAME, 3) : Plan.streaming());
+    puller("hung", url(fake, "/stream"), Duration.ofMillis(400), fastBackoff()).start();
+    awaitTrue(() -> fake.connections() >= 2 && published.size() >= 6);
+
+    assertThat(fake.closedByClientDuringStall).containsExactly(1);
+    assertThat(fake.partlySent).hasSize(1);
+    byte[] cutOff = fake.partlySent.get(0);
+    assertThat(published).noneMatch(jpeg -> java.util.Arrays.equals(jpeg, cutOff));
+    // Frames 0..2 from the first connection, then the second connection's frames, all complete.
+    assertThat(TestJpegs.sequenceOf(published.get(0))).isEqualTo(0);
+    assertThat(TestJpegs.sequenceOf(published.get(2))).isEqualTo(2);
+    assertThat(TestJpegs.sequenceOf(published.get(3))).isEqualTo(4);
+    for (byte[] jpeg : published) {
+      assertThat(fake.fullySent).anyMatch(sent -> java.util.Arrays.equals(sent, jpeg));
+    }
+    Camera camera = hub.find("hung").orElseThrow();
+    assertThat(camera.stats().connected()).isTrue();
+    assertThat(camera.stats().framesDropped()).as("the cut-off frame is counted").isEqualTo(1);
+  }
+
+  @Test
+  void cameraDisconnectingMidFrameNeverGetsItsPartialFramePublished() throws Exception {
+    FakeMjpegCamera fake = camera(0, Style.ESP32,
+        n -> n == 1 ? Plan.fault(Fault.DISCONNECT_MID_FRAME, 2) : Plan.streaming());
+    List<String> events = new CopyOnWriteArrayList<>();
+    hub.setEvents(new CameraHub.Events() {
+      @Override
+      public void connected(CameraStats stats) {
+        events.add("connected " + stats.ingest());
+      }
+
+      @Override
+      public void disconnected(String cameraId, String reason) {
+        events.add("disconnected: " + reason);
+      }
+    });
+    puller("flaky", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
+    awaitTrue(() -> fake.connections() >= 2 && published.size() >= 5);
+
+    byte[] cutOff = fake.partlySent.get(0);
+    assertThat(TestJpegs.sequenceOf(cutOff)).isEqualTo(2);
+    assertThat(published).noneMatch(jpeg -> java.util.Arrays.equals(jpeg, cutOff));
+    assertThat(published.stream().map(TestJpegs::sequenceOf).limit(4)).containsExactly(0, 1, 3, 4);
+    assertThat(hub.find("flaky").orElseThrow().stats().framesDropped()).isEqualTo(1);
+    assertThat(events.subList(0, 3)).containsExactly("connected pull",
+        "disconnected: connection closed by the camera", "connected pull");
+  }
+
+  @Test
+  void refusedConnectionsAreRetriedWithBackoffUntilTheCameraComesUp() throws Exception {
+    int port;
+    try (ServerSocket reserve = new ServerSocket(0)) {
+      port = reserve.getLocalPort();
+    }
+    Backoff backoff = fastBackoff();
+    puller("late", URI.create("http://127.0.0.1:" + port + "/stream"), Duration.ofSeconds(10), backoff).start();
+    awaitTrue(() -> backoff.attempts() >= 4);
+    assertThat(published).isEmpty();
+    assertThat(hub.find("late")).as("no camera until a connection works").isEmpty();
+
+    FakeMjpegCamera fake = camera(port, Style.ESP32, n -> Plan.streaming());
+    awaitTrue(() -> published.size() >= 3);
+    assertThat(published.get(0)).isEqualTo(fake.fullySent.get(0));
+    awaitTrue(() -> backoff.attempts() == 0); // a working connection resets the backoff
+  }
+
+  @Test
+  void httpErrorsAndNonStreamsAreRetriedWithoutPublishing() throws Exception {
+    FakeMjpegCamera fake = camera(0, Style.ESP32, n -> switch (n) {
+      case 1 -> Plan.error("401 Unauthorized");
+      case 2 -> Plan.error("404 Not Found");
+      case 3 -> Plan.fault(Fault.NOT_MJPEG, 0);
+      default -> Plan.streaming();
+    });
+    puller("picky", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
+    awaitTrue(() -> published.size() >= 2);
+    assertThat(fake.connections()).isEqualTo(4);
+    assertThat(published.get(0)).isEqualTo(fake.fullySent.get(0));
+  }
+
+  @Test
+  void userInfoInTheUrlIsSentAsBasicAuthAndNeverLogged() throws Exception {
+    FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
+    URI url = URI.create("http://admin:p%40ss@127.0.0.1:" + fake.port() + "/stream?pwd=secret");
+    MjpegPuller puller = puller("auth", url, Duration.ofSeconds(10), fastBackoff());
+    assertThat(puller.safeUrl()).isEqualTo("http://127.0.0.1:" + fake.port() + "/stream");
+    puller.start();
+    awaitTrue(() -> !published.isEmpty());
+    String expected = Base64.getEncoder().encodeToString("admin:p@ss".getBytes(StandardCharsets.UTF_8));
+    assertThat(fake.requests.get(0)).contains("\r\nAuthorization: Basic " + expected + "\r\n")
+        .startsWith("GET /stream?pwd=secret HTTP/1.1");
+  }
+
+  @Test
+  void closeDetachesTheCameraAndEndsThePullThread() throws Exception {
+    FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
+    MjpegPuller puller = new MjpegPuller(hub, "closing", url(fake, "/stream"), config);
+    puller.start();
+    awaitTrue(() -> published.size() >= 2);
+    assertThat(threadsNamed("camrelay-pull-closing")).isPositive();
+    puller.close();
+    Camera camera = hub.find("closing").orElseThrow();
+    assertThat(camera.stats().connected()).isFalse();
+    awaitTrue(() -> threadsNamed("camrelay-pull-closing") == 0);
+    int count = published.size();
+    Thread.sleep(100);
+    assertThat(published).hasSize(count);
+  }
+
+  @Test
+  void oversizedFramesAreDroppedAndCounted() throws Exception {
+    TestConfig small = new TestConfig();
+    small.maxFrameBytes = 200;
+    config = small.build();
+    hub = new CameraHub(config, timer);
+    hub.addTap((camera, frame) -> published.add(frame.toByteArray()));
+    FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
+    puller("big", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
+    awaitTrue(() -> hub.find("big").map(c -> c.stats().framesDropped() >= 3).orElse(false));
+    assertThat(published).isEmpty();
+  }
+
+  @Test
+  void refusesUrlsItCannotPull() {
+    assertThatThrownBy(() -> new MjpegPuller(hub, "x", URI.create("rtsp://cam/stream"), config))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http");
+    assertThatThrownBy(() -> new MjpegPuller(hub, "bad id!", URI.create("http://cam/stream"), config))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("camera id");
+  }
+
+  private static long threadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+  }
+
+  static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.sleep(5);
+    }
+  }
+}
