@@ -388,11 +388,21 @@ TEST(byeFromTheRelayClosesAndReconnectsWithBackoff) {
   r.link.relaySends(reason(wire::Type::kBye, wire::kShuttingDown, "relay shutting down"));
   r.stepUntil([&] { return r.client->state() == State::kDisconnected; });
   CHECK_CONTAINS(r.client->stats().lastDisconnect, "relay sent BYE 9 SHUTTING_DOWN: relay shutting down");
+  const size_t firstSession = r.link.outbound.size();
   r.stepUntil([&] { return r.link.connects == 2; });
   r.link.relaySends(welcome(true));
   const uint32_t before = r.client->stats().framesSent;
   r.stepUntil([&] { return r.client->stats().framesSent > before; });
   CHECK_EQ(r.client->stats().sessions, static_cast<uint32_t>(2));
+  // The new connection starts again with HELLO, and its frames are numbered from 0.
+  const auto second = decodeAll(std::vector<uint8_t>(r.link.outbound.begin() + static_cast<long>(firstSession),
+                                                     r.link.outbound.end()));
+  CHECK_EQ(second.front().header.type, static_cast<uint8_t>(wire::Type::kHello));
+  for (const auto& m : second)
+    if (m.header.type == static_cast<uint8_t>(wire::Type::kFrame)) {
+      CHECK_EQ(m.header.sequence, static_cast<uint32_t>(0));
+      break;
+    }
 }
 
 TEST(relayClosingTheSocketIsNoticedAndReconnected) {

@@ -151,6 +151,7 @@ void Client::connect(uint64_t now) {
   }
   sessionOpen_ = true;
   decoder_.reset();
+  sequence_ = 0;  // FRAMEs are numbered per connection (PROTOCOL.md section 2)
   now = clock_.nowMicros();
   lastRxUs_ = lastTxUs_ = lastPingUs_ = now;
   backoffResetThisSession_ = false;

@@ -342,7 +342,16 @@ public final class CameraRelay implements AutoCloseable {
     shutdownGroup(boss);
     shutdownGroup(workers);
     timer.shutdownNow();
-    listenerExecutor.shutdownNow();
+    // Let listeners hear the last disconnect events, briefly; a listener that blocks is interrupted.
+    listenerExecutor.shutdown();
+    try {
+      if (!listenerExecutor.awaitTermination(300, TimeUnit.MILLISECONDS)) {
+        listenerExecutor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      listenerExecutor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     awaitQuietly(timer);
     awaitQuietly(listenerExecutor);
     tcpPort = -1;
