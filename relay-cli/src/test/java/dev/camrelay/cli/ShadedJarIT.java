@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar, run with {@code java -jar} as a user runs it (failsafe, after {@code package}). */
 @Timeout(120)
@@ -24,10 +25,13 @@ class ShadedJarIT {
   private static final Path JAR = Path.of(System.getProperty("camrelay.jar", "target/camrelay.jar"));
   private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
-  private static Process start(String... args) throws Exception {
+  @TempDir Path dir;
+
+  /** Starts the jar; its log (stderr) goes to a file so a full pipe never blocks it. */
+  private Process start(String... args) throws Exception {
     List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+    return new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.log").toFile()).start();
   }
 
   @Test
@@ -71,7 +75,7 @@ class ShadedJarIT {
       p.destroy(); // SIGTERM, like Ctrl-C or systemd stop
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = Files.readString(dir.resolve("stderr.log"));
     assertThat(err).contains("[INFO]")                       // slf4j-simple found through the merged service files
         .doesNotContain("No SLF4J providers").contains("stopped");
   }

@@ -329,8 +329,13 @@ public final class SimulatedCamera implements AutoCloseable {
               jpeg.length, session.maxPayload);
           continue;
         }
-        link.frame(n, TimeUnit.NANOSECONDS.toMicros(System.nanoTime()), jpeg);
-        sent(jpeg);
+        synchronized (session.sendLock) {
+          if (!settings.streaming() || closed) {
+            continue; // stream off arrived while rendering: this frame must not go out
+          }
+          link.frame(n, TimeUnit.NANOSECONDS.toMicros(System.nanoTime()), jpeg);
+          sent(jpeg);
+        }
         lastSentNanos = System.nanoTime();
       } else {
         pacer.reset();
@@ -507,6 +512,11 @@ public final class SimulatedCamera implements AutoCloseable {
   /** The reader side of one framed connection. */
   private final class Session implements FramedLink.Handler {
     private final FramedLink link;
+    /**
+     * Held while a frame is written and while a command is applied and answered, so a command takes effect between
+     * frames: once the relay has the reply to stream off, no further frame follows.
+     */
+    final Object sendLock = new Object();
     private final java.util.concurrent.CountDownLatch welcomed = new java.util.concurrent.CountDownLatch(1);
     volatile int version;
     volatile boolean streamOnWelcome;
@@ -557,13 +567,16 @@ public final class SimulatedCamera implements AutoCloseable {
     public void control(long requestId, String json) {
       controlsReceived.incrementAndGet();
       lastControl.set(json);
-      CameraSettings.Outcome outcome = settings.apply(json);
-      log.info("camera '{}' control {} -> {}", cameraId, json, outcome.replyJson());
-      try {
-        link.controlReply(requestId, outcome.replyJson());
-      } catch (IOException e) {
-        fail(describe(e));
+      CameraSettings.Outcome outcome;
+      synchronized (sendLock) {
+        outcome = settings.apply(json);
+        try {
+          link.controlReply(requestId, outcome.replyJson());
+        } catch (IOException e) {
+          fail(describe(e));
+        }
       }
+      log.info("camera '{}' control {} -> {}", cameraId, json, outcome.replyJson());
       if (outcome.effect() == CameraSettings.Effect.RESTART) {
         restart = true;
       }
