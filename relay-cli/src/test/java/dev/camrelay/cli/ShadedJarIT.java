@@ -81,6 +81,18 @@ class ShadedJarIT {
   }
 
   @Test
+  void verboseFlagReachesSubcommandsAndTheLogger() throws Exception {
+    // nothing listens on port 1: the simulator retries; its repeated failures are DEBUG lines
+    Process p = start("simulate", "-v", "--relay", "127.0.0.1:1", "--seconds", "1.5");
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    String err = Files.readString(dir.resolve("stderr.log"));
+    assertThat(err).contains("[DEBUG]").contains("connection refused")
+        .contains("camrelay: could not connect to the relay at 127.0.0.1:1");
+  }
+
+  @Test
   void jarIsRunnableWithoutTheBuildDirectory() throws Exception {
     assertThat(Files.size(JAR)).isGreaterThan(1_000_000); // dependencies are inside
   }

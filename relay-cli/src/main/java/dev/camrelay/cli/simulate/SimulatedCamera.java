@@ -78,6 +78,7 @@ public final class SimulatedCamera implements AutoCloseable {
 
   private final AtomicLong framesSent = new AtomicLong();
   private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicLong framesSkipped = new AtomicLong();
   private final AtomicLong controlsReceived = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
   private final AtomicReference<String> lastControl = new AtomicReference<>();
@@ -192,6 +193,11 @@ public final class SimulatedCamera implements AutoCloseable {
   /** The JSON of the last CONTROL command received from the relay, or null if none yet. */
   public String lastControl() {
     return lastControl.get();
+  }
+
+  /** Frames not sent because they exceeded the relay's WELCOME maxPayload. */
+  public long framesSkipped() {
+    return framesSkipped.get();
   }
 
   /** CONTROL commands received so far. */
@@ -325,8 +331,10 @@ public final class SimulatedCamera implements AutoCloseable {
         long n = framesSent.get();
         byte[] jpeg = frames.frame(n, snap.width(), snap.height());
         if (jpeg.length > session.maxPayload) {
-          log.warn("camera '{}': frame of {} bytes exceeds the relay's limit of {} bytes; skipped", cameraId,
-              jpeg.length, session.maxPayload);
+          if (framesSkipped.getAndIncrement() == 0 || log.isDebugEnabled()) {
+            log.warn("camera '{}': frame of {} bytes exceeds the relay's limit of {} bytes; skipped", cameraId,
+                jpeg.length, session.maxPayload);
+          }
           continue;
         }
         synchronized (session.sendLock) {
