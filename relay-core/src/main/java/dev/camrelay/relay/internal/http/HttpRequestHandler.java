@@ -392,10 +392,11 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     } else {
       status = HttpResponseStatus.BAD_REQUEST;
     }
+    // Netty's message may quote the offending bytes (e.g. an "invalid version" with terminal escapes): printable only.
+    String why = cause == null ? "undecodable" : Responses.loggable(String.valueOf(cause.getMessage()));
     frontend.refusals().info("undecodable " + client(ctx), "refused undecodable HTTP request from "
-        + ctx.channel().remoteAddress() + ": " + (cause == null ? "unknown" : cause.getMessage()));
-    respond(ctx, request, Responses.text(status, "bad request: "
-        + (cause == null ? "undecodable" : cause.getMessage())), false);
+        + ctx.channel().remoteAddress() + ": " + why);
+    respond(ctx, request, Responses.text(status, "bad request: " + why), false);
   }
 
   private void respond(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response, boolean keepAlive) {
