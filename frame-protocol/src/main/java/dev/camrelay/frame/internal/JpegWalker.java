@@ -41,6 +41,8 @@ public final class JpegWalker {
   private int marker;
   private int remaining;
   private int segmentLength;
+  private long segmentOffset; // frame offset of the segment's FF
+  private final byte[] head = new byte[6]; // first payload bytes of SOFn / SOS, checked at the segment's end
   private boolean sawSof;
   private int scans;
   private int result;
@@ -167,6 +169,7 @@ public final class JpegWalker {
           }
           if (hasLength(c)) {
             marker = c;
+            segmentOffset = at(start, pos) - 1;
             pos++;
             st = S_LEN_HI;
             break;
@@ -207,9 +210,18 @@ public final class JpegWalker {
         }
         case S_SEGMENT: {
           int n = Math.min(remaining, end - pos);
+          int done = segmentLength - 2 - remaining; // payload bytes already walked
+          if (done < head.length && (marker == 0xDA || isSof(marker))) {
+            int keep = Math.min(n, head.length - done);
+            System.arraycopy(b, pos, head, done, keep);
+          }
           pos += n;
           remaining -= n;
           if (remaining == 0) {
+            String bad = checkHeader();
+            if (bad != null) {
+              return fail(start, pos - 1, bad);
+            }
             st = afterSegment();
           }
           break;
@@ -251,6 +263,28 @@ public final class JpegWalker {
     walked += pos + 1 - start;
     result = CORRUPT;
     return pos + 1;
+  }
+
+  /** Checks the captured start of an SOFn or SOS payload against the segment's length. */
+  private String checkHeader() {
+    if (isSof(marker)) {
+      int width = ((head[3] & 0xFF) << 8) | (head[4] & 0xFF);
+      int components = head[5] & 0xFF;
+      if (8 + 3 * components != segmentLength) {
+        return "frame header " + markerName(marker) + " at offset " + segmentOffset + " declares " + components
+            + " components but its length " + segmentLength + " fits " + (segmentLength - 8) / 3;
+      }
+      if (width == 0) {
+        return "frame header " + markerName(marker) + " at offset " + segmentOffset + " has width 0";
+      }
+    } else if (marker == 0xDA) {
+      int components = head[0] & 0xFF;
+      if (6 + 2 * components != segmentLength) {
+        return "scan header FF DA at offset " + segmentOffset + " declares " + components
+            + " components but its length " + segmentLength + " fits " + (segmentLength - 6) / 2;
+      }
+    }
+    return null;
   }
 
   private static boolean hasLength(int c) {

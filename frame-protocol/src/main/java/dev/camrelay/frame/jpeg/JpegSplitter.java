@@ -88,6 +88,7 @@ public final class JpegSplitter {
   private int buffered;
   private int frameStart; // FRAME: index in the current chunk where the frame's unbuffered bytes begin
   private long skipped; // SKIP_OVERSIZED: size of the dropped frame so far
+  private byte[] scratch; // for direct ByteBuffers
 
   private long garbageRun;
   private final byte[] garbageHead = new byte[8];
@@ -142,7 +143,10 @@ public final class JpegSplitter {
       feed(buf.array(), buf.arrayOffset() + p, n);
       return;
     }
-    byte[] chunk = new byte[Math.min(buf.remaining(), 16 * 1024)];
+    if (scratch == null) {
+      scratch = new byte[16 * 1024];
+    }
+    byte[] chunk = scratch; // direct buffers are copied through a reused array, 16 KiB at a time
     while (buf.hasRemaining()) {
       int n = Math.min(chunk.length, buf.remaining());
       buf.get(chunk, 0, n);
@@ -336,9 +340,9 @@ public final class JpegSplitter {
     if (buffered == 0) {
       out = Arrays.copyOfRange(b, frameStart, p);
     } else {
-      out = new byte[buffered + n];
-      System.arraycopy(buffer, 0, out, 0, buffered);
-      System.arraycopy(b, frameStart, out, buffered, n);
+      // Gather the tail too, then copy out with Arrays.copyOf, which skips zeroing the new array.
+      append(b, frameStart, p, buffered);
+      out = Arrays.copyOf(buffer, buffered);
       buffered = 0;
     }
     mode = SEEK;

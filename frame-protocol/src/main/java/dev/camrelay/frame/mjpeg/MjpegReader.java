@@ -103,8 +103,9 @@ public final class MjpegReader {
     if (contentTypeHeader == null) {
       throw new MjpegFormatException("no Content-Type header (expected multipart/x-mixed-replace; boundary=...)");
     }
-    String[] params = contentTypeHeader.split(";");
-    String type = params[0].strip().toLowerCase(Locale.ROOT);
+    int semicolon = contentTypeHeader.indexOf(';');
+    String type = (semicolon < 0 ? contentTypeHeader : contentTypeHeader.substring(0, semicolon))
+        .strip().toLowerCase(Locale.ROOT);
     if (!type.startsWith("multipart/")) {
       throw new MjpegFormatException("Content-Type \"" + contentTypeHeader.strip()
           + "\" is not multipart (expected multipart/x-mixed-replace; boundary=...)");

@@ -1,6 +1,7 @@
 package dev.camrelay.frame.wire;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
  *
  * <p>A delivered message owns its payload: the payload is copied once, into an array of exactly its size, and the
  * message may be kept. The largest allocation is therefore {@code maxPayload} per decoder, made only after a
- * header announcing that size arrived.
+ * header announcing that size and the first payload byte arrived.
  *
  * <p>After a {@link ProtocolException} the decoder is dead: every later {@code feed} throws again (the connection
  * should be answered with {@link Message#error(ProtocolException)} and closed). If the consumer throws, the
@@ -37,7 +38,9 @@ public final class MessageDecoder {
 
   private int state = HEADER;
   private int headerFill;
+  /** Null until the first payload byte arrives (then exactly payloadLength long). */
   private byte[] payload;
+  private int payloadLength;
   private int payloadFill;
   private long skipRemaining;
   private int typeCode;
@@ -85,11 +88,21 @@ public final class MessageDecoder {
             headerProgress(headerFill - n);
           }
           case PAYLOAD -> {
-            n = Math.min(end - off, payload.length - payloadFill);
+            if (payload == null && end - off >= payloadLength) {
+              // The whole payload is here: allocate and copy in one step (no zeroing of the new array).
+              n = payloadLength;
+              bytes += n;
+              deliver(Arrays.copyOfRange(buf, off, off + n));
+              break;
+            }
+            if (payload == null) {
+              payload = new byte[payloadLength];
+            }
+            n = Math.min(end - off, payloadLength - payloadFill);
             System.arraycopy(buf, off, payload, payloadFill, n);
             payloadFill += n;
             bytes += n;
-            if (payloadFill == payload.length) {
+            if (payloadFill == payloadLength) {
               deliver(payload);
             }
           }
@@ -131,11 +144,14 @@ public final class MessageDecoder {
             headerProgress(headerFill - n);
           }
           case PAYLOAD -> {
-            int n = Math.min(buf.remaining(), payload.length - payloadFill);
+            if (payload == null) {
+              payload = new byte[payloadLength];
+            }
+            int n = Math.min(buf.remaining(), payloadLength - payloadFill);
             buf.get(payload, payloadFill, n);
             payloadFill += n;
             bytes += n;
-            if (payloadFill == payload.length) {
+            if (payloadFill == payloadLength) {
               deliver(payload);
             }
           }
@@ -167,7 +183,7 @@ public final class MessageDecoder {
       detail = "stream ended inside a message header (" + headerFill + " of " + Message.HEADER_LENGTH + " bytes)";
     } else if (state == PAYLOAD) {
       detail = "stream ended inside a " + MessageType.fromCode(typeCode) + " message (" + payloadFill + " of "
-          + payload.length + " payload bytes)";
+          + payloadLength + " payload bytes)";
     } else {
       detail = String.format("stream ended inside a skipped message of type 0x%02X (%d bytes missing)", typeCode,
           skipRemaining);
@@ -264,10 +280,11 @@ public final class MessageDecoder {
       throw new ProtocolException(ErrorCode.TOO_LARGE,
           type + " payload length " + length + " exceeds the maximum " + type.maxPayload());
     }
-    payload = new byte[(int) length];
+    payload = null; // allocated when the first payload byte arrives
+    payloadLength = (int) length;
     payloadFill = 0;
     if (length == 0) {
-      deliver(payload);
+      deliver(new byte[0]);
     } else {
       state = PAYLOAD;
     }

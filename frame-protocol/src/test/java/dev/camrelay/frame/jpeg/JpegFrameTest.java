@@ -131,6 +131,17 @@ class JpegFrameTest {
   }
 
   @Test
+  void parseRejectsHeadersWhoseComponentCountDisagreesWithTheirLength() {
+    // Found by fuzzing: SOF0 of length 11 (room for one component) declaring zero components.
+    assertThatThrownBy(() -> JpegFrame.parse(hex("ffd8 ffc0 000b 08 0008 0008 00 011100 ffd9")))
+        .hasMessage("frame header FF C0 at offset 2 declares 0 components but its length 11 fits 1");
+    assertThatThrownBy(() -> JpegFrame.parse(hex("ffd8 ffc0 000b 08 0008 0000 01 011100 ffd9")))
+        .hasMessage("frame header FF C0 at offset 2 has width 0");
+    assertThatThrownBy(() -> JpegFrame.parse(hex("ffd8 ffc0 000b 08 0008 0008 01 011100 ffda 0008 02 0100 003f00 12 ffd9")))
+        .hasMessage("scan header FF DA at offset 15 declares 2 components but its length 8 fits 1");
+  }
+
+  @Test
   void parseRejectsAJpegWithoutAnyScan() {
     assertThatThrownBy(() -> JpegFrame.parse(hex("ffd8 ffd9")))
         .hasMessage("EOI at offset 2 before any scan (no SOS)");

@@ -155,6 +155,7 @@ class MjpegReaderTest {
     assertThatThrownBy(() -> MjpegReader.boundaryOf("multipart/x-mixed-replace; boundary=--"))
         .hasMessage("Content-Type \"multipart/x-mixed-replace; boundary=--\" has no boundary parameter");
     assertThatThrownBy(() -> MjpegReader.boundaryOf(null)).isInstanceOf(MjpegFormatException.class);
+    assertThatThrownBy(() -> MjpegReader.boundaryOf(";")).isInstanceOf(MjpegFormatException.class); // found by fuzzing
   }
 
   @Test

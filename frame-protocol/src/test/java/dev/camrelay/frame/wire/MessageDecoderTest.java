@@ -173,10 +173,11 @@ class MessageDecoderTest {
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long self = Thread.currentThread().getId();
     int max = 4 * 1024 * 1024;
-    byte[] exactlyMax = Hex.bytes("43524c59 01 10 0000 00400000 00000001 0000000000000000");
+    byte[] exactlyMax = Hex.bytes("43524c59 01 10 0000 00400000 00000001 0000000000000000 ff"); // + 1 payload byte
     byte[] oneOver = Hex.bytes("43524c59 01 10 0000 00400001 00000001 0000000000000000");
 
-    // The measurement works: a header announcing exactly the maximum makes the decoder allocate it.
+    // The measurement works: a header announcing exactly the maximum, then a first payload byte, makes the decoder
+    // allocate the payload.
     MessageDecoder accepting = new MessageDecoder(max, received::add);
     long before = threads.getThreadAllocatedBytes(self);
     accepting.feed(exactlyMax, 0, exactlyMax.length);

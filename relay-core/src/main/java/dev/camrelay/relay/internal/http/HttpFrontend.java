@@ -3,6 +3,8 @@ package dev.camrelay.relay.internal.http;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.camrelay.frame.mjpeg.MjpegWriter;
+import dev.camrelay.relay.internal.ConnectionLimiter;
+import dev.camrelay.relay.internal.LogLimiter;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.RelayInfo;
 import dev.camrelay.relay.internal.auth.Authenticator;
@@ -59,19 +61,31 @@ public final class HttpFrontend implements AutoCloseable {
   private final Gson gson = new GsonBuilder().serializeNulls().create();
   private final MjpegWriter mjpegWriter = new MjpegWriter(MjpegWriter.DEFAULT_BOUNDARY);
   private final MjpegPartsRegistry mjpegParts = new MjpegPartsRegistry(mjpegWriter, PooledByteBufAllocator.DEFAULT);
-  private final ConnectionLimiter limiter;
+  private final ConnectionGate gate;
   private final MjpegCounters mjpegCounters = new MjpegCounters();
+  /** Refusals (bad paths, auth, limits) are logged at most once per client and kind per 10 s. */
+  private final LogLimiter refusals = new LogLimiter(LoggerFactory.getLogger(HttpRequestHandler.class), 10_000);
   private final ChannelGroup channels = new DefaultChannelGroup("camrelay-http", ImmediateEventExecutor.INSTANCE);
   private Channel serverChannel;
 
+  /** A frontend with connection limits of its own (HTTP connections only), from the config. */
   public HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
       EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull) {
-    this(config, hub, auth, info, boss, workers, tlsOrNull, config.serveViewer() ? StaticAssets.viewer() : null);
+    this(config, hub, auth, info, boss, workers, tlsOrNull,
+        new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp()));
+  }
+
+  /** A frontend counting its connections in the relay-wide {@code limiter} shared with the other ports. */
+  public HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
+      EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter) {
+    this(config, hub, auth, info, boss, workers, tlsOrNull, limiter,
+        config.serveViewer() ? StaticAssets.viewer() : null);
   }
 
   /** With another static folder (tests), or null to serve no files. */
   HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
-      EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, StaticAssets assets) {
+      EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter,
+      StaticAssets assets) {
     this.config = config;
     this.hub = hub;
     this.auth = auth;
@@ -80,7 +94,7 @@ public final class HttpFrontend implements AutoCloseable {
     this.workers = workers;
     this.tls = tlsOrNull;
     this.assets = assets;
-    this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
+    this.gate = new ConnectionGate(limiter);
   }
 
   /** Binds the configured host and HTTP port; returns the bound port (useful when the config says 0). */
@@ -123,7 +137,7 @@ public final class HttpFrontend implements AutoCloseable {
   void initPipeline(SocketChannel channel) {
     channels.add(channel);
     ChannelPipeline pipeline = channel.pipeline();
-    pipeline.addLast("limit", limiter);
+    pipeline.addLast("limit", gate);
     if (tls != null) {
       pipeline.addLast("tls", new TlsOrRefuse(tls));
     }
@@ -176,8 +190,12 @@ public final class HttpFrontend implements AutoCloseable {
     return mjpegParts;
   }
 
-  ConnectionLimiter limiter() {
-    return limiter;
+  ConnectionGate gate() {
+    return gate;
+  }
+
+  LogLimiter refusals() {
+    return refusals;
   }
 
   MjpegCounters mjpegCounters() {

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * /healthz                      200 "ok"                          no auth
- * /api/info                     JSON for the web page             no auth (it tells the page whether to ask for a token)
+ * /api/info                     JSON for the web page             no auth (tells the page whether to ask for a token)
  * /, /index.html, /app.js, ...  the viewer page's files           no auth (the page must load to ask for a token)
  * /api/cameras                  JSON list of camera stats         viewer token if required
  * /metrics                      Prometheus text 0.0.4             viewer token if required
@@ -88,9 +88,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       refuseUndecodable(ctx, request);
       return;
     }
-    String refused = ctx.channel().attr(ConnectionLimiter.REFUSED).get();
+    String refused = ctx.channel().attr(ConnectionGate.REFUSED).get();
     if (refused != null) {
-      log.info("refused HTTP connection from {}: {}", ctx.channel().remoteAddress(), refused);
+      frontend.refusals().info("limit " + client(ctx),
+          "refused HTTP connection from " + ctx.channel().remoteAddress() + ": " + refused);
       FullHttpResponse response = Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, refused);
       response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
       respond(ctx, request, response, false);
@@ -145,8 +146,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     if (frontend.auth().viewerAllowed(token)) {
       return true;
     }
-    log.info("refused {} from {}: {}", Responses.loggable(uri), ctx.channel().remoteAddress(),
-        token == null ? "no viewer token" : "wrong viewer token");
+    frontend.refusals().info("auth " + client(ctx), "refused " + Responses.loggable(uri) + " from "
+        + ctx.channel().remoteAddress() + ": " + (token == null ? "no viewer token" : "wrong viewer token"));
     FullHttpResponse response = Responses.text(HttpResponseStatus.UNAUTHORIZED, token == null
         ? "a viewer token is required: send 'Authorization: Bearer <token>' or add ?token=<token> to the URL"
         : "the viewer token is not valid");
@@ -305,6 +306,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         .family("camrelay_cameras", Type.GAUGE, "Cameras known to the relay.")
         .family("camrelay_cameras_connected", Type.GAUGE, "Cameras with a source attached.")
         .family("camrelay_viewers", Type.GAUGE, "Viewers of all cameras.")
+        .family("camrelay_connections", Type.GAUGE,
+            "Open connections counted against the relay's connection limit (all ports sharing it).")
         .family("camrelay_http_connections", Type.GAUGE, "Open connections on the HTTP port.")
         .family("camrelay_http_mjpeg_viewers", Type.GAUGE, "MJPEG stream viewers on the HTTP port.")
         .family("camrelay_http_mjpeg_frames_sent_total", Type.COUNTER, "Frames written to MJPEG viewers.")
@@ -328,7 +331,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     text.sample("camrelay_cameras", cameras.size())
         .sample("camrelay_cameras_connected", connected)
         .sample("camrelay_viewers", viewers)
-        .sample("camrelay_http_connections", frontend.limiter().open())
+        .sample("camrelay_connections", frontend.gate().relayTotal())
+        .sample("camrelay_http_connections", frontend.gate().open())
         .sample("camrelay_http_mjpeg_viewers", frontend.mjpegViewers())
         .sample("camrelay_http_mjpeg_frames_sent_total", frontend.mjpegCounters().sent.sum())
         .sample("camrelay_http_mjpeg_frames_skipped_total", frontend.mjpegCounters().skipped.sum());
@@ -347,8 +351,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     StaticAssets.Lookup lookup = assets.lookup(path);
     switch (lookup.status()) {
       case BAD_PATH -> {
-        log.info("refused path {} from {}: {}", Responses.loggable(request.uri()), ctx.channel().remoteAddress(),
-            lookup.reason());
+        frontend.refusals().info("path " + client(ctx), "refused path " + Responses.loggable(request.uri())
+            + " from " + ctx.channel().remoteAddress() + ": " + lookup.reason());
         respond(ctx, request, Responses.text(HttpResponseStatus.BAD_REQUEST, "bad path: " + lookup.reason()),
             keepAlive);
       }
@@ -388,10 +392,11 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     } else {
       status = HttpResponseStatus.BAD_REQUEST;
     }
-    log.info("refused undecodable HTTP request from {}: {}", ctx.channel().remoteAddress(),
-        cause == null ? "unknown" : cause.getMessage());
-    respond(ctx, request, Responses.text(status, "bad request: "
-        + (cause == null ? "undecodable" : cause.getMessage())), false);
+    // Netty's message may quote the offending bytes (e.g. an "invalid version" with terminal escapes): printable only.
+    String why = cause == null ? "undecodable" : Responses.loggable(String.valueOf(cause.getMessage()));
+    frontend.refusals().info("undecodable " + client(ctx), "refused undecodable HTTP request from "
+        + ctx.channel().remoteAddress() + ": " + why);
+    respond(ctx, request, Responses.text(status, "bad request: " + why), false);
   }
 
   private void respond(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response, boolean keepAlive) {
@@ -431,6 +436,11 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       end = hash;
     }
     return target.substring(0, end);
+  }
+
+  private static String client(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress inet
+        ? inet.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
   }
 
   @Override

@@ -54,7 +54,11 @@ final class MjpegViewer implements FrameSink {
   @Override
   public void offer(JpegFrame frame) {
     if (mailbox.put(frame)) {
-      loop.execute(this::pump);
+      try {
+        loop.execute(this::pump);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        mailbox.clear(); // the relay is shutting down; this viewer is about to be closed
+      }
     } else {
       counters.skipped.increment();
     }

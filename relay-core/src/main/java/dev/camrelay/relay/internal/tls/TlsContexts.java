@@ -30,7 +30,8 @@ public final class TlsContexts {
     KeyStore keyStore = load(file, password);
     try {
       if (!hasPrivateKey(keyStore)) {
-        throw new IOException("TLS keystore " + file + " holds no private key (need a key pair, not only certificates)");
+        throw new IOException("TLS keystore " + file
+            + " holds no private key (need a key pair, not only certificates)");
       }
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keyStore, password);
@@ -38,7 +39,8 @@ public final class TlsContexts {
       context.init(kmf.getKeyManagers(), null, null);
       return context;
     } catch (UnrecoverableKeyException e) {
-      throw new IOException("TLS keystore " + file + ": the private key's password differs from the keystore password", e);
+      throw new IOException("TLS keystore " + file
+          + ": the private key's password differs from the keystore password", e);
     } catch (GeneralSecurityException e) {
       throw new IOException("TLS keystore " + file + " cannot be used: " + e.getMessage(), e);
     }

@@ -1,13 +1,18 @@
 package dev.camrelay.relay.internal.ws;
 
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.List;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.HandshakeState;
+import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.InvalidHandshakeException;
+import org.java_websocket.exceptions.LimitExceededException;
 import org.java_websocket.extensions.DefaultExtension;
 import org.java_websocket.extensions.IExtension;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.protocols.IProtocol;
 
@@ -15,6 +20,10 @@ import org.java_websocket.protocols.IProtocol;
  * RFC 6455 with a message size limit chosen by path: camera ingest ({@code /ingest/...}) may send frames up to the
  * relay's max frame size, viewers only control messages (8 KiB). No extensions (so every server frame of a given
  * JPEG is the same bytes for every viewer); any subprotocol offer is accepted by {@link SubprotocolChooser}.
+ *
+ * <p>A peer's bad frame (invalid UTF-8, a length beyond 2^31, a protocol violation) closes the connection with the
+ * library's close code and reason, but through {@link QuietClose}: the library itself would log every such frame at
+ * ERROR with a stack trace, so any client could fill the log.
  */
 final class RelayDraft extends Draft_6455 {
   private final boolean ingest;
@@ -35,6 +44,50 @@ final class RelayDraft extends Draft_6455 {
       return HandshakeState.NOT_MATCHED;
     }
     return super.acceptHandshakeAsServer(handshake);
+  }
+
+  @Override
+  public List<Framedata> translateFrame(ByteBuffer buffer) throws InvalidDataException {
+    try {
+      return super.translateFrame(buffer);
+    } catch (InvalidDataException e) {
+      throw QuietClose.of(e);
+    }
+  }
+
+  @Override
+  public void processFrame(WebSocketImpl webSocketImpl, Framedata frame) throws InvalidDataException {
+    try {
+      super.processFrame(webSocketImpl, frame);
+    } catch (InvalidDataException e) {
+      throw QuietClose.of(e);
+    }
+  }
+
+  /**
+   * The same close code and reason, as the one exception type the library closes on without logging (a
+   * {@link LimitExceededException} whose limit is not {@link Integer#MAX_VALUE}).
+   */
+  static final class QuietClose extends LimitExceededException {
+    private static final long serialVersionUID = 1L;
+    private final int closeCode;
+
+    private QuietClose(InvalidDataException cause) {
+      super(cause.getMessage(), 0);
+      this.closeCode = cause.getCloseCode();
+    }
+
+    static InvalidDataException of(InvalidDataException e) {
+      if (e instanceof LimitExceededException limit && limit.getLimit() != Integer.MAX_VALUE) {
+        return e; // already closed without logging
+      }
+      return new QuietClose(e);
+    }
+
+    @Override
+    public int getCloseCode() {
+      return closeCode;
+    }
   }
 
   @Override

@@ -44,6 +44,7 @@ final class TrackedChannel implements WrappedByteChannel {
   private final AtomicBoolean closed = new AtomicBoolean();
   final long acceptedNanos = System.nanoTime();
   private volatile boolean opened;
+  private volatile boolean deadlineCleared;
   private volatile WriteListener writeListener;
   private volatile ByteBuffer rejection;
   private volatile long lastWriteProgressNanos = acceptedNanos;
@@ -79,6 +80,15 @@ final class TrackedChannel implements WrappedByteChannel {
     return opened;
   }
 
+  /** The handshake was accepted; the upgrade follows without waiting for the client. */
+  void clearDeadline() {
+    deadlineCleared = true;
+  }
+
+  boolean pastDeadline(long nowNanos, long handshakeNanos) {
+    return !deadlineCleared && nowNanos - acceptedNanos > handshakeNanos;
+  }
+
   void setWriteListener(WriteListener listener) {
     this.writeListener = listener;
   }
@@ -107,7 +117,7 @@ final class TrackedChannel implements WrappedByteChannel {
   }
 
   private void countHandshake(int n) throws IOException {
-    if (!opened && n > 0) {
+    if (!opened && rejection == null && n > 0) {
       handshakeBytes += n;
       if (handshakeBytes > MAX_HANDSHAKE_BYTES) {
         throw new IOException("WebSocket handshake larger than " + MAX_HANDSHAKE_BYTES + " bytes");
@@ -135,7 +145,12 @@ final class TrackedChannel implements WrappedByteChannel {
       src.position(src.limit());
       return n;
     }
+    boolean failedHandshake = !opened && isErrorResponse(src);
     int n = inner.write(src);
+    if (failedHandshake && !src.hasRemaining() && !isNeedWrite()) {
+      // The library's own 404/500 page for a request it could not upgrade: end the response, as above.
+      socket.shutdownOutput();
+    }
     if (n > 0 || !src.hasRemaining()) {
       lastWriteProgressNanos = System.nanoTime();
     }
@@ -146,6 +161,15 @@ final class TrackedChannel implements WrappedByteChannel {
       }
     }
     return n;
+  }
+
+  private static boolean isErrorResponse(ByteBuffer src) {
+    int p = src.position();
+    if (src.remaining() < 12 || src.get(p) != 'H' || src.get(p + 1) != 'T' || src.get(p + 2) != 'T'
+        || src.get(p + 3) != 'P') {
+      return false;
+    }
+    return src.get(p + 9) != '1'; // "HTTP/1.1 101" is the upgrade; anything else ends the connection
   }
 
   @Override

@@ -15,9 +15,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -58,7 +60,8 @@ public final class WsServer extends WebSocketServer {
   private final LogLimiter logLimiter = new LogLimiter(log, 10_000);
   private final Set<TrackedChannel> channels = ConcurrentHashMap.newKeySet();
   private final Set<WsViewer> viewers = ConcurrentHashMap.newKeySet();
-  private final Map<String, WsFrames.Cache> caches = new ConcurrentHashMap<>();
+  /** Per camera; weak so cameras the hub forgets (ids only viewers asked for) do not pile up here. */
+  private final Map<Camera, WsFrames.Cache> caches = Collections.synchronizedMap(new WeakHashMap<>());
   private final CountDownLatch started = new CountDownLatch(1);
   private final ExecutorService tlsExecutor;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
@@ -206,6 +209,9 @@ public final class WsServer extends WebSocketServer {
       conn.setAttachment(new Route(false, cameraId, SubprotocolChooser.V1.equals(chosen),
           auth.controlAllowed(token), false));
     }
+    // Accepted: the upgrade follows at once, so the handshake deadline no longer applies (a refused connection
+    // keeps it, and is closed at the deadline if the client does not go away).
+    ch.clearDeadline();
     return new HandshakeImpl1Server();
   }
 
@@ -252,6 +258,9 @@ public final class WsServer extends WebSocketServer {
     TrackedChannel ch = channelOf(conn);
     ch.markOpened();
     Object attachment = conn.getAttachment();
+    if (ch.isClosed()) {
+      return;
+    }
     if (!(attachment instanceof Route route)) {
       conn.close(CloseFrame.GOING_AWAY, "relay shutting down");
       return;
@@ -265,7 +274,7 @@ public final class WsServer extends WebSocketServer {
       } else {
         Camera camera = hub.camera(route.cameraId());
         WsViewer viewer = new WsViewer(this, conn, ch, camera, route.v1(), route.control(),
-            caches.computeIfAbsent(camera.id(), k -> new WsFrames.Cache()), config.controlMessagesPerSecond());
+            caches.computeIfAbsent(camera, k -> new WsFrames.Cache()), config.controlMessagesPerSecond());
         conn.setAttachment(viewer);
         viewers.add(viewer);
         viewer.start();
@@ -334,7 +343,7 @@ public final class WsServer extends WebSocketServer {
   private void sweepHandshakes(long handshakeNanos) {
     long now = System.nanoTime();
     for (TrackedChannel ch : channels) {
-      if (!ch.opened() && now - ch.acceptedNanos > handshakeNanos) {
+      if (!ch.opened() && ch.pastDeadline(now, handshakeNanos)) {
         logLimiter.info("ws-handshake-timeout", "closing WebSocket connection from " + ch.remote()
             + ": no complete handshake within " + config.handshakeTimeout().toMillis() + " ms");
         WebSocketImpl conn = ch.connection();
@@ -354,12 +363,25 @@ public final class WsServer extends WebSocketServer {
     }
   }
 
+  /**
+   * One WebSocket viewer's delivery state.
+   *
+   * @param camera the camera it watches
+   * @param remote its address
+   * @param pendingFrames frames held for it: one being written plus at most one waiting
+   * @param queuedBuffers buffers in the library's write queue (frames and small text/control frames)
+   * @param framesSent frames completely written to its socket
+   * @param framesSkipped frames replaced by newer ones before it was ready
+   */
+  public record ViewerState(String camera, String remote, int pendingFrames, int queuedBuffers, long framesSent,
+      long framesSkipped) {}
+
   /** The viewers attached right now (for tests and metrics). */
-  public List<Object> viewerDiagnostics() {
-    List<Object> out = new ArrayList<>();
+  public List<ViewerState> viewerStates() {
+    List<ViewerState> out = new ArrayList<>();
     for (WsViewer v : viewers) {
-      out.add(Map.of("remote", v.toString(), "pendingFrames", v.pendingFrames(), "queuedBuffers", v.queuedBuffers(),
-          "skipped", v.skipped(), "sent", v.framesSent()));
+      out.add(new ViewerState(v.camera().id(), v.remote(), v.pendingFrames(), v.queuedBuffers(), v.framesSent(),
+          v.skipped()));
     }
     return out;
   }

@@ -75,6 +75,10 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
     return camera;
   }
 
+  String remote() {
+    return channel.remote();
+  }
+
   boolean v1() {
     return v1;
   }

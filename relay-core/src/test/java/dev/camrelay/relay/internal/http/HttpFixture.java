@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.http;
 
+import dev.camrelay.relay.internal.ConnectionLimiter;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.RelayInfo;
 import dev.camrelay.relay.internal.auth.Authenticator;
@@ -29,6 +30,7 @@ final class HttpFixture implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  final ConnectionLimiter limiter;
   final HttpFrontend http;
   final int port;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -40,12 +42,13 @@ final class HttpFixture implements AutoCloseable {
   HttpFixture(TestConfig testConfig, SSLContext tls) throws IOException {
     config = testConfig.build();
     hub = new CameraHub(config, timer);
+    limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
     auth = new Authenticator(config);
     RelayInfo info = new RelayInfo("test-version", 3009, false, tls != null, auth.viewerAuthRequired(),
         auth.controlRequiresToken());
     StaticAssets assets = config.serveViewer()
         ? new StaticAssets(getClass().getClassLoader(), StaticAssetsTest.FIXTURE_ROOT) : null;
-    http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, assets);
+    http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, assets);
     try {
       port = http.start();
     } catch (IOException | RuntimeException e) {

@@ -272,13 +272,15 @@ class HttpFrontendTest {
         .containsEntry("camrelay_camera_viewers", "gauge")
         .containsEntry("camrelay_camera_fps", "gauge")
         .containsEntry("camrelay_camera_connected", "gauge")
-        .containsEntry("camrelay_http_connections", "gauge");
+        .containsEntry("camrelay_http_connections", "gauge")
+        .containsEntry("camrelay_connections", "gauge");
     assertThat(metrics.helps).containsKeys(metrics.types.keySet().toArray(new String[0]));
     assertThat(metrics.value("camrelay_camera_frames_in_total", "camera", "porch")).isEqualTo(2);
     assertThat(metrics.value("camrelay_camera_frames_in_total", "camera", "attic")).isEqualTo(1);
     assertThat(metrics.value("camrelay_camera_connected", "camera", "porch")).isEqualTo(1);
     assertThat(metrics.value("camrelay_cameras")).isEqualTo(2);
     assertThat(metrics.value("camrelay_http_connections")).isGreaterThanOrEqualTo(1);
+    assertThat(metrics.value("camrelay_connections")).isGreaterThanOrEqualTo(1);
   }
 
   @Test
@@ -398,7 +400,8 @@ class HttpFrontendTest {
         c.get("/healthz");
         RawHttp.Head head = c.readHead();
         assertThat(head.status()).isEqualTo(503);
-        assertThat(new String(c.readBody(head), StandardCharsets.UTF_8)).contains("too many connections from 127.0.0.1");
+        assertThat(new String(c.readBody(head), StandardCharsets.UTF_8))
+            .contains("too many connections: 127.0.0.1 has 2 connections (limit 2 per address)");
       }
     }
     // Once the others are gone, a new connection is served again.
@@ -418,16 +421,18 @@ class HttpFrontendTest {
         b.get("/healthz");
         RawHttp.Head head = b.readHead();
         assertThat(head.status()).isEqualTo(503);
-        assertThat(new String(b.readBody(head), StandardCharsets.UTF_8)).contains("the relay allows 1");
+        assertThat(new String(b.readBody(head), StandardCharsets.UTF_8))
+            .contains("too many connections: relay has 1 connections (limit 1)");
       }
     }
   }
 
   private static void awaitOpenConnections(HttpFixture http, int expected) throws InterruptedException {
-    for (int i = 0; i < 1000 && http.http.limiter().open() != expected; i++) {
+    for (int i = 0; i < 1000 && http.http.gate().open() != expected; i++) {
       Thread.sleep(10);
     }
-    assertThat(http.http.limiter().open()).isEqualTo(expected);
+    assertThat(http.http.gate().open()).isEqualTo(expected);
+    assertThat(http.limiter.total()).isEqualTo(expected);
   }
 
   @Test

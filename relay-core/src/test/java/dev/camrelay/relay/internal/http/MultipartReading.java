@@ -41,7 +41,8 @@ final class MultipartReading {
       int b = read(in);
       seen.write(b);
       if (b != (e & 0xff)) {
-        throw new IOException("expected " + quote(text) + " but saw " + quote(seen.toString(StandardCharsets.ISO_8859_1)));
+        throw new IOException(
+            "expected " + quote(text) + " but saw " + quote(seen.toString(StandardCharsets.ISO_8859_1)));
       }
     }
   }

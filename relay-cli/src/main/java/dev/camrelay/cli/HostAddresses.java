@@ -1,0 +1,67 @@
+package dev.camrelay.cli;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** The host names a user can type to reach a relay bound to an address. */
+final class HostAddresses {
+  private HostAddresses() {}
+
+  /**
+   * For a wildcard bind (0.0.0.0, ::, empty): "localhost" then this machine's LAN IPv4 addresses (interfaces that
+   * are up, not loopback, not link-local). For a loopback bind: "localhost". Otherwise the bind address itself
+   * (IPv6 in brackets).
+   */
+  static List<String> forBind(String bind) {
+    List<String> hosts = new ArrayList<>();
+    if (isWildcard(bind)) {
+      hosts.add("localhost");
+      hosts.addAll(lanAddresses());
+      return hosts;
+    }
+    try {
+      InetAddress a = InetAddress.getByName(bind);
+      if (a.isLoopbackAddress()) {
+        hosts.add("localhost");
+      } else {
+        hosts.add(a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : bind);
+      }
+    } catch (UnknownHostException e) {
+      hosts.add(bind);
+    }
+    return hosts;
+  }
+
+  static boolean isWildcard(String bind) {
+    return bind == null || bind.isEmpty() || bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")
+        || bind.equals("*");
+  }
+
+  /** This machine's LAN IPv4 addresses, sorted; empty if there are none or the interfaces cannot be read. */
+  static List<String> lanAddresses() {
+    List<String> out = new ArrayList<>();
+    try {
+      for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!ni.isUp() || ni.isLoopback()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+          if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+            out.add(a.getHostAddress());
+          }
+        }
+      }
+    } catch (SocketException | RuntimeException e) {
+      return List.of();
+    }
+    Collections.sort(out);
+    return out;
+  }
+}

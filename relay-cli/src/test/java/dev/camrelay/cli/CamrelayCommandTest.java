@@ -1,0 +1,163 @@
+package dev.camrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CamrelayCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void helpListsTheOptionsAndExamples() {
+    Cli.Result r = Cli.run("--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("Usage: camrelay", "--http-port", "--camera-token", "--pull", "--demo",
+        "CAMRELAY_HTTP_PORT", "Examples:", "camrelay --demo", "simulate", "bench", "probe");
+  }
+
+  @Test
+  void subcommandHelpHasItsOwnExamples() {
+    Cli.Result r = Cli.run("simulate", "--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("Usage: camrelay simulate", "--raw-per-frame", "--on-demand", "Examples:");
+  }
+
+  @Test
+  void versionPrintsTheProjectVersion() {
+    Cli.Result r = Cli.run("--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("camrelay 0.").contains("Java ");
+  }
+
+  @Test
+  void badFlagValueIsAUsageErrorWithExit2() {
+    Cli.Result r = Cli.run("--http-port", "eighty");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--http-port").contains("eighty").contains("camrelay --help");
+    assertThat(r.err()).doesNotContain("at dev.camrelay"); // no stack trace
+  }
+
+  @Test
+  void unknownFlagIsAUsageErrorWithASuggestion() {
+    Cli.Result r = Cli.run("--http-prot", "80");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("Unknown option").contains("--http-port");
+  }
+
+  @Test
+  void outOfRangePortIsAUsageError() {
+    Cli.Result r = Cli.run("--tcp-port", "70000");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--tcp-port 70000");
+  }
+
+  @Test
+  void badFrameSizeIsAUsageError() {
+    Cli.Result r = Cli.run("--max-frame-size", "4 parsecs");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--max-frame-size").contains("e.g. 4MiB");
+  }
+
+  @Test
+  void pullNeedsIdAndHttpUrl() {
+    Cli.Result r = Cli.run("--pull", "http://192.168.1.40:81/stream");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("expected ID=URL");
+    r = Cli.run("--pull", "cam=ftp://x/stream");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("http:// or https://");
+  }
+
+  @Test
+  void missingKeystoreIsNamed() {
+    Path missing = dir.resolve("nope.p12");
+    Cli.Result r = Cli.run("--tls-keystore", missing.toString(), "--tls-password", "x");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("TLS keystore " + missing + " does not exist").doesNotContain("Exception");
+  }
+
+  @Test
+  void flagBeatsEnvironmentAndEnvironmentBeatsConfigFile() throws Exception {
+    Path config = dir.resolve("camrelay.properties");
+    Files.writeString(config, "http-port=9090\nws-port=9091\ntcp-port=9092\nviewer-token=from-file\n"
+        + "max-frame-size=1MiB\nsimulate.fps=7\n");
+    Map<String, String> env = Map.of("CAMRELAY_HTTP_PORT", "8080", "CAMRELAY_WS_PORT", "8081",
+        "CAMRELAY_ON_DEMAND_LINGER", "3s");
+    CommandLine cl = CamrelayCommand.commandLine(env);
+    cl.parseArgs("--config", config.toString(), "--http-port", "7070");
+    CamrelayCommand c = cl.getCommand();
+    assertThat(c.httpPort).isEqualTo(7070);      // flag > env > file
+    assertThat(c.wsPort).isEqualTo(8081);        // env > file
+    assertThat(c.tcpPort).isEqualTo(9092);       // file > default
+    assertThat(c.viewerToken).isEqualTo("from-file");
+    assertThat(c.maxFrameSize).isEqualTo(1024 * 1024);
+    assertThat(c.onDemandLinger).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.bind).isEqualTo("0.0.0.0");     // default
+  }
+
+  @Test
+  void configFileCanBeNamedByTheEnvironment() throws Exception {
+    Path config = dir.resolve("c.properties");
+    Files.writeString(config, "http-port=9191\n");
+    CommandLine cl = CamrelayCommand.commandLine(Map.of("CAMRELAY_CONFIG", config.toString()));
+    cl.parseArgs();
+    assertThat(((CamrelayCommand) cl.getCommand()).httpPort).isEqualTo(9191);
+  }
+
+  @Test
+  void subcommandOptionsComeFromPrefixedKeys() throws Exception {
+    Path config = dir.resolve("c.properties");
+    Files.writeString(config, "simulate.fps=7\n");
+    CommandLine cl = CamrelayCommand.commandLine(Map.of("CAMRELAY_SIMULATE_CAMERA_ID", "porch"));
+    CommandLine.ParseResult pr = cl.parseArgs("--config", config.toString(), "simulate");
+    dev.camrelay.cli.simulate.SimulateCommand sim = pr.subcommand().commandSpec().commandLine().getCommand();
+    assertThat(sim).extracting("fps").isEqualTo(7.0);
+    assertThat(sim).extracting("cameraId").isEqualTo("porch");
+  }
+
+  @Test
+  void unknownConfigKeyIsAUsageErrorNamingTheKey() throws Exception {
+    Path config = dir.resolve("c.properties");
+    Files.writeString(config, "htp-port=8080\n");
+    Cli.Result r = Cli.run("--config", config.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown key htp-port").contains(config.toString());
+  }
+
+  @Test
+  void missingConfigFileIsAUsageError() {
+    Path config = dir.resolve("absent.properties");
+    Cli.Result r = Cli.run("--config", config.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("config file " + config + " does not exist");
+  }
+
+  @Test
+  void badEnvironmentValueIsAUsageErrorNamingTheOption() {
+    Cli.Result r = Cli.run(Map.of("CAMRELAY_HTTP_PORT", "lots"), "--bind", "127.0.0.1");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--http-port").contains("lots");
+  }
+
+  @Test
+  void cameraTokensSplitIntoGlobalAndPerCamera() {
+    Map<String, String> perCamera = new java.util.LinkedHashMap<>();
+    String global = CamrelayCommand.splitCameraTokens(
+        java.util.List.of("porch=k1", "abc==", "garage=k2"), perCamera);
+    assertThat(global).isEqualTo("abc=="); // base64 padding is part of a token, not an ID=TOKEN pair
+    assertThat(perCamera).containsExactly(Map.entry("porch", "k1"), Map.entry("garage", "k2"));
+  }
+
+  @Test
+  void twoGlobalCameraTokensAreAUsageError() {
+    Cli.Result r = Cli.run("--camera-token", "secret-alpha", "--camera-token", "secret-beta");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("ID=TOKEN").doesNotContain("secret-alpha").doesNotContain("secret-beta");
+  }
+}

@@ -1,0 +1,48 @@
+package dev.camrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.TypeConversionException;
+
+class ConvertersTest {
+  private final ByteSizeConverter sizes = new ByteSizeConverter();
+  private final DurationConverter durations = new DurationConverter();
+
+  @Test
+  void sizesAcceptBinarySuffixes() {
+    assertThat(sizes.convert("4MiB")).isEqualTo(4 * 1024 * 1024);
+    assertThat(sizes.convert("512KiB")).isEqualTo(512 * 1024);
+    assertThat(sizes.convert("300k")).isEqualTo(300 * 1024);
+    assertThat(sizes.convert("2 MB")).isEqualTo(2 * 1024 * 1024);
+    assertThat(sizes.convert("1048576")).isEqualTo(1048576);
+  }
+
+  @Test
+  void badSizesSayWhatIsExpected() {
+    assertThatThrownBy(() -> sizes.convert("4 parsecs")).isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("e.g. 4MiB");
+    assertThatThrownBy(() -> sizes.convert("4096MiB")).hasMessageContaining("too large");
+    assertThatThrownBy(() -> sizes.convert("0")).hasMessageContaining("positive");
+  }
+
+  @Test
+  void durationsAcceptUnitsAndIso() {
+    assertThat(durations.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(durations.convert("15s")).isEqualTo(Duration.ofSeconds(15));
+    assertThat(durations.convert("1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(durations.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(durations.convert("PT10S")).isEqualTo(Duration.ofSeconds(10));
+    assertThatThrownBy(() -> durations.convert("soon")).hasMessageContaining("e.g. 500ms");
+  }
+
+  @Test
+  void hostPortDefaultsToLoopbackAndUnbracketsIpv6() {
+    assertThat(HostPort.parse("3008")).isEqualTo(new HostPort("127.0.0.1", 3008));
+    assertThat(HostPort.parse("cam.local:9000")).isEqualTo(new HostPort("cam.local", 9000));
+    assertThat(HostPort.parse("[::1]:3008")).isEqualTo(new HostPort("::1", 3008));
+    assertThatThrownBy(() -> HostPort.parse("host:99999")).hasMessageContaining("1..65535");
+  }
+}

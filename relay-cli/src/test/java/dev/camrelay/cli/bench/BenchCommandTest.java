@@ -1,0 +1,84 @@
+package dev.camrelay.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.camrelay.cli.Cli;
+import dev.camrelay.relay.CameraRelay;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class BenchCommandTest {
+  private static JsonObject json(Cli.Result r) {
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String[] lines = r.out().strip().split("\n");
+    assertThat(lines).hasSize(1); // --json prints exactly one line
+    return JsonParser.parseString(lines[0]).getAsJsonObject();
+  }
+
+  @Test
+  void shortRunAgainstARealRelayReportsSaneNumbers() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(-1).build()) {
+      relay.start();
+      JsonObject o = json(Cli.run("bench", "--tcp", "127.0.0.1:" + relay.tcpPort(), "--ws",
+          "ws://127.0.0.1:" + relay.wsPort() + "/", "--mode", "stream", "--fps", "15", "--seconds", "2",
+          "--viewers", "5", "--size", "320x240", "--pid", Long.toString(ProcessHandle.current().pid()), "--json"));
+      assertThat(o.get("viewers_connected").getAsInt()).isEqualTo(5);
+      assertThat(o.get("sent").getAsLong()).isPositive();
+      assertThat(o.get("out_fps").getAsDouble()).isPositive();
+      assertThat(o.get("delivered_fps_per_viewer").getAsDouble()).isPositive();
+      assertThat(o.get("delivered").getAsDouble()).isBetween(0.0, 1.0);
+      assertThat(o.get("corrupt").getAsLong()).isZero();
+      assertThat(o.get("untagged").getAsLong()).isZero();
+      JsonObject lat = o.getAsJsonObject("lat_ms");
+      assertThat(lat.get("p50").getAsDouble()).isNotNegative()
+          .isLessThanOrEqualTo(lat.get("p99").getAsDouble());
+      assertThat(lat.get("p99").getAsDouble()).isLessThanOrEqualTo(lat.get("max").getAsDouble());
+      assertThat(o.get("relay_cpu_s").isJsonNull()).isFalse();               // this JVM is the relay here
+      assertThat(o.getAsJsonObject("relay_rss_mb").get("peak").getAsDouble()).isPositive();
+      // bench.mjs field names are all present
+      assertThat(o.keySet()).contains("mode", "fps", "seconds", "viewers", "slow", "sent", "sent_fps", "delivered",
+          "delivered_fps_per_viewer", "lat_ms", "slow_fps_per_viewer", "slow_lat_ms", "corrupt", "untagged",
+          "relay_cpu_s", "delivered_gb", "relay_cpu_s_per_gb", "relay_rss_mb");
+    }
+  }
+
+  @Test
+  void framedAndPerConnectionModesWithASlowViewer() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(-1).build()) {
+      relay.start();
+      for (String mode : new String[] {"framed", "conn"}) {
+        JsonObject o = json(Cli.run("bench", "--tcp", "127.0.0.1:" + relay.tcpPort(), "--ws",
+            "ws://127.0.0.1:" + relay.wsPort() + "/", "--mode", mode, "--fps", "10", "--seconds", "2",
+            "--viewers", "3", "--slow", "1", "--size", "320x240", "--json"));
+        assertThat(o.get("mode").getAsString()).isEqualTo(mode);
+        assertThat(o.get("sent").getAsLong()).as(mode).isPositive();
+        assertThat(o.get("delivered_fps_per_viewer").getAsDouble()).as(mode).isPositive();
+        assertThat(o.get("corrupt").getAsLong()).as(mode).isZero();
+        assertThat(o.get("slow").getAsInt()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void humanReadableReportNamesEachMeasure() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(-1).build()) {
+      relay.start();
+      Cli.Result r = Cli.run("bench", "--tcp", "127.0.0.1:" + relay.tcpPort(), "--ws",
+          "ws://127.0.0.1:" + relay.wsPort() + "/", "--fps", "10", "--seconds", "1", "--viewers", "2",
+          "--size", "160x120");
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(r.out()).contains("camera", "viewers", "2/2 connected", "latency", "p50", "p99", "integrity",
+          "0 corrupt");
+    }
+  }
+
+  @Test
+  void unreachableViewersEndWithExit1() {
+    Cli.Result r = Cli.run("bench", "--ws", "ws://127.0.0.1:1/", "--seconds", "1", "--viewers", "1");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("no viewer could connect");
+  }
+}

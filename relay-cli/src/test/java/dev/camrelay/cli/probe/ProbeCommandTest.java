@@ -1,0 +1,91 @@
+package dev.camrelay.cli.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.camrelay.cli.Cli;
+import dev.camrelay.cli.simulate.SimulatedCamera;
+import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.frame.jpeg.JpegInfo;
+import dev.camrelay.relay.CameraRelay;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(90)
+class ProbeCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void probeOverWebSocketPrintsFrameInfoAndSavesValidJpegs() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(-1).build()) {
+      relay.start();
+      try (SimulatedCamera cam = SimulatedCamera.builder().relay("127.0.0.1", relay.tcpPort()).fps(20)
+          .size(320, 240).build().start()) {
+        Path save = dir.resolve("frames");
+        Cli.Result r = Cli.run("probe", "ws://127.0.0.1:" + relay.wsPort() + "/", "--count", "4", "--save",
+            save.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("#1").contains("#4").contains("320x240").contains("baseline")
+            .contains("4 frames");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(save)) {
+          files = s.sorted().toList();
+        }
+        assertThat(files).extracting(p -> p.getFileName().toString())
+            .containsExactly("frame-00001.jpg", "frame-00002.jpg", "frame-00003.jpg", "frame-00004.jpg");
+        for (Path f : files) {
+          assertThat(JpegInfo.of(JpegFrame.parse(Files.readAllBytes(f))).width()).isEqualTo(320);
+        }
+      }
+    }
+  }
+
+  @Test
+  void probeOverHttpMjpegAndSnapshotReadsValidFrames() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(0).build()) {
+      relay.start();
+      try (SimulatedCamera cam = SimulatedCamera.builder().relay("127.0.0.1", relay.tcpPort()).cameraId("yard")
+          .fps(20).size(176, 144).build().start()) {
+        Path save = dir.resolve("mjpeg");
+        Cli.Result r = Cli.run("probe", "http://127.0.0.1:" + relay.httpPort() + "/cam/yard/stream.mjpeg",
+            "--count", "3", "--save", save.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("176x144").contains("3 frames");
+        try (Stream<Path> s = Files.list(save)) {
+          for (Path f : s.toList()) {
+            assertThat(JpegInfo.of(JpegFrame.parse(Files.readAllBytes(f))).height()).isEqualTo(144);
+          }
+        }
+        Cli.Result snap = Cli.run("probe", "http://127.0.0.1:" + relay.httpPort() + "/cam/yard/snapshot.jpg",
+            "--count", "1");
+        assertThat(snap.exitCode()).as(snap.err()).isZero();
+        assertThat(snap.out()).contains("176x144").contains("1 frame");
+      }
+    }
+  }
+
+  @Test
+  void probeRefusedByTheRelaySaysWhy() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(0).httpPort(-1)
+        .viewerToken("s3cret").build()) {
+      relay.start();
+      Cli.Result r = Cli.run("probe", "ws://127.0.0.1:" + relay.wsPort() + "/", "--count", "1");
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.err()).contains("401");
+      Cli.Result wrong = Cli.run("probe", "ws://127.0.0.1:" + relay.wsPort() + "/", "--count", "1", "--token",
+          "nope-token", "--timeout", "2");
+      assertThat(wrong.err()).contains("401").doesNotContain("nope-token");
+    }
+  }
+
+  @Test
+  void badUrlIsAUsageError() {
+    Cli.Result r = Cli.run("probe", "ftp://x/");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("ws://, wss://, http:// or https://");
+  }
+}

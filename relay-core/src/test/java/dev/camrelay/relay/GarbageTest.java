@@ -1,0 +1,252 @@
+package dev.camrelay.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.camrelay.frame.wire.Message;
+import dev.camrelay.frame.wire.MessageType;
+import dev.camrelay.frame.wire.Reason;
+import dev.camrelay.relay.testing.Await;
+import dev.camrelay.relay.testing.FakeCamera;
+import dev.camrelay.relay.testing.RawWs;
+import dev.camrelay.relay.testing.TestJpegs;
+import dev.camrelay.relay.testing.ViewerClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Garbage and oversized input on the TCP and WebSocket ports gets its documented answer, and a camera streaming
+ * meanwhile goes on undisturbed for its viewers.
+ */
+class GarbageTest {
+  private CameraRelay relay;
+  private FakeCamera goodCamera;
+  private ViewerClient viewer;
+  private int frameNumber;
+
+  @BeforeEach
+  void start() throws Exception {
+    relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(-1)
+        .maxFrameBytes(64 * 1024).handshakeTimeout(Duration.ofMillis(1500)).build();
+    relay.start();
+    goodCamera = FakeCamera.framed(relay.tcpPort(), "good", null, 0);
+    goodCamera.awaitWelcome();
+    viewer = ViewerClient.connect("ws://127.0.0.1:" + relay.wsPort() + "/cam/good");
+    assertGoodCameraStillStreams();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    assertGoodCameraStillStreams();
+    viewer.closeBlocking();
+    goodCamera.close();
+    relay.close();
+  }
+
+  private void assertGoodCameraStillStreams() throws Exception {
+    byte[] jpeg = TestJpegs.frame(frameNumber++);
+    goodCamera.sendFrame(jpeg);
+    assertThat(viewer.nextFrame()).isEqualTo(jpeg);
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
+  private static String readAll(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "<reset>";
+    }
+  }
+
+  @Test
+  void randomBytesOnTcpPortAreClosed() throws Exception {
+    byte[] junk = new byte[4096];
+    new Random(42).nextBytes(junk);
+    junk[0] = 0x01; // not FF, not 'C', not an HTTP verb, not TLS
+    try (Socket s = connect(relay.tcpPort())) {
+      s.getOutputStream().write(junk);
+      assertThat(readAll(s)).isIn("", "<reset>");
+    }
+  }
+
+  @Test
+  void httpRequestOnTcpPortGets400ExplainingThePorts() throws Exception {
+    try (Socket s = connect(relay.tcpPort())) {
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String response = readAll(s);
+      assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n");
+      assertThat(response).contains("camera ingest port").contains("port " + relay.wsPort());
+    }
+  }
+
+  @Test
+  void tlsClientHelloOnTcpPortIsClosed() throws Exception {
+    byte[] hello = HexFormat.of().parseHex("16030100a5010000a10303" + "00".repeat(32) + "000002c02f0100");
+    try (Socket s = connect(relay.tcpPort())) {
+      s.getOutputStream().write(hello);
+      assertThat(readAll(s)).isIn("", "<reset>");
+    }
+  }
+
+  @Test
+  void silentTcpConnectionIsClosedAfterHandshakeTimeout() throws Exception {
+    try (Socket s = connect(relay.tcpPort())) {
+      assertThat(readAll(s)).isIn("", "<reset>");
+    }
+  }
+
+  @Test
+  void framedConnectionWithoutHelloGetsTimeoutError() throws Exception {
+    try (FakeCamera cam = FakeCamera.framedSilent(relay.tcpPort())) {
+      cam.write("CRLY".getBytes(StandardCharsets.US_ASCII));
+      Reason r = cam.awaitClose(MessageType.ERROR);
+      assertThat(r.code()).isEqualTo(5);
+      assertThat(r.reason()).isEqualTo("no HELLO within 1500 ms");
+    }
+  }
+
+  @Test
+  void framedMessageBeforeHelloIsAProtocolError() throws Exception {
+    try (FakeCamera cam = FakeCamera.framedSilent(relay.tcpPort())) {
+      cam.send(Message.ping(new byte[0]));
+      Reason r = cam.awaitClose(MessageType.ERROR);
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.reason()).isEqualTo("expected HELLO first, got PING");
+    }
+  }
+
+  @Test
+  void oversizedFramedFrameGetsTooLargeBeforeItIsBuffered() throws Exception {
+    try (FakeCamera cam = FakeCamera.framed(relay.tcpPort(), "big", null, 0)) {
+      assertThat(cam.awaitWelcome().maxPayload()).isEqualTo(64 * 1024);
+      // Only the header announcing 1 MiB is sent: the relay refuses from the header alone.
+      byte[] header = new byte[24];
+      ByteBuffer.wrap(header).putInt(0x43524C59).put((byte) 1).put((byte) 0x10).putShort((short) 0)
+          .putInt(1024 * 1024).putInt(1).putLong(0);
+      cam.write(header);
+      Reason r = cam.awaitClose(MessageType.ERROR);
+      assertThat(r.code()).isEqualTo(4);
+      assertThat(cam.awaitClosedByRelay()).isTrue();
+    }
+  }
+
+  @Test
+  void unknownProtocolVersionIsUnsupported() throws Exception {
+    try (FakeCamera cam = FakeCamera.framedSilent(relay.tcpPort())) {
+      byte[] header = new byte[24];
+      ByteBuffer.wrap(header).putInt(0x43524C59).put((byte) 2).put((byte) 0x01);
+      cam.write(header);
+      Reason r = cam.awaitClose(MessageType.ERROR);
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.reason()).contains("version 2");
+    }
+  }
+
+  @Test
+  void oversizedRawFrameIsDroppedAndTheStreamResyncs() throws Exception {
+    byte[] small = TestJpegs.frame(1);
+    byte[] huge = TestJpegs.bigFrame(2, 640, 480);
+    assertThat(huge.length).isGreaterThan(64 * 1024);
+    ViewerClient rawViewer = ViewerClient.connect("ws://127.0.0.1:" + relay.wsPort() + "/");
+    try (FakeCamera cam = FakeCamera.raw(relay.tcpPort())) {
+      cam.sendFrame(huge);
+      cam.sendFrame(small);
+      assertThat(rawViewer.nextFrame()).isEqualTo(small);
+    }
+    Await.until("the oversized frame is counted", () -> relay.cameras().stream()
+        .anyMatch(c -> c.id().equals("default") && c.framesDropped() == 1));
+    rawViewer.closeBlocking();
+  }
+
+  @Test
+  void garbageOnWebSocketPortIsClosed() throws Exception {
+    byte[] junk = new byte[2048];
+    new Random(7).nextBytes(junk);
+    try (Socket s = connect(relay.wsPort())) {
+      s.getOutputStream().write(junk);
+      readAll(s);
+    }
+  }
+
+  @Test
+  void plainHttpRequestOnWebSocketPortGets404() throws Exception {
+    try (Socket s = connect(relay.wsPort())) {
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(readAll(s)).startsWith("HTTP/1.1 404");
+    }
+  }
+
+  @Test
+  void endlessHandshakeHeaderOnWebSocketPortIsCut() throws Exception {
+    try (Socket s = connect(relay.wsPort())) {
+      byte[] line = ("X-Pad: " + "a".repeat(1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      s.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      try {
+        for (int i = 0; i < 100; i++) {
+          s.getOutputStream().write(line);
+        }
+      } catch (IOException e) {
+        // reset by the relay: expected
+      }
+      assertThat(readAll(s)).isIn("", "<reset>");
+    }
+  }
+
+  @Test
+  void silentWebSocketConnectionIsClosedAfterHandshakeTimeout() throws Exception {
+    try (Socket s = connect(relay.wsPort())) {
+      assertThat(readAll(s)).isIn("", "<reset>");
+    }
+  }
+
+  @Test
+  void invalidJpegOverWebSocketIngestIsDroppedAndCounted() throws Exception {
+    ViewerClient wsCam = ViewerClient.connect("ws://127.0.0.1:" + relay.wsPort() + "/ingest/wsbad");
+    wsCam.send(new byte[] {1, 2, 3, 4, 5});
+    byte[] ok = TestJpegs.frame(3);
+    ViewerClient v = ViewerClient.connect("ws://127.0.0.1:" + relay.wsPort() + "/cam/wsbad");
+    wsCam.send(ok);
+    assertThat(v.nextFrame()).isEqualTo(ok);
+    assertThat(relay.cameras().stream().filter(c -> c.id().equals("wsbad")).findFirst().orElseThrow()
+        .framesDropped()).isEqualTo(1);
+    wsCam.closeBlocking();
+    v.closeBlocking();
+  }
+
+  @Test
+  void oversizedWebSocketIngestMessageClosesWith1009() throws Exception {
+    ViewerClient wsCam = ViewerClient.connect("ws://127.0.0.1:" + relay.wsPort() + "/ingest/wsbig");
+    wsCam.send(new byte[64 * 1024 + 1]);
+    assertThat(wsCam.waitClosed()).isTrue();
+    assertThat(wsCam.closeCode).isEqualTo(1009);
+  }
+
+  @Test
+  void binaryFromViewerClosesItWith1003() throws Exception {
+    try (RawWs raw = RawWs.open(relay.wsPort(), "/cam/good", Map.of(), 0)) {
+      raw.sendFrame(2, new byte[] {1, 2, 3});
+      RawWs.Frame f;
+      do {
+        f = raw.readFrame();
+      } while (f.opcode() != 8);
+      assertThat(((f.payload()[0] & 0xff) << 8) | (f.payload()[1] & 0xff)).isEqualTo(1003);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The camera list (from /api/cameras): one row per camera with its connected state,
+ * resolution, fps and viewer count. Rows are updated in place so keyboard focus survives
+ * the periodic refresh.
+ */
+import * as format from './format.js';
+
+export class CameraList {
+  /**
+   * @param {HTMLElement} list the <ul>
+   * @param {(id: string) => void} onSelect
+   */
+  constructor(list, onSelect) {
+    this.list = list;
+    this.onSelect = onSelect;
+    this.rows = new Map();
+  }
+
+  /** @param {object[]} cameras /api/cameras entries */
+  update(cameras, selectedId) {
+    const seen = new Set();
+    let previous = null;
+    for (const camera of cameras) {
+      seen.add(camera.id);
+      let row = this.rows.get(camera.id);
+      if (!row) {
+        row = this.createRow(camera.id);
+        this.rows.set(camera.id, row);
+      }
+      // Keep the relay's order, but move a row only when needed: moving blurs a focused button.
+      const expected = previous ? previous.nextElementSibling : this.list.firstElementChild;
+      if (expected !== row.item) this.list.insertBefore(row.item, expected);
+      previous = row.item;
+      this.fill(row, camera, camera.id === selectedId);
+    }
+    for (const [id, row] of this.rows) {
+      if (!seen.has(id)) {
+        row.item.remove();
+        this.rows.delete(id);
+      }
+    }
+  }
+
+  select(selectedId) {
+    for (const [id, row] of this.rows) {
+      if (id === selectedId) row.button.setAttribute('aria-current', 'true');
+      else row.button.removeAttribute('aria-current');
+    }
+  }
+
+  createRow(id) {
+    const dot = format.el('span', { class: 'dot', 'aria-hidden': 'true' });
+    const connected = format.el('span', { class: 'visually-hidden' });
+    const meta = format.el('span', { class: 'camera-meta' });
+    const button = format.el(
+      'button',
+      { type: 'button', class: 'camera-row', 'data-camera': id, onclick: () => this.onSelect(id) },
+      dot,
+      format.el('span', { class: 'camera-name', text: id }),
+      connected,
+      meta,
+    );
+    const item = format.el('li', {}, button);
+    return { item, button, dot, connected, meta };
+  }
+
+  fill(row, camera, selected) {
+    const online = Boolean(camera.connected);
+    row.button.dataset.connected = online;
+    row.connected.textContent = online ? ' (connected) ' : ' (offline) ';
+    const parts = [format.resolution(camera.width, camera.height), format.fps(camera.fps)];
+    if (typeof camera.viewers === 'number') parts.push(format.plural(camera.viewers, 'viewer'));
+    if (!online) parts.unshift('offline');
+    row.meta.textContent = parts.join(' · ');
+    row.button.title = `${camera.id}: ${online ? 'connected' : 'offline'}${camera.ingest ? ` via ${camera.ingest}` : ''}`;
+    if (selected) row.button.setAttribute('aria-current', 'true');
+    else row.button.removeAttribute('aria-current');
+  }
+}
