@@ -271,6 +271,10 @@ public final class WsServer extends WebSocketServer {
         WsIngestSession session = new WsIngestSession(conn, ch.remote(), camera, route.onDemand(), logLimiter);
         conn.setAttachment(session);
         session.start();
+        if (ch.isClosed()) {
+          // Closed on the selector thread while this ran, possibly before onClose could see the session.
+          session.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
+        }
       } else {
         Camera camera = hub.camera(route.cameraId());
         WsViewer viewer = new WsViewer(this, conn, ch, camera, route.v1(), route.control(),
@@ -278,6 +282,12 @@ public final class WsServer extends WebSocketServer {
         conn.setAttachment(viewer);
         viewers.add(viewer);
         viewer.start();
+        if (ch.isClosed()) {
+          // Closed on the selector thread while this ran, possibly before onClose could see the viewer; both
+          // ends are idempotent, so whichever runs second does nothing.
+          viewers.remove(viewer);
+          viewer.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
+        }
         log.debug("viewer {} opened camera '{}' ({})", ch.remote(), camera.id(), route.v1() ? "camrelay.v1" : "plain");
       }
     } catch (IllegalStateException e) {

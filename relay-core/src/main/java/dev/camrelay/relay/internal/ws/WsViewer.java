@@ -68,7 +68,16 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
       sendText(hello.toString());
       sendStatus();
     }
-    handle = camera.addViewer(this, "ws");
+    ViewerHandle h = camera.addViewer(this, "ws");
+    boolean closedMeanwhile;
+    synchronized (this) {
+      handle = h;
+      closedMeanwhile = closed;
+    }
+    if (closedMeanwhile) {
+      // onClosed ran (selector thread) before the handle existed: unregister here, or the camera keeps a dead viewer.
+      h.close();
+    }
   }
 
   Camera camera() {
@@ -263,16 +272,18 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
 
   @Override
   public void onClosed(int code, String reason) {
+    ViewerHandle h;
     synchronized (this) {
       closed = true;
       inFlight = null;
+      h = handle;
     }
     mailbox.clear();
     channel.setWriteListener(null);
     // A closed connection never drains its queue; drop our references to frames right away.
     conn.outQueue.clear();
-    if (handle != null) {
-      handle.close();
+    if (h != null) {
+      h.close();
     }
   }
 
