@@ -374,6 +374,8 @@ TEST(garbageFromTheRelayIsAnsweredWithErrorAndTheConnectionClosed) {
   CHECK_EQ(errors.size(), static_cast<size_t>(1));
   CHECK_EQ(wire::readU16(errors[0].payload.data()), static_cast<uint16_t>(wire::kProtocolError));
   CHECK_EQ(text(errors[0].payload, 2), std::string("bad magic 48 54 54 50 (looks like HTTP?)"));
+  CHECK_EQ(r.link.gracefulCloses, 1);  // half-close and linger so the relay reads the ERROR
+  CHECK_EQ(r.link.lastLingerMs, static_cast<uint32_t>(1000));
 }
 
 TEST(messagesBeforeWelcomeOrAFrameFromTheRelayAreProtocolErrors) {
@@ -436,6 +438,7 @@ TEST(relayClosingTheSocketIsNoticedAndReconnected) {
   r.link.eof = true;
   r.stepUntil([&] { return r.client->state() == State::kDisconnected; });
   CHECK_CONTAINS(r.client->stats().lastDisconnect, "relay closed the connection: end of stream");
+  CHECK_EQ(r.link.gracefulCloses, 0);  // nothing of ours to deliver: a plain close
   r.stepUntil([&] { return r.link.connects == 2; });
 }
 
@@ -559,6 +562,7 @@ TEST(stopSaysByeAndCloses) {
   CHECK_EQ(byes.size(), static_cast<size_t>(1));
   CHECK_EQ(text(byes[0].payload, 2), std::string("shutting down"));
   CHECK(!r.link.open);
+  CHECK_EQ(r.link.gracefulCloses, 1);
 }
 
 TEST(inputArrivingOneByteAtATimeIsHandledTheSame) {
