@@ -52,9 +52,9 @@ static camrelay::SensorSettings initialSettings() {
 }
 
 static void startWifi() {
-  WiFi.persistent(false);  // do not rewrite the credentials to flash on every boot
+  WiFi.persistent(false);                // do not rewrite the credentials to flash on every boot
+  WiFi.setHostname(CAMRELAY_CAMERA_ID);  // before the station interface starts, or it is not applied
   WiFi.mode(WIFI_STA);
-  WiFi.setHostname(CAMRELAY_CAMERA_ID);
   WiFi.setAutoReconnect(true);
   WiFi.begin(CAMRELAY_WIFI_SSID, CAMRELAY_WIFI_PASSWORD);
   WiFi.setSleep(false);  // modem sleep adds 100+ ms of latency and drops throughput

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "esp_timer.h"
 #include "lwip/sockets.h"
 
 namespace {
@@ -27,15 +28,14 @@ bool EspLink::connect(const char* host, uint16_t port, uint32_t timeoutMs) {
     return false;
   }
   client_.setNoDelay(true);  // a frame's last segment must not wait for an ACK (Nagle)
+  // Keepalive is a second line of defence (PING/PONG is the first), so a stack without the tuning options
+  // still gets a working connection.
   const int fd = client_.fd();
   const int on = 1, idle = kKeepIdleS, interval = kKeepIntervalS, count = kKeepCount;
-  if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) != 0 ||
-      setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) != 0 ||
-      setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval) != 0 ||
-      setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count) != 0) {
-    setError("keepalive setup failed", errno);
-    client_.stop();
-    return false;
+  if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) == 0) {
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
   }
   return true;
 }
@@ -85,3 +85,24 @@ int EspLink::read(uint8_t* buf, size_t cap) {
 }
 
 void EspLink::close() { client_.stop(); }
+
+void EspLink::closeGracefully(uint32_t lingerMs) {
+  const int fd = client_.fd();
+  if (fd >= 0 && shutdown(fd, SHUT_WR) == 0) {
+    const int64_t deadline = esp_timer_get_time() + static_cast<int64_t>(lingerMs) * 1000;
+    uint8_t discard[128];
+    for (;;) {
+      const int64_t left = deadline - esp_timer_get_time();
+      if (left <= 0) break;
+      fd_set readable;
+      FD_ZERO(&readable);
+      FD_SET(fd, &readable);
+      struct timeval tv;
+      tv.tv_sec = static_cast<time_t>(left / 1000000);
+      tv.tv_usec = static_cast<suseconds_t>(left % 1000000);
+      if (select(fd + 1, &readable, nullptr, nullptr, &tv) <= 0) break;
+      if (recv(fd, discard, sizeof discard, MSG_DONTWAIT) <= 0) break;  // the peer closed too (or an error)
+    }
+  }
+  client_.stop();
+}

@@ -32,4 +32,13 @@ java FixtureTool.java comment baseline-420.jpg comment-with-ffd9.jpg
 # Camera-like frames for stream tests: 800x600, q4, three consecutive moving test-pattern frames (~30-40 KB).
 ff -f lavfi -i testsrc2=size=800x600:rate=10 -frames:v 3 -pix_fmt yuvj420p -q:v 4 "camera-800x600-%d.jpg"
 
+# Check with a hexdump that the fixtures hold what their names promise.
+markers() { xxd -p "$1" | tr -d '\n' | fold -w2 | paste -sd' ' | grep -o "ff $2" | wc -l; }
+[ "$(markers restart-markers.jpg dd)" -eq 1 ] || { echo "restart-markers.jpg: no DRI (FF DD)"; exit 1; }
+[ "$(markers restart-markers.jpg 'd[0-7]')" -gt 8 ] || { echo "restart-markers.jpg: no RSTn (FF D0..D7)"; exit 1; }
+[ "$(markers progressive.jpg c2)" -eq 1 ] || { echo "progressive.jpg: no SOF2"; exit 1; }
+[ "$(markers exif-thumbnail.jpg d8)" -eq 2 ] || { echo "exif-thumbnail.jpg: no embedded thumbnail"; exit 1; }
+[ "$(markers comment-with-ffd9.jpg d9)" -eq 2 ] || { echo "comment-with-ffd9.jpg: no FF D9 in the comment"; exit 1; }
+for f in ./*.jpg; do [ "$(wc -c < "$f")" -lt 61440 ] || { echo "$f is not < 60 KB"; exit 1; }; done
+
 ls -l ./*.jpg

@@ -83,6 +83,10 @@ final class StatusReporter implements AutoCloseable {
       if (sb.length() > 0) {
         sb.append(" | ");
       }
+      if (c.width() == 0) {
+        sb.append(c.id()).append(" connected, no frame yet");
+        continue;
+      }
       sb.append(String.format(Locale.ROOT, "%s %dx%d %.1f fps in, %d viewer%s", c.id(), c.width(), c.height(),
           c.fps(), c.viewers(), c.viewers() == 1 ? "" : "s"));
       if (dropped > 0) {

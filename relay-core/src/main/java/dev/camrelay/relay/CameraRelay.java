@@ -12,6 +12,7 @@ import dev.camrelay.relay.internal.hub.Camera;
 import dev.camrelay.relay.internal.hub.CameraHub;
 import dev.camrelay.relay.internal.http.HttpFrontend;
 import dev.camrelay.relay.internal.ingest.TcpIngestServer;
+import dev.camrelay.relay.internal.pull.MjpegPuller;
 import dev.camrelay.relay.internal.tls.TlsContexts;
 import javax.net.ssl.SSLContext;
 import io.netty.channel.EventLoopGroup;
@@ -78,6 +79,7 @@ public final class CameraRelay implements AutoCloseable {
   private WsServer ws;
   private TcpIngestServer tcp;
   private HttpFrontend http;
+  private final List<MjpegPuller> pullers = new ArrayList<>();
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private int tcpPort = -1;
@@ -136,12 +138,20 @@ public final class CameraRelay implements AutoCloseable {
         wsPort = ws.getPort();
       }
       if (config.httpPort() >= 0) {
-        http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls);
+        http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter);
         httpPort = http.start();
       }
       if (config.tcpPort() >= 0) {
         tcp = new TcpIngestServer(config, hub, auth, limiter, httpPort, wsPort);
         tcpPort = tcp.start(boss(), workers());
+      }
+      config.pulls().forEach((id, url) -> {
+        MjpegPuller puller = new MjpegPuller(hub, id, url, config, workers());
+        pullers.add(puller);
+        puller.start();
+      });
+      if (log.isDebugEnabled()) {
+        timer.scheduleWithFixedDelay(this::logStats, 10, 10, TimeUnit.SECONDS);
       }
       synchronized (lifecycle) {
         state = 2;
@@ -150,6 +160,14 @@ public final class CameraRelay implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  private void logStats() {
+    for (CameraStats c : cameras()) {
+      log.debug("camera '{}': {} {}x{} {} fps {} kbit/s, {} viewers, {} frames in, {} dropped, last frame {} ms ago",
+          c.id(), c.connected() ? c.ingest() : "offline", c.width(), c.height(), c.fps(), c.bitrateKbps(),
+          c.viewers(), c.framesIn(), c.framesDropped(), c.lastFrameAgeMs());
     }
   }
 
@@ -308,6 +326,9 @@ public final class CameraRelay implements AutoCloseable {
       }
       state = CLOSED;
     }
+    for (MjpegPuller p : pullers) {
+      p.close();
+    }
     hub.closeAll();
     if (tcp != null) {
       tcp.close();
@@ -321,7 +342,16 @@ public final class CameraRelay implements AutoCloseable {
     shutdownGroup(boss);
     shutdownGroup(workers);
     timer.shutdownNow();
-    listenerExecutor.shutdownNow();
+    // Let listeners hear the last disconnect events, briefly; a listener that blocks is interrupted.
+    listenerExecutor.shutdown();
+    try {
+      if (!listenerExecutor.awaitTermination(300, TimeUnit.MILLISECONDS)) {
+        listenerExecutor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      listenerExecutor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     awaitQuietly(timer);
     awaitQuietly(listenerExecutor);
     tcpPort = -1;

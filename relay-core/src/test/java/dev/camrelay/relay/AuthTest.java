@@ -166,6 +166,20 @@ class AuthTest {
   }
 
   @Test
+  void listeningBeyondLoopbackWithoutTokensLogsAWarning() throws Exception {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true));
+    // Every port disabled: nothing is actually exposed, but the relay judges the bind address all the same.
+    try (CameraRelay open = CameraRelay.builder().bind("0.0.0.0").tcpPort(-1).wsPort(-1).httpPort(-1).build()) {
+      open.start();
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(captured.toString()).contains("WARN").contains("listening on 0.0.0.0 with no tokens");
+  }
+
+  @Test
   void refusalsAreLoggedOnceEachWithoutTheToken() throws Exception {
     PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -241,5 +241,9 @@ class IngestTest {
     }
     assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("connected ev framed");
     assertThat(events.poll(10, TimeUnit.SECONDS)).startsWith("disconnected ev camera said BYE");
+    relay.publish("java-cam", jpeg);
+    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("connected java-cam java");
+    relay.close();
+    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("disconnected java-cam relay shutting down");
   }
 }

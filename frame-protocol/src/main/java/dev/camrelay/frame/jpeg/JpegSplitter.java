@@ -340,9 +340,9 @@ public final class JpegSplitter {
     if (buffered == 0) {
       out = Arrays.copyOfRange(b, frameStart, p);
     } else {
-      out = new byte[buffered + n];
-      System.arraycopy(buffer, 0, out, 0, buffered);
-      System.arraycopy(b, frameStart, out, buffered, n);
+      // Gather the tail too, then copy out with Arrays.copyOf, which skips zeroing the new array.
+      append(b, frameStart, p, buffered);
+      out = Arrays.copyOf(buffer, buffered);
       buffered = 0;
     }
     mode = SEEK;

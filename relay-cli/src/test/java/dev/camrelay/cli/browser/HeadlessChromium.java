@@ -28,8 +28,9 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * (component updates, QUIC, sync, first-run pages) is switched off: it only talks to loopback.
  */
 final class HeadlessChromium implements AutoCloseable {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Debian's paths; -Dcamrelay.test.chromium=… / -Dcamrelay.test.chromedriver=… point elsewhere. */
+  static final Path CHROMIUM = Path.of(System.getProperty("camrelay.test.chromium", "/usr/bin/chromium"));
+  static final Path CHROMEDRIVER = Path.of(System.getProperty("camrelay.test.chromedriver", "/usr/bin/chromedriver"));
 
   final ChromeDriver driver;
   final Path downloads;
@@ -44,10 +45,10 @@ final class HeadlessChromium implements AutoCloseable {
   /** Why the browser cannot run here, or null if it can. */
   static String unavailableReason() {
     if (!Files.isExecutable(CHROMIUM)) {
-      return CHROMIUM + " is missing: install Debian's chromium to run the browser test";
+      return CHROMIUM + " is missing (install Debian's chromium package to run the browser test)";
     }
     if (!Files.isExecutable(CHROMEDRIVER)) {
-      return CHROMEDRIVER + " is missing: install Debian's chromium-driver to run the browser test";
+      return CHROMEDRIVER + " is missing (install Debian's chromium-driver package to run the browser test)";
     }
     return null;
   }

@@ -53,8 +53,9 @@ class ViewerBrowserTest {
 
   @BeforeAll
   static void startRelayCameraAndBrowser() throws Exception {
-    String unavailable = HeadlessChromium.unavailableReason();
-    Assumptions.assumeTrue(unavailable == null, () -> "skipping the browser test: " + unavailable);
+    if (HeadlessChromium.unavailableReason() != null) {
+      return; // each test reports the skip (a skipped @BeforeAll would hide the reason)
+    }
     relay = startRelay(relayBuilder());
     camera = startCamera(relay, "garage", null);
     Files.createDirectories(TARGET);
@@ -70,6 +71,8 @@ class ViewerBrowserTest {
 
   @BeforeEach
   void desktopWindowAndFreshStorage() {
+    String unavailable = HeadlessChromium.unavailableReason();
+    Assumptions.assumeTrue(unavailable == null, () -> "skipping the browser test: " + unavailable);
     browser.driver.manage().window().setSize(new Dimension(1280, 860));
     browser.driver.get(pageUrl(relay, ""));
     js("localStorage.clear()");
@@ -78,6 +81,7 @@ class ViewerBrowserTest {
 
   @AfterEach
   void noConsoleErrors() {
+    if (browser == null) return;
     assertThat(browser.severeBrowserLogs()).as("console errors and failed loads").isEmpty();
   }
 
@@ -92,9 +96,9 @@ class ViewerBrowserTest {
   @Test
   void liveViewDrawsTheCamerasFramesAtTheirNaturalSizeAndKeepsDrawing() throws IOException {
     WebElement view = view("garage");
-    waitUntil(d -> "live".equals(view.getAttribute("data-state")) && frames(view) > 0);
-    assertThat(view.getAttribute("data-width")).isEqualTo(String.valueOf(WIDTH));
-    assertThat(view.getAttribute("data-height")).isEqualTo(String.valueOf(HEIGHT));
+    waitUntil(d -> "live".equals(view.getDomAttribute("data-state")) && frames(view) > 0);
+    assertThat(view.getDomAttribute("data-width")).isEqualTo(String.valueOf(WIDTH));
+    assertThat(view.getDomAttribute("data-height")).isEqualTo(String.valueOf(HEIGHT));
     long drawn = frames(view);
     waitUntil(d -> frames(view) >= drawn + 5);
     String overlay = view.findElement(By.cssSelector(".stats")).getText();
@@ -113,17 +117,18 @@ class ViewerBrowserTest {
     // the panel asks for the camera's status on focus; wait for that reply so the form shows the camera's values
     waitUntil(d -> !d.findElements(By.cssSelector(".control-log li[data-result='ok']")).isEmpty());
     WebElement slider = panel.findElement(By.id("ctl-quality"));
-    int before = Integer.parseInt(slider.getAttribute("value"));
+    int before = Integer.parseInt(slider.getDomProperty("value"));
     slider.sendKeys(before == 4 ? Keys.END : Keys.HOME);
     int expected = before == 4 ? 63 : 4;
 
     WebElement entry = waitFor(d -> d.findElements(By.cssSelector(".control-log li")).stream()
-        .filter(li -> li.getText().contains("\"quality\"") && !"pending".equals(li.getAttribute("data-result")))
+        .filter(li -> li.getText().contains("\"quality\"") && !"pending".equals(li.getDomAttribute("data-result")))
         .findFirst().orElse(null));
-    assertThat(entry.getAttribute("data-result")).isEqualTo("ok");
+    assertThat(entry.getDomAttribute("data-result")).isEqualTo("ok");
     assertThat(entry.getText()).contains("{\"cmd\":\"quality\",\"value\":" + expected + "}").contains("ok");
     assertThat(entry.getText()).contains("\"quality\":" + expected); // the camera's own reply JSON
     assertThat(camera.lastControl()).contains("quality").contains(String.valueOf(expected));
+    browser.driver.manage().window().setSize(new Dimension(1280, 1400)); // tall enough for the reply log
     browser.screenshot(SCREENSHOTS.resolve("viewer-desktop-focus.png"));
   }
 
@@ -135,13 +140,13 @@ class ViewerBrowserTest {
     WebElement view = view("garage");
     try {
       new Select(browser.driver.findElement(By.id("ctl-framesize"))).selectByValue("QQVGA");
-      waitUntil(d -> "160".equals(view.getAttribute("data-width")) && "120".equals(view.getAttribute("data-height")));
+      waitUntil(d -> "160".equals(view.getDomAttribute("data-width")) && "120".equals(view.getDomAttribute("data-height")));
       assertThat(camera.width()).isEqualTo(160);
     } finally {
       // the other tests expect 320x240 again
       relay.control("garage", "{\"cmd\":\"framesize\",\"value\":\"QVGA\"}").join();
     }
-    waitUntil(d -> String.valueOf(WIDTH).equals(view.getAttribute("data-width")));
+    waitUntil(d -> String.valueOf(WIDTH).equals(view.getDomAttribute("data-width")));
   }
 
   @Test
@@ -162,7 +167,7 @@ class ViewerBrowserTest {
     browser.driver.findElement(By.cssSelector("#control-panel button[type='submit']")).click();
     WebElement local = waitFor(d -> d.findElements(By.cssSelector(".control-log li")).stream()
         .filter(li -> li.getText().contains("not valid JSON")).findFirst().orElse(null));
-    assertThat(local.getAttribute("data-result")).isEqualTo("error");
+    assertThat(local.getDomAttribute("data-result")).isEqualTo("error");
     assertThat(camera.controlsReceived()).isEqualTo(before);
   }
 
@@ -185,7 +190,7 @@ class ViewerBrowserTest {
     assertThat(image.getWidth()).isEqualTo(WIDTH);
     assertThat(image.getHeight()).isEqualTo(HEIGHT);
 
-    String mjpeg = browser.driver.findElement(By.id("mjpeg-link")).getAttribute("href");
+    String mjpeg = browser.driver.findElement(By.id("mjpeg-link")).getDomProperty("href");
     assertThat(mjpeg).isEqualTo(pageUrl(relay, "cam/garage/stream.mjpeg"));
     HttpURLConnection connection = (HttpURLConnection) URI.create(mjpeg).toURL().openConnection();
     try {
@@ -212,7 +217,7 @@ class ViewerBrowserTest {
     waitUntil(d -> frames(view) >= drawn + 15);
     assertThat(view.findElements(By.cssSelector("img.picture"))).hasSize(1);
     assertThat(view.findElements(By.cssSelector("canvas"))).isEmpty();
-    assertThat(view.getAttribute("data-width")).isEqualTo(String.valueOf(WIDTH));
+    assertThat(view.getDomAttribute("data-width")).isEqualTo(String.valueOf(WIDTH));
     @SuppressWarnings("unchecked")
     Map<String, Long> urls = (Map<String, Long>) js("return window.__urls");
     assertThat(urls.get("created")).isGreaterThanOrEqualTo(15);
@@ -253,10 +258,11 @@ class ViewerBrowserTest {
       assertThat(browser.severeBrowserLogs()).allMatch(line -> line.contains("401"));
       dialog.findElement(By.id("token-input")).sendKeys("s3cret-t0ken", Keys.ENTER);
       WebElement view = view("front-door");
-      waitUntil(d -> frames(view) > 0 && "live".equals(view.getAttribute("data-state")));
+      waitUntil(d -> frames(view) > 0 && "live".equals(view.getDomAttribute("data-state")));
       assertThat(js("return localStorage.getItem('camrelay.token')")).isEqualTo("s3cret-t0ken");
+      assertThat(door.framesSent()).isPositive();
       focus("front-door");
-      String mjpeg = waitFor(d -> d.findElement(By.id("mjpeg-link")).getAttribute("href"));
+      String mjpeg = waitFor(d -> d.findElement(By.id("mjpeg-link")).getDomProperty("href"));
       assertThat(mjpeg).endsWith("/cam/front-door/stream.mjpeg?token=s3cret-t0ken");
       HttpURLConnection connection = (HttpURLConnection) URI.create(mjpeg).toURL().openConnection();
       assertThat(connection.getResponseCode()).isEqualTo(200);
@@ -281,13 +287,16 @@ class ViewerBrowserTest {
       waitUntil(d -> frames(view) > 0);
 
       first.close();
-      waitUntil(d -> "reconnecting".equals(view.getAttribute("data-state")));
+      waitUntil(d -> "reconnecting".equals(view.getDomAttribute("data-state")));
       assertThat(view.findElement(By.cssSelector(".state-badge")).getText()).matches("reconnecting in \\d+s");
       long framesBefore = frames(view);
 
       try (CameraRelay second = restartOn(tcp, ws, http)) {
         // the simulator reconnects by itself; the page's view reconnects with its backoff
-        waitUntil(d -> "live".equals(view.getAttribute("data-state")) && frames(view) > framesBefore + 3);
+        waitUntil(d -> "live".equals(view.getDomAttribute("data-state")) && frames(view) > framesBefore + 3);
+        assertThat(porch.connections()).isGreaterThanOrEqualTo(2);
+        waitUntil(d -> second.cameras().stream().anyMatch(c -> c.id().equals("porch") && c.viewers() > 0));
+        browser.driver.get("about:blank");
       }
     } finally {
       first.close();
@@ -303,14 +312,14 @@ class ViewerBrowserTest {
     try {
       browser.driver.get(pageUrl(own, ""));
       WebElement view = view("shed");
-      waitUntil(d -> "live".equals(view.getAttribute("data-state")) && frames(view) > 0);
+      waitUntil(d -> "live".equals(view.getDomAttribute("data-state")) && frames(view) > 0);
       shed.close();
-      waitUntil(d -> "offline".equals(view.getAttribute("data-state")));
+      waitUntil(d -> "offline".equals(view.getDomAttribute("data-state")));
       assertThat(view.findElement(By.cssSelector(".notice")).getText()).isEqualTo("Camera offline");
       assertThat(view.findElement(By.cssSelector(".state-badge")).getText()).isEqualTo("offline");
       long before = frames(view);
       shed = startCamera(own, "shed", null);
-      waitUntil(d -> "live".equals(view.getAttribute("data-state")) && frames(view) > before + 3);
+      waitUntil(d -> "live".equals(view.getDomAttribute("data-state")) && frames(view) > before + 3);
       assertThat(view.findElement(By.cssSelector(".notice")).isDisplayed()).isFalse();
       browser.driver.get("about:blank"); // leave before the relay closes, so no errors follow
     } finally {
@@ -325,11 +334,12 @@ class ViewerBrowserTest {
         SimulatedCamera cam = startCamera(noWs, "attic", null)) {
       browser.driver.get(pageUrl(noWs, ""));
       WebElement view = view("attic");
-      waitUntil(d -> "live".equals(view.getAttribute("data-state")));
+      waitUntil(d -> "live".equals(view.getDomAttribute("data-state")));
       WebElement picture = view.findElement(By.cssSelector("img.picture"));
-      assertThat(picture.getAttribute("src")).isEqualTo(pageUrl(noWs, "cam/attic/stream.mjpeg"));
-      assertThat(view.getAttribute("data-width")).isEqualTo(String.valueOf(WIDTH));
-      assertThat(view.getAttribute("data-height")).isEqualTo(String.valueOf(HEIGHT));
+      assertThat(picture.getDomProperty("src")).isEqualTo(pageUrl(noWs, "cam/attic/stream.mjpeg"));
+      assertThat(view.getDomAttribute("data-width")).isEqualTo(String.valueOf(WIDTH));
+      assertThat(view.getDomAttribute("data-height")).isEqualTo(String.valueOf(HEIGHT));
+      assertThat(cam.framesSent()).isPositive();
       browser.driver.get("about:blank"); // leave before the relay closes, so no errors follow
     }
   }
@@ -403,7 +413,7 @@ class ViewerBrowserTest {
   }
 
   private static long frames(WebElement view) {
-    String frames = view.getAttribute("data-frames");
+    String frames = view.getDomAttribute("data-frames");
     return frames == null ? 0 : Long.parseLong(frames);
   }
 

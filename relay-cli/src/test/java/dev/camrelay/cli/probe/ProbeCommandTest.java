@@ -45,6 +45,30 @@ class ProbeCommandTest {
   }
 
   @Test
+  void probeOverHttpMjpegAndSnapshotReadsValidFrames() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(0).build()) {
+      relay.start();
+      try (SimulatedCamera cam = SimulatedCamera.builder().relay("127.0.0.1", relay.tcpPort()).cameraId("yard")
+          .fps(20).size(176, 144).build().start()) {
+        Path save = dir.resolve("mjpeg");
+        Cli.Result r = Cli.run("probe", "http://127.0.0.1:" + relay.httpPort() + "/cam/yard/stream.mjpeg",
+            "--count", "3", "--save", save.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("176x144").contains("3 frames");
+        try (Stream<Path> s = Files.list(save)) {
+          for (Path f : s.toList()) {
+            assertThat(JpegInfo.of(JpegFrame.parse(Files.readAllBytes(f))).height()).isEqualTo(144);
+          }
+        }
+        Cli.Result snap = Cli.run("probe", "http://127.0.0.1:" + relay.httpPort() + "/cam/yard/snapshot.jpg",
+            "--count", "1");
+        assertThat(snap.exitCode()).as(snap.err()).isZero();
+        assertThat(snap.out()).contains("176x144").contains("1 frame");
+      }
+    }
+  }
+
+  @Test
   void probeRefusedByTheRelaySaysWhy() throws Exception {
     try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(0).httpPort(-1)
         .viewerToken("s3cret").build()) {
@@ -53,8 +77,8 @@ class ProbeCommandTest {
       assertThat(r.exitCode()).isEqualTo(1);
       assertThat(r.err()).contains("401");
       Cli.Result wrong = Cli.run("probe", "ws://127.0.0.1:" + relay.wsPort() + "/", "--count", "1", "--token",
-          "nope", "--timeout", "2");
-      assertThat(wrong.err()).contains("401").doesNotContain("nope");
+          "nope-token", "--timeout", "2");
+      assertThat(wrong.err()).contains("401").doesNotContain("nope-token");
     }
   }
 

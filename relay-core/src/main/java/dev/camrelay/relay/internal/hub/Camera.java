@@ -76,10 +76,8 @@ public final class Camera {
 
   /** Publishes a frame from in-process code (attaches a {@code java} source when none is attached). */
   public void publish(JpegFrame frame) {
-    synchronized (lock) {
-      if (session == null) {
-        connect(javaSource);
-      }
+    if (session == null) {
+      connect(javaSource);
     }
     deliver(frame);
   }
@@ -138,6 +136,9 @@ public final class Camera {
     }
     synchronized (lock) {
       old = session;
+      if (old == newSession) {
+        return streaming || !newSession.onDemand();
+      }
       session = newSession;
       lastIngest = newSession.ingest();
       lastRemote = newSession.remote();
@@ -145,7 +146,7 @@ public final class Camera {
       stream = !newSession.onDemand() || wanted();
       streaming = stream;
     }
-    if (old != null && old != newSession) {
+    if (old != null) {
       String reason = "replaced by a new " + newSession.ingest() + " connection from " + newSession.remote();
       failPending(old, ControlException.Kind.DISCONNECTED, "camera '" + id + "' was replaced before replying");
       log.info("camera '{}' disconnected ({} from {}): {}", id, old.ingest(), old.remote(), reason);
@@ -193,11 +194,15 @@ public final class Camera {
    */
   public ViewerHandle addViewer(FrameSink sink, String kind) {
     Viewer viewer = new Viewer(sink, kind);
+    boolean forgotten;
     synchronized (hub.structure) {
-      if (retired) {
-        return hub.camera(id).addViewer(sink, kind);
+      forgotten = retired;
+      if (!forgotten) {
+        viewers.add(viewer);
       }
-      viewers.add(viewer);
+    }
+    if (forgotten) {
+      return hub.camera(id).addViewer(sink, kind);
     }
     JpegFrame current = latest;
     if (current != null) {

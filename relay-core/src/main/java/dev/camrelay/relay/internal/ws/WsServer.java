@@ -15,9 +15,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -58,7 +60,8 @@ public final class WsServer extends WebSocketServer {
   private final LogLimiter logLimiter = new LogLimiter(log, 10_000);
   private final Set<TrackedChannel> channels = ConcurrentHashMap.newKeySet();
   private final Set<WsViewer> viewers = ConcurrentHashMap.newKeySet();
-  private final Map<String, WsFrames.Cache> caches = new ConcurrentHashMap<>();
+  /** Per camera; weak so cameras the hub forgets (ids only viewers asked for) do not pile up here. */
+  private final Map<Camera, WsFrames.Cache> caches = Collections.synchronizedMap(new WeakHashMap<>());
   private final CountDownLatch started = new CountDownLatch(1);
   private final ExecutorService tlsExecutor;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
@@ -275,7 +278,7 @@ public final class WsServer extends WebSocketServer {
       } else {
         Camera camera = hub.camera(route.cameraId());
         WsViewer viewer = new WsViewer(this, conn, ch, camera, route.v1(), route.control(),
-            caches.computeIfAbsent(camera.id(), k -> new WsFrames.Cache()), config.controlMessagesPerSecond());
+            caches.computeIfAbsent(camera, k -> new WsFrames.Cache()), config.controlMessagesPerSecond());
         conn.setAttachment(viewer);
         viewers.add(viewer);
         viewer.start();

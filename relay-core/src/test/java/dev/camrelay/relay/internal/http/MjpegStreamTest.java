@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -170,25 +169,122 @@ class MjpegStreamTest {
     }
   }
 
-  record ProcessResult(int exit, byte[] stdout, String stderr) {}
-
-  private static ProcessResult run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
+  /**
+   * VLC (when installed; it is not part of CI) picks its mjpeg demuxer from the Content-Type and decodes pictures of
+   * the right size. VLC refuses to run as root, so as root it runs as nobody.
+   */
+  @Test
+  void vlcDemuxesAndDecodesTheStream() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/cvlc")), "VLC (cvlc) not installed: skipping the VLC check");
+    HttpFixture http = start(new TestConfig());
+    byte[] base = TestJpegs.gradient(160, 120, 30);
+    http.publish("vlc", base);
+    AtomicBoolean publishing = new AtomicBoolean(true);
+    Thread publisher = new Thread(() -> {
+      for (int i = 1; publishing.get(); i++) {
+        http.publish("vlc", TestJpegs.withSequence(base, i));
+        try {
+          Thread.sleep(40);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    publisher.start();
+    Path log = Files.createTempFile("camrelay-vlc", ".log");
+    Process vlc = null;
+    try {
+      List<String> command = new ArrayList<>();
+      if ("root".equals(System.getProperty("user.name"))) {
+        command.addAll(List.of("runuser", "-u", "nobody", "--"));
+      }
+      command.addAll(List.of("/usr/bin/cvlc", "-I", "dummy", "-vv", "--no-audio", "--vout=dummy",
+          "http://127.0.0.1:" + http.port + "/cam/vlc/stream.mjpeg"));
+      vlc = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      // A live stream never ends: watch VLC's log until it has demuxed and decoded, then stop it.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      String text = "";
+      while (System.nanoTime() < deadline && vlc.isAlive() && !(text.contains("Received first picture")
+          && text.contains("vsz 160x120"))) {
+        Thread.sleep(200);
+        text = Files.readString(log, StandardCharsets.ISO_8859_1);
+      }
+      assertThat(text).as(text).contains("using demux module \"mjpeg\"").contains("Received first picture")
+          .containsPattern("original format sz 160x1[0-9]+, of \\(0,0\\), vsz 160x120");
+    } finally {
+      if (vlc != null) {
+        vlc.descendants().forEach(ProcessHandle::destroy);
+        vlc.destroy();
+        if (!vlc.waitFor(10, TimeUnit.SECONDS)) {
+          vlc.descendants().forEach(ProcessHandle::destroyForcibly);
+          vlc.destroyForcibly();
+        }
+      }
+      Files.deleteIfExists(log);
+      publishing.set(false);
+      publisher.join(5000);
     }
-    return new ProcessResult(process.exitValue(), out.get(), new String(err.get(), StandardCharsets.UTF_8));
   }
 
-  private static byte[] readAll(InputStream in) {
+  /**
+   * Home Assistant's MJPEG camera takes still images from the stream by cutting from the first FF D8 to the first
+   * FF D9 of the bytes received; a new viewer's first bytes must therefore hold a whole, current frame.
+   */
+  @Test
+  void homeAssistantStyleStillImageExtractionFindsTheLatestFrame() throws Exception {
+    HttpFixture http = start(new TestConfig());
+    http.publish("ha", TestJpegs.gradient(64, 48, 1));
+    byte[] latest = TestJpegs.gradient(64, 48, 99);
+    http.publish("ha", latest);
+    try (RawHttp raw = RawHttp.connect(http.port)) {
+      raw.get("/cam/ha/stream.mjpeg");
+      assertThat(raw.readHead().status()).isEqualTo(200);
+      ByteArrayOutputStream data = new ByteArrayOutputStream();
+      byte[] chunk = new byte[1024];
+      byte[] still = null;
+      while (still == null) {
+        int n = raw.in.read(chunk);
+        assertThat(n).as("stream ended before a whole frame").isPositive();
+        data.write(chunk, 0, n);
+        byte[] bytes = data.toByteArray();
+        int end = indexOf(bytes, (byte) 0xFF, (byte) 0xD9);
+        int start = indexOf(bytes, (byte) 0xFF, (byte) 0xD8);
+        if (end >= 0 && start >= 0) {
+          still = java.util.Arrays.copyOfRange(bytes, start, end + 2);
+        }
+      }
+      assertThat(still).isEqualTo(latest);
+    }
+  }
+
+  private static int indexOf(byte[] bytes, byte first, byte second) {
+    for (int i = 0; i + 1 < bytes.length; i++) {
+      if (bytes[i] == first && bytes[i + 1] == second) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  record ProcessResult(int exit, byte[] stdout, String stderr) {}
+
+  /** Runs a tool with its output in files (pipes could fill up and block it), at most 60 s. */
+  private static ProcessResult run(String... command) throws Exception {
+    Path out = Files.createTempFile("camrelay-tool", ".out");
+    Path err = Files.createTempFile("camrelay-tool", ".err");
     try {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      return new byte[0];
+      Process process = new ProcessBuilder(command)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
+      }
+      return new ProcessResult(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
     }
   }
 
@@ -293,12 +389,4 @@ class MjpegStreamTest {
     }
   }
 
-  @SuppressWarnings("unused")
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
-  }
 }

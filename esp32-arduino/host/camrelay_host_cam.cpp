@@ -1,0 +1,347 @@
+// A host "camera" built from the firmware's own client code (src/camrelay: protocol, state machine, commands)
+// over POSIX sockets. It streams the JPEG files of a folder, in name order and in a loop, to a real relay; it
+// answers CONTROL commands like the board does (sensor settings are recorded, not applied to any hardware).
+//
+//   camrelay_host_cam --host 127.0.0.1 --port 3008 --id cam1 [--token T] --dir frames/ [--fps 10] [--on-demand]
+//                     [--max-connect-attempts N] [--exit-after-frames N]
+//
+// Logs one line per event to stdout (the firmware's log lines, "host-cam: ..." for its own). Exit codes: 0 after
+// SIGINT/SIGTERM or --exit-after-frames, 2 when --max-connect-attempts ran out, 3 on a "restart" command,
+// 64 on bad arguments.
+#include <dirent.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "camrelay/client.h"
+#include "camrelay/version.h"
+
+using namespace camrelay;
+
+namespace {
+
+volatile sig_atomic_t stopRequested = 0;
+void onSignal(int) { stopRequested = 1; }
+
+class StdoutLog : public Log {
+ public:
+  void line(const char* fmt, ...) override CAMRELAY_PRINTF(2, 3) {
+    char buf[1024];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(buf, sizeof buf, fmt, args);
+    va_end(args);
+    std::printf("%s\n", buf);
+    std::fflush(stdout);
+  }
+};
+
+class MonotonicClock : public Clock {
+ public:
+  uint64_t nowMicros() override {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000ull + static_cast<uint64_t>(ts.tv_nsec) / 1000;
+  }
+};
+
+class HostRandom : public Random {
+ public:
+  uint32_t next() override { return static_cast<uint32_t>(engine_()); }
+
+ private:
+  std::mt19937 engine_{std::random_device{}()};
+};
+
+// The same contract as the firmware's EspLink: blocking connect with a timeout, then non-blocking I/O.
+class PosixLink : public Link {
+ public:
+  ~PosixLink() { close(); }
+  bool networkReady() override { return true; }
+
+  bool connect(const char* host, uint16_t port, uint32_t timeoutMs) override {
+    close();
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    const std::string service = std::to_string(port);
+    const int gai = getaddrinfo(host, service.c_str(), &hints, &res);
+    if (gai != 0) {
+      snprintf(error_, sizeof error_, "cannot resolve %s: %s", host, gai_strerror(gai));
+      return false;
+    }
+    for (addrinfo* a = res; a != nullptr && fd_ < 0; a = a->ai_next) {
+      const int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+      if (fd < 0) continue;
+      if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0 || (errno == EINPROGRESS && waitConnected(fd, timeoutMs))) {
+        fd_ = fd;
+      } else {
+        setError("connect", errno);
+        ::close(fd);
+      }
+    }
+    freeaddrinfo(res);
+    if (fd_ < 0) return false;
+    const int on = 1, idle = 10, interval = 5, count = 3;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    setsockopt(fd_, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    setsockopt(fd_, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    setsockopt(fd_, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    setsockopt(fd_, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+    return true;
+  }
+
+  int write(const uint8_t* data, size_t len, uint32_t waitMs) override {
+    if (fd_ < 0) return -1;
+    pollfd p{fd_, POLLOUT, 0};
+    const int ready = poll(&p, 1, static_cast<int>(waitMs));
+    if (ready < 0) return errno == EINTR ? 0 : (setError("poll", errno), -1);
+    if (ready == 0) return 0;
+    const ssize_t n = send(fd_, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
+      setError("send", errno);
+      return -1;
+    }
+    return static_cast<int>(n);
+  }
+
+  int read(uint8_t* buf, size_t cap) override {
+    if (fd_ < 0) return -1;
+    const ssize_t n = recv(fd_, buf, cap, MSG_DONTWAIT);
+    if (n > 0) return static_cast<int>(n);
+    if (n == 0) {
+      snprintf(error_, sizeof error_, "end of stream");
+      return -1;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
+    setError("recv", errno);
+    return -1;
+  }
+
+  void close() override {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  void closeGracefully(uint32_t lingerMs) override {
+    if (fd_ >= 0 && shutdown(fd_, SHUT_WR) == 0) {
+      timespec start{};
+      clock_gettime(CLOCK_MONOTONIC, &start);
+      uint8_t discard[512];
+      for (;;) {
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        const long elapsedMs = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (elapsedMs >= static_cast<long>(lingerMs)) break;
+        pollfd p{fd_, POLLIN, 0};
+        if (poll(&p, 1, static_cast<int>(lingerMs - elapsedMs)) <= 0) break;
+        if (recv(fd_, discard, sizeof discard, MSG_DONTWAIT) <= 0) break;  // the peer closed too
+      }
+    }
+    close();
+  }
+  const char* lastError() override { return error_; }
+
+ private:
+  bool waitConnected(int fd, uint32_t timeoutMs) {
+    pollfd p{fd, POLLOUT, 0};
+    if (poll(&p, 1, static_cast<int>(timeoutMs)) != 1) {
+      snprintf(error_, sizeof error_, "connect timed out after %u ms", timeoutMs);
+      errno = ETIMEDOUT;
+      return false;
+    }
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    errno = err;
+    return err == 0;
+  }
+  void setError(const char* what, int err) { snprintf(error_, sizeof error_, "%s: %s", what, strerror(err)); }
+
+  int fd_ = -1;
+  char error_[128] = {0};
+};
+
+// The JPEG files of a folder, loaded once, handed out in name order, round and round.
+class FolderFrames : public FrameSource {
+ public:
+  FolderFrames(std::vector<std::vector<uint8_t>> jpegs, Clock& clock) : jpegs_(std::move(jpegs)), clock_(clock) {}
+  bool acquire(Frame* f) override {
+    const std::vector<uint8_t>& j = jpegs_[next_++ % jpegs_.size()];
+    *f = Frame{j.data(), j.size(), 0, 0, clock_.nowMicros()};
+    return true;
+  }
+  void release() override {}
+  bool reinit() override { return true; }
+
+ private:
+  std::vector<std::vector<uint8_t>> jpegs_;
+  Clock& clock_;
+  size_t next_ = 0;
+};
+
+// Records settings instead of driving a sensor; prints each so tests can see them applied.
+class HostCamera : public CameraControl {
+ public:
+  const char* applyFrameSize(FrameSize s) override { return note("framesize", frameSizeName(s)); }
+  const char* applyQuality(int q) override { return note("quality", std::to_string(q)); }
+  const char* applyBrightness(int v) override { return note("brightness", std::to_string(v)); }
+  const char* applyContrast(int v) override { return note("contrast", std::to_string(v)); }
+  const char* applyVflip(bool on) override { return note("vflip", on ? "true" : "false"); }
+  const char* applyHmirror(bool on) override { return note("hmirror", on ? "true" : "false"); }
+  const char* applyLed(int duty) override { return note("led", std::to_string(duty)); }
+  FrameSize maxFrameSize() override { return FrameSize::kUXGA; }
+
+ private:
+  const char* note(const char* what, const std::string& value) {
+    std::printf("host-cam: sensor %s=%s\n", what, value.c_str());
+    std::fflush(stdout);
+    return nullptr;
+  }
+};
+
+class HostDevice : public DeviceInfo {
+ public:
+  explicit HostDevice(size_t files) : files_(files) {}
+  void writeStatus(JsonWriter& json) override {
+    json.key("board").str("host").key("files").num(static_cast<int64_t>(files_));
+  }
+
+ private:
+  size_t files_;
+};
+
+class HostSystem : public System {
+ public:
+  void restart(const char* reason) override {
+    std::printf("host-cam: restart requested (%s), exiting with 3\n", reason);
+    std::fflush(stdout);
+    restartRequested = true;
+  }
+  bool restartRequested = false;
+};
+
+bool endsWith(const std::string& s, const char* suffix) {
+  const size_t n = strlen(suffix);
+  if (s.size() < n) return false;
+  std::string tail = s.substr(s.size() - n);
+  std::transform(tail.begin(), tail.end(), tail.begin(), [](unsigned char c) { return std::tolower(c); });
+  return tail == suffix;
+}
+
+std::vector<std::vector<uint8_t>> loadJpegs(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      const std::string name = e->d_name;
+      if (endsWith(name, ".jpg") || endsWith(name, ".jpeg")) names.push_back(name);
+    }
+    closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  std::vector<std::vector<uint8_t>> jpegs;
+  for (const std::string& name : names) {
+    std::ifstream in(dir + "/" + name, std::ios::binary);
+    jpegs.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return jpegs;
+}
+
+int usage(const char* why) {
+  std::fprintf(stderr, "camrelay_host_cam: %s\nusage: camrelay_host_cam --host H --port P --id ID [--token T] --dir DIR "
+                       "[--fps N] [--on-demand] [--max-connect-attempts N] [--exit-after-frames N]\n", why);
+  return 64;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string host, id, token, dir;
+  long port = 0, fps = 0, maxAttempts = 0, exitAfterFrames = 0;
+  bool onDemand = false;
+  for (int i = 1; i < argc; i++) {
+    const std::string a = argv[i];
+    auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+    const char* v = nullptr;
+    if (a == "--on-demand") { onDemand = true; continue; }
+    if ((v = value()) == nullptr) return usage(("missing value for " + a).c_str());
+    if (a == "--host") host = v;
+    else if (a == "--port") port = std::strtol(v, nullptr, 10);
+    else if (a == "--id") id = v;
+    else if (a == "--token") token = v;
+    else if (a == "--dir") dir = v;
+    else if (a == "--fps") fps = std::strtol(v, nullptr, 10);
+    else if (a == "--max-connect-attempts") maxAttempts = std::strtol(v, nullptr, 10);
+    else if (a == "--exit-after-frames") exitAfterFrames = std::strtol(v, nullptr, 10);
+    else return usage(("unknown option " + a).c_str());
+  }
+  if (host.empty() || id.empty() || dir.empty() || port <= 0 || port > 65535) return usage("--host, --port, --id, --dir are required");
+  std::vector<std::vector<uint8_t>> jpegs = loadJpegs(dir);
+  if (jpegs.empty()) return usage(("no .jpg files in " + dir).c_str());
+
+  signal(SIGINT, onSignal);
+  signal(SIGTERM, onSignal);
+  signal(SIGPIPE, SIG_IGN);
+
+  StdoutLog log;
+  MonotonicClock clock;
+  HostRandom random;
+  PosixLink link;
+  const size_t files = jpegs.size();
+  FolderFrames frames(std::move(jpegs), clock);
+  HostCamera camera;
+  HostDevice device(files);
+  HostSystem system;
+
+  const std::string firmware = std::string(CAMRELAY_FIRMWARE_NAME "/" CAMRELAY_FIRMWARE_VERSION " (host)");
+  ClientConfig config;
+  config.host = host.c_str();
+  config.port = static_cast<uint16_t>(port);
+  config.cameraId = id.c_str();
+  config.token = token.c_str();
+  config.firmware = firmware.c_str();
+  config.onDemand = onDemand;
+  config.maxFps = static_cast<uint32_t>(fps < 0 ? 0 : fps);
+  Client client(config, link, clock, random, frames, camera, &device, system, log, SensorSettings{});
+  if (client.configError()) {
+    std::fprintf(stderr, "camrelay_host_cam: %s\n", client.configError());
+    return 64;
+  }
+  log.line("host-cam: %zu JPEG files from %s, camera '%s', relay %s:%ld%s", files, dir.c_str(), id.c_str(),
+           host.c_str(), port, onDemand ? ", on demand" : "");
+
+  while (!stopRequested) {
+    if (maxAttempts > 0 && client.state() == State::kDisconnected &&
+        client.stats().connectAttempts >= static_cast<uint32_t>(maxAttempts)) {
+      log.line("host-cam: giving up after %ld connection attempt(s); last: %s", maxAttempts,
+               client.stats().lastDisconnect);
+      return 2;
+    }
+    const uint32_t sleepMs = client.step();
+    if (system.restartRequested) return 3;
+    if (exitAfterFrames > 0 && client.stats().framesSent >= static_cast<uint32_t>(exitAfterFrames)) break;
+    if (sleepMs > 0) usleep(std::min<uint32_t>(sleepMs, 50) * 1000);
+  }
+  client.stop("host camera exiting");
+  log.line("host-cam: sent %u frames in %u session(s)", client.stats().framesSent, client.stats().sessions);
+  return 0;
+}

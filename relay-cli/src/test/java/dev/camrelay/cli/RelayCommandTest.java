@@ -1,0 +1,125 @@
+package dev.camrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.frame.jpeg.JpegInfo;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main command running a real relay, as a user starts it. */
+@Timeout(90)
+class RelayCommandTest {
+  private static final String[] EPHEMERAL = {"--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0",
+      "--http-port", "0"};
+  private final HttpClient http = HttpClient.newHttpClient();
+  @TempDir Path dir;
+
+  private static String[] args(String... more) {
+    String[] all = new String[EPHEMERAL.length + more.length];
+    System.arraycopy(EPHEMERAL, 0, all, 0, EPHEMERAL.length);
+    System.arraycopy(more, 0, all, EPHEMERAL.length, more.length);
+    return all;
+  }
+
+  private HttpResponse<byte[]> get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void demoServesLiveVideoWithNoHardware() throws Exception {
+    try (Cli.Running cmd = Cli.start(Map.of(), args("--demo"))) {
+      int port = cmd.relay().httpPort();
+      HttpResponse<byte[]> snapshot;
+      do { // the simulated camera connects in the background
+        Thread.sleep(50);
+        snapshot = get(port, "/cam/default/snapshot.jpg");
+      } while (snapshot.statusCode() == 503 || snapshot.statusCode() == 404);
+      assertThat(snapshot.statusCode()).isEqualTo(200);
+      JpegInfo info = JpegInfo.of(JpegFrame.parse(snapshot.body()));
+      assertThat(info.width()).isEqualTo(640);
+      assertThat(info.height()).isEqualTo(480);
+      assertThat(cmd.out()).contains("with a simulated camera")
+          .contains("http://localhost:" + port + "/")
+          .contains("http://localhost:" + port + "/cam/default/stream.mjpeg")
+          .contains("http://localhost:" + port + "/cam/default/snapshot.jpg")
+          .contains("ws://localhost:" + cmd.relay().wsPort() + "/")
+          .contains("tcp://localhost:" + cmd.relay().tcpPort());
+      Cli.Result r = cmd.stop();
+      assertThat(r.exitCode()).isZero();
+    }
+  }
+
+  @Test
+  void statusLinesAppearWhileACameraIsLive() throws Exception {
+    try (Cli.Running cmd = Cli.start(Map.of(), args("--demo", "--status-interval", "200ms"))) {
+      while (!cmd.out().contains("640x480")) {
+        Thread.sleep(50);
+      }
+      // not a terminal here: plain lines with a time, camera, size, rate and viewers
+      assertThat(cmd.out()).containsPattern("\\d\\d:\\d\\d:\\d\\d default 640x480 [\\d.]+ fps in, \\d+ viewers?");
+    }
+  }
+
+  @Test
+  void portInUseNamesThePortAndTheFlagAndExits1() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      Cli.Result r = Cli.run("--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0", "--http-port",
+          Integer.toString(port));
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.err()).contains(Integer.toString(port)).contains("--http-port")
+          .doesNotContain("Exception").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void portsFromTheEnvironmentAndTheConfigFileAreTheOnesBound() throws Exception {
+    int envPort;
+    int filePort;
+    try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+      envPort = a.getLocalPort();
+      filePort = b.getLocalPort();
+    }
+    Path config = dir.resolve("camrelay.properties");
+    Files.writeString(config, "bind=127.0.0.1\nhttp-port=" + filePort + "\nws-port=1\ntcp-port=0\n");
+    // ws-port: the environment (0) wins over the file (1); http-port comes from the file
+    try (Cli.Running cmd = Cli.start(Map.of("CAMRELAY_WS_PORT", Integer.toString(envPort),
+        "CAMRELAY_CONFIG", config.toString()))) {
+      assertThat(cmd.relay().wsPort()).isEqualTo(envPort);
+      assertThat(cmd.relay().httpPort()).isEqualTo(filePort);
+      assertThat(new String(get(filePort, "/healthz").body()).strip()).isEqualTo("ok");
+    }
+  }
+
+  @Test
+  void viewerTokenIsRequiredAndNeverPrinted() throws Exception {
+    try (Cli.Running cmd = Cli.start(Map.of("CAMRELAY_VIEWER_TOKEN", "s3cret-viewer"), args())) {
+      int port = cmd.relay().httpPort();
+      assertThat(get(port, "/api/cameras").statusCode()).isEqualTo(401);
+      assertThat(get(port, "/api/cameras?token=s3cret-viewer").statusCode()).isEqualTo(200);
+      assertThat(cmd.out()).contains("viewer token").doesNotContain("s3cret-viewer");
+      assertThat(cmd.err()).doesNotContain("s3cret-viewer");
+    }
+  }
+
+  @Test
+  void unreadableKeystoreIsNamed() throws Exception {
+    Path bogus = dir.resolve("bogus.p12");
+    Files.writeString(bogus, "not a keystore");
+    Cli.Result r = Cli.run(args("--tls-keystore", bogus.toString(), "--tls-password", "pw"));
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains(bogus.toString()).doesNotContain("\tat ");
+  }
+}
