@@ -219,6 +219,16 @@ class WsBadInputTest extends AbuseFixture {
   }
 
   @Test
+  void pingFloodFromAViewerThatNeverReadsDoesNotPileUpPongs() throws Exception {
+    try (RawWs ws = RawWs.open(relay.wsPort(), "/cam/flood", Map.of(), 4096)) {
+      assertThat(ws.statusLine).contains("101");
+      long growth = NonReadingFlood.heapGrowth(ws.socket.getOutputStream(), clientFrame(9, new byte[100]));
+      assertThat(growth).as("heap growth after %d pings never read", NonReadingFlood.UNITS)
+          .isLessThan(NonReadingFlood.HEAP_SLACK);
+    }
+  }
+
+  @Test
   void invalidUtf8TextIsClosedWith1007() throws Exception {
     try (RawWs ws = viewer("/cam/" + Canary.ID, V1)) {
       ws.socket.getOutputStream().write(clientFrame(1, HEX.parseHex("7b2263223a22c328227d"))); // {"c":" C3 28 "}
