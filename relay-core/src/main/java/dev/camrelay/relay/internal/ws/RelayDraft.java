@@ -7,11 +7,13 @@ import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.enums.HandshakeState;
+import org.java_websocket.enums.Opcode;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.InvalidHandshakeException;
 import org.java_websocket.exceptions.LimitExceededException;
 import org.java_websocket.extensions.DefaultExtension;
 import org.java_websocket.extensions.IExtension;
+import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.protocols.IProtocol;
@@ -27,6 +29,9 @@ import org.java_websocket.protocols.IProtocol;
  */
 final class RelayDraft extends Draft_6455 {
   private final boolean ingest;
+  // The fragmented message being received, if any (a draft instance serves one connection, on one thread).
+  private boolean inMessage;
+  private long fragmentBytes;
 
   RelayDraft(boolean ingest, int maxMessageBytes) {
     super(Collections.<IExtension>singletonList(new DefaultExtension()),
@@ -57,10 +62,40 @@ final class RelayDraft extends Draft_6455 {
 
   @Override
   public void processFrame(WebSocketImpl webSocketImpl, Framedata frame) throws InvalidDataException {
+    checkFragments(frame);
     try {
       super.processFrame(webSocketImpl, frame);
     } catch (InvalidDataException e) {
       throw QuietClose.of(e);
+    }
+  }
+
+  /**
+   * Checks fragmentation before the library does: it tests a fragmented message against the size limit only at its
+   * first and last fragment (so endless continuation fragments would fill the heap), and it logs misplaced fragments
+   * at ERROR. Too large: close 1009; a continuation with nothing to continue, or a new message inside a fragmented
+   * one: close 1002.
+   */
+  private void checkFragments(Framedata frame) throws InvalidDataException {
+    Opcode opcode = frame.getOpcode();
+    if (opcode == Opcode.CONTINUOUS) {
+      if (!inMessage) {
+        throw new QuietClose(CloseFrame.PROTOCOL_ERROR, "continuation frame without a message to continue");
+      }
+      fragmentBytes += frame.getPayloadData().remaining();
+      if (fragmentBytes > getMaxFrameSize()) {
+        throw new LimitExceededException("message larger than " + getMaxFrameSize() + " bytes", getMaxFrameSize());
+      }
+      if (frame.isFin()) {
+        inMessage = false;
+        fragmentBytes = 0;
+      }
+    } else if (opcode == Opcode.TEXT || opcode == Opcode.BINARY) {
+      if (inMessage) {
+        throw new QuietClose(CloseFrame.PROTOCOL_ERROR, "a new message before the fragmented one ended");
+      }
+      inMessage = !frame.isFin();
+      fragmentBytes = inMessage ? frame.getPayloadData().remaining() : 0;
     }
   }
 
@@ -72,16 +107,16 @@ final class RelayDraft extends Draft_6455 {
     private static final long serialVersionUID = 1L;
     private final int closeCode;
 
-    private QuietClose(InvalidDataException cause) {
-      super(cause.getMessage(), 0);
-      this.closeCode = cause.getCloseCode();
+    QuietClose(int closeCode, String reason) {
+      super(reason, 0);
+      this.closeCode = closeCode;
     }
 
     static InvalidDataException of(InvalidDataException e) {
       if (e instanceof LimitExceededException limit && limit.getLimit() != Integer.MAX_VALUE) {
         return e; // already closed without logging
       }
-      return new QuietClose(e);
+      return new QuietClose(e.getCloseCode(), e.getMessage());
     }
 
     @Override
