@@ -88,6 +88,7 @@ abstract class AbuseFixture {
     }
     assertThat(log.firstStackTraces()).as("stack traces in the relay's log").isEmpty();
     assertThat(log.linesContaining("LEAK:")).as("Netty leak reports").isEmpty();
+    assertThat(log.linesContaining("] ERROR ")).as("ERROR lines: bad input is expected, not an error").isEmpty();
     for (String line : log.lines()) {
       for (int i = 0; i < line.length(); i++) {
         char c = line.charAt(i);

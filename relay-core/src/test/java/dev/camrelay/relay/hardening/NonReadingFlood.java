@@ -24,6 +24,11 @@ final class NonReadingFlood {
    * after GC, measured with the connection still open.
    */
   static long heapGrowth(OutputStream out, byte[] unit) throws InterruptedException {
+    return heapGrowth(out, unit, UNITS);
+  }
+
+  /** Like {@link #heapGrowth(OutputStream, byte[])} with {@code units} copies (a multiple of 10,000). */
+  static long heapGrowth(OutputStream out, byte[] unit, int units) throws InterruptedException {
     long before = ResourceSnapshot.take(true).heapBytes();
     ByteArrayOutputStream batch = new ByteArrayOutputStream();
     for (int i = 0; i < 10_000; i++) {
@@ -33,7 +38,7 @@ final class NonReadingFlood {
     AtomicLong written = new AtomicLong();
     Thread sender = new Thread(() -> {
       try {
-        for (int i = 0; i < UNITS / 10_000; i++) {
+        for (int i = 0; i < units / 10_000; i++) {
           out.write(bytes);
           written.addAndGet(10_000);
         }

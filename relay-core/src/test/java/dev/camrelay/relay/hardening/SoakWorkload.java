@@ -350,7 +350,7 @@ final class SoakWorkload {
         longLived.add(ws);
         ws.socket.setSoTimeout(0);
         while (running) {
-          byte[] f = ws.readBinary();
+          byte[] f = WsReading.nextBinary(ws);
           verified(id, f, false, lastSeq);
           count.incrementAndGet();
         }
@@ -442,6 +442,9 @@ final class SoakWorkload {
       }
       if (f.opcode() == 8) {
         throw new java.io.EOFException("the relay closed the WebSocket");
+      }
+      if (f.opcode() == 9) {
+        ws.sendFrame(10, f.payload());
       }
     }
     return null;

@@ -30,8 +30,13 @@ class WsBadInputTest extends AbuseFixture {
 
   /** A masked client frame (FIN set) with an honest length header. */
   static byte[] clientFrame(int opcode, byte[] payload) {
+    return clientFrame(0x80 | opcode, payload, true);
+  }
+
+  /** A masked client frame with the given first byte (FIN, RSV1-3, opcode). */
+  static byte[] clientFrame(int firstByte, byte[] payload, boolean masked) {
     ByteArrayOutputStream f = new ByteArrayOutputStream();
-    f.write(0x80 | opcode);
+    f.write(firstByte);
     int n = payload.length;
     if (n < 126) {
       f.write(0x80 | n);
@@ -51,6 +56,12 @@ class WsBadInputTest extends AbuseFixture {
       f.write(payload[i] ^ mask[i % 4]);
     }
     return f.toByteArray();
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   static byte[] text(String s) {
@@ -121,6 +132,41 @@ class WsBadInputTest extends AbuseFixture {
           assertThat(code).as(path + " " + length).isIn(1009, 1002);
           assertThat(ws.closedByServer()).isTrue();
         }
+      }
+    }
+  }
+
+  @Test
+  void malformedFramingIsClosedWithAProtocolError() throws Exception {
+    byte[] kb = new byte[1000];
+    Object[][] cases = {
+        {"a continuation with nothing to continue", clientFrame(0x80, kb, true), 1002},
+        {"a ping longer than 125 bytes", clientFrame(0x89, new byte[200], true), 1002},
+        {"reserved opcode 3", clientFrame(0x83, kb, true), 1002},
+        {"RSV1 set without an extension", clientFrame(0xC1, "{}".getBytes(StandardCharsets.US_ASCII), true), 1002},
+        {"a fragmented ping", clientFrame(0x09, new byte[4], true), 1002},
+        {"a continuation without FIN with nothing to continue", clientFrame(0x00, kb, true), 1002},
+        {"a new message inside a fragmented one",
+            concat(clientFrame(0x01, kb, true), clientFrame(0x81, kb, true)), 1002},
+    };
+    for (Object[] c : cases) {
+      try (RawWs ws = viewer("/cam/" + Canary.ID, V1)) {
+        ws.socket.getOutputStream().write((byte[]) c[1]);
+        assertThat(awaitCloseCode(ws)).as((String) c[0]).isEqualTo((int) c[2]);
+      }
+    }
+  }
+
+  @Test
+  void fragmentedMessagesThatNeverEndAreCutOffAtTheMessageLimit() throws Exception {
+    byte[] kb = new byte[1000];
+    for (String path : new String[] {"/cam/" + Canary.ID, "/ingest/endless"}) {
+      try (RawWs ws = viewer(path, Map.of())) {
+        // A first fragment, then continuation fragments (no FIN) for ever: 100 MB if nobody stops it.
+        ws.socket.getOutputStream().write(clientFrame(path.startsWith("/cam/") ? 0x01 : 0x02, kb, true));
+        long growth = NonReadingFlood.heapGrowth(ws.socket.getOutputStream(), clientFrame(0x00, kb, true), 100_000);
+        assertThat(growth).as(path + ": heap growth after 100 MB of fragments").isLessThan(NonReadingFlood.HEAP_SLACK);
+        assertThat(awaitCloseCode(ws)).as(path).isEqualTo(1009);
       }
     }
   }
