@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  *       +{@value #CLOSED_THREAD_SLACK}, file descriptors within +{@value #CLOSED_FD_SLACK}, heap within +64 MB;</li>
  *   <li>every WebSocket message and MJPEG part parsed as exactly one complete JPEG and was byte-identical to a frame
  *       its camera sent (tagged with a unique COM segment); both never-reading viewers were disconnected; every
- *       garbage connection was closed by the relay; no stack trace and no Netty leak report in the log.</li>
+ *       garbage connection was closed by the relay; no ERROR line, stack trace or Netty leak report in the log.</li>
  * </ul>
  *
  * A summary line starting with {@code SOAK} gives the figures (in the surefire output file of this class).
@@ -152,6 +152,7 @@ class SoakTest {
       assertThat(afterClose.heapBytes()).as("heap after close").isLessThan(beforeStart.heapBytes() + HEAP_SLACK);
 
       assertThat(log.firstStackTraces()).as("stack traces in the log").isEmpty();
+      assertThat(log.linesContaining("] ERROR ")).as("ERROR lines in the log").isEmpty();
       assertThat(log.leakReports()).as("Netty leak reports").isZero();
     } finally {
       log.close();
