@@ -166,7 +166,7 @@ class SoakTest {
       load.start();
       Thread.sleep(3000);
       load.stop();
-      load.stalledViewersStillOpen();
+      load.closeStalledViewers();
     } finally {
       relay.close();
     }

@@ -137,7 +137,13 @@ final class SoakWorkload {
     }
   }
 
-  /** True if the relay had closed both never-reading viewers (checked after the cameras stopped sending). */
+  /** Closes the never-reading viewers without checking them (for the warm-up). */
+  void closeStalledViewers() throws IOException {
+    stalledWs.close();
+    stalledMjpeg.close();
+  }
+
+  /** The never-reading viewers the relay did not disconnect (checked after the cameras stopped sending). */
   List<String> stalledViewersStillOpen() throws IOException {
     List<String> open = new ArrayList<>();
     stalledWs.socket.setSoTimeout(10_000);

@@ -306,6 +306,19 @@ class TcpBadInputTest extends AbuseFixture {
   }
 
   @Test
+  void pingFloodFromACameraThatNeverReadsDoesNotPileUpPongs() throws Exception {
+    try (Socket s = new Socket()) {
+      s.setReceiveBufferSize(4096);
+      s.connect(new InetSocketAddress("127.0.0.1", relay.tcpPort()), 10_000);
+      s.getOutputStream().write(MessageEncoder.encode(Message.hello(new Hello(1, 0, "pinger", null, "flood"))));
+      long growth = NonReadingFlood.heapGrowth(s.getOutputStream(),
+          MessageEncoder.encode(Message.ping(new byte[64])));
+      assertThat(growth).as("heap growth after %d PINGs never read", NonReadingFlood.UNITS)
+          .isLessThan(NonReadingFlood.HEAP_SLACK);
+    }
+  }
+
+  @Test
   void silentAndUndecidedConnectionsAreClosedAtTheHandshakeTimeout() throws Exception {
     try (Socket silent = connect(); Socket undecided = connect()) {
       undecided.getOutputStream().write(new byte[] {'C', 'R'});

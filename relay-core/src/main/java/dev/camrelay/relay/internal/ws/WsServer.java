@@ -34,6 +34,7 @@ import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.HandshakeImpl1Server;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
@@ -51,6 +52,7 @@ public final class WsServer extends WebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
   static final String INGEST_PREFIX = "/ingest/";
   static final String CAMERA_PREFIX = "/cam/";
+  private static final int MAX_QUEUED_PONGS = 16;
 
   private final RelayConfig config;
   private final CameraHub hub;
@@ -309,6 +311,17 @@ public final class WsServer extends WebSocketServer {
         viewers.remove(v);
       }
       endpoint.onClosed(code, reason);
+    }
+  }
+
+  /**
+   * Answers a peer's ping only while it reads what the relay sends: the library would queue a pong for every ping
+   * of a peer that floods pings without reading, in memory and without bound.
+   */
+  @Override
+  public void onWebsocketPing(WebSocket conn, Framedata f) {
+    if (((WebSocketImpl) conn).outQueue.size() < MAX_QUEUED_PONGS) {
+      super.onWebsocketPing(conn, f);
     }
   }
 
