@@ -8,7 +8,7 @@ import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.Version;
 import dev.camrelay.relay.internal.hub.Camera;
 import dev.camrelay.relay.internal.hub.CameraHub;
-import dev.camrelay.relay.internal.hub.CameraSession;
+import dev.camrelay.relay.internal.hub.OneWaySession;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -396,7 +396,7 @@ public final class MjpegPuller implements AutoCloseable {
   }
 
   /** The camera's view of a pull connection: no control, not on-demand. */
-  private final class PullSession implements CameraSession {
+  private final class PullSession extends OneWaySession {
     private final Connection connection;
     private final String remote;
 
@@ -413,21 +413,6 @@ public final class MjpegPuller implements AutoCloseable {
     @Override
     public String remote() {
       return remote;
-    }
-
-    @Override
-    public boolean controlSupported() {
-      return false;
-    }
-
-    @Override
-    public boolean onDemand() {
-      return false;
-    }
-
-    @Override
-    public void sendControl(long requestId, String json) {
-      throw new UnsupportedOperationException("an HTTP pull source takes no commands");
     }
 
     @Override

@@ -87,6 +87,9 @@ public final class WsServer extends WebSocketServer {
     });
     setDaemon(true);
     setTcpNoDelay(true);
+    // Java-WebSocket turns SO_REUSEADDR off by default; without it a restarted relay cannot rebind the port
+    // for a minute after it closed a connection itself (TIME_WAIT).
+    setReuseAddr(true);
     setConnectionLostTimeout(30);
     setWebSocketFactory(new ChannelFactory(RelayDraft.both(config.maxFrameBytes(), config.maxControlBytes()), tls,
         tlsExecutor, config.viewerSendBufferBytes(), this::accepted));
