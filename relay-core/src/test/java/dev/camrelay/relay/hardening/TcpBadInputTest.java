@@ -224,7 +224,6 @@ class TcpBadInputTest extends AbuseFixture {
 
   @Test
   void lengthsNearTwoToThe31AreRefusedTooLargeBeforeAllocating() throws Exception {
-    Runtime rt = Runtime.getRuntime();
     for (String length : new String[] {"7fffffff", "80000000", "fffffff0", "ffffffff"}) {
       // A FRAME header after a good HELLO.
       try (FakeCamera cam = FakeCamera.framed(relay.tcpPort(), "huge", null, 0)) {
@@ -243,8 +242,6 @@ class TcpBadInputTest extends AbuseFixture {
         assertThat(r.code()).as(length).isEqualTo(ErrorCode.TOO_LARGE);
       }
     }
-    assertThat(rt.maxMemory()).as("heap is far below 2 GiB, so an allocation of the length would have failed")
-        .isLessThan(0x7fffffffL * 4);
   }
 
   @Test

@@ -114,7 +114,8 @@ class WsBadInputTest extends AbuseFixture {
   @Test
   void oversizedMessageFromAViewerIsClosedWith1009() throws Exception {
     try (RawWs ws = viewer("/cam/" + Canary.ID, V1)) {
-      String big = "{\"type\":\"control\",\"id\":1,\"command\":{\"cmd\":\"x\",\"pad\":\"" + "a".repeat(100_000) + "\"}}";
+      String big = "{\"type\":\"control\",\"id\":1,\"command\":{\"cmd\":\"x\",\"pad\":\""
+          + "a".repeat(100_000) + "\"}}";
       ws.socket.getOutputStream().write(text(big));
       assertThat(awaitCloseCode(ws)).isEqualTo(1009);
       assertThat(ws.closedByServer()).isTrue();
@@ -123,7 +124,8 @@ class WsBadInputTest extends AbuseFixture {
 
   @Test
   void frameHeadersClaimingHugeLengthsAreClosedWithoutAllocating() throws Exception {
-    for (String length : new String[] {"000000007fffffff", "0000000080000000", "4000000000000000", "7fffffffffffffff"}) {
+    String[] lengths = {"000000007fffffff", "0000000080000000", "4000000000000000", "7fffffffffffffff"};
+    for (String length : lengths) {
       for (String path : new String[] {"/cam/" + Canary.ID, "/ingest/huge"}) {
         try (RawWs ws = viewer(path, Map.of())) {
           // FIN + binary, MASK + 127, the 64-bit length, a mask key, then a few bytes of "payload".
