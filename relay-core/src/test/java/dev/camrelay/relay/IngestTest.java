@@ -147,7 +147,8 @@ class IngestTest {
       cam.sendFrame(a);
       assertThat(viewer.nextFrame()).isEqualTo(a);
       cam.sendPartialFrame(b, b.length / 2);
-      cam.abort();
+      // A clean close, so the relay surely reads the half frame: after a reset the kernel may discard unread
+      // bytes, and then there would be no truncated frame to count.
     }
     FakeCamera.sendOnePerConnection(relay.tcpPort(), c);
     assertThat(viewer.nextFrame()).isEqualTo(c);
