@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "esp_timer.h"
 #include "lwip/sockets.h"
 
 namespace {
@@ -84,3 +85,24 @@ int EspLink::read(uint8_t* buf, size_t cap) {
 }
 
 void EspLink::close() { client_.stop(); }
+
+void EspLink::closeGracefully(uint32_t lingerMs) {
+  const int fd = client_.fd();
+  if (fd >= 0 && shutdown(fd, SHUT_WR) == 0) {
+    const int64_t deadline = esp_timer_get_time() + static_cast<int64_t>(lingerMs) * 1000;
+    uint8_t discard[128];
+    for (;;) {
+      const int64_t left = deadline - esp_timer_get_time();
+      if (left <= 0) break;
+      fd_set readable;
+      FD_ZERO(&readable);
+      FD_SET(fd, &readable);
+      struct timeval tv;
+      tv.tv_sec = static_cast<time_t>(left / 1000000);
+      tv.tv_usec = static_cast<suseconds_t>(left % 1000000);
+      if (select(fd + 1, &readable, nullptr, nullptr, &tv) <= 0) break;
+      if (recv(fd, discard, sizeof discard, MSG_DONTWAIT) <= 0) break;  // the peer closed too (or an error)
+    }
+  }
+  client_.stop();
+}

@@ -14,6 +14,7 @@ class EspLink : public camrelay::Link {
   int write(const uint8_t* data, size_t len, uint32_t waitMs) override;
   int read(uint8_t* buf, size_t cap) override;
   void close() override;
+  void closeGracefully(uint32_t lingerMs) override;
   const char* lastError() override { return error_; }
 
  private:

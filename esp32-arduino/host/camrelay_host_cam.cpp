@@ -142,6 +142,23 @@ class PosixLink : public Link {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
   }
+  void closeGracefully(uint32_t lingerMs) override {
+    if (fd_ >= 0 && shutdown(fd_, SHUT_WR) == 0) {
+      timespec start{};
+      clock_gettime(CLOCK_MONOTONIC, &start);
+      uint8_t discard[512];
+      for (;;) {
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        const long elapsedMs = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (elapsedMs >= static_cast<long>(lingerMs)) break;
+        pollfd p{fd_, POLLIN, 0};
+        if (poll(&p, 1, static_cast<int>(lingerMs - elapsedMs)) <= 0) break;
+        if (recv(fd_, discard, sizeof discard, MSG_DONTWAIT) <= 0) break;  // the peer closed too
+      }
+    }
+    close();
+  }
   const char* lastError() override { return error_; }
 
  private:

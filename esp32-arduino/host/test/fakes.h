@@ -120,6 +120,11 @@ class FakeLink : public Link {
     if (open) closes++;
     open = false;
   }
+  void closeGracefully(uint32_t lingerMs) override {
+    if (open) gracefulCloses++;
+    lastLingerMs = lingerMs;
+    close();
+  }
   const char* lastError() override { return error.c_str(); }
 
   void relaySends(const std::vector<uint8_t>& bytes) { inbound.insert(inbound.end(), bytes.begin(), bytes.end()); }
@@ -138,6 +143,8 @@ class FakeLink : public Link {
   std::vector<const uint8_t*> writePointers;
   int connects = 0;
   int closes = 0;
+  int gracefulCloses = 0;
+  uint32_t lastLingerMs = 0;
   std::string lastHost;
   uint16_t lastPort = 0;
   uint32_t lastConnectTimeoutMs = 0;

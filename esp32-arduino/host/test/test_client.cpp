@@ -199,6 +199,30 @@ TEST(statusCommandReportsTheClientsCountersAndTheDevice) {
   CHECK(reply.find("s3cret") == std::string::npos);
 }
 
+TEST(aStatusReplyWithEveryBoardFactAtItsLongestFitsTheReplyBuffer) {
+  struct BoardLikeDevice : DeviceInfo {  // the fields EspDeviceInfo writes, at their widest
+    void writeStatus(JsonWriter& json) override {
+      json.key("board").str("Seeed XIAO ESP32S3 Sense");
+      json.key("heap").num(4294967295LL).key("minHeap").num(4294967295LL);
+      json.key("psram").num(4294967295LL).key("psramSize").num(4294967295LL);
+      json.key("rssi").num(-128).key("ip").str("255.255.255.255");
+      json.key("resetReason").str("BROWNOUT (supply voltage dropped: use a stronger 5 V supply)");
+    }
+  } device;
+  Rig r;
+  r.config.cameraId = "a-camera-id-that-uses-all-sixty-four-characters-allowed-by-v1-ok";
+  r.config.firmware = "camrelay-esp32/0.1.0 (Seeed XIAO ESP32S3 Sense) with a long firmware description string";
+  r.frames.jpegs = {jpeg(1000, 0x11)};
+  r.client.reset(new Client(r.config, r.link, r.clock, r.random, r.frames, r.camera, &device, r.system, r.log,
+                            SensorSettings{}));
+  r.connectAndWelcome(false);
+  r.link.relaySends(control(1, R"J({"cmd":"status"})J"));
+  r.stepUntil([&] { return r.client->stats().controlCommands == 1; });
+  const std::string reply = text(r.sentOfType(wire::Type::kControl)[0].payload, 4);
+  CHECK_CONTAINS(reply, R"J({"ok":true,"id":"a-camera-id-that-uses-all-sixty-four)J");
+  CHECK_CONTAINS(reply, R"J("resetReason":"BROWNOUT (supply voltage dropped: use a stronger 5 V supply)"})J");
+}
+
 TEST(restartCommandIsAnsweredThenTheBoardRestarts) {
   Rig r;
   r.start();
@@ -350,6 +374,8 @@ TEST(garbageFromTheRelayIsAnsweredWithErrorAndTheConnectionClosed) {
   CHECK_EQ(errors.size(), static_cast<size_t>(1));
   CHECK_EQ(wire::readU16(errors[0].payload.data()), static_cast<uint16_t>(wire::kProtocolError));
   CHECK_EQ(text(errors[0].payload, 2), std::string("bad magic 48 54 54 50 (looks like HTTP?)"));
+  CHECK_EQ(r.link.gracefulCloses, 1);  // half-close and linger so the relay reads the ERROR
+  CHECK_EQ(r.link.lastLingerMs, static_cast<uint32_t>(1000));
 }
 
 TEST(messagesBeforeWelcomeOrAFrameFromTheRelayAreProtocolErrors) {
@@ -412,6 +438,7 @@ TEST(relayClosingTheSocketIsNoticedAndReconnected) {
   r.link.eof = true;
   r.stepUntil([&] { return r.client->state() == State::kDisconnected; });
   CHECK_CONTAINS(r.client->stats().lastDisconnect, "relay closed the connection: end of stream");
+  CHECK_EQ(r.link.gracefulCloses, 0);  // nothing of ours to deliver: a plain close
   r.stepUntil([&] { return r.link.connects == 2; });
 }
 
@@ -535,6 +562,7 @@ TEST(stopSaysByeAndCloses) {
   CHECK_EQ(byes.size(), static_cast<size_t>(1));
   CHECK_EQ(text(byes[0].payload, 2), std::string("shutting down"));
   CHECK(!r.link.open);
+  CHECK_EQ(r.link.gracefulCloses, 1);
 }
 
 TEST(inputArrivingOneByteAtATimeIsHandledTheSame) {

@@ -14,6 +14,7 @@ constexpr size_t kMaxInputPerStep = 4096;
 constexpr uint32_t kIdlePollMs = 10;
 constexpr uint32_t kCaptureRetryMs = 50;
 constexpr uint64_t kUs = 1000;
+constexpr uint32_t kLingerMs = 1000;  // after our BYE/ERROR, how long the peer gets to read it (PROTOCOL.md 3)
 
 uint32_t msUntil(uint64_t now, uint64_t when) {
   if (when <= now) return 0;
@@ -422,6 +423,7 @@ void Client::failSession(uint16_t code, const char* fmt, ...) {
       p += w;
       left -= static_cast<size_t>(w);
     }
+    link_.closeGracefully(kLingerMs);
   }
   closeSession(Retry::kBackoff, "protocol error %u %s: %s", code, wire::codeName(code), why);
 }
@@ -438,7 +440,7 @@ void Client::stop(const char* reason) {
     p += w;
     left -= static_cast<size_t>(w);
   }
-  link_.close();
+  link_.closeGracefully(kLingerMs);
   sessionOpen_ = false;
   decoder_.reset();
   log_.line("relay: closed (%s)", reason);

@@ -50,7 +50,7 @@ class Session {
   ~Session() = default;
 };
 
-constexpr size_t kMaxReply = 640;
+constexpr size_t kMaxReply = 1024;  // a full "status" reply is about 800 bytes
 
 class CommandDispatcher {
  public:

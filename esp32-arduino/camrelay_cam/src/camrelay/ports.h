@@ -56,6 +56,9 @@ class Link {
   // Never blocks. Returns bytes read, 0 when nothing is waiting, -1 on end of stream or error.
   virtual int read(uint8_t* buf, size_t cap) = 0;
   virtual void close() = 0;
+  // After a BYE or ERROR: half-closes (shuts down output), discards what still arrives for at most lingerMs or until
+  // the peer closes, then closes, so the peer reads our last message instead of a TCP reset (PROTOCOL.md 3).
+  virtual void closeGracefully(uint32_t lingerMs) = 0;
   // Why the last connect/write/read failed, for the log (e.g. "connection refused").
   virtual const char* lastError() { return ""; }
 

@@ -99,6 +99,7 @@ final class HostCamera implements AutoCloseable {
   int awaitExit(Duration timeout) throws InterruptedException {
     assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("host camera exited; output:\n%s", output())
         .isTrue();
+    reader.join(TimeUnit.SECONDS.toMillis(10));  // every line it printed has been collected
     return process.exitValue();
   }
 

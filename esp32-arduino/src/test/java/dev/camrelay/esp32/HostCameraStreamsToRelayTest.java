@@ -169,6 +169,7 @@ class HostCameraStreamsToRelayTest {
     assertThat(camera.output())
         .contains("relay sent ERROR 3 AUTH_FAILED")
         .contains("check CAMRELAY_TOKEN")
+        .contains("host-cam: giving up after 1 connection attempt(s)")
         .doesNotContain("relay: welcome")
         .doesNotContain("not-the-token");
     assertThat(relay.cameras()).noneMatch(c -> c.id().equals(CAMERA) && c.connected());

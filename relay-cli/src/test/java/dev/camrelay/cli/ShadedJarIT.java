@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar, run with {@code java -jar} as a user runs it (failsafe, after {@code package}). */
 @Timeout(120)
@@ -24,10 +25,13 @@ class ShadedJarIT {
   private static final Path JAR = Path.of(System.getProperty("camrelay.jar", "target/camrelay.jar"));
   private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
-  private static Process start(String... args) throws Exception {
+  @TempDir Path dir;
+
+  /** Starts the jar; its log (stderr) goes to a file so a full pipe never blocks it. */
+  private Process start(String... args) throws Exception {
     List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+    return new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.log").toFile()).start();
   }
 
   @Test
@@ -71,9 +75,21 @@ class ShadedJarIT {
       p.destroy(); // SIGTERM, like Ctrl-C or systemd stop
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = Files.readString(dir.resolve("stderr.log"));
     assertThat(err).contains("[INFO]")                       // slf4j-simple found through the merged service files
         .doesNotContain("No SLF4J providers").contains("stopped");
+  }
+
+  @Test
+  void verboseFlagReachesSubcommandsAndTheLogger() throws Exception {
+    // nothing listens on port 1: the simulator retries; its repeated failures are DEBUG lines
+    Process p = start("simulate", "-v", "--relay", "127.0.0.1:1", "--seconds", "1.5");
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    String err = Files.readString(dir.resolve("stderr.log"));
+    assertThat(err).contains("[DEBUG]").contains("connection refused")
+        .contains("camrelay: could not connect to the relay at 127.0.0.1:1");
   }
 
   @Test

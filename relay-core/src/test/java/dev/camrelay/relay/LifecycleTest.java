@@ -99,6 +99,28 @@ class LifecycleTest {
     }
   }
 
+  @Test
+  void aRelayStartsAgainOnTheSameWebSocketPortAfterItClosedConnectionsItself() throws Exception {
+    // A refused handshake is closed from the relay's side, leaving TIME_WAIT on its port; a relay restarted by a
+    // supervisor must still bind that port at once.
+    CameraRelay first = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).httpPort(-1).wsPort(0)
+        .viewerToken("s3cret").build();
+    first.start();
+    int wsPort = first.wsPort();
+    try (RawWs refused = RawWs.open(wsPort, "/cam/c")) {
+      assertThat(refused.statusLine).contains("401");
+      Await.until("the relay closed the refused connection", refused::closedByServer);
+    }
+    first.close();
+    CameraRelay again = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).httpPort(-1).wsPort(wsPort).build();
+    try {
+      again.start();
+      assertThat(again.wsPort()).isEqualTo(wsPort);
+    } finally {
+      again.close();
+    }
+  }
+
   private static Set<String> newThreads(Set<Thread> before) {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> !before.contains(t) && t.isAlive())

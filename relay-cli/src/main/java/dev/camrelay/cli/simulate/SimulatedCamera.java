@@ -78,6 +78,7 @@ public final class SimulatedCamera implements AutoCloseable {
 
   private final AtomicLong framesSent = new AtomicLong();
   private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicLong framesSkipped = new AtomicLong();
   private final AtomicLong controlsReceived = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
   private final AtomicReference<String> lastControl = new AtomicReference<>();
@@ -192,6 +193,11 @@ public final class SimulatedCamera implements AutoCloseable {
   /** The JSON of the last CONTROL command received from the relay, or null if none yet. */
   public String lastControl() {
     return lastControl.get();
+  }
+
+  /** Frames not sent because they exceeded the relay's WELCOME maxPayload. */
+  public long framesSkipped() {
+    return framesSkipped.get();
   }
 
   /** CONTROL commands received so far. */
@@ -325,12 +331,19 @@ public final class SimulatedCamera implements AutoCloseable {
         long n = framesSent.get();
         byte[] jpeg = frames.frame(n, snap.width(), snap.height());
         if (jpeg.length > session.maxPayload) {
-          log.warn("camera '{}': frame of {} bytes exceeds the relay's limit of {} bytes; skipped", cameraId,
-              jpeg.length, session.maxPayload);
+          if (framesSkipped.getAndIncrement() == 0 || log.isDebugEnabled()) {
+            log.warn("camera '{}': frame of {} bytes exceeds the relay's limit of {} bytes; skipped", cameraId,
+                jpeg.length, session.maxPayload);
+          }
           continue;
         }
-        link.frame(n, TimeUnit.NANOSECONDS.toMicros(System.nanoTime()), jpeg);
-        sent(jpeg);
+        synchronized (session.sendLock) {
+          if (!settings.streaming() || closed) {
+            continue; // stream off arrived while rendering: this frame must not go out
+          }
+          link.frame(n, TimeUnit.NANOSECONDS.toMicros(System.nanoTime()), jpeg);
+          sent(jpeg);
+        }
         lastSentNanos = System.nanoTime();
       } else {
         pacer.reset();
@@ -507,6 +520,11 @@ public final class SimulatedCamera implements AutoCloseable {
   /** The reader side of one framed connection. */
   private final class Session implements FramedLink.Handler {
     private final FramedLink link;
+    /**
+     * Held while a frame is written and while a command is applied and answered, so a command takes effect between
+     * frames: once the relay has the reply to stream off, no further frame follows.
+     */
+    final Object sendLock = new Object();
     private final java.util.concurrent.CountDownLatch welcomed = new java.util.concurrent.CountDownLatch(1);
     volatile int version;
     volatile boolean streamOnWelcome;
@@ -557,13 +575,16 @@ public final class SimulatedCamera implements AutoCloseable {
     public void control(long requestId, String json) {
       controlsReceived.incrementAndGet();
       lastControl.set(json);
-      CameraSettings.Outcome outcome = settings.apply(json);
-      log.info("camera '{}' control {} -> {}", cameraId, json, outcome.replyJson());
-      try {
-        link.controlReply(requestId, outcome.replyJson());
-      } catch (IOException e) {
-        fail(describe(e));
+      CameraSettings.Outcome outcome;
+      synchronized (sendLock) {
+        outcome = settings.apply(json);
+        try {
+          link.controlReply(requestId, outcome.replyJson());
+        } catch (IOException e) {
+          fail(describe(e));
+        }
       }
+      log.info("camera '{}' control {} -> {}", cameraId, json, outcome.replyJson());
       if (outcome.effect() == CameraSettings.Effect.RESTART) {
         restart = true;
       }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.camrelay.relay.CameraListener;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.CameraStats;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -86,23 +83,18 @@ abstract class AbuseFixture {
       if (relay != null) {
         relay.close();
       }
-      triggerLeakReports();
+      NettyLeaks.triggerReports();
       log.close();
     }
     assertThat(log.firstStackTraces()).as("stack traces in the relay's log").isEmpty();
     assertThat(log.linesContaining("LEAK:")).as("Netty leak reports").isEmpty();
-  }
-
-  /** Leaks are reported when a collected buffer is noticed by a later allocation; make both happen. */
-  private static void triggerLeakReports() throws InterruptedException {
-    for (int round = 0; round < 3; round++) {
-      System.gc();
-      Thread.sleep(50);
-      for (int i = 0; i < 64; i++) {
-        ByteBuf a = PooledByteBufAllocator.DEFAULT.buffer(64);
-        a.release();
-        ByteBuf b = UnpooledByteBufAllocator.DEFAULT.buffer(64);
-        b.release();
+    for (String line : log.lines()) {
+      for (int i = 0; i < line.length(); i++) {
+        char c = line.charAt(i);
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+          throw new AssertionError("log line with a control character (peer bytes copied into the log?): "
+              + line.replaceAll("\\p{Cntrl}", "?"));
+        }
       }
     }
   }

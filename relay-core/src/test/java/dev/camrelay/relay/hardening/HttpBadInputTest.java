@@ -175,6 +175,16 @@ class HttpBadInputTest extends AbuseFixture {
   }
 
   @Test
+  void pipelinedFloodFromAClientThatNeverReadsDoesNotPileUpResponses() throws Exception {
+    try (MjpegClient c = MjpegClient.connect(relay.httpPort(), 4096, 20_000)) {
+      long growth = NonReadingFlood.heapGrowth(c.socket.getOutputStream(),
+          "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(growth).as("heap growth after %d pipelined requests never read", NonReadingFlood.UNITS)
+          .isLessThan(NonReadingFlood.HEAP_SLACK);
+    }
+  }
+
+  @Test
   void garbageAndTlsOnThePlainHttpPortAreRefusedAndClosed() throws Exception {
     Random random = new Random(5);
     List<byte[]> inputs = new ArrayList<>();

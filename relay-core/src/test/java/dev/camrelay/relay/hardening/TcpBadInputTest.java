@@ -248,6 +248,40 @@ class TcpBadInputTest extends AbuseFixture {
   }
 
   @Test
+  void malformedHellosAreProtocolErrorsWithPrintableReasonsAndNoToken() throws Exception {
+    String secret = "camera-s3cr3t-99";
+    String[] payloads = {
+        // maxVersion 1, caps 0, id "\u001b[2Jevil" (invalid id with an escape sequence), token, firmware
+        "01" + "00000000" + "09" + HEX.formatHex("\u001b[2Jevil".getBytes(StandardCharsets.ISO_8859_1))
+            + tokenHex(secret) + "00",
+        // id with invalid UTF-8
+        "01" + "00000000" + "04" + "c328ff41" + tokenHex(secret) + "00",
+        // id length running past the payload
+        "01" + "00000000" + "40" + "41",
+        // token length running past the payload
+        "01" + "00000000" + "01" + "41" + "ff" + HEX.formatHex(secret.getBytes(StandardCharsets.US_ASCII)),
+        // empty payload
+        "",
+    };
+    for (String payload : payloads) {
+      byte[] p = HEX.parseHex(payload);
+      try (FakeCamera cam = FakeCamera.framedSilent(relay.tcpPort())) {
+        cam.send(Message.of(MessageType.HELLO.code(), 0, 0, 0, p));
+        Reason r = cam.awaitClose(MessageType.ERROR);
+        assertThat(r.code()).as(payload).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+        assertThat(r.reason()).doesNotContain(secret).doesNotContain("\u001b");
+        assertThat(cam.awaitClosedByRelay()).isTrue();
+      }
+    }
+    assertThat(log.lines()).noneMatch(l -> l.contains(secret));
+  }
+
+  private static String tokenHex(String token) {
+    byte[] t = token.getBytes(StandardCharsets.US_ASCII);
+    return String.format("%02x", t.length) + HEX.formatHex(t);
+  }
+
+  @Test
   void helloSentOneByteAtATimeIsCutOffAtTheHandshakeTimeout() throws Exception {
     byte[] hello = MessageEncoder.encode(Message.hello(new Hello(1, 0, "slowloris", null,
         "a firmware string long enough that sending it byte by byte takes well over the handshake timeout")));
@@ -269,6 +303,19 @@ class TcpBadInputTest extends AbuseFixture {
     }
     assertThat(sent).as("closed before the HELLO was complete").isLessThan(hello.length);
     assertThat(relay.cameras()).extracting(c -> c.id()).doesNotContain("slowloris");
+  }
+
+  @Test
+  void pingFloodFromACameraThatNeverReadsDoesNotPileUpPongs() throws Exception {
+    try (Socket s = new Socket()) {
+      s.setReceiveBufferSize(4096);
+      s.connect(new InetSocketAddress("127.0.0.1", relay.tcpPort()), 10_000);
+      s.getOutputStream().write(MessageEncoder.encode(Message.hello(new Hello(1, 0, "pinger", null, "flood"))));
+      long growth = NonReadingFlood.heapGrowth(s.getOutputStream(),
+          MessageEncoder.encode(Message.ping(new byte[64])));
+      assertThat(growth).as("heap growth after %d PINGs never read", NonReadingFlood.UNITS)
+          .isLessThan(NonReadingFlood.HEAP_SLACK);
+    }
   }
 
   @Test

@@ -253,6 +253,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     if (viewer != null && ctx.channel().isWritable()) {
       viewer.writabilityChanged();
     }
+    if (viewer == null && ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(true); // the client caught up: read its next requests
+    }
     super.channelWritabilityChanged(ctx);
   }
 
@@ -411,6 +414,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     if (!keepAlive) {
       closing = true;
       written.addListener(ChannelFutureListener.CLOSE);
+    } else if (!ctx.channel().isWritable()) {
+      // A client pipelining requests without reading the answers: stop reading until it does, or every answer
+      // would wait in memory without bound.
+      ctx.channel().config().setAutoRead(false);
     }
   }
 

@@ -34,7 +34,7 @@ final class TlsOrRefuse extends ByteToMessageDecoder {
     if (in.readableBytes() < RECORD_HEADER_BYTES) {
       return;
     }
-    if (SslHandler.isEncrypted(in)) {
+    if (SslHandler.isEncrypted(in, false)) {
       SSLEngine engine = sslContext.createSSLEngine();
       engine.setUseClientMode(false);
       ctx.pipeline().replace(this, "tls", new SslHandler(engine));

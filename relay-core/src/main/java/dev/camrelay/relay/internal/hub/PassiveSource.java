@@ -4,7 +4,7 @@ package dev.camrelay.relay.internal.hub;
  * A source that cannot be talked back to: in-process publishing ({@code java}) or an HTTP pull ({@code pull}).
  * No control, never on-demand; closing it only detaches it.
  */
-public final class PassiveSource implements CameraSession {
+public final class PassiveSource extends OneWaySession {
   private final String ingest;
   private final String remote;
 
@@ -21,21 +21,6 @@ public final class PassiveSource implements CameraSession {
   @Override
   public String remote() {
     return remote;
-  }
-
-  @Override
-  public boolean controlSupported() {
-    return false;
-  }
-
-  @Override
-  public boolean onDemand() {
-    return false;
-  }
-
-  @Override
-  public void sendControl(long requestId, String json) {
-    throw new UnsupportedOperationException("a " + ingest + " source takes no commands");
   }
 
   @Override

@@ -106,7 +106,7 @@ final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements
       switch (m.type()) {
         case FRAME -> onFrame(m);
         case CONTROL -> onControl(Control.decode(m));
-        case PING -> write(Message.pongFor(m));
+        case PING -> replyIfWritable(Message.pongFor(m));
         case PONG -> { }
         case BYE -> {
           Reason r = Reason.decode(m);
@@ -177,7 +177,8 @@ final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements
     if (c.reply()) {
       camera.controlReply(this, c.requestId(), c.json());
     } else {
-      write(Message.control(c.requestId(), "{\"ok\":false,\"error\":\"the relay accepts no commands\"}", true));
+      replyIfWritable(Message.control(c.requestId(), "{\"ok\":false,\"error\":\"the relay accepts no commands\"}",
+          true));
     }
   }
 
@@ -227,6 +228,16 @@ final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements
 
   private void write(Message m) {
     ctx.writeAndFlush(Unpooled.wrappedBuffer(MessageEncoder.encode(m)));
+  }
+
+  /**
+   * Answers a camera's PING or command only while it reads what the relay sends: a peer that floods requests without
+   * reading would otherwise make every answer wait in memory (about 200 bytes each, without bound).
+   */
+  private void replyIfWritable(Message m) {
+    if (ctx.channel().isWritable()) {
+      write(m);
+    }
   }
 
   @Override

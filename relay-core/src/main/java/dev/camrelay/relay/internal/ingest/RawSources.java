@@ -4,7 +4,7 @@ import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.hub.Camera;
 import dev.camrelay.relay.internal.hub.CameraHub;
-import dev.camrelay.relay.internal.hub.CameraSession;
+import dev.camrelay.relay.internal.hub.OneWaySession;
 import io.netty.channel.Channel;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -121,7 +121,7 @@ final class RawSources {
   }
 
   /** One camera id's raw source, spanning connections. */
-  private final class RawSource implements CameraSession {
+  private final class RawSource extends OneWaySession {
     final Camera camera;
     final Map<RawJpegHandler, Channel> connections = new LinkedHashMap<>();
     volatile String remote;
@@ -142,21 +142,6 @@ final class RawSources {
     @Override
     public String remote() {
       return remote;
-    }
-
-    @Override
-    public boolean controlSupported() {
-      return false;
-    }
-
-    @Override
-    public boolean onDemand() {
-      return false;
-    }
-
-    @Override
-    public void sendControl(long requestId, String json) {
-      throw new UnsupportedOperationException("raw JPEG cameras take no commands");
     }
 
     @Override

@@ -8,7 +8,7 @@ import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.Version;
 import dev.camrelay.relay.internal.hub.Camera;
 import dev.camrelay.relay.internal.hub.CameraHub;
-import dev.camrelay.relay.internal.hub.CameraSession;
+import dev.camrelay.relay.internal.hub.OneWaySession;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -79,6 +79,8 @@ public final class MjpegPuller implements AutoCloseable {
   private static final int MAX_RESPONSE_HEAD_LINE = 4096;
   private static final int MAX_RESPONSE_HEADERS = 16 * 1024;
   private static final int MAX_CHUNK = 64 * 1024;
+  /** BYE/ERROR code 9 SHUTTING_DOWN of the camera protocol, used by the hub when the relay closes. */
+  private static final int SHUTTING_DOWN = 9;
 
   private final CameraHub hub;
   private final String cameraId;
@@ -394,7 +396,7 @@ public final class MjpegPuller implements AutoCloseable {
   }
 
   /** The camera's view of a pull connection: no control, not on-demand. */
-  private final class PullSession implements CameraSession {
+  private final class PullSession extends OneWaySession {
     private final Connection connection;
     private final String remote;
 
@@ -414,24 +416,19 @@ public final class MjpegPuller implements AutoCloseable {
     }
 
     @Override
-    public boolean controlSupported() {
-      return false;
-    }
-
-    @Override
-    public boolean onDemand() {
-      return false;
-    }
-
-    @Override
-    public void sendControl(long requestId, String json) {
-      throw new UnsupportedOperationException("an HTTP pull source takes no commands");
-    }
-
-    @Override
     public void close(int code, String reason) {
-      // The camera detached us (another source took the id, or the relay is shutting down).
-      loop.execute(() -> connection.fail("closed by the relay: " + reason, true));
+      // The camera detached us: another source took the id (we retry later, with backoff), or the relay is
+      // shutting down (code 9: no retry).
+      try {
+        loop.execute(() -> {
+          if (code == SHUTTING_DOWN) {
+            closed = true;
+          }
+          connection.fail("closed by the relay: " + reason, true);
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // The event loop is already gone, and the connection with it.
+      }
     }
   }
 

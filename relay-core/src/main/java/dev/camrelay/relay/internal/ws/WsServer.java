@@ -34,6 +34,7 @@ import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.HandshakeImpl1Server;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
@@ -51,6 +52,7 @@ public final class WsServer extends WebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
   static final String INGEST_PREFIX = "/ingest/";
   static final String CAMERA_PREFIX = "/cam/";
+  private static final int MAX_QUEUED_PONGS = 16;
 
   private final RelayConfig config;
   private final CameraHub hub;
@@ -85,6 +87,9 @@ public final class WsServer extends WebSocketServer {
     });
     setDaemon(true);
     setTcpNoDelay(true);
+    // Java-WebSocket turns SO_REUSEADDR off by default; without it a restarted relay cannot rebind the port
+    // for a minute after it closed a connection itself (TIME_WAIT).
+    setReuseAddr(true);
     setConnectionLostTimeout(30);
     setWebSocketFactory(new ChannelFactory(RelayDraft.both(config.maxFrameBytes(), config.maxControlBytes()), tls,
         tlsExecutor, config.viewerSendBufferBytes(), this::accepted));
@@ -271,6 +276,10 @@ public final class WsServer extends WebSocketServer {
         WsIngestSession session = new WsIngestSession(conn, ch.remote(), camera, route.onDemand(), logLimiter);
         conn.setAttachment(session);
         session.start();
+        if (ch.isClosed()) {
+          // Closed on the selector thread while this ran, possibly before onClose could see the session.
+          session.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
+        }
       } else {
         Camera camera = hub.camera(route.cameraId());
         WsViewer viewer = new WsViewer(this, conn, ch, camera, route.v1(), route.control(),
@@ -278,6 +287,12 @@ public final class WsServer extends WebSocketServer {
         conn.setAttachment(viewer);
         viewers.add(viewer);
         viewer.start();
+        if (ch.isClosed()) {
+          // Closed on the selector thread while this ran, possibly before onClose could see the viewer; both
+          // ends are idempotent, so whichever runs second does nothing.
+          viewers.remove(viewer);
+          viewer.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
+        }
         log.debug("viewer {} opened camera '{}' ({})", ch.remote(), camera.id(), route.v1() ? "camrelay.v1" : "plain");
       }
     } catch (IllegalStateException e) {
@@ -296,6 +311,17 @@ public final class WsServer extends WebSocketServer {
         viewers.remove(v);
       }
       endpoint.onClosed(code, reason);
+    }
+  }
+
+  /**
+   * Answers a peer's ping only while it reads what the relay sends: the library would queue a pong for every ping
+   * of a peer that floods pings without reading, in memory and without bound.
+   */
+  @Override
+  public void onWebsocketPing(WebSocket conn, Framedata f) {
+    if (((WebSocketImpl) conn).outQueue.size() < MAX_QUEUED_PONGS) {
+      super.onWebsocketPing(conn, f);
     }
   }
 

@@ -74,7 +74,16 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
       sendText(hello.toString());
       sendStatus();
     }
-    handle = camera.addViewer(this, "ws");
+    ViewerHandle h = camera.addViewer(this, "ws");
+    boolean closedMeanwhile;
+    synchronized (this) {
+      handle = h;
+      closedMeanwhile = closed;
+    }
+    if (closedMeanwhile) {
+      // onClosed ran (selector thread) before the handle existed: unregister here, or the camera keeps a dead viewer.
+      h.close();
+    }
   }
 
   Camera camera() {
@@ -315,11 +324,13 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
   @Override
   public void onClosed(int code, String reason) {
     WsFrames.Encoded abandoned;
+    ViewerHandle h;
     synchronized (this) {
       closed = true;
       inFlight = null;
       abandoned = inFlightFrame;
       inFlightFrame = null;
+      h = handle;
     }
     // Once writes are closed no thread reads the frame buffer any more, so it may go back to the pool.
     channel.closeWrites();
@@ -330,8 +341,8 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
     channel.setWriteListener(null);
     // A closed connection never drains its queue; drop our references to frames right away.
     conn.outQueue.clear();
-    if (handle != null) {
-      handle.close();
+    if (h != null) {
+      h.close();
     }
   }
 

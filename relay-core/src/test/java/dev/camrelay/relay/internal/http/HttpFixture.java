@@ -40,14 +40,17 @@ final class HttpFixture implements AutoCloseable {
   }
 
   HttpFixture(TestConfig testConfig, SSLContext tls) throws IOException {
+    this(testConfig, tls, testConfig.serveViewer
+        ? new StaticAssets(HttpFixture.class.getClassLoader(), StaticAssetsTest.FIXTURE_ROOT) : null);
+  }
+
+  HttpFixture(TestConfig testConfig, SSLContext tls, StaticAssets assets) throws IOException {
     config = testConfig.build();
     hub = new CameraHub(config, timer);
     limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
     auth = new Authenticator(config);
     RelayInfo info = new RelayInfo("test-version", 3009, false, tls != null, auth.viewerAuthRequired(),
         auth.controlRequiresToken());
-    StaticAssets assets = config.serveViewer()
-        ? new StaticAssets(getClass().getClassLoader(), StaticAssetsTest.FIXTURE_ROOT) : null;
     http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, assets);
     try {
       port = http.start();

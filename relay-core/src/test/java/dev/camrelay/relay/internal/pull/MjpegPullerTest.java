@@ -236,6 +236,28 @@ class MjpegPullerTest {
   }
 
   @Test
+  void anotherSourceTakingTheCameraMakesThePullerRetryLaterAndTakeItBack() throws Exception {
+    FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
+    puller("shared", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
+    awaitTrue(() -> published.size() >= 2);
+    Camera camera = hub.find("shared").orElseThrow();
+    camera.connect(new dev.camrelay.relay.internal.hub.PassiveSource("java", "test"));
+    awaitTrue(() -> fake.connections() >= 2 && "pull".equals(camera.stats().ingest()));
+    assertThat(camera.stats().connected()).isTrue();
+  }
+
+  @Test
+  void relayShutdownDetachesThePullerWithoutRetrying() throws Exception {
+    FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
+    puller("shutdown", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
+    awaitTrue(() -> published.size() >= 2);
+    hub.closeAll();
+    awaitTrue(() -> !hub.find("shutdown").orElseThrow().stats().connected());
+    Thread.sleep(300); // several backoff periods (at most 100 ms each here)
+    assertThat(fake.connections()).isEqualTo(1);
+  }
+
+  @Test
   void refusesUrlsItCannotPull() {
     assertThatThrownBy(() -> new MjpegPuller(hub, "x", URI.create("rtsp://cam/stream"), config))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http");
