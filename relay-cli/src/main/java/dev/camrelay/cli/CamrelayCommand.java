@@ -158,7 +158,7 @@ public final class CamrelayCommand implements Callable<Integer> {
 
   @Option(names = "--viewer-send-buffer", paramLabel = "SIZE", converter = ByteSizeConverter.class,
       description = "Kernel send buffer per viewer socket: bounds the bytes in flight to a slow viewer"
-          + " (relay default 128KiB).")
+          + " (relay default 32KiB).")
   Integer viewerSendBuffer;
 
   @Option(names = "--control-timeout", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class SlowViewerTest {
   private static final int FRAMES = 60;
-  /** Noise-filled JPEGs of roughly 100-200 KB each: one fills the relay's 128 KiB socket send buffer. */
+  /** Noise-filled JPEGs of roughly 100-200 KB each: one fills the relay's socket send buffer (32 KiB, doubled by Linux). */
   private static final List<byte[]> BIG = new ArrayList<>();
   private static final Map<ByteBuffer, Integer> INDEX = new HashMap<>();
 

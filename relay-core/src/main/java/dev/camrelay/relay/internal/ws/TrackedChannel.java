@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,6 +18,9 @@ import org.java_websocket.WrappedByteChannel;
  * <ul>
  *   <li>a callback when a queued buffer has been fully written ({@link WriteListener}), which drives per-viewer
  *       delivery without ever growing the library's unbounded {@code outQueue} beyond one frame;</li>
+ *   <li>writing a frame right away from the calling thread ({@link #tryWriteNow}) when nothing else waits to be
+ *       written: one {@code write(2)} per viewer and frame, instead of a selector wake-up, two {@code epoll_ctl}
+ *       calls and a hand-over to the selector thread (the relay's main cost with hundreds of viewers);</li>
  *   <li>progress timestamps, so a viewer that accepts no bytes can be found and dropped;</li>
  *   <li>a cap on handshake bytes (the library buffers an incomplete handshake without limit);</li>
  *   <li>rejecting a handshake with a proper HTTP status (the library only knows 404 and 500): once
@@ -24,13 +29,25 @@ import org.java_websocket.WrappedByteChannel;
  *   <li>releasing the connection-limit slot exactly once when the channel closes.</li>
  * </ul>
  *
- * <p>Reads and writes happen on the library's selector thread; the callbacks
- * run there too and must not block.
+ * <p>Reads happen on the library's selector thread, writes there or, through {@link #tryWriteNow}, on the thread
+ * that publishes a frame; all writes are serialised by one lock, and a partly written frame ({@link #pending}) always
+ * goes out before anything the library queued after it. The callbacks run after that lock is released and must not
+ * block.
  */
 final class TrackedChannel implements WrappedByteChannel {
   /** Told when a buffer handed to the library has been completely written to the socket. */
   interface WriteListener {
     void written(ByteBuffer buffer);
+  }
+
+  /** What {@link #tryWriteNow} did with a buffer. */
+  enum Direct {
+    /** Written completely; the write listener is not told. */
+    WRITTEN,
+    /** Partly written; the selector writes the rest (ask it with onWriteDemand) and then tells the listener. */
+    PENDING,
+    /** Not touched: something else is being written; queue it with the library. */
+    QUEUE
   }
 
   static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
@@ -49,6 +66,14 @@ final class TrackedChannel implements WrappedByteChannel {
   private volatile ByteBuffer rejection;
   private volatile long lastWriteProgressNanos = acceptedNanos;
   private long handshakeBytes;
+  private final boolean plain;
+  private final Object writeLock = new Object();
+  /** The rest of a frame {@link #tryWriteNow} could not finish; goes out before anything else. Guarded by writeLock. */
+  private ByteBuffer pending;
+  /** Set (under writeLock) once the relay stops writing to this channel; buffers are no longer read after that. */
+  private boolean writesClosed;
+  /** The selector thread while it finishes {@link #pending} in {@link #writeMore}. */
+  private volatile Thread finishingPending;
 
   TrackedChannel(ByteChannel inner, SocketChannel socket, SelectionKey key, InetAddress ip, String remote,
       Runnable onClose) {
@@ -58,6 +83,7 @@ final class TrackedChannel implements WrappedByteChannel {
     this.ip = ip;
     this.remote = remote;
     this.onClose = onClose;
+    this.plain = inner == socket;
   }
 
   WebSocketImpl connection() {
@@ -127,6 +153,35 @@ final class TrackedChannel implements WrappedByteChannel {
 
   @Override
   public int write(ByteBuffer src) throws IOException {
+    ByteBuffer finished = null;
+    int n;
+    synchronized (writeLock) {
+      if (writesClosed) {
+        throw new ClosedChannelException();
+      }
+      if (pending != null) {
+        if (!flushPending()) {
+          return 0; // src must wait behind the rest of our frame
+        }
+        finished = pending;
+        pending = null;
+      }
+      n = writeLocked(src);
+    }
+    WriteListener l = writeListener;
+    if (l != null) {
+      if (finished != null) {
+        l.written(finished);
+      }
+      if (!src.hasRemaining()) {
+        l.written(src);
+      }
+    }
+    return n;
+  }
+
+  /** Guarded by writeLock. */
+  private int writeLocked(ByteBuffer src) throws IOException {
     ByteBuffer reject = rejection;
     if (reject != null) {
       if (reject.hasRemaining()) {
@@ -154,13 +209,76 @@ final class TrackedChannel implements WrappedByteChannel {
     if (n > 0 || !src.hasRemaining()) {
       lastWriteProgressNanos = System.nanoTime();
     }
-    if (!src.hasRemaining()) {
-      WriteListener l = writeListener;
-      if (l != null) {
-        l.written(src);
-      }
-    }
     return n;
+  }
+
+  /** Guarded by writeLock: writes what it can of {@link #pending}; true when all of it is written. */
+  private boolean flushPending() throws IOException {
+    if (inner.write(pending) > 0) {
+      lastWriteProgressNanos = System.nanoTime();
+    }
+    return !pending.hasRemaining();
+  }
+
+  /**
+   * Writes {@code buf} (a complete frame) from the calling thread if nothing else is waiting to be written on this
+   * connection and the selector is not writing it; otherwise leaves it for the caller to queue. Plain (not TLS)
+   * connections only. Called by a viewer under its own lock; never blocks.
+   *
+   * @throws IOException when the connection is broken; the library notices on its next read and closes it
+   */
+  Direct tryWriteNow(ByteBuffer buf) throws IOException {
+    if (!plain || !opened) {
+      return Direct.QUEUE;
+    }
+    boolean selectorFinishing = finishingPending == Thread.currentThread();
+    synchronized (writeLock) {
+      if (writesClosed) {
+        throw new ClosedChannelException();
+      }
+      if (pending != null || rejection != null) {
+        return Direct.QUEUE;
+      }
+      // From another thread: only when the library has nothing queued and the selector is not asked to write (the
+      // selector clears OP_WRITE only after its write pass, so without it the selector is not writing now). From the
+      // selector finishing our previous frame: always (no library buffer can be half written then).
+      if (!selectorFinishing) {
+        WebSocketImpl conn = connection();
+        try {
+          if (conn == null || !conn.outQueue.isEmpty() || (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+            return Direct.QUEUE;
+          }
+        } catch (CancelledKeyException e) {
+          throw new ClosedChannelException();
+        }
+      }
+      if (socket.write(buf) > 0) {
+        lastWriteProgressNanos = System.nanoTime();
+      }
+      if (!buf.hasRemaining()) {
+        return Direct.WRITTEN;
+      }
+      pending = buf;
+      return Direct.PENDING;
+    }
+  }
+
+  /**
+   * Stops all writing to this channel: once this returns, no buffer handed to it is read again (so a frame buffer
+   * can be reused), and later writes fail as on a closed channel.
+   */
+  void closeWrites() {
+    synchronized (writeLock) {
+      writesClosed = true;
+      pending = null;
+    }
+  }
+
+  /** True while the selector must still call {@link #writeMore} (or write) to finish a frame. */
+  boolean hasPending() {
+    synchronized (writeLock) {
+      return pending != null;
+    }
   }
 
   private static boolean isErrorResponse(ByteBuffer src) {
@@ -174,13 +292,41 @@ final class TrackedChannel implements WrappedByteChannel {
 
   @Override
   public boolean isNeedWrite() {
+    synchronized (writeLock) {
+      if (pending != null) {
+        return true;
+      }
+    }
     return inner instanceof WrappedByteChannel w && w.isNeedWrite();
   }
 
   @Override
   public void writeMore() throws IOException {
-    if (inner instanceof WrappedByteChannel w) {
-      w.writeMore();
+    ByteBuffer finished = null;
+    synchronized (writeLock) {
+      if (writesClosed) {
+        throw new ClosedChannelException();
+      }
+      if (pending != null) {
+        if (!flushPending()) {
+          return;
+        }
+        finished = pending;
+        pending = null;
+      } else if (inner instanceof WrappedByteChannel w) {
+        w.writeMore();
+      }
+    }
+    WriteListener l = writeListener;
+    if (finished != null && l != null) {
+      // The listener may write its next frame at once (tryWriteNow knows it runs on the selector here); if that is
+      // left pending, isNeedWrite() keeps the library asking for OP_WRITE.
+      finishingPending = Thread.currentThread();
+      try {
+        l.written(finished);
+      } finally {
+        finishingPending = null;
+      }
     }
   }
 

@@ -358,6 +358,7 @@ public final class WsServer extends WebSocketServer {
   private void sweepStalled(long stallNanos) {
     long now = System.nanoTime();
     for (WsViewer v : viewers) {
+      v.repairWriteDemand();
       if (v.stalled(now, stallNanos)) {
         log.info("disconnecting {}: accepted no data for {} ms", v, TimeUnit.NANOSECONDS.toMillis(stallNanos));
         viewers.remove(v);

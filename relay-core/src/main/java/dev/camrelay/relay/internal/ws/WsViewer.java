@@ -11,6 +11,7 @@ import dev.camrelay.relay.internal.hub.Camera;
 import dev.camrelay.relay.internal.hub.FrameMailbox;
 import dev.camrelay.relay.internal.hub.FrameSink;
 import dev.camrelay.relay.internal.hub.ViewerHandle;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionException;
 import org.java_websocket.WebSocketImpl;
@@ -18,10 +19,14 @@ import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
 
 /**
- * One WebSocket viewer. Delivery keeps at most one frame in the library's write queue ("in flight") and at most one
- * waiting in a {@link FrameMailbox}; a newer frame replaces the waiting one. When the in-flight frame has been fully
- * written ({@link TrackedChannel.WriteListener}, on the selector thread), the waiting frame is queued. So a slow
- * viewer always gets the newest frame next, costs at most two shared frame buffers, and never delays anyone else.
+ * One WebSocket viewer. Delivery keeps at most one frame "in flight" (being written) and at most one waiting in a
+ * {@link FrameMailbox}; a newer frame replaces the waiting one. When the in-flight frame has been fully written
+ * ({@link TrackedChannel.WriteListener}, on the selector thread), the waiting frame is sent. So a slow viewer always
+ * gets the newest frame next, costs at most two shared frame buffers, and never delays anyone else.
+ *
+ * <p>A viewer that keeps up is written to directly by the thread that publishes the frame (one non-blocking
+ * {@code write(2)}, see {@link TrackedChannel#tryWriteNow}); only a frame the socket does not take at once, or one
+ * that would overtake the library's own queued frames, goes through the library's selector thread.
  *
  * <p>Text (hello, status, control-reply) goes only to viewers that selected {@code camrelay.v1}, and only while the
  * write queue is short, so a stuck viewer cannot accumulate text either.
@@ -42,6 +47,7 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
 
   // Guarded by this.
   private ByteBuffer inFlight;
+  private WsFrames.Encoded inFlightFrame;
   private long inFlightSinceNanos;
   private boolean closed;
   private long framesSent;
@@ -113,28 +119,57 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
       if (buffer != inFlight) {
         return;
       }
-      inFlight = null;
-      framesSent++;
+      finishInFlight();
       if (closed) {
         return;
       }
-      JpegFrame next = mailbox.take();
-      if (next != null) {
-        send(next);
+      send(mailbox.take());
+    }
+  }
+
+  // Guarded by this. Sends frame, then whatever the mailbox holds once a send completes at once.
+  private void send(JpegFrame frame) {
+    while (frame != null) {
+      WsFrames.Encoded encoded = cache.acquire(frame);
+      ByteBuffer buf = encoded.view();
+      inFlight = buf;
+      inFlightFrame = encoded;
+      inFlightSinceNanos = System.nanoTime();
+      TrackedChannel.Direct direct;
+      try {
+        direct = channel.tryWriteNow(buf);
+      } catch (IOException e) {
+        // Broken connection: keep the frame "in flight" so nothing more is sent; the library sees the reset or EOF
+        // on its next read and closes the connection (or the stall sweep drops it).
+        return;
+      }
+      switch (direct) {
+        case WRITTEN -> {
+          finishInFlight();
+          frame = mailbox.take();
+        }
+        case PENDING -> {
+          server.onWriteDemand(conn);
+          return;
+        }
+        default -> {
+          // Safe to bypass WebSocketImpl.send(): outQueue is a thread-safe queue the selector drains in order, a
+          // complete frame is one buffer (so it cannot interleave with the library's own frames), and
+          // onWriteDemand only sets OP_WRITE and wakes the selector (clearing the queue if the key is cancelled).
+          conn.outQueue.add(buf);
+          server.onWriteDemand(conn);
+          return;
+        }
       }
     }
   }
 
-  // Guarded by this.
-  private void send(JpegFrame frame) {
-    ByteBuffer buf = cache.encode(frame);
-    inFlight = buf;
-    inFlightSinceNanos = System.nanoTime();
-    // Safe to bypass WebSocketImpl.send(): outQueue is a thread-safe queue the selector drains in order, a complete
-    // frame is one buffer (so it cannot interleave with the library's own frames), and onWriteDemand only sets
-    // OP_WRITE and wakes the selector (clearing the queue if the key is already cancelled).
-    conn.outQueue.add(buf);
-    server.onWriteDemand(conn);
+  // Guarded by this: the in-flight frame was completely written.
+  private void finishInFlight() {
+    inFlight = null;
+    inFlightFrame.release();
+    inFlightFrame = null;
+    framesSent++;
   }
 
   /**
@@ -162,6 +197,22 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
 
   synchronized long framesSent() {
     return framesSent;
+  }
+
+  /**
+   * Asks the selector again for OP_WRITE when bytes wait but it is not asked to write: the library can lose a write
+   * request that races with the end of its own write pass (it clears OP_WRITE after its last look at the queue).
+   */
+  void repairWriteDemand() {
+    if (!conn.outQueue.isEmpty() || channel.hasPending()) {
+      try {
+        if ((conn.getSelectionKey().interestOps() & java.nio.channels.SelectionKey.OP_WRITE) == 0) {
+          server.onWriteDemand(conn);
+        }
+      } catch (java.nio.channels.CancelledKeyException e) {
+        // Closing; nothing to write any more.
+      }
+    }
   }
 
   int queuedBuffers() {
@@ -272,11 +323,19 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
 
   @Override
   public void onClosed(int code, String reason) {
+    WsFrames.Encoded abandoned;
     ViewerHandle h;
     synchronized (this) {
       closed = true;
       inFlight = null;
+      abandoned = inFlightFrame;
+      inFlightFrame = null;
       h = handle;
+    }
+    // Once writes are closed no thread reads the frame buffer any more, so it may go back to the pool.
+    channel.closeWrites();
+    if (abandoned != null) {
+      abandoned.release();
     }
     mailbox.clear();
     channel.setWriteListener(null);

@@ -1,0 +1,166 @@
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
+
+/**
+ * The floor under any relay's CPU cost on loopback: one thread writes the same bytes (a 35 KB "frame" in a direct
+ * buffer, no per-viewer copy in user space) to N loopback TCP sockets at a given frame rate, with nothing else to
+ * do, and reports its own CPU seconds per GB written. A relay cannot spend less per GB than this on the same
+ * machine, whatever its user-space code does: the rest is the kernel's TCP send and loopback receive path, which the
+ * writer's system call pays for.
+ *
+ * <pre>
+ *   java bench/WriteFloor.java [--viewers 200] [--fps 30] [--seconds 10] [--size 35000] [--sendfile]
+ * </pre>
+ *
+ * The readers run in a child JVM (as fast as they can), as the viewers do in a real run. {@code --sendfile} writes
+ * with FileChannel.transferTo from a file in /dev/shm instead of write(2) (zero-copy on the sending side).
+ */
+public final class WriteFloor {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("sink")) {
+      sink(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+      return;
+    }
+    int viewers = intArg(args, "--viewers", 200);
+    int fps = intArg(args, "--fps", 30);
+    int seconds = intArg(args, "--seconds", 10);
+    int size = intArg(args, "--size", 35_000);
+    boolean sendfile = java.util.Arrays.asList(args).contains("--sendfile");
+
+    ServerSocketChannel server = ServerSocketChannel.open();
+    server.bind(new InetSocketAddress("127.0.0.1", 0), viewers);
+    int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+    Process sink = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        sourceFile(), "sink", Integer.toString(port),
+        Integer.toString(viewers)).inheritIO().start();
+    SocketChannel[] out = new SocketChannel[viewers];
+    for (int i = 0; i < viewers; i++) {
+      out[i] = server.accept();
+      out[i].configureBlocking(false);
+      out[i].setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+    ByteBuffer frame = ByteBuffer.allocateDirect(size);
+    byte[] noise = new byte[size];
+    new Random(1).nextBytes(noise);
+    frame.put(noise).flip();
+    Path file = Path.of("/dev/shm/writefloor-" + ProcessHandle.current().pid());
+    FileChannel fc = sendfile ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE) : null;
+
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    int frames = fps * seconds;
+    long bytes = 0;
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    long user0 = threads.getCurrentThreadUserTime();
+    long t0 = System.nanoTime();
+    for (int f = 0; f < frames; f++) {
+      long pos = 0;
+      if (fc != null) {
+        // A fresh region per frame: pages still referenced by unsent data are never overwritten.
+        pos = (long) (f % 64) * size;
+        if (pos == 0) {
+          fc.truncate(0);
+        }
+        fc.write(frame.duplicate(), pos);
+      }
+      for (SocketChannel c : out) {
+        if (fc == null) {
+          ByteBuffer b = frame.duplicate();
+          while (b.hasRemaining()) {
+            c.write(b);
+          }
+        } else {
+          long p = pos;
+          long left = size;
+          while (left > 0) {
+            long n = fc.transferTo(p, left, c);
+            p += n;
+            left -= n;
+          }
+        }
+        bytes += size;
+      }
+      if (fps > 0) {
+        long due = t0 + (f + 1) * 1_000_000_000L / fps;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+      }
+    }
+    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+    long user = threads.getCurrentThreadUserTime() - user0;
+    double gb = bytes / 1e9;
+    System.out.printf("{\"tool\":\"WriteFloor\",\"write\":\"%s\",\"viewers\":%d,\"fps\":%d,\"frame_bytes\":%d,"
+            + "\"delivered_gb\":%.2f,\"writer_cpu_s\":%.3f,\"writer_user_s\":%.3f,\"writer_sys_s\":%.3f,"
+            + "\"cpu_s_per_gb\":%.3f}%n", fc == null ? "write(2)" : "sendfile", viewers, fps, size, gb,
+        cpu / 1e9, user / 1e9, (cpu - user) / 1e9, cpu / 1e9 / gb);
+    for (SocketChannel c : out) {
+      c.close();
+    }
+    if (fc != null) {
+      fc.close();
+    }
+    sink.waitFor();
+  }
+
+  private static String sourceFile() {
+    // Launched as "java path/WriteFloor.java": the source path is the first non-option argument of the command line.
+    String[] cmd = ProcessHandle.current().info().arguments().orElse(new String[0]);
+    for (String a : cmd) {
+      if (a.endsWith("WriteFloor.java")) {
+        return a;
+      }
+    }
+    return "WriteFloor.java";
+  }
+
+  /** Reads and discards everything from N connections until they all close. */
+  private static void sink(int port, int n) throws IOException {
+    Selector selector = Selector.open();
+    for (int i = 0; i < n; i++) {
+      SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+      c.configureBlocking(false);
+      c.register(selector, SelectionKey.OP_READ);
+    }
+    ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
+    int open = n;
+    while (open > 0) {
+      selector.select(1000);
+      for (SelectionKey k : selector.selectedKeys()) {
+        SocketChannel c = (SocketChannel) k.channel();
+        int r;
+        while ((r = c.read(buf)) > 0) {
+          buf.clear();
+        }
+        if (r < 0) {
+          k.cancel();
+          c.close();
+          open--;
+        }
+      }
+      selector.selectedKeys().clear();
+    }
+  }
+
+  private static int intArg(String[] args, String name, int dflt) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return dflt;
+  }
+}
