@@ -16,9 +16,9 @@ import java.util.Random;
 /**
  * The floor under any relay's CPU cost on loopback: one thread writes the same bytes (a 35 KB "frame" in a direct
  * buffer, no per-viewer copy in user space) to N loopback TCP sockets at a given frame rate, with nothing else to
- * do, and reports its own CPU seconds per GB written. A relay cannot spend less per GB than this on the same
- * machine, whatever its user-space code does: the rest is the kernel's TCP send and loopback receive path, which the
- * writer's system call pays for.
+ * do, and reports its own CPU seconds per GB written and how long one frame takes to reach all N sockets. A relay
+ * cannot spend less per GB, nor hand a frame to N viewers faster, on the same machine, whatever its user-space code
+ * does: the rest is the kernel's TCP send and loopback receive path, which the writer's system call pays for.
  *
  * <pre>
  *   java bench/WriteFloor.java [--viewers 200] [--fps 30] [--seconds 10] [--size 35000] [--sendfile]
@@ -61,6 +61,7 @@ public final class WriteFloor {
 
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     int frames = fps * seconds;
+    long[] fanoutNanos = new long[frames];
     long bytes = 0;
     long cpu0 = threads.getCurrentThreadCpuTime();
     long user0 = threads.getCurrentThreadUserTime();
@@ -75,6 +76,7 @@ public final class WriteFloor {
         }
         fc.write(frame.duplicate(), pos);
       }
+      long burst = System.nanoTime();
       for (SocketChannel c : out) {
         if (fc == null) {
           ByteBuffer b = frame.duplicate();
@@ -92,6 +94,7 @@ public final class WriteFloor {
         }
         bytes += size;
       }
+      fanoutNanos[f] = System.nanoTime() - burst;
       if (fps > 0) {
         long due = t0 + (f + 1) * 1_000_000_000L / fps;
         long wait = due - System.nanoTime();
@@ -103,10 +106,14 @@ public final class WriteFloor {
     long cpu = threads.getCurrentThreadCpuTime() - cpu0;
     long user = threads.getCurrentThreadUserTime() - user0;
     double gb = bytes / 1e9;
+    java.util.Arrays.sort(fanoutNanos);
+    double fanP50 = fanoutNanos[frames / 2] / 1e6;
+    double fanP99 = fanoutNanos[Math.min(frames - 1, frames * 99 / 100)] / 1e6;
     System.out.printf("{\"tool\":\"WriteFloor\",\"write\":\"%s\",\"viewers\":%d,\"fps\":%d,\"frame_bytes\":%d,"
             + "\"delivered_gb\":%.2f,\"writer_cpu_s\":%.3f,\"writer_user_s\":%.3f,\"writer_sys_s\":%.3f,"
-            + "\"cpu_s_per_gb\":%.3f}%n", fc == null ? "write(2)" : "sendfile", viewers, fps, size, gb,
-        cpu / 1e9, user / 1e9, (cpu - user) / 1e9, cpu / 1e9 / gb);
+            + "\"cpu_s_per_gb\":%.3f,\"fanout_ms\":{\"p50\":%.2f,\"p99\":%.2f}}%n",
+        fc == null ? "write(2)" : "sendfile", viewers, fps, size, gb,
+        cpu / 1e9, user / 1e9, (cpu - user) / 1e9, cpu / 1e9 / gb, fanP50, fanP99);
     for (SocketChannel c : out) {
       c.close();
     }

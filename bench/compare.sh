@@ -18,9 +18,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PEER_SRC=${PEER_SRC:-$ROOT/../shared/bench}
 WORK=$ROOT/target/bench
 JAR=$ROOT/relay-cli/target/camrelay.jar
-SCENARIOS=${SCENARIOS:-"floor fanout10 fanout200 javabench200 probe200 fanout1000 flatout stalled slowlink idle1000"}
+SCENARIOS=${SCENARIOS:-"floor fanout10 fanout200 javabench200 probe200 trace200 fanout1000 flatout stalled slowlink idle1000"}
 SLOW_SECONDS=${SLOW_SECONDS:-60}
-WARMUP_SECONDS=${WARMUP_SECONDS:-15}
+WARMUP_SECONDS=${WARMUP_SECONDS:-30}
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx256m"}
 # All bench viewers come from 127.0.0.1: lift the per-address connection limit (default 250) for the 1,000-viewer runs.
 CAMRELAY_OPTS="--bind 127.0.0.1 --tcp-port 3008 --ws-port 3009 --http-port 3010 -q --max-connections-per-ip 2000"
@@ -140,6 +140,23 @@ run_probe() {  # $1 relay: bench.mjs drives 199 viewers and the camera; one more
   echo "{\"relay\":\"$relay\",\"scenario\":\"probe200\",\"harness\":\"probe viewer (200th)\",\"load1\":$load,\"result\":$probe}" | tee -a "$RESULTS"
 }
 
+run_trace() {  # $1 relay: time the relay's own fan-out of each frame to 200 viewers from syscall tracepoints
+  local relay=$1
+  start_relay "$relay"
+  warmup
+  local load out trace
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  bench --mode conn --fps 30 --seconds 10 --viewers 200 > "$WORK/trace-bench.json" &
+  local b=$!
+  sleep 3
+  perf record -q -e 'syscalls:sys_exit_read,syscalls:sys_enter_write,syscalls:sys_exit_write,syscalls:sys_enter_writev,syscalls:sys_exit_writev' \
+    -p "$RELAY_PID" -o "$WORK/trace-$relay.data" -- sleep 4 >/dev/null 2>&1
+  wait "$b"
+  stop_relay
+  trace=$(perf script -i "$WORK/trace-$relay.data" -F tid,time,event,trace 2>/dev/null | python3 "$ROOT/bench/fanout_trace.py" --json)
+  echo "{\"relay\":\"$relay\",\"scenario\":\"trace200\",\"harness\":\"perf syscall tracepoints\",\"load1\":$load,\"trace\":$trace,\"result\":$(tail -1 "$WORK/trace-bench.json")}" | tee -a "$RESULTS"
+}
+
 for s in $SCENARIOS; do
   case "$s" in
     floor)     # no relay: the CPU a bare write loop spends to send the same bytes to 200 loopback sockets
@@ -154,6 +171,13 @@ for s in $SCENARIOS; do
     javabench200)  # the same 200-viewer load, measured by relay-cli's Java harness instead of bench.mjs
       run_javabench node "fanout200" --mode conn --fps 30 --seconds 10 --viewers 200
       run_javabench camrelay "fanout200" --mode conn --fps 30 --seconds 10 --viewers 200 ;;
+    trace200)  # needs perf and tracepoints (root)
+      if ! command -v perf >/dev/null || { [ ! -e /sys/kernel/tracing/events/syscalls/sys_enter_write ] &&
+           [ ! -e /sys/kernel/debug/tracing/events/syscalls/sys_enter_write ]; }; then
+        echo "trace200: skipped (needs perf with syscall tracepoints)" >&2; continue
+      fi
+      run_trace node
+      run_trace camrelay ;;
     probe200)
       run_probe node
       run_probe camrelay ;;

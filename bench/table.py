@@ -44,15 +44,36 @@ COLUMNS = [
     ("RSS MB peak", floor_only(lambda r: r["result"]["relay_rss_mb"]["peak"])),
 ]
 
+FANOUT = [
+    ("relay", lambda r: r["relay"]),
+    ("measured by", lambda r: r.get("harness")),
+    ("load", lambda r: r.get("load1")),
+    ("viewers", lambda r: r["result"]["viewers"]),
+    ("fan-out p50 ms", lambda r: (r.get("trace") or {}).get("fanout_ms", {}).get("p50", r["result"].get("fanout_ms", {}).get("p50"))),
+    ("fan-out p99 ms", lambda r: (r.get("trace") or {}).get("fanout_ms", {}).get("p99", r["result"].get("fanout_ms", {}).get("p99"))),
+    ("camera read to last viewer's write, p50 / p99 ms", lambda r: "%s / %s" % (r["trace"]["in_relay_last_viewer_ms"]["p50"], r["trace"]["in_relay_last_viewer_ms"]["p99"])),
+]
+
+
+def table(columns, rows):
+    print("| " + " | ".join(name for name, _ in columns) + " |")
+    print("|" + "---|" * len(columns))
+    for r in rows:
+        cells = []
+        for _, get in columns:
+            try:
+                v = get(r)
+            except (KeyError, TypeError, AttributeError):
+                v = None
+            cells.append("-" if v is None else str(v))
+        print("| " + " | ".join(cells) + " |")
+
+
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-print("| " + " | ".join(name for name, _ in COLUMNS) + " |")
-print("|" + "---|" * len(COLUMNS))
-for r in rows:
-    cells = []
-    for _, get in COLUMNS:
-        try:
-            v = get(r)
-        except (KeyError, TypeError):
-            v = None
-        cells.append("-" if v is None else str(v))
-    print("| " + " | ".join(cells) + " |")
+table(COLUMNS, [r for r in rows if r["scenario"] != "trace200"])
+fan = [r for r in rows if r["scenario"] in ("trace200", "floor")]
+if any(r["scenario"] == "trace200" for r in fan):
+    print()
+    print("Time for one frame to reach every viewer's socket (the fan-out inside the relay, 200 viewers, 30 fps):")
+    print()
+    table(FANOUT, fan)
