@@ -26,9 +26,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -400,72 +398,47 @@ public final class CameraRelay implements AutoCloseable {
 
   /**
    * Configures a {@link CameraRelay}. Defaults: bind {@code 0.0.0.0}, TCP ingest 3008, WebSocket 3009, HTTP 3010
-   * (0 = any free port, -1 = disabled), default camera id {@code default}, no tokens.
+   * (0 = any free port, -1 = disabled), default camera id {@code default}, no tokens. Every setter checks its value
+   * and throws {@link IllegalArgumentException} naming the setting.
    */
   public static final class Builder {
-    private String bindHost = "0.0.0.0";
-    private int tcpPort = 3008;
-    private int wsPort = 3009;
-    private int httpPort = 3010;
-    private String defaultCameraId = "default";
-    private int maxFrameBytes = 4 * 1024 * 1024;
-    private boolean allowRawIngest = true;
-    private String cameraToken;
-    private final Map<String, String> cameraTokens = new LinkedHashMap<>();
-    private String viewerToken;
-    private String controlToken;
-    private int maxConnections = 2000;
-    private int maxConnectionsPerIp = 250;
-    private int maxCameras = 1024;
-    private Duration handshakeTimeout = Duration.ofSeconds(5);
-    private Duration cameraIdleTimeout = Duration.ofSeconds(15);
-    private Duration viewerStallTimeout = Duration.ofSeconds(10);
-    private Duration onDemandLinger = Duration.ofSeconds(10);
-    private Duration controlTimeout = Duration.ofSeconds(5);
-    private int viewerSendBufferBytes = 32 * 1024;
-    private Path tlsPkcs12;
-    private char[] tlsPassword;
-    private final Map<String, URI> pulls = new LinkedHashMap<>();
-    private boolean serveViewer = true;
+    private final RelayConfig.Builder settings = RelayConfig.builder();
 
     private Builder() {}
 
     /** The address to listen on for every port, e.g. {@code 127.0.0.1} or {@code 0.0.0.0} (the default). */
     public Builder bind(String host) {
-      this.bindHost = Objects.requireNonNull(host, "host");
+      settings.bind(host);
       return this;
     }
 
+    /** The camera port (raw JPEG and the framed protocol); default 3008, 0 = any free port, -1 = off. */
     public Builder tcpPort(int port) {
-      this.tcpPort = checkPort(port);
+      settings.tcpPort(port);
       return this;
     }
 
+    /** The WebSocket port (viewers and WebSocket cameras); default 3009, 0 = any free port, -1 = off. */
     public Builder wsPort(int port) {
-      this.wsPort = checkPort(port);
+      settings.wsPort(port);
       return this;
     }
 
+    /** The HTTP port (page, MJPEG, snapshots, API, metrics); default 3010, 0 = any free port, -1 = off. */
     public Builder httpPort(int port) {
-      this.httpPort = checkPort(port);
+      settings.httpPort(port);
       return this;
     }
 
     /** The camera raw JPEG ingest and the WebSocket viewer path {@code /} use. */
     public Builder defaultCameraId(String id) {
-      if (!CameraHub.validId(id)) {
-        throw new IllegalArgumentException("invalid camera id '" + id + "' (want 1..64 of [A-Za-z0-9._-])");
-      }
-      this.defaultCameraId = id;
+      settings.defaultCameraId(id);
       return this;
     }
 
-    /** Largest accepted frame, default 4 MiB; larger frames are refused before they are buffered. */
+    /** Largest accepted frame, default 4 MiB, at least 1024; larger frames are refused before they are buffered. */
     public Builder maxFrameBytes(int bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("maxFrameBytes must be at least 1024");
-      }
-      this.maxFrameBytes = bytes;
+      settings.maxFrameBytes(bytes);
       return this;
     }
 
@@ -474,28 +447,25 @@ public final class CameraRelay implements AutoCloseable {
      * when a camera token applies to the default camera, because raw streams cannot carry one.
      */
     public Builder allowRawIngest(boolean allow) {
-      this.allowRawIngest = allow;
+      settings.allowRawIngest(allow);
       return this;
     }
 
     /** The token every camera must present (framed HELLO, WebSocket ingest), unless it has its own. */
     public Builder cameraToken(String token) {
-      this.cameraToken = checkToken(token);
+      settings.cameraToken(token);
       return this;
     }
 
     /** The token camera {@code cameraId} must present (instead of the global camera token). */
     public Builder cameraToken(String cameraId, String token) {
-      if (!CameraHub.validId(cameraId)) {
-        throw new IllegalArgumentException("invalid camera id '" + cameraId + "'");
-      }
-      cameraTokens.put(cameraId, checkToken(token));
+      settings.cameraToken(cameraId, token);
       return this;
     }
 
     /** The token viewers must present ({@code ?token=}, {@code bearer.<token>} subprotocol, Bearer header). */
     public Builder viewerToken(String token) {
-      this.viewerToken = checkToken(token);
+      settings.viewerToken(token);
       return this;
     }
 
@@ -504,125 +474,91 @@ public final class CameraRelay implements AutoCloseable {
      * relay has no tokens at all and listens on loopback only.
      */
     public Builder controlToken(String token) {
-      this.controlToken = checkToken(token);
+      settings.controlToken(token);
       return this;
     }
 
+    /** Open connections over all ports together; default 2000. */
     public Builder maxConnections(int max) {
-      this.maxConnections = checkPositive(max, "maxConnections");
+      settings.maxConnections(max);
       return this;
     }
 
+    /** Open connections from one IP address over all ports together; default 250. */
     public Builder maxConnectionsPerIp(int max) {
-      this.maxConnectionsPerIp = checkPositive(max, "maxConnectionsPerIp");
+      settings.maxConnectionsPerIp(max);
       return this;
     }
 
+    /** Cameras the relay keeps at once; default 1024. */
     public Builder maxCameras(int max) {
-      this.maxCameras = checkPositive(max, "maxCameras");
+      settings.maxCameras(max);
       return this;
     }
 
     /** How long a new connection may take to identify itself (framed HELLO, WebSocket upgrade); default 5 s. */
     public Builder handshakeTimeout(Duration timeout) {
-      this.handshakeTimeout = checkDuration(timeout, "handshakeTimeout");
+      settings.handshakeTimeout(timeout);
       return this;
     }
 
     /** A camera that sends nothing for this long is dropped; default 15 s. */
     public Builder cameraIdleTimeout(Duration timeout) {
-      this.cameraIdleTimeout = checkDuration(timeout, "cameraIdleTimeout");
+      settings.cameraIdleTimeout(timeout);
       return this;
     }
 
-    /** A viewer that accepts no bytes for this long while a frame waits is disconnected; default 10 s. */
+    /**
+     * A viewer or output that makes no progress on a frame for this long is detached; default 10 s. Applies to
+     * every output attached with {@link CameraRelay#attachOutput}.
+     */
     public Builder viewerStallTimeout(Duration timeout) {
-      this.viewerStallTimeout = checkDuration(timeout, "viewerStallTimeout");
+      settings.viewerStallTimeout(timeout);
       return this;
     }
 
     /** How long an on-demand camera keeps streaming after its last viewer left; default 10 s. */
     public Builder onDemandLinger(Duration linger) {
-      this.onDemandLinger = Objects.requireNonNull(linger, "linger");
-      if (linger.isNegative()) {
-        throw new IllegalArgumentException("onDemandLinger must not be negative");
-      }
+      settings.onDemandLinger(linger);
       return this;
     }
 
     /** How long a control command may wait for the camera's reply; default 5 s. */
     public Builder controlTimeout(Duration timeout) {
-      this.controlTimeout = checkDuration(timeout, "controlTimeout");
+      settings.controlTimeout(timeout);
       return this;
     }
 
     /**
      * Kernel send buffer per viewer socket (bounds bytes in flight to a slow viewer); default 32 KiB. Linux doubles
      * it, so a viewer holds at most about 64 KiB plus one frame: on a link at half a 30 fps stream's bitrate that
-     * keeps its latency near 150 ms (128 KiB gave about 470 ms), with no loss of frame rate for viewers on fast links.
+     * keeps its latency near 150 ms (128 KiB gave about 470 ms).
      */
     public Builder viewerSendBufferBytes(int bytes) {
-      this.viewerSendBufferBytes = checkPositive(bytes, "viewerSendBufferBytes");
+      settings.viewerSendBufferBytes(bytes);
       return this;
     }
 
-    /** Serves the WebSocket port with TLS ({@code wss://}) using the key and certificate in a PKCS#12 file. */
+    /** Serves the WebSocket and HTTP ports with TLS using the key and certificate in a PKCS#12 file. */
     public Builder tls(Path pkcs12, char[] password) {
-      this.tlsPkcs12 = Objects.requireNonNull(pkcs12, "pkcs12");
-      this.tlsPassword = password == null ? new char[0] : password.clone();
+      settings.tls(pkcs12, password);
       return this;
     }
 
     /** Pulls camera {@code cameraId} from an MJPEG URL (e.g. an ESP32's {@code http://cam:81/stream}). */
     public Builder pull(String cameraId, URI mjpegUrl) {
-      if (!CameraHub.validId(cameraId)) {
-        throw new IllegalArgumentException("invalid camera id '" + cameraId + "'");
-      }
-      pulls.put(cameraId, Objects.requireNonNull(mjpegUrl, "mjpegUrl"));
+      settings.pull(cameraId, mjpegUrl);
       return this;
     }
 
     /** Whether the HTTP port serves the web viewer page at {@code /} (default true). */
     public Builder serveViewer(boolean serve) {
-      this.serveViewer = serve;
+      settings.serveViewer(serve);
       return this;
     }
 
     public CameraRelay build() {
-      return new CameraRelay(new RelayConfig(bindHost, tcpPort, wsPort, httpPort, defaultCameraId, maxFrameBytes,
-          allowRawIngest, cameraToken, cameraTokens, viewerToken, controlToken, maxConnections, maxConnectionsPerIp,
-          maxCameras, handshakeTimeout, cameraIdleTimeout, viewerStallTimeout, onDemandLinger, controlTimeout,
-          8 * 1024, 10, viewerSendBufferBytes, tlsPkcs12, tlsPassword, pulls, serveViewer));
-    }
-
-    private static int checkPort(int port) {
-      if (port < -1 || port > 65535) {
-        throw new IllegalArgumentException("port must be -1 (disabled), 0 (any) or 1..65535: " + port);
-      }
-      return port;
-    }
-
-    private static int checkPositive(int value, String name) {
-      if (value < 1) {
-        throw new IllegalArgumentException(name + " must be positive: " + value);
-      }
-      return value;
-    }
-
-    private static Duration checkDuration(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive");
-      }
-      return d;
-    }
-
-    private static String checkToken(String token) {
-      Objects.requireNonNull(token, "token");
-      if (token.isEmpty()) {
-        throw new IllegalArgumentException("token must not be empty");
-      }
-      return token;
+      return new CameraRelay(settings.build());
     }
   }
 }

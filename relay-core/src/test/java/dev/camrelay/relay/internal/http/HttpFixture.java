@@ -35,17 +35,25 @@ final class HttpFixture implements AutoCloseable {
   final int port;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  HttpFixture(TestConfig testConfig) throws IOException {
+  HttpFixture(RelayConfig.Builder testConfig) throws IOException {
     this(testConfig, null);
   }
 
-  HttpFixture(TestConfig testConfig, SSLContext tls) throws IOException {
-    this(testConfig, tls, testConfig.serveViewer
+  HttpFixture(RelayConfig.Builder testConfig, SSLContext tls) throws IOException {
+    this(testConfig.build(), tls);
+  }
+
+  private HttpFixture(RelayConfig config, SSLContext tls) throws IOException {
+    this(config, tls, config.serveViewer()
         ? new StaticAssets(HttpFixture.class.getClassLoader(), StaticAssetsTest.FIXTURE_ROOT) : null);
   }
 
-  HttpFixture(TestConfig testConfig, SSLContext tls, StaticAssets assets) throws IOException {
-    config = testConfig.build();
+  HttpFixture(RelayConfig.Builder testConfig, SSLContext tls, StaticAssets assets) throws IOException {
+    this(testConfig.build(), tls, assets);
+  }
+
+  private HttpFixture(RelayConfig builtConfig, SSLContext tls, StaticAssets assets) throws IOException {
+    config = builtConfig;
     hub = new CameraHub(config, timer);
     limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
     auth = new Authenticator(config);

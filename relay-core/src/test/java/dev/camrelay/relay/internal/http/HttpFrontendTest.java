@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.http;
 
+import dev.camrelay.relay.internal.RelayConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HttpFrontendTest {
   private HttpFixture fixture;
 
-  private HttpFixture start(TestConfig config) throws IOException {
+  private HttpFixture start(RelayConfig.Builder config) throws IOException {
     fixture = new HttpFixture(config);
     return fixture;
   }
@@ -34,7 +35,7 @@ class HttpFrontendTest {
 
   @Test
   void healthzAnswersOk() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     HttpResponse<byte[]> response = http.get("/healthz");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("ok\n");
@@ -43,7 +44,7 @@ class HttpFrontendTest {
 
   @Test
   void rootServesTheViewerPageWithRevalidationCaching() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     HttpResponse<byte[]> index = http.get("/");
     assertThat(index.statusCode()).isEqualTo(200);
     assertThat(index.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
@@ -65,7 +66,7 @@ class HttpFrontendTest {
   void theRealViewerPageFromViewerStaticIsServed() throws Exception {
     assumeTrue(getClass().getClassLoader().getResource("camrelay-viewer/index.html") != null,
         "viewer-static has no camrelay-viewer/index.html on the classpath");
-    fixture = new HttpFixture(new TestConfig(), null, StaticAssets.viewer());
+    fixture = new HttpFixture(TestConfig.builder(), null, StaticAssets.viewer());
     HttpResponse<byte[]> index = fixture.get("/");
     assertThat(index.statusCode()).isEqualTo(200);
     assertThat(index.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
@@ -90,8 +91,8 @@ class HttpFrontendTest {
 
   @Test
   void viewerPageCanBeTurnedOff() throws Exception {
-    TestConfig config = new TestConfig();
-    config.serveViewer = false;
+    RelayConfig.Builder config = TestConfig.builder();
+    config.serveViewer(false);
     HttpFixture http = start(config);
     HttpResponse<byte[]> response = http.get("/");
     assertThat(response.statusCode()).isEqualTo(404);
@@ -128,7 +129,7 @@ class HttpFrontendTest {
       "http://127.0.0.1/../secret.txt",
   })
   void pathTraversalAttemptsAreRefused(String target) throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     try (RawHttp raw = RawHttp.connect(http.port)) {
       raw.send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
       RawHttp.Head head = raw.readHead();
@@ -140,7 +141,7 @@ class HttpFrontendTest {
 
   @Test
   void pathTraversalAttemptsGetTheRightStatus() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     assertThat(rawStatus(http, "/%2e%2e/secret.txt")).isEqualTo(400);
     assertThat(rawStatus(http, "/..%2fsecret.txt")).isEqualTo(400);
     assertThat(rawStatus(http, "/%252e%252e/secret.txt")).isEqualTo(400);
@@ -159,7 +160,7 @@ class HttpFrontendTest {
 
   @Test
   void unknownPathsAre404AndUnknownApiPathsAnswerJson() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     assertThat(http.get("/no/such/page.html").statusCode()).isEqualTo(404);
     HttpResponse<byte[]> api = http.get("/api/nope");
     assertThat(api.statusCode()).isEqualTo(404);
@@ -173,7 +174,7 @@ class HttpFrontendTest {
   @ParameterizedTest
   @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"})
   void methodsOtherThanGetAndHeadAre405(String method) throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     try (RawHttp raw = RawHttp.connect(http.port)) {
       raw.send(method + " /api/cameras HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nbody");
       RawHttp.Head head = raw.readHead();
@@ -185,7 +186,7 @@ class HttpFrontendTest {
 
   @Test
   void headGivesTheHeadersOfGetWithoutTheBody() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     byte[] jpeg = TestJpegs.gradient(64, 48, 1);
     http.publish("cam1", jpeg);
     try (RawHttp raw = RawHttp.connect(http.port)) {
@@ -203,7 +204,7 @@ class HttpFrontendTest {
 
   @Test
   void snapshotIsTheLatestFrameByteForByte() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     http.publish("porch", TestJpegs.gradient(64, 48, 1));
     byte[] latest = TestJpegs.gradient(64, 48, 200);
     http.publish("porch", latest);
@@ -217,7 +218,7 @@ class HttpFrontendTest {
 
   @Test
   void snapshotBeforeTheFirstFrameIs503WithAReason() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     HttpResponse<byte[]> response = http.get("/cam/default/snapshot.jpg");
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(new String(response.body(), StandardCharsets.UTF_8))
@@ -227,7 +228,7 @@ class HttpFrontendTest {
 
   @Test
   void snapshotOfAnUnknownCameraIs404() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     http.publish("known", TestJpegs.gradient(32, 32, 0));
     HttpResponse<byte[]> response = http.get("/cam/unknown/snapshot.jpg");
     assertThat(response.statusCode()).isEqualTo(404);
@@ -236,7 +237,7 @@ class HttpFrontendTest {
 
   @Test
   void apiCamerasListsEveryContractField() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     http.publish("porch", TestJpegs.gradient(64, 48, 1));
     http.publish("attic", TestJpegs.gradient(32, 16, 1));
     HttpResponse<byte[]> response = http.get("/api/cameras");
@@ -260,8 +261,8 @@ class HttpFrontendTest {
 
   @Test
   void apiInfoTellsThePageHowToConnect() throws Exception {
-    TestConfig config = new TestConfig();
-    config.viewerToken = "view-secret";
+    RelayConfig.Builder config = TestConfig.builder();
+    config.viewerToken("view-secret");
     HttpFixture http = start(config);
     HttpResponse<byte[]> response = http.get("/api/info");
     assertThat(response.statusCode()).isEqualTo(200);
@@ -275,7 +276,7 @@ class HttpFrontendTest {
 
   @Test
   void metricsAreValidPrometheusTextWithPerCameraSamples() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     http.publish("porch", TestJpegs.gradient(64, 48, 1));
     http.publish("porch", TestJpegs.gradient(64, 48, 2));
     http.publish("attic", TestJpegs.gradient(32, 16, 1));
@@ -301,8 +302,8 @@ class HttpFrontendTest {
 
   @Test
   void viewerTokenIsRequiredEverywhereButHealthInfoAndThePage() throws Exception {
-    TestConfig config = new TestConfig();
-    config.viewerToken = "view-secret";
+    RelayConfig.Builder config = TestConfig.builder();
+    config.viewerToken("view-secret");
     HttpFixture http = start(config);
     http.publish("porch", TestJpegs.gradient(64, 48, 1));
     for (String target : List.of("/api/cameras", "/metrics", "/cam/porch/snapshot.jpg", "/cam/porch/stream.mjpeg",
@@ -327,16 +328,16 @@ class HttpFrontendTest {
 
   @Test
   void controlTokenAlsoAllowsViewing() throws Exception {
-    TestConfig config = new TestConfig();
-    config.viewerToken = "view-secret";
-    config.controlToken = "control-secret";
+    RelayConfig.Builder config = TestConfig.builder();
+    config.viewerToken("view-secret");
+    config.controlToken("control-secret");
     HttpFixture http = start(config);
     assertThat(http.get("/api/cameras", "Authorization", "Bearer control-secret").statusCode()).isEqualTo(200);
   }
 
   @Test
   void oversizedRequestHeadersGet431() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     try (RawHttp raw = RawHttp.connect(http.port)) {
       raw.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
       RawHttp.Head head = raw.readHead();
@@ -351,7 +352,7 @@ class HttpFrontendTest {
 
   @Test
   void garbageInsteadOfHttpIs400() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     try (RawHttp raw = RawHttp.connect(http.port)) {
       raw.send("\u0016\u0003\u0001 not http at all\r\n\r\n");
       RawHttp.Head head = raw.readHead();
@@ -362,8 +363,8 @@ class HttpFrontendTest {
 
   @Test
   void headersSentOneByteAtATimeAreCutOffByTheHeadTimeout() throws Exception {
-    TestConfig config = new TestConfig();
-    config.handshakeTimeout = java.time.Duration.ofMillis(500);
+    RelayConfig.Builder config = TestConfig.builder();
+    config.handshakeTimeout(java.time.Duration.ofMillis(500));
     HttpFixture http = start(config);
     String request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + "s".repeat(200) + "\r\n\r\n";
     try (RawHttp raw = RawHttp.connect(http.port)) {
@@ -393,8 +394,8 @@ class HttpFrontendTest {
 
   @Test
   void idleConnectionWithoutARequestIsClosed() throws Exception {
-    TestConfig config = new TestConfig();
-    config.handshakeTimeout = java.time.Duration.ofMillis(300);
+    RelayConfig.Builder config = TestConfig.builder();
+    config.handshakeTimeout(java.time.Duration.ofMillis(300));
     HttpFixture http = start(config);
     try (RawHttp raw = RawHttp.connect(http.port)) {
       assertThat(raw.in.read()).isEqualTo(-1);
@@ -403,8 +404,8 @@ class HttpFrontendTest {
 
   @Test
   void connectionsBeyondTheLimitAreAnswered503() throws Exception {
-    TestConfig config = new TestConfig();
-    config.maxConnectionsPerIp = 2;
+    RelayConfig.Builder config = TestConfig.builder();
+    config.maxConnectionsPerIp(2);
     HttpFixture http = start(config);
     try (RawHttp a = RawHttp.connect(http.port); RawHttp b = RawHttp.connect(http.port)) {
       // Both admitted: each gets an answer on a kept-alive connection.
@@ -427,8 +428,8 @@ class HttpFrontendTest {
 
   @Test
   void totalConnectionLimitAppliesToo() throws Exception {
-    TestConfig config = new TestConfig();
-    config.maxConnections = 1;
+    RelayConfig.Builder config = TestConfig.builder();
+    config.maxConnections(1);
     HttpFixture http = start(config);
     try (RawHttp a = RawHttp.connect(http.port)) {
       a.get("/healthz");
@@ -453,9 +454,9 @@ class HttpFrontendTest {
 
   @Test
   void bindingAPortInUseNamesThePortAndFlag() throws Exception {
-    HttpFixture http = start(new TestConfig());
-    TestConfig second = new TestConfig();
-    second.httpPort = http.port;
+    HttpFixture http = start(TestConfig.builder());
+    RelayConfig.Builder second = TestConfig.builder();
+    second.httpPort(http.port);
     Set<String> messages = new TreeSet<>();
     try {
       new HttpFixture(second).close();

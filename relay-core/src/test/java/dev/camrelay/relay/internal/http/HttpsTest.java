@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.http;
 
+import dev.camrelay.relay.internal.RelayConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.relay.internal.tls.TestKeystores;
@@ -27,7 +28,7 @@ class HttpsTest {
   @BeforeAll
   static void start() throws Exception {
     Path keystore = TestKeystores.generate(dir, PASSWORD);
-    http = new HttpFixture(new TestConfig(), TlsContexts.fromPkcs12(keystore, PASSWORD.toCharArray()));
+    http = new HttpFixture(TestConfig.builder(), TlsContexts.fromPkcs12(keystore, PASSWORD.toCharArray()));
     SSLContext trusting = TestKeystores.clientTrusting(keystore, PASSWORD);
     client = HttpClient.newBuilder().sslContext(trusting).connectTimeout(Duration.ofSeconds(10)).build();
   }

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.http;
 
+import dev.camrelay.relay.internal.RelayConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -24,7 +25,7 @@ class MjpegInBrowserTest {
   void chromiumRendersTheStreamInAnImgTag() throws Exception {
     assumeTrue(Files.isExecutable(CHROMIUM),
         "chromium not installed at /usr/bin/chromium: skipping the browser check");
-    try (HttpFixture http = new HttpFixture(new TestConfig())) {
+    try (HttpFixture http = new HttpFixture(TestConfig.builder())) {
       // Top-left black to right red, top-to-bottom green: a recognisable picture.
       byte[] base = TestJpegs.gradient(160, 120, 0);
       AtomicBoolean publishing = new AtomicBoolean(true);

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.http;
 
+import dev.camrelay.relay.internal.RelayConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class MjpegStreamTest {
   private HttpFixture fixture;
 
-  private HttpFixture start(TestConfig config) throws IOException {
+  private HttpFixture start(RelayConfig.Builder config) throws IOException {
     fixture = new HttpFixture(config);
     return fixture;
   }
@@ -37,7 +38,7 @@ class MjpegStreamTest {
 
   @Test
   void viewerReceivesByteIdenticalJpegsInAPlainNonChunkedMultipartBody() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     byte[] base = TestJpegs.gradient(160, 120, 3);
     byte[] first = TestJpegs.withSequence(base, 0);
     Camera camera = http.publish("garage", first);
@@ -66,7 +67,7 @@ class MjpegStreamTest {
 
   @Test
   void viewersOfTheDefaultCameraWaitForItsFirstFrame() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     try (RawHttp raw = RawHttp.connect(http.port)) {
       raw.get("/cam/default/stream.mjpeg");
       assertThat(raw.readHead().status()).isEqualTo(200);
@@ -79,7 +80,7 @@ class MjpegStreamTest {
 
   @Test
   void streamOfAnUnknownCameraIs404() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     try (RawHttp raw = RawHttp.connect(http.port)) {
       raw.get("/cam/nobody/stream.mjpeg");
       RawHttp.Head head = raw.readHead();
@@ -90,7 +91,7 @@ class MjpegStreamTest {
 
   @Test
   void headOfAStreamSendsTheHeadersOnlyAndCloses() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     http.publish("garage", TestJpegs.gradient(64, 48, 5));
     try (RawHttp raw = RawHttp.connect(http.port)) {
       raw.send("HEAD /cam/garage/stream.mjpeg HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -128,7 +129,7 @@ class MjpegStreamTest {
   void ffmpegAndFfprobeDecodeTheStream() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffmpeg")) && Files.isExecutable(Path.of("/usr/bin/ffprobe")),
         "ffmpeg/ffprobe not installed at /usr/bin: skipping the real-player check");
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     int width = 160;
     int height = 120;
     byte[] base = TestJpegs.gradient(width, height, 40);
@@ -176,7 +177,7 @@ class MjpegStreamTest {
   @Test
   void vlcDemuxesAndDecodesTheStream() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/cvlc")), "VLC (cvlc) not installed: skipping the VLC check");
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     byte[] base = TestJpegs.gradient(160, 120, 30);
     http.publish("vlc", base);
     AtomicBoolean publishing = new AtomicBoolean(true);
@@ -233,7 +234,7 @@ class MjpegStreamTest {
    */
   @Test
   void homeAssistantStyleStillImageExtractionFindsTheLatestFrame() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     http.publish("ha", TestJpegs.gradient(64, 48, 1));
     byte[] latest = TestJpegs.gradient(64, 48, 99);
     http.publish("ha", latest);
@@ -295,8 +296,8 @@ class MjpegStreamTest {
    */
   @Test
   void stuckViewerNeitherSlowsAnotherViewerNorStaysConnectedPastTheStallTimeout() throws Exception {
-    TestConfig config = new TestConfig();
-    config.viewerStallTimeout = Duration.ofMillis(800);
+    RelayConfig.Builder config = TestConfig.builder();
+    config.viewerStallTimeout(Duration.ofMillis(800));
     HttpFixture http = start(config);
     byte[] base = TestJpegs.noise(480, 360, 11);
     assertThat(base.length).as("frames must dwarf the socket buffers").isGreaterThan(150_000);
@@ -341,7 +342,7 @@ class MjpegStreamTest {
    */
   @Test
   void slowViewerGetsFewerButFreshFramesAndSkipsAreCounted() throws Exception {
-    HttpFixture http = start(new TestConfig());
+    HttpFixture http = start(TestConfig.builder());
     byte[] base = TestJpegs.noise(480, 360, 12);
     assertThat(base.length).isGreaterThan(150_000);
     Camera camera = http.publish("street", TestJpegs.withSequence(base, 0));

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.http;
 
+import dev.camrelay.relay.internal.RelayConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -20,8 +21,8 @@ class TokenLoggingTest {
   void refusedAndAcceptedRequestsNeverLogTheirTokens() throws Exception {
     PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    TestConfig config = new TestConfig();
-    config.viewerToken = "tok-SECRET-1";
+    RelayConfig.Builder config = TestConfig.builder();
+    config.viewerToken("tok-SECRET-1");
     try (HttpFixture http = new HttpFixture(config)) {
       http.publish("cam", TestJpegs.gradient(32, 32, 1));
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

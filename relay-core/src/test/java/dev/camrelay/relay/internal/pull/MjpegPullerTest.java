@@ -42,7 +42,7 @@ class MjpegPullerTest {
 
   @BeforeEach
   void setUp() {
-    config = new TestConfig().build();
+    config = TestConfig.builder().build();
     hub = new CameraHub(config, timer);
     hub.addTap((camera, frame) -> published.add(frame.toByteArray()));
   }
@@ -224,12 +224,15 @@ class MjpegPullerTest {
 
   @Test
   void oversizedFramesAreDroppedAndCounted() throws Exception {
-    TestConfig small = new TestConfig();
-    small.maxFrameBytes = 200;
+    RelayConfig.Builder small = TestConfig.builder();
+    small.maxFrameBytes(1024);
     config = small.build();
     hub = new CameraHub(config, timer);
     hub.addTap((camera, frame) -> published.add(frame.toByteArray()));
-    FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
+    FakeMjpegCamera fake = new FakeMjpegCamera(0, Style.ESP32, n -> Plan.streaming(),
+        n -> TestJpegs.noise(64, 64, n));
+    toClose.add(fake);
+    assertThat(TestJpegs.noise(64, 64, 0).length).as("frames must exceed the limit").isGreaterThan(1024);
     puller("big", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
     awaitTrue(() -> hub.find("big").map(c -> c.stats().framesDropped() >= 3).orElse(false));
     assertThat(published).isEmpty();

@@ -1,0 +1,13 @@
+package dev.camrelay.relay;
+
+/** Why the relay detached a source or an output. Sources and outputs that detach themselves are not told. */
+public enum DetachReason {
+  /** A newer source attached with the same camera id (sources only). */
+  REPLACED,
+  /** The relay is closing. */
+  SHUTTING_DOWN,
+  /** The output made no progress on a frame within the relay's stall timeout (outputs only). */
+  STALLED,
+  /** The source or output threw from a callback; it is detached so it cannot hurt the others. */
+  FAILED
+}

@@ -1,0 +1,40 @@
+package dev.camrelay.relay;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What a source is, declared when it attaches; shown in {@code /api/cameras}, metrics and logs.
+ *
+ * @param kind a short lower-case label of how frames arrive, e.g. {@code framed}, {@code websocket}, {@code pull},
+ *     {@code java}: 1..32 of {@code a-z 0-9 -}
+ * @param remote where the frames come from, e.g. {@code 192.168.1.40:51234}, a URL or {@code in-process}
+ * @param control whether the source takes control commands ({@link CameraSource#onControl})
+ * @param onDemand whether the source streams only when asked to ({@link CameraSource#onStreamRequest})
+ */
+public record SourceInfo(String kind, String remote, boolean control, boolean onDemand) {
+  private static final Pattern KIND = Pattern.compile("[a-z0-9-]{1,32}");
+
+  public SourceInfo {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(remote, "remote");
+    if (!KIND.matcher(kind).matches()) {
+      throw new IllegalArgumentException("source kind must be 1..32 of a-z 0-9 -");
+    }
+  }
+
+  /** A source that only sends frames: no control commands, always streaming. */
+  public static SourceInfo of(String kind, String remote) {
+    return new SourceInfo(kind, remote, false, false);
+  }
+
+  /** The same source, taking control commands. */
+  public SourceInfo withControl() {
+    return new SourceInfo(kind, remote, true, onDemand);
+  }
+
+  /** The same source, streaming only while someone watches. */
+  public SourceInfo withOnDemand() {
+    return new SourceInfo(kind, remote, control, true);
+  }
+}
