@@ -3,13 +3,13 @@ package dev.camrelay.relay;
 import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.relay.internal.ConnectionLimiter;
-import dev.camrelay.relay.internal.ListenerDispatcher;
+import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.RelayInfo;
 import dev.camrelay.relay.internal.Version;
 import dev.camrelay.relay.internal.auth.Authenticator;
-import dev.camrelay.relay.internal.hub.Camera;
-import dev.camrelay.relay.internal.hub.CameraHub;
+import dev.camrelay.relay.internal.hub.Hub;
+import java.util.Optional;
 import dev.camrelay.relay.internal.http.HttpFrontend;
 import dev.camrelay.relay.internal.ingest.TcpIngestServer;
 import dev.camrelay.relay.internal.pull.MjpegPuller;
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * a silent camera is dropped after 15 s, a stuck viewer after 10 s, control commands up to 8 KiB and 10 per second
  * per viewer, answered within 5 s or failed.
  */
-public final class CameraRelay implements AutoCloseable {
+public final class CameraRelay implements CameraHub, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CameraRelay.class);
   private static final int CLOSED = 3;
 
@@ -68,9 +68,7 @@ public final class CameraRelay implements AutoCloseable {
   private final Authenticator auth;
   private final ScheduledThreadPoolExecutor timer;
   private final ThreadPoolExecutor listenerExecutor;
-  private final CameraHub hub;
-  private final CopyOnWriteArrayList<ListenerDispatcher> cameraListeners = new CopyOnWriteArrayList<>();
-  private final AtomicInteger frameListenerCount = new AtomicInteger();
+  private final Hub hub;
   private final Object lifecycle = new Object();
   private int state; // 0 new, 1 starting, 2 started, 3 closed
   private final ConnectionLimiter limiter;
@@ -92,22 +90,7 @@ public final class CameraRelay implements AutoCloseable {
     timer.setRemoveOnCancelPolicy(true);
     this.listenerExecutor = new ThreadPoolExecutor(0, 16, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         threads("camrelay-listener"));
-    this.hub = new CameraHub(config, timer);
-    hub.setEvents(new CameraHub.Events() {
-      @Override
-      public void connected(CameraStats stats) {
-        for (ListenerDispatcher d : cameraListeners) {
-          d.submit(() -> ((CameraListener) d.target()).onConnected(stats));
-        }
-      }
-
-      @Override
-      public void disconnected(String cameraId, String reason) {
-        for (ListenerDispatcher d : cameraListeners) {
-          d.submit(() -> ((CameraListener) d.target()).onDisconnected(cameraId, reason));
-        }
-      }
-    });
+    this.hub = new Hub(config, timer, listenerExecutor);
   }
 
   public static Builder builder() {
@@ -140,7 +123,7 @@ public final class CameraRelay implements AutoCloseable {
         httpPort = http.start();
       }
       if (config.tcpPort() >= 0) {
-        tcp = new TcpIngestServer(config, hub, auth, limiter, httpPort, wsPort);
+        tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort);
         tcpPort = tcp.start(boss(), workers());
       }
       config.pulls().forEach((id, url) -> {
@@ -206,94 +189,72 @@ public final class CameraRelay implements AutoCloseable {
    * @throws JpegFormatException if {@code jpeg} is not exactly one complete, structurally valid JPEG
    * @throws IllegalArgumentException if the camera id is not valid
    */
+  @Override
   public void publish(String cameraId, byte[] jpeg) throws JpegFormatException {
     Objects.requireNonNull(jpeg, "jpeg");
-    JpegFrame frame = JpegFrame.parse(jpeg);
-    hub.sourceCamera(cameraId).publish(frame);
+    hub.publish(cameraId, JpegFrame.parse(jpeg));
+  }
+
+  @Override
+  public void publish(String cameraId, JpegFrame frame) {
+    hub.publish(cameraId, frame);
   }
 
   /**
-   * Calls {@code listener} for every frame of every camera, on a relay thread, in order per camera. A listener
-   * that falls more than {@value ListenerDispatcher#MAX_QUEUED} frames behind loses the oldest ones; it never delays
-   * viewers. While any frame listener is registered, on-demand cameras keep streaming.
+   * Calls {@code listener} for every frame of every camera, on a relay thread, in order per camera. It is an output
+   * like any other ({@link CameraOutput}): while it is busy with a frame, newer frames replace the one waiting, so a
+   * slow listener gets fewer, fresh frames and never delays viewers. While any frame listener is registered,
+   * on-demand cameras keep streaming.
    *
    * @return closing it unregisters the listener
    */
   public AutoCloseable onFrame(FrameListener listener) {
     Objects.requireNonNull(listener, "listener");
-    ListenerDispatcher dispatcher = new ListenerDispatcher(listenerExecutor, "frame listener " + listener, listener);
-    AutoCloseable tap = hub.addTap((camera, frame) -> {
-      String id = camera.id();
-      dispatcher.submit(() -> listener.onFrame(id, frame));
-    });
-    if (frameListenerCount.incrementAndGet() == 1) {
-      hub.setAlwaysWanted(true);
-    }
-    return new AutoCloseable() {
-      private boolean closed;
-
-      @Override
-      public synchronized void close() throws Exception {
-        if (!closed) {
-          closed = true;
-          tap.close();
-          if (frameListenerCount.decrementAndGet() == 0) {
-            hub.setAlwaysWanted(false);
-          }
-        }
-      }
-    };
+    return hub.attachOutputs(cameraId -> new FrameListenerOutput(cameraId, listener, listenerExecutor));
   }
 
-  /**
-   * Tells {@code listener} when camera sources attach and detach, on a relay thread, in order.
-   *
-   * @return closing it unregisters the listener
-   */
+  @Override
   public AutoCloseable onCameraEvent(CameraListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    ListenerDispatcher d = new ListenerDispatcher(listenerExecutor, "camera listener " + listener, listener);
-    cameraListeners.add(d);
-    return () -> cameraListeners.remove(d);
+    return hub.onCameraEvent(listener);
   }
 
-  /** A snapshot of every known camera, sorted by id. */
+  @Override
+  public SourceHandle attachSource(String cameraId, SourceInfo info, CameraSource source) {
+    return hub.attachSource(cameraId, info, source);
+  }
+
+  @Override
+  public OutputHandle attachOutput(String cameraId, CameraOutput output) {
+    return hub.attachOutput(cameraId, output);
+  }
+
+  @Override
+  public AutoCloseable attachOutputs(OutputFactory factory) {
+    return hub.attachOutputs(factory);
+  }
+
+  @Override
+  public Optional<CameraFrame> latestFrame(String cameraId) {
+    return hub.latestFrame(cameraId);
+  }
+
+  @Override
+  public Optional<CameraStats> camera(String cameraId) {
+    return hub.camera(cameraId);
+  }
+
+  @Override
   public List<CameraStats> cameras() {
-    List<CameraStats> list = new ArrayList<>();
-    for (Camera c : hub.cameras()) {
-      list.add(c.stats());
-    }
-    return list;
+    return hub.cameras();
   }
 
-  /**
-   * Sends a control command (a JSON object such as {@code {"cmd":"quality","value":12}}) to a camera.
-   *
-   * @return completes with the camera's reply JSON, or fails with {@link ControlException} (offline, unsupported,
-   *     no reply within the control timeout, disconnected, not a JSON object or larger than 8 KiB)
-   */
+  @Override
   public CompletableFuture<String> control(String cameraId, String json) {
-    Objects.requireNonNull(json, "json");
-    if (json.length() > config.maxControlBytes()) {
-      return CompletableFuture.failedFuture(new ControlException(ControlException.Kind.REJECTED,
-          "command is larger than " + config.maxControlBytes() + " bytes"));
-    }
-    try {
-      if (!JsonParser.parseString(json).isJsonObject()) {
-        throw new JsonSyntaxException("not an object");
-      }
-    } catch (JsonSyntaxException e) {
-      return CompletableFuture.failedFuture(new ControlException(ControlException.Kind.REJECTED,
-          "command is not a JSON object"));
-    }
-    return hub.find(cameraId)
-        .map(c -> c.control(json))
-        .orElseGet(() -> CompletableFuture.failedFuture(new ControlException(ControlException.Kind.OFFLINE,
-            "camera '" + cameraId + "' is offline")));
+    return hub.control(cameraId, json);
   }
 
   /** Internal: the hub behind this relay (for in-module integrations and tests). */
-  CameraHub hub() {
+  Hub hub() {
     return hub;
   }
 
@@ -327,7 +288,7 @@ public final class CameraRelay implements AutoCloseable {
     for (MjpegPuller p : pullers) {
       p.close();
     }
-    hub.closeAll();
+    hub.close();
     if (tcp != null) {
       tcp.close();
     }

@@ -37,6 +37,9 @@ public interface OutputHandle extends AutoCloseable {
   /** Frames replaced by newer ones before this output was ready for them. */
   long framesSkipped();
 
+  /** Frames held for this output right now: 0, 1 (in flight) or 2 (in flight and one waiting). */
+  int framesHeld();
+
   /** Whether the output is still attached. */
   boolean attached();
 

@@ -41,6 +41,14 @@ public interface SourceHandle extends AutoCloseable {
    */
   boolean reply(long requestId, String json);
 
+  /**
+   * Changes what the source declared at attach: its kind and remote, as the source learns more (e.g. a raw camera
+   * found to open one connection per frame, or reconnecting from another port). Shown in stats from then on.
+   *
+   * @throws IllegalArgumentException if {@code info} changes the control or on-demand capability (attach anew)
+   */
+  void update(SourceInfo info);
+
   /** Whether this source is still the camera's attached source. */
   boolean attached();
 

@@ -41,14 +41,15 @@ class LifecycleTest {
   }
 
   @Test
-  void busyTcpPortFailsStartNamingPortAndOptionAndReleasesTheOthers() throws Exception {
+  void busyTcpPortFailsStartNamingPortAndSettingAndReleasesTheOthers() throws Exception {
     int wsPort = freePort();
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = busy.getLocalPort();
       CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(port).wsPort(wsPort).httpPort(-1).build();
       assertThatThrownBy(relay::start)
-          .isInstanceOf(BindException.class)
-          .hasMessage("TCP ingest port " + port + " is already in use (--tcp-port)");
+          .isInstanceOfSatisfying(PortBindException.class,
+              e -> assertThat(e.setting()).isEqualTo(PortBindException.Setting.TCP_PORT))
+          .hasMessage("TCP ingest port " + port + " is already in use");
       assertThat(relay.tcpPort()).isEqualTo(-1);
       assertThat(bindable(wsPort)).isTrue();
       relay.close();
@@ -56,13 +57,14 @@ class LifecycleTest {
   }
 
   @Test
-  void busyWebSocketPortFailsStartNamingPortAndOption() throws Exception {
+  void busyWebSocketPortFailsStartNamingPortAndSetting() throws Exception {
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = busy.getLocalPort();
       CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(port).httpPort(-1).build();
       assertThatThrownBy(relay::start)
-          .isInstanceOf(BindException.class)
-          .hasMessage("WebSocket port " + port + " is already in use (--ws-port)");
+          .isInstanceOfSatisfying(PortBindException.class,
+              e -> assertThat(e.setting()).isEqualTo(PortBindException.Setting.WS_PORT))
+          .hasMessage("WebSocket port " + port + " is already in use");
       relay.close();
     }
   }
@@ -73,9 +75,9 @@ class LifecycleTest {
       int port = busy.getLocalPort();
       CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(port).build();
       assertThatThrownBy(relay::start)
-          .isInstanceOf(BindException.class)
-          .hasMessageContaining("HTTP port " + port)
-          .hasMessageContaining("--http-port");
+          .isInstanceOfSatisfying(PortBindException.class,
+              e -> assertThat(e.setting()).isEqualTo(PortBindException.Setting.HTTP_PORT))
+          .hasMessage("HTTP port " + port + " is already in use");
       relay.close();
     }
   }

@@ -8,7 +8,9 @@ import dev.camrelay.relay.internal.LogLimiter;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.RelayInfo;
 import dev.camrelay.relay.internal.auth.Authenticator;
-import dev.camrelay.relay.internal.hub.CameraHub;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.PortBindException;
+import dev.camrelay.relay.internal.BindFailures;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -120,13 +122,7 @@ public final class HttpFrontend implements AutoCloseable {
     ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       Throwable cause = bound.cause();
-      if (cause instanceof BindException) {
-        BindException e = new BindException("HTTP port " + config.httpPort() + " on " + config.bindHost()
-            + " is not available (" + cause.getMessage() + "); choose another with --http-port");
-        e.initCause(cause);
-        throw e;
-      }
-      throw new IOException("cannot listen for HTTP on " + address + ": " + cause.getMessage(), cause);
+      throw BindFailures.of(PortBindException.Setting.HTTP_PORT, "HTTP", config.bindHost(), config.httpPort(), cause);
     }
     serverChannel = bound.channel();
     int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();

@@ -1,9 +1,9 @@
 package dev.camrelay.relay.internal.http;
 
 import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.relay.CameraFrame;
 import dev.camrelay.relay.CameraStats;
-import dev.camrelay.relay.internal.hub.Camera;
-import dev.camrelay.relay.internal.hub.ViewerHandle;
+import dev.camrelay.relay.internal.CameraIds;
 import dev.camrelay.relay.internal.http.PrometheusText.Type;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -28,12 +28,10 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
-  private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final String STREAM = "stream.mjpeg";
   private static final String SNAPSHOT = "snapshot.jpg";
 
@@ -64,7 +61,6 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
   private boolean closing;
   private MjpegViewer viewer;
-  private ViewerHandle viewerHandle;
   private MjpegParts viewerParts;
 
   HttpRequestHandler(HttpFrontend frontend) {
@@ -179,21 +175,21 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String id = parts[0];
-    if (!CAMERA_ID.matcher(id).matches()) {
+    if (!CameraIds.isValid(id)) {
       respond(ctx, request, Responses.text(HttpResponseStatus.BAD_REQUEST,
-          "invalid camera id: ids are 1..64 characters of A-Z a-z 0-9 . _ -"), keepAlive);
+          "invalid camera id: want " + CameraIds.RULE), keepAlive);
       return;
     }
-    Optional<Camera> camera = frontend.hub().find(id);
+    Optional<CameraStats> camera = frontend.hub().camera(id);
     if (camera.isEmpty() && !frontend.expectsCamera(id)) {
       respond(ctx, request, Responses.text(HttpResponseStatus.NOT_FOUND, "no camera '" + id + "' on this relay"),
           keepAlive);
       return;
     }
     if (parts[1].equals(SNAPSHOT)) {
-      snapshot(ctx, request, id, camera.map(Camera::latestFrame).orElse(null), keepAlive);
+      snapshot(ctx, request, id, frontend.hub().latestFrame(id).map(CameraFrame::jpeg).orElse(null), keepAlive);
     } else {
-      stream(ctx, request, id, camera);
+      stream(ctx, request, id);
     }
   }
 
@@ -210,7 +206,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         Unpooled.wrappedBuffer(frame.asByteBuffer())), keepAlive);
   }
 
-  private void stream(ChannelHandlerContext ctx, HttpRequest request, String id, Optional<Camera> known) {
+  private void stream(ChannelHandlerContext ctx, HttpRequest request, String id) {
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, frontend.mjpegWriter().contentType())
@@ -226,15 +222,11 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       ctx.writeAndFlush(headOnly).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    Camera camera;
+    dev.camrelay.relay.OutputHandle handle;
     try {
-      camera = known.isPresent() ? known.get() : frontend.hub().camera(id);
       viewerParts = frontend.mjpegParts().acquire(id);
-      viewer = new MjpegViewer(ctx.channel(), id, viewerParts, frontend.config().viewerStallTimeout(),
-          frontend.mjpegCounters());
-      viewer.start();
-      // The head is written below, before the first frame: addViewer only queues a pump on this event loop.
-      viewerHandle = camera.addViewer(viewer, "mjpeg");
+      viewer = new MjpegViewer(ctx.channel(), id, viewerParts, frontend.mjpegCounters());
+      handle = frontend.hub().attachOutput(id, viewer);
     } catch (RuntimeException e) {
       log.warn("could not attach MJPEG viewer {} to camera '{}': {}", ctx.channel().remoteAddress(), id,
           e.getMessage());
@@ -244,7 +236,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
           "cannot watch camera '" + id + "': " + e.getMessage()), false);
       return;
     }
+    // The head goes out before the first frame: a frame handed over meanwhile only queues a write on this loop.
     ctx.writeAndFlush(head);
+    handle.requestLatest();
     log.info("MJPEG viewer {} watching camera '{}'", ctx.channel().remoteAddress(), id);
   }
 
@@ -271,10 +265,6 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void stopViewer() {
-    if (viewerHandle != null) {
-      viewerHandle.close();
-      viewerHandle = null;
-    }
     if (viewer != null) {
       viewer.stop();
       frontend.mjpegParts().release(viewer.cameraId(), viewerParts);
@@ -284,10 +274,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private List<CameraStats> sortedStats() {
-    return frontend.hub().cameras().stream()
-        .map(Camera::stats)
-        .sorted(Comparator.comparing(CameraStats::id))
-        .toList();
+    return frontend.hub().cameras();
   }
 
   private String camerasJson() {

@@ -1,86 +1,78 @@
 package dev.camrelay.relay.internal.http;
 
-import dev.camrelay.frame.jpeg.JpegFrame;
-import dev.camrelay.relay.internal.hub.FrameMailbox;
-import dev.camrelay.relay.internal.hub.FrameSink;
+import dev.camrelay.relay.CameraFrame;
+import dev.camrelay.relay.CameraOutput;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.OutputHandle;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
-import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One MJPEG viewer: frames from the camera wait in a one-slot {@link FrameMailbox} (newest replaces unsent) and are
- * written one at a time, the next only after the previous write completed and the channel is writable. A viewer on a
- * slow link therefore gets fewer but fresh frames, never a growing backlog; a viewer whose current frame has not
- * gone out within the stall timeout is closed.
+ * One MJPEG viewer, an output on the hub's seam ({@link CameraOutput}): the hub hands it one frame at a time (newest
+ * wins while one is in flight); it writes the frame as one multipart part once the channel is writable, and says
+ * {@link OutputHandle#ready()} when the write completed. A viewer on a slow link therefore gets fewer but fresh
+ * frames, never a growing backlog; one whose frame does not go out within the stall timeout is detached by the hub
+ * and closed here.
  *
- * <p>{@link #offer} is called on the camera's publishing thread and never blocks; all other state lives on the
- * channel's event loop.
+ * <p>{@link #onFrame} is called on a relay thread and never blocks; all other state lives on the channel's event loop.
  */
-final class MjpegViewer implements FrameSink {
+final class MjpegViewer implements CameraOutput {
   private final Channel channel;
   private final EventLoop loop;
   private final String cameraId;
   private final MjpegParts parts;
-  private final long stallNanos;
-  private final FrameMailbox mailbox = new FrameMailbox();
   private final MjpegCounters counters;
+  private volatile OutputHandle handle;
 
   // Event-loop state.
-  private boolean writing;
-  private long writeStartedNanos;
+  private CameraFrame unwritten;
   private long framesSent;
-  private ScheduledFuture<?> stallCheck;
   private String closeReason;
 
-  MjpegViewer(Channel channel, String cameraId, MjpegParts parts, Duration stallTimeout, MjpegCounters counters) {
+  MjpegViewer(Channel channel, String cameraId, MjpegParts parts, MjpegCounters counters) {
     this.channel = channel;
     this.counters = counters;
     this.loop = channel.eventLoop();
     this.cameraId = cameraId;
     this.parts = parts;
-    this.stallNanos = stallTimeout.toNanos();
-  }
-
-  /** Starts the stall watchdog; call on the event loop before the viewer is attached to its camera. */
-  void start() {
-    long period = Math.max(TimeUnit.MILLISECONDS.toNanos(20), Math.min(stallNanos / 4, TimeUnit.SECONDS.toNanos(1)));
-    stallCheck = loop.scheduleAtFixedRate(this::checkStall, period, period, TimeUnit.NANOSECONDS);
   }
 
   @Override
-  public void offer(JpegFrame frame) {
-    if (mailbox.put(frame)) {
-      try {
-        loop.execute(this::pump);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        mailbox.clear(); // the relay is shutting down; this viewer is about to be closed
-      }
-    } else {
-      counters.skipped.increment();
+  public void onAttached(OutputHandle h) {
+    handle = h;
+  }
+
+  @Override
+  public String kind() {
+    return "mjpeg";
+  }
+
+  @Override
+  public void onFrame(CameraFrame frame) {
+    try {
+      loop.execute(() -> {
+        unwritten = frame;
+        pump();
+      });
+    } catch (RejectedExecutionException e) {
+      handle.close(); // the relay is shutting down; this viewer is about to be closed
     }
   }
 
-  /** Sends the waiting frame if the previous one is out and the socket can take more. Event loop only. */
+  /** Writes the frame the hub handed over once the socket can take it. Event loop only. */
   void pump() {
-    if (writing || !channel.isActive() || !channel.isWritable()) {
+    if (unwritten == null || !channel.isActive() || !channel.isWritable()) {
       return;
     }
-    JpegFrame frame = mailbox.take();
-    if (frame == null) {
-      return;
-    }
-    ByteBuf part = parts.retainedPart(frame);
-    writing = true;
-    writeStartedNanos = System.nanoTime();
+    ByteBuf part = parts.retainedPart(unwritten.jpeg());
+    unwritten = null;
     channel.writeAndFlush(part).addListener(this::written);
   }
 
   private void written(io.netty.util.concurrent.Future<? super Void> future) {
-    writing = false;
     if (!future.isSuccess()) {
       // The peer went away mid-write; channelInactive does the rest.
       ((ChannelFuture) future).channel().close();
@@ -88,7 +80,7 @@ final class MjpegViewer implements FrameSink {
     }
     framesSent++;
     counters.sent.increment();
-    pump();
+    handle.ready();
   }
 
   /** The channel became writable again (called by the request handler). */
@@ -96,19 +88,27 @@ final class MjpegViewer implements FrameSink {
     pump();
   }
 
-  private void checkStall() {
-    if (writing && System.nanoTime() - writeStartedNanos > stallNanos) {
-      closeReason = "stalled: a frame was not taken within " + TimeUnit.NANOSECONDS.toMillis(stallNanos) + " ms";
+  @Override
+  public void onDetached(DetachReason reason, String message) {
+    try {
+      loop.execute(() -> {
+        closeReason = reason == DetachReason.STALLED ? "stalled: " + message : message;
+        unwritten = null;
+        channel.close();
+      });
+    } catch (RejectedExecutionException e) {
       channel.close();
     }
   }
 
-  /** Stops the watchdog and drops the waiting frame; called once the channel is closed. */
+  /** Detaches from the camera and drops the frame not yet written; called once the channel is closed. */
   void stop() {
-    if (stallCheck != null) {
-      stallCheck.cancel(false);
+    OutputHandle h = handle;
+    if (h != null) {
+      counters.skipped.add(h.framesSkipped());
+      h.close();
     }
-    mailbox.clear();
+    unwritten = null;
   }
 
   String closeReason() {
@@ -120,7 +120,8 @@ final class MjpegViewer implements FrameSink {
   }
 
   long framesSkipped() {
-    return mailbox.skipped();
+    OutputHandle h = handle;
+    return h == null ? 0 : h.framesSkipped();
   }
 
   String cameraId() {

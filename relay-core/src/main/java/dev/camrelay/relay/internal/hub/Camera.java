@@ -3,355 +3,321 @@ package dev.camrelay.relay.internal.hub;
 import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.jpeg.JpegInfo;
+import dev.camrelay.relay.CameraFrame;
+import dev.camrelay.relay.CameraOutput;
+import dev.camrelay.relay.CameraSource;
 import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.ControlException;
-import java.util.Map;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.SourceInfo;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One camera id: its attached source ({@link CameraSession}), latest frame, stats and viewers.
+ * One camera id: its attached source, latest frame, stats and outputs. The pieces with rules of their own live
+ * beside it: {@link AttachedOutput} (per-output delivery), {@link ControlRequests} (request/reply matching) and
+ * {@link OnDemand} (stream on/off with linger).
  *
- * <p>{@link #publish} hands each frame to every viewer's {@link FrameSink} on the publishing thread; sinks never
- * block, so one slow viewer cannot delay the camera or another viewer. Control commands are forwarded to the source
- * with a relay-assigned request id and fail with {@link ControlException} rather than going unanswered.
- *
- * <p>On-demand cameras are asked to stream ({@code {"cmd":"stream","on":true}}) when the first viewer arrives and to
- * stop ({@code {"cmd":"stream","on":false}}) once no viewer has been attached for the on-demand linger time.
+ * <p>Frames are handed to every output on the publishing thread, one publisher at a time, so every output sees
+ * them in the same order as {@link #latest()}; outputs never block, so no output delays the camera or another.
  */
-public final class Camera {
+final class Camera {
   private static final Logger log = LoggerFactory.getLogger(Camera.class);
-  static final int MAX_PENDING_CONTROLS = 32;
   static final String STREAM_ON = "{\"cmd\":\"stream\",\"on\":true}";
   static final String STREAM_OFF = "{\"cmd\":\"stream\",\"on\":false}";
+  private static final SourceInfo IN_PROCESS = SourceInfo.of("java", "in-process");
 
   private final String id;
-  private final CameraHub hub;
+  private final Hub hub;
   private final Object lock = new Object();
   private final Object publishLock = new Object();
-  private final CopyOnWriteArrayList<Viewer> viewers = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<AttachedOutput> outputs = new CopyOnWriteArrayList<>();
   private final RateMeter meter = new RateMeter();
   private final AtomicLong framesIn = new AtomicLong();
   private final AtomicLong framesDropped = new AtomicLong();
-  private final Map<Long, PendingControl> pending = new ConcurrentHashMap<>();
-  private final AtomicLong requestIds = new AtomicLong();
-  private final PassiveSource javaSource = new PassiveSource("java", "in-process");
+  private final ControlRequests controls;
+  private final OnDemand onDemand;
 
   /** Set once a source attached (under the hub's structure lock); such cameras are never forgotten. */
   boolean sourced;
-  /** Set when the hub forgot this camera (under the hub's structure lock); viewers then go to its successor. */
+  /** Set when the hub forgot this camera (under the hub's structure lock); outputs then go to its successor. */
   boolean retired;
 
-  private volatile JpegFrame latest;
-  private volatile JpegInfo latestInfo;
+  private volatile CameraFrame latest;
+  private volatile boolean latestProgressive;
   private volatile long latestNanos;
 
   // Written under lock.
-  private volatile CameraSession session;
-  private String lastIngest;
-  private String lastRemote;
-  private boolean streaming;
-  private ScheduledFuture<?> lingerStop;
+  private volatile AttachedSource source;
+  private SourceInfo lastInfo;
 
-  Camera(String id, CameraHub hub) {
+  Camera(String id, Hub hub) {
     this.id = id;
     this.hub = hub;
+    this.controls = new ControlRequests(id, hub.timer(), hub.config().controlTimeout().toMillis());
+    this.onDemand = new OnDemand(hub.timer(), hub.config().onDemandLinger().toMillis());
   }
 
-  public String id() {
+  String id() {
     return id;
   }
 
-  /** The latest complete frame, or null before the first one. */
-  public JpegFrame latestFrame() {
+  Hub hub() {
+    return hub;
+  }
+
+  ControlRequests controls() {
+    return controls;
+  }
+
+  CameraFrame latest() {
     return latest;
   }
 
-  /** Publishes a frame from in-process code (attaches a {@code java} source when none is attached). */
-  public void publish(JpegFrame frame) {
-    if (session == null) {
-      connect(javaSource);
+  // ---- sources
+
+  /** Attaches a source, detaching the previous one ({@link DetachReason#REPLACED}). */
+  AttachedSource attach(SourceInfo info, CameraSource newSource) {
+    AttachedSource attached = new AttachedSource(this, info, newSource);
+    AttachedSource old;
+    boolean stream;
+    synchronized (lock) {
+      old = source;
+      if (old != null) {
+        old.attached = false;
+      }
+      source = attached;
+      lastInfo = info;
+      stream = onDemand.attached(info.onDemand(), wanted());
     }
-    deliver(frame);
+    if (old != null) {
+      String reason = "replaced by a new " + info.kind() + " connection from " + info.remote();
+      left(old, reason);
+      old.notifyDetached(DetachReason.REPLACED, reason);
+    }
+    log.info("camera '{}' connected ({} from {}{}{})", id, info.kind(), info.remote(),
+        info.control() ? ", control" : "",
+        info.onDemand() ? (stream ? ", on-demand, streaming" : ", on-demand, idle") : "");
+    hub.fireConnected(this);
+    return attached;
   }
 
-  /**
-   * Publishes a frame from {@code source}; ignored (returns false) when {@code source} is no longer the attached
-   * session, e.g. a replaced connection still draining its socket.
-   */
-  public boolean publish(CameraSession source, JpegFrame frame) {
-    if (session != source) {
-      return false;
+  /** Detaches {@code s} if it is still the attached source; returns whether it was. */
+  boolean detach(AttachedSource s, String reason) {
+    synchronized (lock) {
+      if (source != s) {
+        return false;
+      }
+      s.attached = false;
+      source = null;
+      onDemand.detached();
     }
-    deliver(frame);
+    left(s, reason);
     return true;
   }
 
-  private void deliver(JpegFrame frame) {
-    long now = System.nanoTime();
+  private void left(AttachedSource s, String reason) {
+    controls.failAll(s, ControlException.Kind.DISCONNECTED,
+        "camera '" + id + "' disconnected before replying (" + reason + ")");
+    log.info("camera '{}' disconnected ({} from {}): {}", id, s.info.kind(), s.info.remote(), reason);
+    hub.fireDisconnected(id, reason);
+  }
+
+  /** Detaches the source on the relay's initiative (shutdown) and tells it why. */
+  void detachSource(DetachReason reason, String message) {
+    AttachedSource s = source;
+    if (s != null && detach(s, message)) {
+      s.notifyDetached(reason, message);
+    }
+  }
+
+  boolean connected() {
+    return source != null;
+  }
+
+  boolean streamWanted(AttachedSource s) {
+    synchronized (lock) {
+      return source == s && (!s.info.onDemand() || onDemand.streaming());
+    }
+  }
+
+  // ---- frames
+
+  boolean publishFrom(AttachedSource from, JpegFrame jpeg, long sequence, long captureMicros) {
+    return deliver(from, jpeg, sequence, captureMicros);
+  }
+
+  /** In-process publishing: attaches a {@code java} source when none is attached, then publishes as the camera. */
+  void publishInProcess(JpegFrame jpeg) {
+    if (source == null) {
+      hub.markSourced(this);
+      attach(IN_PROCESS, (reason, message) -> { });
+    }
+    deliver(null, jpeg, AttachedSource.NONE, AttachedSource.NONE);
+  }
+
+  // from == null: in-process publishing, not tied to one source.
+  private boolean deliver(AttachedSource from, JpegFrame jpeg, long sequence, long captureMicros) {
+    long nowNanos = System.nanoTime();
+    long nowMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
     JpegInfo info = null;
     try {
-      info = JpegInfo.of(frame);
+      info = JpegInfo.of(jpeg);
     } catch (JpegFormatException e) {
       log.debug("camera '{}': no size in frame: {}", id, e.getMessage());
     }
-    // One publisher at a time per camera, so every viewer sees frames in the same order as 'latest'.
+    // One publisher at a time per camera, so every output sees frames in the same order as 'latest'.
     synchronized (publishLock) {
-      latest = frame;
-      if (info != null) {
-        latestInfo = info;
-      }
-      latestNanos = now;
-      framesIn.incrementAndGet();
-      meter.record(now, frame.size());
-      for (Viewer v : viewers) {
-        v.offer(frame);
-      }
-      hub.tap(this, frame);
-    }
-  }
-
-  /** Counts a frame the camera sent that could not be published (invalid, oversized, truncated). */
-  public void frameDropped() {
-    framesDropped.incrementAndGet();
-  }
-
-  /**
-   * Attaches {@code newSession} as this camera's source, closing the previous one with code 10 REPLACED.
-   *
-   * @return whether the camera should stream now (always true unless it is on-demand and nobody watches)
-   */
-  public boolean connect(CameraSession newSession) {
-    CameraSession old;
-    boolean stream;
-    synchronized (hub.structure) {
-      sourced = true;
-    }
-    synchronized (lock) {
-      old = session;
-      if (old == newSession) {
-        return streaming || !newSession.onDemand();
-      }
-      session = newSession;
-      lastIngest = newSession.ingest();
-      lastRemote = newSession.remote();
-      cancelLinger();
-      stream = !newSession.onDemand() || wanted();
-      streaming = stream;
-    }
-    if (old != null) {
-      String reason = "replaced by a new " + newSession.ingest() + " connection from " + newSession.remote();
-      failPending(old, ControlException.Kind.DISCONNECTED, "camera '" + id + "' was replaced before replying");
-      log.info("camera '{}' disconnected ({} from {}): {}", id, old.ingest(), old.remote(), reason);
-      hub.fireDisconnected(id, reason);
-      old.close(10, reason);
-    }
-    log.info("camera '{}' connected ({} from {}{}{})", id, newSession.ingest(), newSession.remote(),
-        newSession.controlSupported() ? ", control" : "",
-        newSession.onDemand() ? (stream ? ", on-demand, streaming" : ", on-demand, idle") : "");
-    hub.fireConnected(this);
-    return stream;
-  }
-
-  /** Detaches {@code oldSession} if it is still the attached source; returns whether it was. */
-  public boolean disconnect(CameraSession oldSession, String reason) {
-    synchronized (lock) {
-      if (session != oldSession) {
+      if (from != null && source != from) {
         return false;
       }
-      session = null;
-      streaming = false;
-      cancelLinger();
+      long count = framesIn.incrementAndGet();
+      CameraFrame frame = new CameraFrame(id, jpeg, sequence == AttachedSource.NONE ? count : sequence,
+          captureMicros == AttachedSource.NONE ? nowMicros : captureMicros, nowMicros,
+          info == null ? (latest == null ? 0 : latest.width()) : info.width(),
+          info == null ? (latest == null ? 0 : latest.height()) : info.height());
+      latest = frame;
+      if (info != null) {
+        latestProgressive = info.progressive();
+      }
+      latestNanos = nowNanos;
+      meter.record(nowNanos, jpeg.size());
+      for (AttachedOutput o : outputs) {
+        o.offer(frame);
+      }
     }
-    failPending(oldSession, ControlException.Kind.DISCONNECTED,
-        "camera '" + id + "' disconnected before replying (" + reason + ")");
-    log.info("camera '{}' disconnected ({} from {}): {}", id, oldSession.ingest(), oldSession.remote(), reason);
-    hub.fireDisconnected(id, reason);
     return true;
   }
 
-  /** The attached source, or null. */
-  public CameraSession session() {
-    return session;
+  void frameDropped() {
+    framesDropped.incrementAndGet();
   }
 
-  public boolean connected() {
-    return session != null;
-  }
+  // ---- outputs
 
-  /**
-   * Registers a viewer and offers it the latest frame at once. The first viewer of an idle on-demand camera starts
-   * it streaming.
-   *
-   * @param kind {@code ws} or {@code mjpeg}, for stats and logs
-   */
-  public ViewerHandle addViewer(FrameSink sink, String kind) {
-    Viewer viewer = new Viewer(sink, kind);
-    boolean forgotten;
+  /** Registers an output; returns null when the hub forgot this camera meanwhile (attach to its successor). */
+  AttachedOutput addOutput(CameraOutput output, boolean viewer) {
+    AttachedOutput attached = new AttachedOutput(output, this, viewer);
     synchronized (hub.structure) {
-      forgotten = retired;
-      if (!forgotten) {
-        viewers.add(viewer);
+      if (retired) {
+        return null;
       }
+      outputs.add(attached);
     }
-    if (forgotten) {
-      return hub.camera(id).addViewer(sink, kind);
-    }
-    JpegFrame current = latest;
-    if (current != null) {
-      viewer.offer(current);
+    try {
+      output.onAttached(attached);
+    } catch (RuntimeException e) {
+      log.warn("camera '{}': {} output failed when attached: {}", id, output.kind(), e.toString());
+      attached.detach(DetachReason.FAILED, "the output failed when attached: " + e);
+      return attached;
     }
     updateDemand();
-    return viewer;
+    return attached;
   }
 
-  public int viewerCount() {
-    return viewers.size();
+  void removeOutput(AttachedOutput o) {
+    if (outputs.remove(o)) {
+      updateDemand();
+      hub.removeIfUnused(this);
+    }
   }
 
-  /**
-   * Sends a command (a JSON object, forwarded untouched) to the camera. Completes with the camera's reply JSON, or
-   * fails with {@link ControlException}: offline, unsupported, timeout (the relay's control timeout), disconnected.
-   */
-  public CompletableFuture<String> control(String json) {
-    CameraSession s = session;
+  Iterable<AttachedOutput> outputs() {
+    return outputs;
+  }
+
+  int viewerCount() {
+    int n = 0;
+    for (AttachedOutput o : outputs) {
+      n += o.viewer ? 1 : 0;
+    }
+    return n;
+  }
+
+  int outputCount() {
+    return outputs.size();
+  }
+
+  // ---- control and on-demand
+
+  CompletableFuture<String> control(String json) {
+    AttachedSource s = source;
     if (s == null) {
       return failed(ControlException.Kind.OFFLINE, "camera '" + id + "' is offline");
     }
-    if (!s.controlSupported()) {
+    if (!s.info.control()) {
       return failed(ControlException.Kind.UNSUPPORTED, "camera '" + id + "' does not accept control commands");
     }
-    if (pending.size() >= MAX_PENDING_CONTROLS) {
-      return failed(ControlException.Kind.REJECTED,
-          "camera '" + id + "' has " + MAX_PENDING_CONTROLS + " commands waiting for a reply; try again later");
+    if (controls.full()) {
+      return failed(ControlException.Kind.REJECTED, "camera '" + id + "' has " + ControlRequests.MAX_PENDING
+          + " commands waiting for a reply; try again later");
     }
-    return send(s, json);
+    return controls.send(s, json, s.source::onControl);
   }
 
-  private CompletableFuture<String> send(CameraSession s, String json) {
-    long requestId = requestIds.incrementAndGet() & 0xFFFF_FFFFL;
-    CompletableFuture<String> future = new CompletableFuture<>();
-    long timeoutMs = hub.config().controlTimeout().toMillis();
-    PendingControl p = new PendingControl(s, future);
-    pending.put(requestId, p);
-    p.timeout = hub.timer().schedule(() -> {
-      if (pending.remove(requestId, p)) {
-        future.completeExceptionally(new ControlException(ControlException.Kind.TIMEOUT,
-            "camera '" + id + "' did not answer within " + formatSeconds(timeoutMs)));
-      }
-    }, timeoutMs, TimeUnit.MILLISECONDS);
-    try {
-      s.sendControl(requestId, json);
-    } catch (RuntimeException e) {
-      pending.remove(requestId);
-      p.timeout.cancel(false);
-      future.completeExceptionally(new ControlException(ControlException.Kind.DISCONNECTED,
-          "camera '" + id + "' could not be reached: " + e.getMessage()));
-    }
-    return future;
-  }
-
-  /** Delivers a camera's reply to the command with {@code requestId}; late or unknown replies are ignored. */
-  public void controlReply(CameraSession from, long requestId, String json) {
-    PendingControl p = pending.get(requestId);
-    if (p == null || p.session != from || !pending.remove(requestId, p)) {
-      log.debug("camera '{}': ignoring reply to unknown or expired request {}", id, requestId);
-      return;
-    }
-    p.timeout.cancel(false);
-    p.future.complete(json);
-  }
-
-  private void failPending(CameraSession s, ControlException.Kind kind, String message) {
-    pending.forEach((rid, p) -> {
-      if (p.session == s && pending.remove(rid, p)) {
-        p.timeout.cancel(false);
-        p.future.completeExceptionally(new ControlException(kind, message));
-      }
-    });
-  }
-
-  /** Re-evaluates whether an on-demand camera should stream: on at the first viewer, off after the linger time. */
+  /** Re-evaluates whether an on-demand camera should stream: on at the first output, off after the linger time. */
   void updateDemand() {
     synchronized (lock) {
-      CameraSession s = session;
-      if (s == null || !s.onDemand()) {
+      AttachedSource s = source;
+      if (s == null || !s.info.onDemand()) {
         return;
       }
-      if (wanted()) {
-        cancelLinger();
-        if (!streaming) {
-          streaming = true;
-          log.info("camera '{}': viewer arrived, asking the on-demand camera to stream", id);
-          sendStreamCommand(s, STREAM_ON);
-        }
-      } else if (streaming && lingerStop == null) {
-        long lingerMs = hub.config().onDemandLinger().toMillis();
-        lingerStop = hub.timer().schedule(() -> stopIfUnwatched(s), lingerMs, TimeUnit.MILLISECONDS);
+      if (onDemand.update(wanted(), () -> stopIfUnwatched(s)) == Boolean.TRUE) {
+        log.info("camera '{}': viewer arrived, asking the on-demand camera to stream", id);
+        sendStream(s, true);
       }
     }
   }
 
-  private void stopIfUnwatched(CameraSession s) {
+  private void stopIfUnwatched(AttachedSource s) {
     synchronized (lock) {
-      lingerStop = null;
-      if (session != s || wanted() || !streaming) {
+      if (source != s || !onDemand.lingerExpired(wanted())) {
         return;
       }
-      streaming = false;
-      log.info("camera '{}': no viewers for {}, asking the on-demand camera to stop",
-          id, formatSeconds(hub.config().onDemandLinger().toMillis()));
-      sendStreamCommand(s, STREAM_OFF);
+      log.info("camera '{}': no viewers for {}, asking the on-demand camera to stop", id,
+          formatSeconds(onDemand.lingerMs()));
+      sendStream(s, false);
     }
   }
 
-  private void sendStreamCommand(CameraSession s, String json) {
-    // The reply is informational; failures are logged, the next viewer change retries.
-    send(s, json).whenComplete((reply, err) -> {
-      if (err != null) {
-        log.debug("camera '{}': stream command {} got no reply: {}", id, json, err.getMessage());
-      }
-    });
+  // Under lock, so stream commands reach the source in the order they were decided.
+  private void sendStream(AttachedSource s, boolean on) {
+    // The reply is informational; failures are logged, the next change of outputs retries.
+    controls.send(s, on ? STREAM_ON : STREAM_OFF, request -> s.source.onStreamRequest(on, request))
+        .whenComplete((reply, err) -> {
+          if (err != null) {
+            log.debug("camera '{}': stream {} got no reply: {}", id, on ? "on" : "off", err.getMessage());
+          }
+        });
   }
 
   private boolean wanted() {
-    return !viewers.isEmpty() || hub.alwaysWanted();
+    return !outputs.isEmpty();
   }
 
-  private void cancelLinger() {
-    if (lingerStop != null) {
-      lingerStop.cancel(false);
-      lingerStop = null;
-    }
-  }
+  // ---- stats
 
-  /** A snapshot of this camera's state. */
-  public CameraStats stats() {
-    CameraSession s;
-    String ingest;
-    String remote;
-    boolean isStreaming;
+  CameraStats stats() {
+    AttachedSource s;
+    SourceInfo info;
+    boolean streaming;
     synchronized (lock) {
-      s = session;
-      ingest = s != null ? s.ingest() : lastIngest;
-      remote = s != null ? s.remote() : lastRemote;
-      isStreaming = s != null && (streaming || !s.onDemand());
+      s = source;
+      info = s != null ? s.info : lastInfo;
+      streaming = s != null && (!s.info.onDemand() || onDemand.streaming());
     }
     long now = System.nanoTime();
-    JpegInfo info = latestInfo;
+    CameraFrame frame = latest;
     double[] rates = meter.rates(now);
-    long ageMs = latest == null ? -1 : TimeUnit.NANOSECONDS.toMillis(now - latestNanos);
-    return new CameraStats(id, s != null, ingest, remote,
-        info == null ? 0 : info.width(), info == null ? 0 : info.height(), info != null && info.progressive(),
-        rates[0], rates[1], viewers.size(), framesIn.get(), framesDropped.get(), ageMs,
-        s != null && s.controlSupported(), s != null && s.onDemand(), isStreaming);
+    long ageMs = frame == null ? -1 : TimeUnit.NANOSECONDS.toMillis(now - latestNanos);
+    return new CameraStats(id, s != null, info == null ? null : info.kind(), info == null ? null : info.remote(),
+        frame == null ? 0 : frame.width(), frame == null ? 0 : frame.height(), frame != null && latestProgressive,
+        rates[0], rates[1], viewerCount(), framesIn.get(), framesDropped.get(), ageMs,
+        s != null && s.info.control(), s != null && s.info.onDemand(), streaming);
   }
 
   static String formatSeconds(long millis) {
@@ -365,49 +331,5 @@ public final class Camera {
   @Override
   public String toString() {
     return "Camera[" + id + "]";
-  }
-
-  private static final class PendingControl {
-    final CameraSession session;
-    final CompletableFuture<String> future;
-    volatile ScheduledFuture<?> timeout;
-
-    PendingControl(CameraSession session, CompletableFuture<String> future) {
-      this.session = session;
-      this.future = future;
-    }
-  }
-
-  private final class Viewer implements ViewerHandle {
-    private final FrameSink sink;
-    private final String kind;
-    private final AtomicBoolean closed = new AtomicBoolean();
-
-    Viewer(FrameSink sink, String kind) {
-      this.sink = sink;
-      this.kind = kind;
-    }
-
-    void offer(JpegFrame frame) {
-      try {
-        sink.offer(frame);
-      } catch (RuntimeException e) {
-        log.warn("camera '{}': {} viewer failed to take a frame: {}", id, kind, e.toString());
-      }
-    }
-
-    @Override
-    public String cameraId() {
-      return id;
-    }
-
-    @Override
-    public void close() {
-      if (closed.compareAndSet(false, true)) {
-        viewers.remove(this);
-        updateDemand();
-        hub.removeIfUnused(Camera.this);
-      }
-    }
   }
 }

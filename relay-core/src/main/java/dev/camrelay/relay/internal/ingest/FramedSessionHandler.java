@@ -11,8 +11,11 @@ import dev.camrelay.frame.wire.MessageEncoder;
 import dev.camrelay.frame.wire.ProtocolException;
 import dev.camrelay.frame.wire.Reason;
 import dev.camrelay.frame.wire.Welcome;
-import dev.camrelay.relay.internal.hub.Camera;
-import dev.camrelay.relay.internal.hub.CameraSession;
+import dev.camrelay.relay.CameraSource;
+import dev.camrelay.relay.ControlRequest;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.SourceHandle;
+import dev.camrelay.relay.SourceInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -44,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * and the matching code, then the connection is closed. A camera that sends nothing (not even PONG) for the idle
  * timeout gets ERROR 5 TIMEOUT. Frames cut short by a disconnect are never published.
  */
-final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements CameraSession {
+final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements CameraSource {
   private static final Logger log = LoggerFactory.getLogger(FramedSessionHandler.class);
 
   private enum State { AWAIT_HELLO, ACTIVE, CLOSING }
@@ -55,7 +58,7 @@ final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements
   private ChannelHandlerContext ctx;
   private State state = State.AWAIT_HELLO;
   private Hello hello;
-  private Camera camera;
+  private SourceHandle camera;
   private String closeReason;
   private ScheduledFuture<?> pinger;
 
@@ -133,23 +136,25 @@ final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements
       sendErrorAndClose(ErrorCode.AUTH_FAILED, "authentication failed for camera '" + id + "'");
       return;
     }
-    Camera cam;
+    SourceInfo info = SourceInfo.of("framed", remote);
+    info = h.acceptsControl() ? info.withControl() : info;
+    info = h.onDemand() ? info.withOnDemand() : info;
+    hello = h;
+    state = State.ACTIVE;
+    // Attach and WELCOME in one event loop task: a stream command a viewer triggers meanwhile is queued on this
+    // loop and so goes out after WELCOME.
     try {
-      cam = context.hub().sourceCamera(id);
+      camera = context.hub().attachSource(id, info, this);
     } catch (IllegalStateException e) {
+      hello = null;
       context.logLimiter().warn("framed-cameras", "refused camera '" + id + "' from " + remote + ": "
           + e.getMessage());
       sendErrorAndClose(ErrorCode.RATE_LIMITED, e.getMessage());
       return;
     }
-    hello = h;
-    camera = cam;
-    state = State.ACTIVE;
     long idleMs = context.config().cameraIdleTimeout().toMillis();
     ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
-    // Connect and WELCOME in one event loop task: a stream command a viewer triggers meanwhile is queued on this
-    // loop and so goes out after WELCOME.
-    boolean stream = cam.connect(this);
+    boolean stream = camera.streamWanted();
     int version = Math.min(Message.VERSION, h.maxVersion());
     write(Message.welcome(Welcome.of(version, stream, context.config().maxFrameBytes())));
     long pingMs = Math.max(100, idleMs / 3);
@@ -165,17 +170,18 @@ final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements
   private void onFrame(Message m) {
     byte[] jpeg = m.payloadBytes();
     try {
-      camera.publish(this, JpegFrame.parse(jpeg));
+      camera.publish(JpegFrame.parse(jpeg), m.sequence(), m.timestampMicros());
     } catch (JpegFormatException e) {
       camera.frameDropped();
-      context.logLimiter().warn("framed-bad-frame:" + camera.id(), "camera '" + camera.id() + "' (framed from "
+      context.logLimiter().warn("framed-bad-frame:" + camera.cameraId(), "camera '" + camera.cameraId()
+          + "' (framed from "
           + remote + "): dropped FRAME #" + m.sequence() + ", not a valid JPEG: " + e.getMessage());
     }
   }
 
   private void onControl(Control c) {
     if (c.reply()) {
-      camera.controlReply(this, c.requestId(), c.json());
+      camera.reply(c.requestId(), c.json());
     } else {
       replyIfWritable(Message.control(c.requestId(), "{\"ok\":false,\"error\":\"the relay accepts no commands\"}",
           true));
@@ -247,7 +253,7 @@ final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements
       pinger.cancel(false);
     }
     if (camera != null) {
-      camera.disconnect(this, closeReason != null ? closeReason
+      camera.detach(closeReason != null ? closeReason
           : decoder.midMessage() ? "connection closed in the middle of a message" : "connection closed");
     }
     ctx.fireChannelInactive();
@@ -262,45 +268,28 @@ final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements
     ctx.close();
   }
 
-  // CameraSession: called from any thread.
+  // CameraSource: called from any thread.
 
   @Override
-  public String ingest() {
-    return "framed";
-  }
-
-  @Override
-  public String remote() {
-    return remote;
-  }
-
-  @Override
-  public boolean controlSupported() {
-    return hello != null && hello.acceptsControl();
-  }
-
-  @Override
-  public boolean onDemand() {
-    return hello != null && hello.onDemand();
-  }
-
-  @Override
-  public void sendControl(long requestId, String json) {
+  public void onControl(ControlRequest request) {
     if (!ctx.channel().isActive()) {
       throw new IllegalStateException("connection closed");
     }
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(MessageEncoder.encode(Message.control(requestId, json, false))));
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(MessageEncoder.encode(Message.control(request.id(), request.json(),
+        false))));
   }
 
   @Override
-  public void close(int code, String reason) {
+  public void onDetached(DetachReason reason, String message) {
+    int code = reason == DetachReason.REPLACED ? ErrorCode.REPLACED
+        : reason == DetachReason.SHUTTING_DOWN ? ErrorCode.SHUTTING_DOWN : ErrorCode.NORMAL;
     ctx.channel().eventLoop().execute(() -> {
       if (state == State.CLOSING) {
         return;
       }
       state = State.CLOSING;
-      closeReason = reason;
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(MessageEncoder.encode(Message.bye(code, reason))))
+      closeReason = message;
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(MessageEncoder.encode(Message.bye(code, message))))
           .addListener(ChannelFutureListener.CLOSE);
     });
   }

@@ -1,14 +1,17 @@
 package dev.camrelay.relay.internal.ingest;
 
 import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.CameraSource;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.SourceHandle;
+import dev.camrelay.relay.SourceInfo;
 import dev.camrelay.relay.internal.RelayConfig;
-import dev.camrelay.relay.internal.hub.Camera;
-import dev.camrelay.relay.internal.hub.CameraHub;
-import dev.camrelay.relay.internal.hub.OneWaySession;
 import io.netty.channel.Channel;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +35,15 @@ final class RawSources {
 
   private final CameraHub hub;
   private final RelayConfig config;
+  private final ScheduledExecutorService timer;
   private final Map<String, RawSource> sources = new HashMap<>();
+  /** Frames dropped before a camera id's source attached; counted on the camera once it does. */
+  private final Map<String, Integer> dropsBeforeAttach = new HashMap<>();
 
-  RawSources(CameraHub hub, RelayConfig config) {
+  RawSources(CameraHub hub, RelayConfig config, ScheduledExecutorService timer) {
     this.hub = hub;
     this.config = config;
+    this.timer = timer;
   }
 
   void frame(String cameraId, RawJpegHandler handler, Channel channel, JpegFrame frame) {
@@ -46,7 +53,7 @@ final class RawSources {
     synchronized (this) {
       src = sources.get(cameraId);
       if (src == null || src.closed) {
-        src = new RawSource(hub.sourceCamera(cameraId), handler.remote());
+        src = new RawSource(cameraId, handler.remote());
         sources.put(cameraId, src);
         attach = true;
       }
@@ -71,13 +78,31 @@ final class RawSources {
       }
     }
     if (attach) {
-      src.camera.connect(src);
+      src.handle = hub.attachSource(cameraId, src.info(), src);
+      Integer drops;
+      synchronized (this) {
+        drops = dropsBeforeAttach.remove(cameraId);
+      }
+      for (int i = drops == null ? 0 : drops; i > 0; i--) {
+        src.handle.frameDropped();
+      }
+    } else {
+      src.describe();
     }
-    src.camera.publish(src, frame);
+    src.handle.publish(frame);
   }
 
   void dropped(String cameraId) {
-    hub.sourceCamera(cameraId).frameDropped();
+    SourceHandle handle;
+    synchronized (this) {
+      RawSource src = sources.get(cameraId);
+      handle = src == null || src.closed ? null : src.handle;
+      if (handle == null) {
+        dropsBeforeAttach.merge(cameraId, 1, (a, b) -> Math.min(a + b, 1_000_000));
+        return;
+      }
+    }
+    handle.frameDropped();
   }
 
   void closed(String cameraId, RawJpegHandler handler, Channel channel) {
@@ -100,12 +125,13 @@ final class RawSources {
       }
     }
     if (detachNow) {
-      src.camera.disconnect(src, "connection closed");
+      src.handle.detach("connection closed");
       return;
     }
+    src.describe();
     RawSource s = src;
     long idleMs = config.cameraIdleTimeout().toMillis();
-    hub.timer().schedule(() -> expireIfIdle(cameraId, s), idleMs, TimeUnit.MILLISECONDS);
+    timer.schedule(() -> expireIfIdle(cameraId, s), idleMs, TimeUnit.MILLISECONDS);
   }
 
   private void expireIfIdle(String cameraId, RawSource src) {
@@ -117,39 +143,42 @@ final class RawSources {
       src.closed = true;
       sources.remove(cameraId, src);
     }
-    src.camera.disconnect(src, "no new frame for " + config.cameraIdleTimeout().toMillis() + " ms");
+    src.handle.detach("no new frame for " + config.cameraIdleTimeout().toMillis() + " ms");
   }
 
   /** One camera id's raw source, spanning connections. */
-  private final class RawSource extends OneWaySession {
-    final Camera camera;
+  private final class RawSource implements CameraSource {
+    final String cameraId;
     final Map<RawJpegHandler, Channel> connections = new LinkedHashMap<>();
+    volatile SourceHandle handle;
     volatile String remote;
     volatile String ingest = "raw-tcp";
     volatile long lastFrameNanos;
     boolean closed;
 
-    RawSource(Camera camera, String remote) {
-      this.camera = camera;
+    RawSource(String cameraId, String remote) {
+      this.cameraId = cameraId;
       this.remote = remote;
     }
 
-    @Override
-    public String ingest() {
-      return ingest;
+    SourceInfo info() {
+      return SourceInfo.of(ingest, remote);
+    }
+
+    /** Tells the hub what the source looks like now: per-frame once seen so, and the latest connection's address. */
+    void describe() {
+      SourceHandle h = handle;
+      if (h != null) {
+        h.update(info());
+      }
     }
 
     @Override
-    public String remote() {
-      return remote;
-    }
-
-    @Override
-    public void close(int code, String reason) {
+    public void onDetached(DetachReason reason, String message) {
       Map<RawJpegHandler, Channel> open;
       synchronized (RawSources.this) {
         closed = true;
-        sources.remove(camera.id(), this);
+        sources.remove(cameraId, this);
         open = new LinkedHashMap<>(connections);
         connections.clear();
       }

@@ -4,8 +4,9 @@ import dev.camrelay.relay.internal.ConnectionLimiter;
 import dev.camrelay.relay.internal.LogLimiter;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.auth.Authenticator;
-import dev.camrelay.relay.internal.hub.CameraHub;
-import dev.camrelay.relay.internal.ws.WsServer;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.PortBindException;
+import dev.camrelay.relay.internal.BindFailures;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,16 +48,16 @@ public final class TcpIngestServer implements AutoCloseable {
   private Channel serverChannel;
 
   public TcpIngestServer(RelayConfig config, CameraHub hub, Authenticator auth, ConnectionLimiter limiter,
-      int httpPort, int wsPort) {
+      ScheduledExecutorService timer, int httpPort, int wsPort) {
     this.limiter = limiter;
-    this.context = new IngestContext(config, hub, auth, new LogLimiter(log, 10_000), new RawSources(hub, config),
-        httpPort, wsPort);
+    this.context = new IngestContext(config, hub, auth, new LogLimiter(log, 10_000),
+        new RawSources(hub, config, timer), httpPort, wsPort);
   }
 
   /**
    * Binds the TCP ingest port; returns the bound port.
    *
-   * @throws java.net.BindException naming the port and {@code --tcp-port} when it cannot be bound
+   * @throws dev.camrelay.relay.PortBindException naming the port when it cannot be bound
    */
   public int start(EventLoopGroup boss, EventLoopGroup workers) throws IOException {
     RelayConfig config = context.config();
@@ -75,7 +77,7 @@ public final class TcpIngestServer implements AutoCloseable {
     if (!f.isSuccess()) {
       Throwable cause = f.cause();
       IOException io = cause instanceof IOException e ? e : new IOException(String.valueOf(cause));
-      throw WsServer.bindFailure("TCP ingest", config.bindHost(), config.tcpPort(), "--tcp-port", io);
+      throw BindFailures.of(PortBindException.Setting.TCP_PORT, "TCP ingest", config.bindHost(), config.tcpPort(), io);
     }
     serverChannel = f.channel();
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();

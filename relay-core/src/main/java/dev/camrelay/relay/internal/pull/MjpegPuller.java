@@ -6,9 +6,12 @@ import dev.camrelay.frame.mjpeg.MjpegFormatException;
 import dev.camrelay.frame.mjpeg.MjpegReader;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.Version;
-import dev.camrelay.relay.internal.hub.Camera;
-import dev.camrelay.relay.internal.hub.CameraHub;
-import dev.camrelay.relay.internal.hub.OneWaySession;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.CameraSource;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.SourceHandle;
+import dev.camrelay.relay.SourceInfo;
+import dev.camrelay.relay.internal.CameraIds;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -79,8 +82,6 @@ public final class MjpegPuller implements AutoCloseable {
   private static final int MAX_RESPONSE_HEAD_LINE = 4096;
   private static final int MAX_RESPONSE_HEADERS = 16 * 1024;
   private static final int MAX_CHUNK = 64 * 1024;
-  /** BYE/ERROR code 9 SHUTTING_DOWN of the camera protocol, used by the hub when the relay closes. */
-  private static final int SHUTTING_DOWN = 9;
 
   private final CameraHub hub;
   private final String cameraId;
@@ -114,9 +115,7 @@ public final class MjpegPuller implements AutoCloseable {
 
   MjpegPuller(CameraHub hub, String cameraId, URI url, RelayConfig config, EventLoopGroup group,
       Duration connectTimeout, Duration readTimeout, Backoff backoff) {
-    if (!CameraHub.validId(cameraId)) {
-      throw new IllegalArgumentException("invalid camera id for pull: want 1..64 of [A-Za-z0-9._-]");
-    }
+    CameraIds.check(cameraId);
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException("pull URL must be http:// or https://, was " + safe(url));
@@ -255,8 +254,7 @@ public final class MjpegPuller implements AutoCloseable {
     private Channel channel;
     private boolean failed;
     private MjpegReader reader;
-    private Camera camera;
-    private PullSession session;
+    private SourceHandle camera;
     private long frames;
     private final byte[] chunk = new byte[8192];
 
@@ -309,9 +307,8 @@ public final class MjpegPuller implements AutoCloseable {
         return;
       }
       reader = new MjpegReader(MjpegReader.boundaryOf(contentType), config.maxFrameBytes(), this);
-      camera = hub.sourceCamera(cameraId);
-      session = new PullSession(this, url.getHost() + ":" + portOf(url));
-      camera.connect(session);
+      camera = hub.attachSource(cameraId, SourceInfo.of("pull", url.getHost() + ":" + portOf(url)),
+          new PullSource(this));
       // Camera logs the connect (with host:port); this adds the URL for debugging.
       log.debug("pull camera '{}': connected to {}", cameraId, safeUrl);
       lastFailure = null;
@@ -333,7 +330,7 @@ public final class MjpegPuller implements AutoCloseable {
       if (frames++ == 0) {
         backoff.reset(); // this camera works; a later failure starts the backoff over
       }
-      camera.publish(session, frame);
+      camera.publish(frame);
     }
 
     @Override
@@ -375,9 +372,9 @@ public final class MjpegPuller implements AutoCloseable {
       if (channel != null) {
         channel.close();
       }
-      if (session != null) {
+      if (camera != null) {
         if (!detached) {
-          camera.disconnect(session, reason);
+          camera.detach(reason);
         }
         log.debug("pull camera '{}': disconnected from {} after {} frames: {}", cameraId, safeUrl, frames, reason);
       } else if (closed) {
@@ -387,7 +384,7 @@ public final class MjpegPuller implements AutoCloseable {
       } else {
         log.debug("pull camera '{}': {} ({}) again", cameraId, reason, safeUrl);
       }
-      lastFailure = session == null ? reason : null;
+      lastFailure = camera == null ? reason : null;
       if (connection == this) {
         connection = null;
         scheduleRetry();
@@ -395,36 +392,23 @@ public final class MjpegPuller implements AutoCloseable {
     }
   }
 
-  /** The camera's view of a pull connection: no control, not on-demand. */
-  private final class PullSession extends OneWaySession {
+  /** The hub's view of a pull connection: no control, not on-demand. */
+  private final class PullSource implements CameraSource {
     private final Connection connection;
-    private final String remote;
 
-    PullSession(Connection connection, String remote) {
+    PullSource(Connection connection) {
       this.connection = connection;
-      this.remote = remote;
     }
 
     @Override
-    public String ingest() {
-      return "pull";
-    }
-
-    @Override
-    public String remote() {
-      return remote;
-    }
-
-    @Override
-    public void close(int code, String reason) {
-      // The camera detached us: another source took the id (we retry later, with backoff), or the relay is
-      // shutting down (code 9: no retry).
+    public void onDetached(DetachReason reason, String message) {
+      // Another source took the id (we retry later, with backoff), or the relay is shutting down (no retry).
       try {
         loop.execute(() -> {
-          if (code == SHUTTING_DOWN) {
+          if (reason == DetachReason.SHUTTING_DOWN) {
             closed = true;
           }
-          connection.fail("closed by the relay: " + reason, true);
+          connection.fail("closed by the relay: " + message, true);
         });
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // The event loop is already gone, and the connection with it.

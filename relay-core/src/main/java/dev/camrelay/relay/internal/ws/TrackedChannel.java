@@ -38,6 +38,9 @@ final class TrackedChannel implements WrappedByteChannel {
   /** Told when a buffer handed to the library has been completely written to the socket. */
   interface WriteListener {
     void written(ByteBuffer buffer);
+
+    /** Some bytes were accepted by the socket (any buffer): the viewer is reading. Must be cheap. */
+    default void progressed() {}
   }
 
   /** What {@link #tryWriteNow} did with a buffer. */
@@ -128,6 +131,14 @@ final class TrackedChannel implements WrappedByteChannel {
     return lastWriteProgressNanos;
   }
 
+  private void progressed() {
+    lastWriteProgressNanos = System.nanoTime();
+    WriteListener l = writeListener;
+    if (l != null) {
+      l.progressed();
+    }
+  }
+
   @Override
   public int read(ByteBuffer dst) throws IOException {
     int n = inner.read(dst);
@@ -207,7 +218,7 @@ final class TrackedChannel implements WrappedByteChannel {
       socket.shutdownOutput();
     }
     if (n > 0 || !src.hasRemaining()) {
-      lastWriteProgressNanos = System.nanoTime();
+      progressed();
     }
     return n;
   }
@@ -215,7 +226,7 @@ final class TrackedChannel implements WrappedByteChannel {
   /** Guarded by writeLock: writes what it can of {@link #pending}; true when all of it is written. */
   private boolean flushPending() throws IOException {
     if (inner.write(pending) > 0) {
-      lastWriteProgressNanos = System.nanoTime();
+      progressed();
     }
     return !pending.hasRemaining();
   }
@@ -253,7 +264,7 @@ final class TrackedChannel implements WrappedByteChannel {
         }
       }
       if (socket.write(buf) > 0) {
-        lastWriteProgressNanos = System.nanoTime();
+        progressed();
       }
       if (!buf.hasRemaining()) {
         return Direct.WRITTEN;

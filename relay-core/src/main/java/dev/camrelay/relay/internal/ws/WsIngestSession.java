@@ -6,9 +6,14 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.frame.wire.ErrorCode;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.CameraSource;
+import dev.camrelay.relay.ControlRequest;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.SourceHandle;
+import dev.camrelay.relay.SourceInfo;
 import dev.camrelay.relay.internal.LogLimiter;
-import dev.camrelay.relay.internal.hub.Camera;
-import dev.camrelay.relay.internal.hub.CameraSession;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.java_websocket.WebSocketImpl;
@@ -29,25 +34,33 @@ import org.slf4j.LoggerFactory;
  * on-demand: right after the handshake it gets {@code {"id":0,"cmd":"stream","on":true|false}} and later stream
  * commands as viewers come and go. When replaced by another connection it is closed with code 4010.
  */
-final class WsIngestSession implements CameraSession, WsEndpoint {
+final class WsIngestSession implements CameraSource, WsEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WsIngestSession.class);
 
   private final WebSocketImpl conn;
   private final String remote;
-  private final Camera camera;
+  private final String cameraId;
   private final boolean onDemand;
   private final LogLimiter logLimiter;
+  private volatile SourceHandle camera;
 
-  WsIngestSession(WebSocketImpl conn, String remote, Camera camera, boolean onDemand, LogLimiter logLimiter) {
+  WsIngestSession(WebSocketImpl conn, String remote, String cameraId, boolean onDemand, LogLimiter logLimiter) {
     this.conn = conn;
     this.remote = remote;
-    this.camera = camera;
+    this.cameraId = cameraId;
     this.onDemand = onDemand;
     this.logLimiter = logLimiter;
   }
 
-  void start() {
-    boolean stream = camera.connect(this);
+  /**
+   * Attaches to the hub; such a camera is assumed to take commands.
+   *
+   * @throws IllegalStateException when the relay has no room for another camera
+   */
+  void start(CameraHub hub) {
+    SourceInfo info = SourceInfo.of("websocket", remote).withControl();
+    camera = hub.attachSource(cameraId, onDemand ? info.withOnDemand() : info, this);
+    boolean stream = camera.streamWanted();
     if (onDemand) {
       JsonObject cmd = new JsonObject();
       cmd.addProperty("id", 0);
@@ -58,30 +71,10 @@ final class WsIngestSession implements CameraSession, WsEndpoint {
   }
 
   @Override
-  public String ingest() {
-    return "websocket";
-  }
-
-  @Override
-  public String remote() {
-    return remote;
-  }
-
-  @Override
-  public boolean controlSupported() {
-    return true;
-  }
-
-  @Override
-  public boolean onDemand() {
-    return onDemand;
-  }
-
-  @Override
-  public void sendControl(long requestId, String json) {
-    JsonObject command = JsonParser.parseString(json).getAsJsonObject();
+  public void onControl(ControlRequest request) {
+    JsonObject command = JsonParser.parseString(request.json()).getAsJsonObject();
     JsonObject out = new JsonObject();
-    out.addProperty("id", requestId);
+    out.addProperty("id", request.id());
     for (Map.Entry<String, JsonElement> e : command.entrySet()) {
       if (!e.getKey().equals("id")) {
         out.add(e.getKey(), e.getValue());
@@ -102,8 +95,10 @@ final class WsIngestSession implements CameraSession, WsEndpoint {
   }
 
   @Override
-  public void close(int code, String reason) {
-    conn.close(4000 + code, reason);
+  public void onDetached(DetachReason reason, String message) {
+    int code = reason == DetachReason.REPLACED ? ErrorCode.REPLACED
+        : reason == DetachReason.SHUTTING_DOWN ? ErrorCode.SHUTTING_DOWN : ErrorCode.NORMAL;
+    conn.close(4000 + code, message);
   }
 
   @Override
@@ -111,11 +106,11 @@ final class WsIngestSession implements CameraSession, WsEndpoint {
     byte[] bytes = new byte[data.remaining()];
     data.get(bytes);
     try {
-      camera.publish(this, JpegFrame.parse(bytes));
+      camera.publish(JpegFrame.parse(bytes));
     } catch (JpegFormatException e) {
       camera.frameDropped();
-      logLimiter.warn("ws-bad-frame:" + camera.id(),
-          "camera '" + camera.id() + "' (websocket from " + remote + "): dropped invalid frame: " + e.getMessage());
+      logLimiter.warn("ws-bad-frame:" + cameraId,
+          "camera '" + cameraId + "' (websocket from " + remote + "): dropped invalid frame: " + e.getMessage());
     }
   }
 
@@ -125,13 +120,13 @@ final class WsIngestSession implements CameraSession, WsEndpoint {
       JsonObject reply = JsonParser.parseString(text).getAsJsonObject();
       JsonElement id = reply.remove("id");
       if (id == null || !id.isJsonPrimitive() || !id.getAsJsonPrimitive().isNumber()) {
-        log.debug("camera '{}': ignoring text without a numeric id", camera.id());
+        log.debug("camera '{}': ignoring text without a numeric id", cameraId);
         return;
       }
-      camera.controlReply(this, id.getAsLong(), reply.toString());
+      camera.reply(id.getAsLong(), reply.toString());
     } catch (JsonSyntaxException | IllegalStateException | NumberFormatException e) {
-      logLimiter.warn("ws-bad-text:" + camera.id(),
-          "camera '" + camera.id() + "' (websocket from " + remote + "): ignoring text that is not a JSON object");
+      logLimiter.warn("ws-bad-text:" + cameraId,
+          "camera '" + cameraId + "' (websocket from " + remote + "): ignoring text that is not a JSON object");
     }
   }
 
@@ -139,7 +134,10 @@ final class WsIngestSession implements CameraSession, WsEndpoint {
   public void onClosed(int code, String reason) {
     String why = code == 1000 || code == 1001 ? "connection closed"
         : "connection closed (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")";
-    camera.disconnect(this, why);
+    SourceHandle h = camera;
+    if (h != null) {
+      h.detach(why);
+    }
   }
 
   @Override

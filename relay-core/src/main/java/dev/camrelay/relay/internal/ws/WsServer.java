@@ -1,11 +1,13 @@
 package dev.camrelay.relay.internal.ws;
 
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.PortBindException;
+import dev.camrelay.relay.internal.BindFailures;
+import dev.camrelay.relay.internal.CameraIds;
 import dev.camrelay.relay.internal.ConnectionLimiter;
 import dev.camrelay.relay.internal.LogLimiter;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.auth.Authenticator;
-import dev.camrelay.relay.internal.hub.Camera;
-import dev.camrelay.relay.internal.hub.CameraHub;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.BindException;
@@ -15,11 +17,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -62,8 +63,8 @@ public final class WsServer extends WebSocketServer {
   private final LogLimiter logLimiter = new LogLimiter(log, 10_000);
   private final Set<TrackedChannel> channels = ConcurrentHashMap.newKeySet();
   private final Set<WsViewer> viewers = ConcurrentHashMap.newKeySet();
-  /** Per camera; weak so cameras the hub forgets (ids only viewers asked for) do not pile up here. */
-  private final Map<Camera, WsFrames.Cache> caches = Collections.synchronizedMap(new WeakHashMap<>());
+  /** Per camera id while it has WebSocket viewers. */
+  private final Map<String, CacheEntry> caches = new HashMap<>();
   private final CountDownLatch started = new CountDownLatch(1);
   private final ExecutorService tlsExecutor;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
@@ -98,7 +99,7 @@ public final class WsServer extends WebSocketServer {
   /**
    * Binds the WebSocket port and starts serving.
    *
-   * @throws BindException naming the port and its command line option when it cannot be bound
+   * @throws PortBindException naming the port when it cannot be bound
    */
   public static WsServer start(RelayConfig config, CameraHub hub, Authenticator auth, ConnectionLimiter limiter,
       ScheduledExecutorService timer, SSLContext tls) throws IOException {
@@ -108,7 +109,7 @@ public final class WsServer extends WebSocketServer {
       channel.bind(new InetSocketAddress(config.bindHost(), config.wsPort()), 256);
     } catch (IOException e) {
       channel.close();
-      throw bindFailure("WebSocket", config.bindHost(), config.wsPort(), "--ws-port", e);
+      throw BindFailures.of(PortBindException.Setting.WS_PORT, "WebSocket", config.bindHost(), config.wsPort(), e);
     }
     WsServer server = new WsServer(channel, config, hub, auth, limiter, timer, tls);
     server.start();
@@ -127,22 +128,9 @@ public final class WsServer extends WebSocketServer {
     return server;
   }
 
-  /** A BindException whose message names the port, what it is for and the option that sets it. */
-  public static BindException bindFailure(String what, String host, int port, String option, IOException cause) {
-    String msg = cause instanceof BindException && cause.getMessage() != null
-        && cause.getMessage().toLowerCase().contains("in use")
-        ? what + " port " + port + " is already in use (" + option + ")"
-        : "cannot listen on " + host + ":" + port + " for the " + what + " port (" + option + "): "
-            + cause.getMessage();
-    BindException e = new BindException(msg);
-    e.initCause(cause);
-    return e;
-  }
-
   private void schedule() {
-    long stallNanos = config.viewerStallTimeout().toNanos();
     long sweepMs = Math.max(50, Math.min(1000, config.viewerStallTimeout().toMillis() / 4));
-    tasks.add(timer.scheduleWithFixedDelay(() -> sweepStalled(stallNanos), sweepMs, sweepMs, TimeUnit.MILLISECONDS));
+    tasks.add(timer.scheduleWithFixedDelay(this::repairWriteDemand, sweepMs, sweepMs, TimeUnit.MILLISECONDS));
     long handshakeNanos = config.handshakeTimeout().toNanos();
     long hsMs = Math.max(50, Math.min(1000, config.handshakeTimeout().toMillis() / 4));
     tasks.add(timer.scheduleWithFixedDelay(() -> sweepHandshakes(handshakeNanos), hsMs, hsMs,
@@ -192,8 +180,8 @@ public final class WsServer extends WebSocketServer {
     } else {
       throw reject(ch, 404, "Not Found", "no such path; viewers connect to / or /cam/{id}, cameras to /ingest/{id}");
     }
-    if (!CameraHub.validId(cameraId)) {
-      throw reject(ch, 400, "Bad Request", "invalid camera id (want 1..64 of [A-Za-z0-9._-])");
+    if (!CameraIds.isValid(cameraId)) {
+      throw reject(ch, 400, "Bad Request", "invalid camera id: want " + CameraIds.RULE);
     }
     if (ingest) {
       if (!auth.cameraAllowed(cameraId, token)) {
@@ -272,28 +260,34 @@ public final class WsServer extends WebSocketServer {
     }
     try {
       if (route.ingest()) {
-        Camera camera = hub.sourceCamera(route.cameraId());
-        WsIngestSession session = new WsIngestSession(conn, ch.remote(), camera, route.onDemand(), logLimiter);
+        WsIngestSession session = new WsIngestSession(conn, ch.remote(), route.cameraId(), route.onDemand(),
+            logLimiter);
         conn.setAttachment(session);
-        session.start();
+        session.start(hub);
         if (ch.isClosed()) {
           // Closed on the selector thread while this ran, possibly before onClose could see the session.
           session.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
         }
       } else {
-        Camera camera = hub.camera(route.cameraId());
-        WsViewer viewer = new WsViewer(this, conn, ch, camera, route.v1(), route.control(),
-            caches.computeIfAbsent(camera, k -> new WsFrames.Cache()), config.controlMessagesPerSecond());
+        WsViewer viewer = new WsViewer(this, conn, ch, route.cameraId(), route.v1(), route.control(),
+            acquireCache(route.cameraId()), config.controlMessagesPerSecond());
         conn.setAttachment(viewer);
         viewers.add(viewer);
-        viewer.start();
+        try {
+          viewer.start(hub);
+        } catch (RuntimeException e) {
+          viewers.remove(viewer);
+          releaseCache(route.cameraId());
+          throw e;
+        }
         if (ch.isClosed()) {
           // Closed on the selector thread while this ran, possibly before onClose could see the viewer; both
           // ends are idempotent, so whichever runs second does nothing.
           viewers.remove(viewer);
           viewer.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
         }
-        log.debug("viewer {} opened camera '{}' ({})", ch.remote(), camera.id(), route.v1() ? "camrelay.v1" : "plain");
+        log.debug("viewer {} opened camera '{}' ({})", ch.remote(), route.cameraId(),
+            route.v1() ? "camrelay.v1" : "plain");
       }
     } catch (IllegalStateException e) {
       // Too many cameras.
@@ -307,10 +301,10 @@ public final class WsServer extends WebSocketServer {
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
     Object a = conn.getAttachment();
     if (a instanceof WsEndpoint endpoint) {
-      if (a instanceof WsViewer v) {
-        viewers.remove(v);
-      }
       endpoint.onClosed(code, reason);
+      if (a instanceof WsViewer v && viewers.remove(v)) {
+        releaseCache(v.cameraId());
+      }
     }
   }
 
@@ -355,14 +349,27 @@ public final class WsServer extends WebSocketServer {
     started.countDown();
   }
 
-  private void sweepStalled(long stallNanos) {
-    long now = System.nanoTime();
+  private void repairWriteDemand() {
     for (WsViewer v : viewers) {
       v.repairWriteDemand();
-      if (v.stalled(now, stallNanos)) {
-        log.info("disconnecting {}: accepted no data for {} ms", v, TimeUnit.NANOSECONDS.toMillis(stallNanos));
-        viewers.remove(v);
-        v.disconnectStalled();
+    }
+  }
+
+  private record CacheEntry(WsFrames.Cache cache, int[] users) {}
+
+  private WsFrames.Cache acquireCache(String cameraId) {
+    synchronized (caches) {
+      CacheEntry e = caches.computeIfAbsent(cameraId, id -> new CacheEntry(new WsFrames.Cache(), new int[1]));
+      e.users()[0]++;
+      return e.cache();
+    }
+  }
+
+  private void releaseCache(String cameraId) {
+    synchronized (caches) {
+      CacheEntry e = caches.get(cameraId);
+      if (e != null && --e.users()[0] == 0) {
+        caches.remove(cameraId);
       }
     }
   }
@@ -407,7 +414,7 @@ public final class WsServer extends WebSocketServer {
   public List<ViewerState> viewerStates() {
     List<ViewerState> out = new ArrayList<>();
     for (WsViewer v : viewers) {
-      out.add(new ViewerState(v.camera().id(), v.remote(), v.pendingFrames(), v.queuedBuffers(), v.framesSent(),
+      out.add(new ViewerState(v.cameraId(), v.remote(), v.pendingFrames(), v.queuedBuffers(), v.framesSent(),
           v.skipped()));
     }
     return out;

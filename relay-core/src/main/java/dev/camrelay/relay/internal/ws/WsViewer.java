@@ -4,13 +4,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
-import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.relay.CameraFrame;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.CameraOutput;
 import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.ControlException;
-import dev.camrelay.relay.internal.hub.Camera;
-import dev.camrelay.relay.internal.hub.FrameMailbox;
-import dev.camrelay.relay.internal.hub.FrameSink;
-import dev.camrelay.relay.internal.hub.ViewerHandle;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.OutputHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionException;
@@ -19,31 +19,31 @@ import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
 
 /**
- * One WebSocket viewer. Delivery keeps at most one frame "in flight" (being written) and at most one waiting in a
- * {@link FrameMailbox}; a newer frame replaces the waiting one. When the in-flight frame has been fully written
- * ({@link TrackedChannel.WriteListener}, on the selector thread), the waiting frame is sent. So a slow viewer always
- * gets the newest frame next, costs at most two shared frame buffers, and never delays anyone else.
+ * One WebSocket viewer, an output on the hub's seam ({@link CameraOutput}): the hub hands it one frame at a time
+ * (newest wins while one is in flight); it writes the frame and says {@link OutputHandle#ready()} when the frame has
+ * been fully written ({@link TrackedChannel.WriteListener}, on the selector thread). So a slow viewer always gets
+ * the newest frame next, costs at most two shared frame buffers, and never delays anyone else.
  *
  * <p>A viewer that keeps up is written to directly by the thread that publishes the frame (one non-blocking
  * {@code write(2)}, see {@link TrackedChannel#tryWriteNow}); only a frame the socket does not take at once, or one
- * that would overtake the library's own queued frames, goes through the library's selector thread.
+ * that would overtake the library's own queued frames, goes through the library's selector thread. Bytes accepted by
+ * the socket count as progress, so a large frame on a slow link is not mistaken for a stall.
  *
  * <p>Text (hello, status, control-reply) goes only to viewers that selected {@code camrelay.v1}, and only while the
  * write queue is short, so a stuck viewer cannot accumulate text either.
  */
-final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpoint {
+final class WsViewer implements CameraOutput, TrackedChannel.WriteListener, WsEndpoint {
   private static final int MAX_QUEUED_BUFFERS = 8;
 
   private final WsServer server;
   private final WebSocketImpl conn;
   private final TrackedChannel channel;
-  private final Camera camera;
+  private final String cameraId;
   private final boolean v1;
   private final boolean controlAllowed;
   private final WsFrames.Cache cache;
-  private final FrameMailbox mailbox = new FrameMailbox();
   private final ControlRateLimiter rate;
-  private ViewerHandle handle;
+  private volatile OutputHandle handle;
 
   // Guarded by this.
   private ByteBuffer inFlight;
@@ -52,42 +52,53 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
   private boolean closed;
   private long framesSent;
 
-  WsViewer(WsServer server, WebSocketImpl conn, TrackedChannel channel, Camera camera, boolean v1,
+  WsViewer(WsServer server, WebSocketImpl conn, TrackedChannel channel, String cameraId, boolean v1,
       boolean controlAllowed, WsFrames.Cache cache, int controlPerSecond) {
     this.server = server;
     this.conn = conn;
     this.channel = channel;
-    this.camera = camera;
+    this.cameraId = cameraId;
     this.v1 = v1;
     this.controlAllowed = controlAllowed;
     this.cache = cache;
     this.rate = new ControlRateLimiter(controlPerSecond);
   }
 
-  void start() {
+  /**
+   * Greets a {@code camrelay.v1} viewer, attaches to the camera and asks for its latest frame at once.
+   *
+   * @throws IllegalStateException when the relay has no room for another camera
+   */
+  void start(CameraHub hub) {
     channel.setWriteListener(this);
     if (v1) {
       JsonObject hello = new JsonObject();
       hello.addProperty("type", "hello");
-      hello.addProperty("camera", camera.id());
+      hello.addProperty("camera", cameraId);
       hello.addProperty("control", controlAllowed);
       sendText(hello.toString());
-      sendStatus();
     }
-    ViewerHandle h = camera.addViewer(this, "ws");
+    OutputHandle h = hub.attachOutput(cameraId, this);
     boolean closedMeanwhile;
     synchronized (this) {
-      handle = h;
       closedMeanwhile = closed;
     }
     if (closedMeanwhile) {
-      // onClosed ran (selector thread) before the handle existed: unregister here, or the camera keeps a dead viewer.
+      // onClosed ran (selector thread) before the handle existed: detach here, or the camera keeps a dead viewer.
       h.close();
+      return;
     }
+    sendStatus();
+    h.requestLatest();
   }
 
-  Camera camera() {
-    return camera;
+  @Override
+  public void onAttached(OutputHandle h) {
+    handle = h;
+  }
+
+  String cameraId() {
+    return cameraId;
   }
 
   String remote() {
@@ -99,16 +110,17 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
   }
 
   @Override
-  public void offer(JpegFrame frame) {
+  public String kind() {
+    return "ws";
+  }
+
+  @Override
+  public void onFrame(CameraFrame frame) {
     synchronized (this) {
       if (closed) {
         return;
       }
-      if (inFlight == null) {
-        send(frame);
-      } else {
-        mailbox.put(frame);
-      }
+      send(frame);
     }
   }
 
@@ -123,14 +135,22 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
       if (closed) {
         return;
       }
-      send(mailbox.take());
+    }
+    handle.ready();
+  }
+
+  @Override
+  public void progressed() {
+    OutputHandle h = handle;
+    if (h != null) {
+      h.progress();
     }
   }
 
-  // Guarded by this. Sends frame, then whatever the mailbox holds once a send completes at once.
-  private void send(JpegFrame frame) {
-    while (frame != null) {
-      WsFrames.Encoded encoded = cache.acquire(frame);
+  // Guarded by this. Starts writing frame; says ready at once when the socket took all of it.
+  private void send(CameraFrame frame) {
+    {
+      WsFrames.Encoded encoded = cache.acquire(frame.jpeg());
       ByteBuffer buf = encoded.view();
       inFlight = buf;
       inFlightFrame = encoded;
@@ -146,7 +166,8 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
       switch (direct) {
         case WRITTEN -> {
           finishInFlight();
-          frame = mailbox.take();
+          handle.ready(); // the hub serves a waiting frame once onFrame returns, not recursively
+          return;
         }
         case PENDING -> {
           server.onWriteDemand(conn);
@@ -172,27 +193,15 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
     framesSent++;
   }
 
-  /**
-   * True if a frame has been waiting to be written for longer than {@code stallNanos} with no byte accepted by
-   * the socket meanwhile.
-   */
-  boolean stalled(long nowNanos, long stallNanos) {
-    synchronized (this) {
-      if (inFlight == null || closed) {
-        return false;
-      }
-      long lastProgress = Math.max(inFlightSinceNanos, channel.lastWriteProgressNanos());
-      return nowNanos - lastProgress > stallNanos;
-    }
-  }
-
-  /** Frames waiting for this viewer: 0, 1 (in flight) or 2 (in flight + waiting). For tests and metrics. */
-  synchronized int pendingFrames() {
-    return (inFlight != null ? 1 : 0) + (mailbox.isEmpty() ? 0 : 1);
+  /** Frames held for this viewer: 0, 1 (in flight) or 2 (in flight + waiting). For tests and metrics. */
+  int pendingFrames() {
+    OutputHandle h = handle;
+    return h == null ? 0 : h.framesHeld();
   }
 
   long skipped() {
-    return mailbox.skipped();
+    OutputHandle h = handle;
+    return h == null ? 0 : h.framesSkipped();
   }
 
   synchronized long framesSent() {
@@ -223,7 +232,11 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
     if (!v1) {
       return;
     }
-    CameraStats s = camera.stats();
+    OutputHandle h = handle;
+    if (h == null) {
+      return;
+    }
+    CameraStats s = h.camera();
     JsonObject status = new JsonObject();
     status.addProperty("type", "status");
     status.addProperty("camera", s.id());
@@ -273,7 +286,7 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
         return;
       }
       JsonElement replyId = id;
-      camera.control(command.toString()).whenComplete((reply, err) -> {
+      handle.control(command.toString()).whenComplete((reply, err) -> {
         if (err != null) {
           Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
           replyError(replyId, cause instanceof ControlException ? cause.getMessage() : "control failed: " + cause);
@@ -302,7 +315,7 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
       out.add("reply", reply);
     } catch (JsonSyntaxException | IllegalStateException e) {
       out.addProperty("ok", false);
-      out.addProperty("error", "camera '" + camera.id() + "' sent a reply that is not a JSON object");
+      out.addProperty("error", "camera '" + cameraId + "' sent a reply that is not a JSON object");
     }
     sendText(out.toString());
   }
@@ -324,7 +337,7 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
   @Override
   public void onClosed(int code, String reason) {
     WsFrames.Encoded abandoned;
-    ViewerHandle h;
+    OutputHandle h;
     synchronized (this) {
       closed = true;
       inFlight = null;
@@ -337,7 +350,6 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
     if (abandoned != null) {
       abandoned.release();
     }
-    mailbox.clear();
     channel.setWriteListener(null);
     // A closed connection never drains its queue; drop our references to frames right away.
     conn.outQueue.clear();
@@ -346,14 +358,22 @@ final class WsViewer implements FrameSink, TrackedChannel.WriteListener, WsEndpo
     }
   }
 
-  /** Drops a viewer that stopped accepting bytes, without a close handshake (it would never be read). */
-  void disconnectStalled() {
-    conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "viewer stalled");
-    conn.outQueue.clear();
+  /**
+   * The hub detached this viewer: a stalled one is dropped without a close handshake (it would never be read), at
+   * shutdown it gets 1001.
+   */
+  @Override
+  public void onDetached(DetachReason reason, String message) {
+    if (reason == DetachReason.SHUTTING_DOWN) {
+      conn.close(CloseFrame.GOING_AWAY, "relay shutting down");
+    } else {
+      conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "viewer " + (reason == DetachReason.STALLED ? "stalled" : "failed"));
+      conn.outQueue.clear();
+    }
   }
 
   @Override
   public String toString() {
-    return "ws viewer " + channel.remote() + " of camera '" + camera.id() + "'";
+    return "ws viewer " + channel.remote() + " of camera '" + cameraId + "'";
   }
 }

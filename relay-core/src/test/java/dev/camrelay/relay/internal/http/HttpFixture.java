@@ -4,8 +4,8 @@ import dev.camrelay.relay.internal.ConnectionLimiter;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.RelayInfo;
 import dev.camrelay.relay.internal.auth.Authenticator;
-import dev.camrelay.relay.internal.hub.Camera;
-import dev.camrelay.relay.internal.hub.CameraHub;
+import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.internal.hub.Hub;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.net.URI;
@@ -18,10 +18,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
-/** An {@link HttpFrontend} on an ephemeral loopback port over a real {@link CameraHub}, for tests. */
+/** An {@link HttpFrontend} on an ephemeral loopback port over a real {@link Hub}, for tests. */
 final class HttpFixture implements AutoCloseable {
   final RelayConfig config;
-  final CameraHub hub;
+  final Hub hub;
   final Authenticator auth;
   final NioEventLoopGroup boss = new NioEventLoopGroup(1);
   final NioEventLoopGroup workers = new NioEventLoopGroup(2);
@@ -54,7 +54,7 @@ final class HttpFixture implements AutoCloseable {
 
   private HttpFixture(RelayConfig builtConfig, SSLContext tls, StaticAssets assets) throws IOException {
     config = builtConfig;
-    hub = new CameraHub(config, timer);
+    hub = new Hub(config, timer, Runnable::run);
     limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
     auth = new Authenticator(config);
     RelayInfo info = new RelayInfo("test-version", 3009, false, tls != null, auth.viewerAuthRequired(),
@@ -69,10 +69,13 @@ final class HttpFixture implements AutoCloseable {
   }
 
   /** Publishes through the hub as an in-process source (ingest "java"). */
-  Camera publish(String cameraId, byte[] jpeg) {
-    Camera camera = hub.sourceCamera(cameraId);
-    camera.publish(TestJpegs.frame(jpeg));
-    return camera;
+  void publish(String cameraId, byte[] jpeg) {
+    hub.publish(cameraId, TestJpegs.frame(jpeg));
+  }
+
+  /** Viewers of camera {@code cameraId} right now. */
+  int viewers(String cameraId) {
+    return hub.camera(cameraId).map(CameraStats::viewers).orElse(0);
   }
 
   HttpResponse<byte[]> get(String target, String... headers) throws IOException, InterruptedException {
@@ -90,6 +93,7 @@ final class HttpFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    hub.close();
     http.close();
     boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();

@@ -453,7 +453,7 @@ class HttpFrontendTest {
   }
 
   @Test
-  void bindingAPortInUseNamesThePortAndFlag() throws Exception {
+  void bindingAPortInUseNamesThePortAndItsSettingButNoFlag() throws Exception {
     HttpFixture http = start(TestConfig.builder());
     RelayConfig.Builder second = TestConfig.builder();
     second.httpPort(http.port);
@@ -461,10 +461,11 @@ class HttpFrontendTest {
     try {
       new HttpFixture(second).close();
       messages.add("bound twice?");
-    } catch (java.net.BindException e) {
+    } catch (dev.camrelay.relay.PortBindException e) {
+      assertThat(e.setting()).isEqualTo(dev.camrelay.relay.PortBindException.Setting.HTTP_PORT);
       messages.add(e.getMessage());
     }
     assertThat(messages).singleElement().asString()
-        .contains("HTTP port " + http.port).contains("--http-port");
+        .isEqualTo("HTTP port " + http.port + " is already in use");
   }
 }

@@ -4,7 +4,6 @@ import dev.camrelay.relay.internal.RelayConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.camrelay.relay.internal.hub.Camera;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +40,8 @@ class MjpegStreamTest {
     HttpFixture http = start(TestConfig.builder());
     byte[] base = TestJpegs.gradient(160, 120, 3);
     byte[] first = TestJpegs.withSequence(base, 0);
-    Camera camera = http.publish("garage", first);
+    String camera = "garage";
+    http.publish(camera, first);
     try (RawHttp raw = RawHttp.connect(http.port)) {
       raw.get("/cam/garage/stream.mjpeg");
       RawHttp.Head head = raw.readHead();
@@ -59,7 +59,7 @@ class MjpegStreamTest {
       assertThat(MultipartReading.readPart(body)).isEqualTo(first);
       for (int i = 1; i <= 20; i++) {
         byte[] jpeg = TestJpegs.withSequence(base, i);
-        camera.publish(TestJpegs.frame(jpeg));
+        http.publish(camera, (jpeg));
         assertThat(MultipartReading.readPart(body)).as("frame %d", i).isEqualTo(jpeg);
       }
     }
@@ -71,7 +71,7 @@ class MjpegStreamTest {
     try (RawHttp raw = RawHttp.connect(http.port)) {
       raw.get("/cam/default/stream.mjpeg");
       assertThat(raw.readHead().status()).isEqualTo(200);
-      awaitTrue(() -> http.hub.find("default").map(Camera::viewerCount).orElse(0) == 1);
+      awaitTrue(() -> http.viewers("default") == 1);
       byte[] jpeg = TestJpegs.gradient(64, 48, 5);
       http.publish("default", jpeg);
       assertThat(MultipartReading.readPart(raw.in)).isEqualTo(jpeg);
@@ -301,22 +301,23 @@ class MjpegStreamTest {
     HttpFixture http = start(config);
     byte[] base = TestJpegs.noise(480, 360, 11);
     assertThat(base.length).as("frames must dwarf the socket buffers").isGreaterThan(150_000);
-    Camera camera = http.publish("yard", TestJpegs.withSequence(base, 0));
+    String camera = "yard";
+    http.publish(camera, TestJpegs.withSequence(base, 0));
 
     try (RawHttp stuck = RawHttp.connect(http.port, 4096); RawHttp reader = RawHttp.connect(http.port)) {
       stuck.get("/cam/yard/stream.mjpeg");
-      awaitTrue(() -> camera.viewerCount() == 1);
+      awaitTrue(() -> http.viewers(camera) == 1);
       reader.get("/cam/yard/stream.mjpeg");
       assertThat(reader.readHead().status()).isEqualTo(200);
       assertThat(TestJpegs.sequenceOf(MultipartReading.readPart(reader.in))).isEqualTo(0);
-      assertThat(camera.viewerCount()).isEqualTo(2);
+      assertThat(http.viewers(camera)).isEqualTo(2);
 
       int sequence = 0;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (camera.viewerCount() == 2) {
+      while (http.viewers(camera) == 2) {
         assertThat(System.nanoTime()).as("stuck viewer still attached after 60 s").isLessThan(deadline);
         byte[] jpeg = TestJpegs.withSequence(base, ++sequence);
-        camera.publish(TestJpegs.frame(jpeg));
+        http.publish(camera, (jpeg));
         assertThat(MultipartReading.readPart(reader.in)).as("frame %d to the reading viewer", sequence)
             .isEqualTo(jpeg);
         Thread.sleep(2);
@@ -325,7 +326,7 @@ class MjpegStreamTest {
       // The reading viewer goes on as before.
       for (int i = 0; i < 5; i++) {
         byte[] jpeg = TestJpegs.withSequence(base, ++sequence);
-        camera.publish(TestJpegs.frame(jpeg));
+        http.publish(camera, (jpeg));
         assertThat(MultipartReading.readPart(reader.in)).isEqualTo(jpeg);
       }
       assertThat(stuck.closedByServer()).as("stuck viewer's socket closed by the relay").isTrue();
@@ -345,7 +346,8 @@ class MjpegStreamTest {
     HttpFixture http = start(TestConfig.builder());
     byte[] base = TestJpegs.noise(480, 360, 12);
     assertThat(base.length).isGreaterThan(150_000);
-    Camera camera = http.publish("street", TestJpegs.withSequence(base, 0));
+    String camera = "street";
+    http.publish(camera, TestJpegs.withSequence(base, 0));
     int published = 1;
     List<Integer> received = new ArrayList<>();
     try (RawHttp slow = RawHttp.connect(http.port, 8192)) {
@@ -355,7 +357,7 @@ class MjpegStreamTest {
       int sequence = 0;
       for (int round = 0; round < 5; round++) {
         for (int i = 0; i < 12; i++) {
-          camera.publish(TestJpegs.frame(TestJpegs.withSequence(base, ++sequence)));
+          http.publish(camera, (TestJpegs.withSequence(base, ++sequence)));
           published++;
         }
         int newest = sequence;

@@ -7,8 +7,10 @@ import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.internal.RelayConfig;
 import dev.camrelay.relay.internal.http.TestConfig;
 import dev.camrelay.relay.internal.http.TestJpegs;
-import dev.camrelay.relay.internal.hub.Camera;
-import dev.camrelay.relay.internal.hub.CameraHub;
+import dev.camrelay.relay.CameraListener;
+import dev.camrelay.relay.SourceInfo;
+import dev.camrelay.relay.internal.hub.Hub;
+import dev.camrelay.relay.testing.CollectingOutput;
 import dev.camrelay.relay.internal.pull.FakeMjpegCamera.Fault;
 import dev.camrelay.relay.internal.pull.FakeMjpegCamera.Plan;
 import dev.camrelay.relay.internal.pull.FakeMjpegCamera.Style;
@@ -36,15 +38,15 @@ class MjpegPullerTest {
 
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private RelayConfig config;
-  private CameraHub hub;
+  private Hub hub;
   private final List<byte[]> published = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
     config = TestConfig.builder().build();
-    hub = new CameraHub(config, timer);
-    hub.addTap((camera, frame) -> published.add(frame.toByteArray()));
+    hub = new Hub(config, timer, Runnable::run);
+    hub.attachOutputs(id -> new CollectingOutput(published));
   }
 
   @AfterEach
@@ -87,7 +89,7 @@ class MjpegPullerTest {
     for (int i = 0; i < 20; i++) {
       assertThat(got.get(i)).as("frame %d", i).isEqualTo(sent.get(i));
     }
-    CameraStats stats = hub.find("esp").orElseThrow().stats();
+    CameraStats stats = hub.camera("esp").orElseThrow();
     assertThat(stats.connected()).isTrue();
     assertThat(stats.ingest()).isEqualTo("pull");
     assertThat(stats.remote()).isEqualTo("127.0.0.1:" + fake.port());
@@ -128,9 +130,9 @@ class MjpegPullerTest {
     for (byte[] jpeg : published) {
       assertThat(fake.fullySent).anyMatch(sent -> java.util.Arrays.equals(sent, jpeg));
     }
-    Camera camera = hub.find("hung").orElseThrow();
-    assertThat(camera.stats().connected()).isTrue();
-    assertThat(camera.stats().framesDropped()).as("the cut-off frame is counted").isEqualTo(1);
+    String camera = "hung";
+    assertThat(hub.camera(camera).orElseThrow().connected()).isTrue();
+    assertThat(hub.camera(camera).orElseThrow().framesDropped()).as("the cut-off frame is counted").isEqualTo(1);
   }
 
   @Test
@@ -138,14 +140,14 @@ class MjpegPullerTest {
     FakeMjpegCamera fake = camera(0, Style.ESP32,
         n -> n == 1 ? Plan.fault(Fault.DISCONNECT_MID_FRAME, 2) : Plan.streaming());
     List<String> events = new CopyOnWriteArrayList<>();
-    hub.setEvents(new CameraHub.Events() {
+    hub.onCameraEvent(new CameraListener() {
       @Override
-      public void connected(CameraStats stats) {
+      public void onConnected(CameraStats stats) {
         events.add("connected " + stats.ingest());
       }
 
       @Override
-      public void disconnected(String cameraId, String reason) {
+      public void onDisconnected(String cameraId, String reason) {
         events.add("disconnected: " + reason);
       }
     });
@@ -156,7 +158,7 @@ class MjpegPullerTest {
     assertThat(TestJpegs.sequenceOf(cutOff)).isEqualTo(2);
     assertThat(published).noneMatch(jpeg -> java.util.Arrays.equals(jpeg, cutOff));
     assertThat(published.stream().map(TestJpegs::sequenceOf).limit(4)).containsExactly(0, 1, 3, 4);
-    assertThat(hub.find("flaky").orElseThrow().stats().framesDropped()).isEqualTo(1);
+    assertThat(hub.camera("flaky").orElseThrow().framesDropped()).isEqualTo(1);
     assertThat(events.subList(0, 3)).containsExactly("connected pull",
         "disconnected: connection closed by the camera", "connected pull");
   }
@@ -171,7 +173,7 @@ class MjpegPullerTest {
     puller("late", URI.create("http://127.0.0.1:" + port + "/stream"), Duration.ofSeconds(10), backoff).start();
     awaitTrue(() -> backoff.attempts() >= 4);
     assertThat(published).isEmpty();
-    assertThat(hub.find("late")).as("no camera until a connection works").isEmpty();
+    assertThat(hub.camera("late")).as("no camera until a connection works").isEmpty();
 
     FakeMjpegCamera fake = camera(port, Style.ESP32, n -> Plan.streaming());
     awaitTrue(() -> published.size() >= 3);
@@ -214,8 +216,8 @@ class MjpegPullerTest {
     awaitTrue(() -> published.size() >= 2);
     assertThat(threadsNamed("camrelay-pull-closing")).isPositive();
     puller.close();
-    Camera camera = hub.find("closing").orElseThrow();
-    assertThat(camera.stats().connected()).isFalse();
+    String camera = "closing";
+    assertThat(hub.camera(camera).orElseThrow().connected()).isFalse();
     awaitTrue(() -> threadsNamed("camrelay-pull-closing") == 0);
     int count = published.size();
     Thread.sleep(100);
@@ -227,14 +229,14 @@ class MjpegPullerTest {
     RelayConfig.Builder small = TestConfig.builder();
     small.maxFrameBytes(1024);
     config = small.build();
-    hub = new CameraHub(config, timer);
-    hub.addTap((camera, frame) -> published.add(frame.toByteArray()));
+    hub = new Hub(config, timer, Runnable::run);
+    hub.attachOutputs(id -> new CollectingOutput(published));
     FakeMjpegCamera fake = new FakeMjpegCamera(0, Style.ESP32, n -> Plan.streaming(),
         n -> TestJpegs.noise(64, 64, n));
     toClose.add(fake);
     assertThat(TestJpegs.noise(64, 64, 0).length).as("frames must exceed the limit").isGreaterThan(1024);
     puller("big", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
-    awaitTrue(() -> hub.find("big").map(c -> c.stats().framesDropped() >= 3).orElse(false));
+    awaitTrue(() -> hub.camera("big").map(c -> c.framesDropped() >= 3).orElse(false));
     assertThat(published).isEmpty();
   }
 
@@ -243,10 +245,10 @@ class MjpegPullerTest {
     FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
     puller("shared", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
     awaitTrue(() -> published.size() >= 2);
-    Camera camera = hub.find("shared").orElseThrow();
-    camera.connect(new dev.camrelay.relay.internal.hub.PassiveSource("java", "test"));
-    awaitTrue(() -> fake.connections() >= 2 && "pull".equals(camera.stats().ingest()));
-    assertThat(camera.stats().connected()).isTrue();
+    String camera = "shared";
+    hub.attachSource(camera, SourceInfo.of("java", "test"), (reason, message) -> { });
+    awaitTrue(() -> fake.connections() >= 2 && "pull".equals(hub.camera(camera).orElseThrow().ingest()));
+    assertThat(hub.camera(camera).orElseThrow().connected()).isTrue();
   }
 
   @Test
@@ -254,8 +256,8 @@ class MjpegPullerTest {
     FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
     puller("shutdown", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
     awaitTrue(() -> published.size() >= 2);
-    hub.closeAll();
-    awaitTrue(() -> !hub.find("shutdown").orElseThrow().stats().connected());
+    hub.close();
+    awaitTrue(() -> !hub.camera("shutdown").orElseThrow().connected());
     Thread.sleep(300); // several backoff periods (at most 100 ms each here)
     assertThat(fake.connections()).isEqualTo(1);
   }

@@ -1,0 +1,260 @@
+package dev.camrelay.relay.internal.hub;
+
+import dev.camrelay.relay.CameraFrame;
+import dev.camrelay.relay.CameraOutput;
+import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.OutputHandle;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One output's delivery state — the one place that enforces the output contract ({@link CameraOutput}): at most one
+ * frame in flight, at most one waiting (newest wins), no second {@code onFrame} before {@link #ready()}, never two
+ * {@code onFrame} calls at once, stall detection, and nothing delivered after detach.
+ *
+ * <pre>
+ *            offer(f)                      ready()                       ready()
+ *   IDLE ─────────────► IN FLIGHT ─────────────────────► IN FLIGHT ─────────────► IDLE
+ *                         │  offer(g): waiting = g        (g delivered)   (nothing waiting)
+ *                         │  offer(h): waiting = h, g skipped
+ * </pre>
+ *
+ * <p>A {@code ready()} that arrives while {@code onFrame} is still running (on the same thread, or on another one
+ * that finished the write first) is remembered and served by the delivering thread when {@code onFrame} returns, so
+ * the stack never grows and calls never overlap.
+ */
+final class AttachedOutput implements OutputHandle {
+  private static final Logger log = LoggerFactory.getLogger(AttachedOutput.class);
+
+  final CameraOutput output;
+  final Camera camera;
+  /** Counted as a viewer in the camera's stats (attached by id, not by a relay-wide factory). */
+  final boolean viewer;
+  private final Object lock = new Object();
+  private final LongAdder delivered = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
+
+  // Guarded by lock.
+  private boolean inFlight;
+  private CameraFrame waiting;
+  private CameraFrame lastGiven;
+  private Thread delivering;
+  private boolean readyPending;
+  private boolean detached;
+
+  private volatile long inFlightSinceNanos;
+  private volatile long progressNanos;
+
+  AttachedOutput(CameraOutput output, Camera camera, boolean viewer) {
+    this.output = output;
+    this.camera = camera;
+    this.viewer = viewer;
+  }
+
+  /** A new frame of the camera (publishing thread). */
+  void offer(CameraFrame frame) {
+    synchronized (lock) {
+      if (detached) {
+        return;
+      }
+      if (inFlight) {
+        if (waiting != null) {
+          skipped.increment();
+        }
+        waiting = frame;
+        return;
+      }
+      inFlight = true;
+      delivering = Thread.currentThread();
+    }
+    deliverFrom(frame);
+  }
+
+  @Override
+  public void ready() {
+    CameraFrame next;
+    synchronized (lock) {
+      if (!inFlight || detached) {
+        return;
+      }
+      if (delivering != null) {
+        readyPending = true;
+        return;
+      }
+      next = waiting;
+      waiting = null;
+      if (next == null) {
+        inFlight = false;
+        return;
+      }
+      delivering = Thread.currentThread();
+    }
+    deliverFrom(next);
+  }
+
+  // Entered with inFlight set and this thread as the delivering one; leaves with neither owned by it.
+  private void deliverFrom(CameraFrame first) {
+    CameraFrame frame = first;
+    while (true) {
+      synchronized (lock) {
+        lastGiven = frame;
+      }
+      inFlightSinceNanos = System.nanoTime();
+      delivered.increment();
+      try {
+        output.onFrame(frame);
+      } catch (RuntimeException e) {
+        synchronized (lock) {
+          delivering = null;
+        }
+        log.warn("camera '{}': {} output failed on a frame, detaching it: {}", camera.id(), output.kind(),
+            e.toString());
+        detach(DetachReason.FAILED, "the output failed: " + e);
+        return;
+      }
+      synchronized (lock) {
+        if (!readyPending || detached) {
+          delivering = null;
+          return;
+        }
+        readyPending = false;
+        frame = waiting;
+        waiting = null;
+        if (frame == null) {
+          inFlight = false;
+          delivering = null;
+          return;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void progress() {
+    progressNanos = System.nanoTime();
+  }
+
+  @Override
+  public void requestLatest() {
+    CameraFrame latest = camera.latest();
+    if (latest == null) {
+      return;
+    }
+    synchronized (lock) {
+      if (detached || latest == lastGiven || latest == waiting) {
+        return;
+      }
+      if (inFlight) {
+        if (waiting != null) {
+          skipped.increment();
+        }
+        waiting = latest;
+        return;
+      }
+      inFlight = true;
+      delivering = Thread.currentThread();
+    }
+    deliverFrom(latest);
+  }
+
+  /** Detaches the output if its frame has made no progress for {@code stallNanos}; returns whether it did. */
+  boolean detachIfStalled(long nowNanos, long stallNanos) {
+    synchronized (lock) {
+      if (!inFlight || detached) {
+        return false;
+      }
+    }
+    long lastProgress = Math.max(inFlightSinceNanos, progressNanos);
+    if (nowNanos - lastProgress <= stallNanos) {
+      return false;
+    }
+    long ms = TimeUnit.NANOSECONDS.toMillis(stallNanos);
+    log.info("camera '{}': detaching a stalled {} output: no progress on a frame for {} ms", camera.id(),
+        output.kind(), ms);
+    detach(DetachReason.STALLED, "no progress on a frame for " + ms + " ms");
+    return true;
+  }
+
+  /** Detaches on the relay's initiative and tells the output why. */
+  void detach(DetachReason reason, String message) {
+    if (markDetached()) {
+      try {
+        output.onDetached(reason, message);
+      } catch (RuntimeException e) {
+        log.warn("camera '{}': {} output failed while being detached: {}", camera.id(), output.kind(), e.toString());
+      }
+    }
+  }
+
+  private boolean markDetached() {
+    synchronized (lock) {
+      if (detached) {
+        return false;
+      }
+      detached = true;
+      waiting = null;
+      lastGiven = null;
+    }
+    camera.removeOutput(this);
+    return true;
+  }
+
+  @Override
+  public void close() {
+    markDetached();
+  }
+
+  @Override
+  public boolean attached() {
+    synchronized (lock) {
+      return !detached;
+    }
+  }
+
+  @Override
+  public String cameraId() {
+    return camera.id();
+  }
+
+  @Override
+  public Optional<CameraFrame> latestFrame() {
+    return Optional.ofNullable(camera.latest());
+  }
+
+  @Override
+  public CompletableFuture<String> control(String json) {
+    return camera.hub().control(camera.id(), json);
+  }
+
+  @Override
+  public CameraStats camera() {
+    return camera.stats();
+  }
+
+  @Override
+  public long framesDelivered() {
+    return delivered.sum();
+  }
+
+  @Override
+  public long framesSkipped() {
+    return skipped.sum();
+  }
+
+  @Override
+  public int framesHeld() {
+    synchronized (lock) {
+      return (inFlight ? 1 : 0) + (waiting != null ? 1 : 0);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return output.kind() + " output of camera '" + camera.id() + "'";
+  }
+}

@@ -1,0 +1,315 @@
+package dev.camrelay.relay.internal.hub;
+
+import com.google.gson.JsonParser;
+import com.google.gson.JsonSyntaxException;
+import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.relay.CameraFrame;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.CameraListener;
+import dev.camrelay.relay.CameraOutput;
+import dev.camrelay.relay.CameraSource;
+import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.ControlException;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.OutputFactory;
+import dev.camrelay.relay.OutputHandle;
+import dev.camrelay.relay.SourceHandle;
+import dev.camrelay.relay.SourceInfo;
+import dev.camrelay.relay.internal.CameraIds;
+import dev.camrelay.relay.internal.ListenerDispatcher;
+import dev.camrelay.relay.internal.RelayConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's {@link CameraHub}: all cameras by id, created on demand (by a source attaching or an output waiting
+ * for one) up to {@link RelayConfig#maxCameras()}. A camera that never had a source is forgotten when its last
+ * output leaves. Sweeps for stalled outputs every quarter of the stall timeout (at most every second).
+ */
+public final class Hub implements CameraHub {
+  private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+  private final RelayConfig config;
+  private final ScheduledExecutorService timer;
+  private final Executor listenerExecutor;
+  private final ConcurrentHashMap<String, Camera> cameras = new ConcurrentHashMap<>();
+  /** Serializes forgetting unused cameras against outputs and sources attaching to them. */
+  final Object structure = new Object();
+  private final CopyOnWriteArrayList<RelayWideOutputs> relayWide = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<ListenerDispatcher> cameraListeners = new CopyOnWriteArrayList<>();
+  private final ScheduledFuture<?> stallSweep;
+  private volatile boolean closed;
+
+  public Hub(RelayConfig config, ScheduledExecutorService timer, Executor listenerExecutor) {
+    this.config = config;
+    this.timer = timer;
+    this.listenerExecutor = listenerExecutor;
+    long stallNanos = config.viewerStallTimeout().toNanos();
+    long sweepMs = Math.max(50, Math.min(1000, config.viewerStallTimeout().toMillis() / 4));
+    this.stallSweep = timer.scheduleWithFixedDelay(() -> sweepStalled(stallNanos), sweepMs, sweepMs,
+        TimeUnit.MILLISECONDS);
+  }
+
+  RelayConfig config() {
+    return config;
+  }
+
+  ScheduledExecutorService timer() {
+    return timer;
+  }
+
+  // ---- the seam
+
+  @Override
+  public SourceHandle attachSource(String cameraId, SourceInfo info, CameraSource source) {
+    Objects.requireNonNull(info, "info");
+    Objects.requireNonNull(source, "source");
+    Camera camera = sourceCamera(cameraId);
+    return camera.attach(info, source);
+  }
+
+  @Override
+  public OutputHandle attachOutput(String cameraId, CameraOutput output) {
+    Objects.requireNonNull(output, "output");
+    while (true) {
+      AttachedOutput attached = cameraOrNew(cameraId).addOutput(output, true);
+      if (attached != null) {
+        return attached;
+      }
+      // The camera was forgotten between lookup and attach: attach to the one that replaces it.
+    }
+  }
+
+  @Override
+  public AutoCloseable attachOutputs(OutputFactory factory) {
+    Objects.requireNonNull(factory, "factory");
+    RelayWideOutputs registration = new RelayWideOutputs(factory);
+    relayWide.add(registration);
+    synchronized (structure) {
+      for (Camera c : cameras.values()) {
+        if (c.sourced) {
+          registration.attachTo(c);
+        }
+      }
+    }
+    return registration;
+  }
+
+  @Override
+  public Optional<CameraFrame> latestFrame(String cameraId) {
+    return find(cameraId).map(Camera::latest);
+  }
+
+  @Override
+  public Optional<CameraStats> camera(String cameraId) {
+    return find(cameraId).map(Camera::stats);
+  }
+
+  @Override
+  public List<CameraStats> cameras() {
+    List<Camera> list = new ArrayList<>(cameras.values());
+    list.sort(Comparator.comparing(Camera::id));
+    List<CameraStats> stats = new ArrayList<>(list.size());
+    for (Camera c : list) {
+      stats.add(c.stats());
+    }
+    return stats;
+  }
+
+  @Override
+  public CompletableFuture<String> control(String cameraId, String json) {
+    Objects.requireNonNull(json, "json");
+    if (json.length() > config.maxControlBytes()) {
+      return CompletableFuture.failedFuture(new ControlException(ControlException.Kind.REJECTED,
+          "command is larger than " + config.maxControlBytes() + " bytes"));
+    }
+    try {
+      if (!JsonParser.parseString(json).isJsonObject()) {
+        throw new JsonSyntaxException("not an object");
+      }
+    } catch (JsonSyntaxException e) {
+      return CompletableFuture.failedFuture(new ControlException(ControlException.Kind.REJECTED,
+          "command is not a JSON object"));
+    }
+    return find(cameraId)
+        .map(c -> c.control(json))
+        .orElseGet(() -> CompletableFuture.failedFuture(new ControlException(ControlException.Kind.OFFLINE,
+            "camera '" + cameraId + "' is offline")));
+  }
+
+  @Override
+  public AutoCloseable onCameraEvent(CameraListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    ListenerDispatcher d = new ListenerDispatcher(listenerExecutor, "camera listener " + listener, listener);
+    cameraListeners.add(d);
+    return () -> cameraListeners.remove(d);
+  }
+
+  @Override
+  public void publish(String cameraId, JpegFrame frame) {
+    Objects.requireNonNull(frame, "frame");
+    sourceCamera(cameraId).publishInProcess(frame);
+  }
+
+  // ---- cameras
+
+  private Optional<Camera> find(String id) {
+    return id == null ? Optional.empty() : Optional.ofNullable(cameras.get(id));
+  }
+
+  /** Gets or creates camera {@code id}; see {@link #attachOutput} for the errors. */
+  private Camera cameraOrNew(String id) {
+    CameraIds.check(id);
+    if (closed) {
+      throw new IllegalStateException("the relay is closed");
+    }
+    Camera existing = cameras.get(id);
+    if (existing != null) {
+      return existing;
+    }
+    if (cameras.size() >= config.maxCameras()) {
+      throw new IllegalStateException("too many cameras (limit " + config.maxCameras() + ")");
+    }
+    return cameras.computeIfAbsent(id, k -> new Camera(k, this));
+  }
+
+  /** Gets or creates camera {@code id} for a source about to attach; such a camera is never forgotten. */
+  private Camera sourceCamera(String id) {
+    synchronized (structure) {
+      Camera c = cameraOrNew(id);
+      markSourced(c);
+      return c;
+    }
+  }
+
+  /** Marks {@code c} as having had a source; the first time, relay-wide outputs attach to it. */
+  void markSourced(Camera c) {
+    synchronized (structure) {
+      if (c.sourced) {
+        return;
+      }
+      c.sourced = true;
+      for (RelayWideOutputs r : relayWide) {
+        r.attachTo(c);
+      }
+    }
+  }
+
+  /** Forgets a camera that never had a source and has no outputs (an output waited for it, then left). */
+  void removeIfUnused(Camera camera) {
+    synchronized (structure) {
+      if (!camera.sourced && camera.outputCount() == 0 && camera.latest() == null) {
+        camera.retired = true;
+        cameras.remove(camera.id(), camera);
+      }
+    }
+  }
+
+  private void sweepStalled(long stallNanos) {
+    long now = System.nanoTime();
+    for (Camera c : cameras.values()) {
+      for (AttachedOutput o : c.outputs()) {
+        o.detachIfStalled(now, stallNanos);
+      }
+    }
+  }
+
+  // ---- events
+
+  void fireConnected(Camera camera) {
+    if (cameraListeners.isEmpty()) {
+      return;
+    }
+    CameraStats stats = camera.stats();
+    for (ListenerDispatcher d : cameraListeners) {
+      d.submit(() -> ((CameraListener) d.target()).onConnected(stats));
+    }
+  }
+
+  void fireDisconnected(String id, String reason) {
+    for (ListenerDispatcher d : cameraListeners) {
+      d.submit(() -> ((CameraListener) d.target()).onDisconnected(id, reason));
+    }
+  }
+
+  /**
+   * Closes the hub: every source is detached with {@link DetachReason#SHUTTING_DOWN} (the framed protocol's BYE 9),
+   * then every output; nothing can attach afterwards.
+   */
+  public void close() {
+    closed = true;
+    stallSweep.cancel(false);
+    for (Camera c : cameras.values()) {
+      c.detachSource(DetachReason.SHUTTING_DOWN, "relay shutting down");
+    }
+    for (Camera c : cameras.values()) {
+      for (AttachedOutput o : c.outputs()) {
+        o.detach(DetachReason.SHUTTING_DOWN, "relay shutting down");
+      }
+    }
+  }
+
+  /** Every output of every camera (for tests and metrics). */
+  public List<OutputHandle> outputs() {
+    List<OutputHandle> all = new ArrayList<>();
+    for (Camera c : cameras.values()) {
+      for (AttachedOutput o : c.outputs()) {
+        all.add(o);
+      }
+    }
+    return all;
+  }
+
+  /** One {@link #attachOutputs} registration: the outputs its factory made, one per camera. */
+  private final class RelayWideOutputs implements AutoCloseable {
+    private final OutputFactory factory;
+    private final List<AttachedOutput> made = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    RelayWideOutputs(OutputFactory factory) {
+      this.factory = factory;
+    }
+
+    // Under the structure lock.
+    void attachTo(Camera c) {
+      if (closed) {
+        return;
+      }
+      CameraOutput output;
+      try {
+        output = factory.create(c.id());
+      } catch (RuntimeException e) {
+        log.warn("camera '{}': output factory {} failed: {}", c.id(), factory, e.toString());
+        return;
+      }
+      if (output != null) {
+        AttachedOutput attached = c.addOutput(output, false);
+        if (attached != null) {
+          made.add(attached);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      relayWide.remove(this);
+      for (AttachedOutput o : made) {
+        o.close();
+      }
+      made.clear();
+    }
+  }
+}
