@@ -552,6 +552,16 @@ TEST(anInvalidCameraIdIsAConfigurationErrorAndNothingIsSent) {
   CHECK_CONTAINS(r.log.all(), "not connecting: invalid camera id");
 }
 
+TEST(aDotDotCameraIdIsAConfigurationErrorAndNothingIsSent) {
+  Rig r;
+  r.config.cameraId = "..";
+  r.start();
+  CHECK(r.client->configError() != nullptr);
+  r.steps(30);
+  CHECK_EQ(r.link.connects, 0);
+  CHECK_CONTAINS(r.log.all(), "not connecting: invalid camera id: want 1..64 of A-Z a-z 0-9 . _ -, not . or ..");
+}
+
 TEST(stopSaysByeAndCloses) {
   Rig r;
   r.start();

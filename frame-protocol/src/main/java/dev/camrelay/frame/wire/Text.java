@@ -62,22 +62,4 @@ final class Text {
     }
     return sb.toString();
   }
-
-  /** Shows untrusted bytes in a message: printable ASCII as is, everything else as {@code \xNN}, at most 64 bytes. */
-  static String printable(byte[] bytes) {
-    StringBuilder sb = new StringBuilder();
-    int n = Math.min(bytes.length, 64);
-    for (int i = 0; i < n; i++) {
-      int b = bytes[i] & 0xFF;
-      if (b >= 0x20 && b < 0x7F && b != '"' && b != '\\') {
-        sb.append((char) b);
-      } else {
-        sb.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xF]);
-      }
-    }
-    if (bytes.length > n) {
-      sb.append("...");
-    }
-    return sb.toString();
-  }
 }
