@@ -1,5 +1,6 @@
 package dev.camrelay.frame.wire;
 
+import dev.camrelay.frame.internal.ByteScan;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -7,11 +8,10 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** Strict UTF-8 and hex helpers shared by the payload records. */
 final class Text {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
   private Text() {}
 
   /**
@@ -53,13 +53,6 @@ final class Text {
 
   /** {@code "47 45 54 20"}: upper-case hex bytes separated by spaces, for error messages. */
   static String hex(byte[] bytes, int off, int len) {
-    StringBuilder sb = new StringBuilder(len * 3);
-    for (int i = off; i < off + len; i++) {
-      if (i > off) {
-        sb.append(' ');
-      }
-      sb.append(HEX[(bytes[i] >> 4) & 0xF]).append(HEX[bytes[i] & 0xF]);
-    }
-    return sb.toString();
+    return ByteScan.hex(bytes, off, len, len).toUpperCase(Locale.ROOT);
   }
 }
