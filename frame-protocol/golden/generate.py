@@ -16,6 +16,8 @@ HELLO, WELCOME, FRAME, CONTROL, PING, PONG, BYE, ERROR = 0x01, 0x02, 0x10, 0x20,
 TYPE_NAMES = {HELLO: "HELLO", WELCOME: "WELCOME", FRAME: "FRAME", CONTROL: "CONTROL", PING: "PING",
               PONG: "PONG", BYE: "BYE", ERROR: "ERROR"}
 MUST_UNDERSTAND, REPLY = 0x8000, 0x0001
+# The camera id rule as the Java implementation words it (dev.camrelay.frame.wire.CameraId.RULE).
+ID_RULE = '1..64 characters of A-Z a-z 0-9 . _ - and not "." or ".."'
 CODES = {0: "NORMAL", 1: "PROTOCOL_ERROR", 2: "UNSUPPORTED", 3: "AUTH_FAILED", 4: "TOO_LARGE", 5: "TIMEOUT",
          6: "BAD_FRAME", 7: "CONTROL_UNSUPPORTED", 8: "RATE_LIMITED", 9: "SHUTTING_DOWN", 10: "REPLACED"}
 
@@ -233,12 +235,15 @@ def main():
             1, "payload", "CONTROL JSON is not valid UTF-8 (malformed byte sequence at offset 8)")
     invalid("hello-invalid-camera-id", "HELLO whose camera id contains a space and a slash",
             message(HELLO, hello_payload(1, 0, "cam 1/x", "", "")), 1, "payload",
-            "invalid camera id \"cam 1/x\": use 1..64 characters of A-Z a-z 0-9 . _ -")
+            "invalid camera id 'cam 1/x': want " + ID_RULE)
     truncated = hello_payload(1, 0, "cam1", "", "")
     truncated[2] = Part(bytes([40]), "camera id length 40 (but only 6 bytes follow)")
     invalid("hello-truncated", "HELLO whose camera id length points past the end of the payload",
             message(HELLO, truncated), 1, "payload",
             "HELLO truncated: camera id needs 40 bytes, 6 left")
+    invalid("hello-dot-dot-camera-id", "HELLO whose camera id is '..', which would name a parent folder",
+            message(HELLO, hello_payload(1, 0, "..", "", "")), 1, "payload",
+            "invalid camera id '..': want " + ID_RULE)
 
     with open(os.path.join(HERE, "manifest.json"), "w", newline="\n") as f:
         f.write("{\n")

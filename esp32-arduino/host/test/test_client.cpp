@@ -543,13 +543,15 @@ TEST(theTokenNeverAppearsInTheLog) {
 }
 
 TEST(anInvalidCameraIdIsAConfigurationErrorAndNothingIsSent) {
-  Rig r;
-  r.config.cameraId = "garage door";
-  r.start();
-  CHECK(r.client->configError() != nullptr);
-  r.steps(30);
-  CHECK_EQ(r.link.connects, 0);
-  CHECK_CONTAINS(r.log.all(), "not connecting: invalid camera id");
+  for (const char* id : {"garage door", ".", ".."}) {
+    Rig r;
+    r.config.cameraId = id;
+    r.start();
+    CHECK(r.client->configError() != nullptr);
+    r.steps(30);
+    CHECK_EQ(r.link.connects, 0);
+    CHECK_CONTAINS(r.log.all(), "not connecting: invalid camera id: want 1..64 of A-Z a-z 0-9 . _ -, not . or ..");
+  }
 }
 
 TEST(stopSaysByeAndCloses) {

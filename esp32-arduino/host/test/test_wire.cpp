@@ -47,6 +47,20 @@ TEST(helloRefusesInvalidCameraIdsAndBuffersThatAreTooSmall) {
   CHECK_EQ(wire::encodeHello(b, 30, {1, 0, "camera", "", ""}), static_cast<size_t>(0));
 }
 
+TEST(cameraIdsDotAndDotDotAreRefusedButOtherDottedIdsAreFine) {
+  CHECK(!wire::isValidCameraId(".", 1));
+  CHECK(!wire::isValidCameraId("..", 2));
+  CHECK(!wire::isValidCameraId("..x", 2));  // only the first len characters count
+  CHECK(wire::isValidCameraId("...", 3));
+  CHECK(wire::isValidCameraId(".a", 2));
+  CHECK(wire::isValidCameraId("a.", 2));
+  CHECK(wire::isValidCameraId("cam.1", 5));
+  uint8_t b[256];
+  CHECK_EQ(wire::encodeHello(b, sizeof b, {1, 0, ".", "", ""}), static_cast<size_t>(0));
+  CHECK_EQ(wire::encodeHello(b, sizeof b, {1, 0, "..", "", ""}), static_cast<size_t>(0));
+  CHECK(wire::encodeHello(b, sizeof b, {1, 0, "...", "", ""}) > 0);
+}
+
 TEST(reasonLongerThanTheBufferIsCutAtACharacterBoundary) {
   uint8_t b[wire::kHeaderSize + 2 + 5];
   const size_t n = wire::encodeReason(b, sizeof b, wire::Type::kBye, 0, "abcd\xC3\xA9xyz");  // é straddles the cut

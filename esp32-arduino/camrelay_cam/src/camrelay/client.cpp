@@ -60,7 +60,7 @@ Client::Client(const ClientConfig& config, Link& link, Clock& clock, Random& ran
   } else if (config_.port == 0) {
     snprintf(configError_, sizeof configError_, "no relay port configured");
   } else if (!wire::isValidCameraId(id, strnlen(id, 65))) {
-    snprintf(configError_, sizeof configError_, "invalid camera id: use 1..64 characters of A-Z a-z 0-9 . _ -");
+    snprintf(configError_, sizeof configError_, "invalid camera id: want %s", wire::kCameraIdRule);
   } else if (config_.token && strnlen(config_.token, 256) > 255) {
     snprintf(configError_, sizeof configError_, "camera token longer than 255 bytes");
   }

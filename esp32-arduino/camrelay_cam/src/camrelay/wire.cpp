@@ -61,7 +61,8 @@ bool isValidCameraId(const char* id, size_t len) {
                     c == '_' || c == '-';
     if (!ok) return false;
   }
-  return true;
+  // "." and ".." would name the current or the parent folder in the relay's URL paths and folder names.
+  return !(len <= 2 && id[0] == '.' && id[len - 1] == '.');
 }
 
 bool isValidUtf8(const uint8_t* s, size_t len, size_t* badOffset) {
@@ -245,8 +246,8 @@ bool parseHello(const uint8_t* p, size_t n, HelloView* out, Error* err) {
     pos += len;
   }
   if (!isValidCameraId(out->cameraId, out->cameraIdLen)) {
-    formatInto(err, kProtocolError, "invalid camera id \"%.*s\": use 1..64 characters of A-Z a-z 0-9 . _ -",
-               static_cast<int>(out->cameraIdLen > 64 ? 64 : out->cameraIdLen), out->cameraId);
+    formatInto(err, kProtocolError, "invalid camera id '%.*s': want %s",
+               static_cast<int>(out->cameraIdLen > 24 ? 24 : out->cameraIdLen), out->cameraId, kCameraIdRule);
     return false;
   }
   out->trailing = p + pos;

@@ -65,8 +65,10 @@ const char* typeName(uint8_t type);  // "HELLO", ..., or "UNKNOWN"
 const char* codeName(uint16_t code); // "AUTH_FAILED", ..., or "UNKNOWN"
 bool isKnownType(uint8_t type);
 
-// Camera ids: 1..64 characters of [A-Za-z0-9._-].
+// Camera ids: 1..64 characters of [A-Za-z0-9._-], and not "." or ".." (PROTOCOL.md, Java CameraId).
 bool isValidCameraId(const char* id, size_t len);
+// The rule in words, short enough for an Error message next to a 24-character id.
+inline constexpr char kCameraIdRule[] = "1..64 of A-Z a-z 0-9 . _ -, not . or ..";
 // Strict UTF-8 (no overlongs, no surrogates, <= U+10FFFF). On failure *badOffset is the first bad byte.
 bool isValidUtf8(const uint8_t* s, size_t len, size_t* badOffset);
 
@@ -98,7 +100,7 @@ void writeHeader(uint8_t out[kHeaderSize], Type type, uint16_t flags, uint32_t l
 struct Hello {
   uint8_t maxVersion;
   uint32_t capabilities;
-  const char* cameraId;  // 1..64 chars of [A-Za-z0-9._-]
+  const char* cameraId;  // 1..64 chars of [A-Za-z0-9._-], not "." or ".."
   const char* token;     // may be "" (no token); at most 255 bytes
   const char* firmware;  // may be ""; at most 255 bytes
   const uint8_t* extension = nullptr;  // trailing v1 extension bytes (none today)

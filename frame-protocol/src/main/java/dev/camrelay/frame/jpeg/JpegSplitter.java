@@ -1,5 +1,6 @@
 package dev.camrelay.frame.jpeg;
 
+import dev.camrelay.frame.internal.BufferFeeder;
 import dev.camrelay.frame.internal.ByteScan;
 import dev.camrelay.frame.internal.JpegWalker;
 import java.nio.ByteBuffer;
@@ -88,7 +89,7 @@ public final class JpegSplitter {
   private int buffered;
   private int frameStart; // FRAME: index in the current chunk where the frame's unbuffered bytes begin
   private long skipped; // SKIP_OVERSIZED: size of the dropped frame so far
-  private byte[] scratch; // for direct ByteBuffers
+  private final BufferFeeder feeder = new BufferFeeder(); // for ByteBuffers
 
   private long garbageRun;
   private final byte[] garbageHead = new byte[8];
@@ -134,24 +135,12 @@ public final class JpegSplitter {
     }
   }
 
-  /** Consumes {@code buf.remaining()} bytes, leaving its position at its limit. */
+  /**
+   * Consumes {@code buf.remaining()} bytes, leaving its position at its limit. A heap buffer is read in place; a
+   * direct or read-only one is copied through a reused 16 KiB array, allocated on first use.
+   */
   public void feed(ByteBuffer buf) {
-    if (buf.hasArray()) {
-      int n = buf.remaining();
-      int p = buf.position();
-      buf.position(p + n);
-      feed(buf.array(), buf.arrayOffset() + p, n);
-      return;
-    }
-    if (scratch == null) {
-      scratch = new byte[16 * 1024];
-    }
-    byte[] chunk = scratch; // direct buffers are copied through a reused array, 16 KiB at a time
-    while (buf.hasRemaining()) {
-      int n = Math.min(chunk.length, buf.remaining());
-      buf.get(chunk, 0, n);
-      feed(chunk, 0, n);
-    }
+    feeder.feed(buf, this::feed);
   }
 
   /**

@@ -1,11 +1,13 @@
 package dev.camrelay.frame.mjpeg;
 
+import dev.camrelay.frame.internal.BufferFeeder;
 import dev.camrelay.frame.internal.ByteScan;
 import dev.camrelay.frame.internal.JpegWalker;
 import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.jpeg.JpegSplitter;
 import dev.camrelay.frame.jpeg.JpegSplitter.Discard;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -43,7 +45,8 @@ import java.util.Objects;
  * {@link Discard#GARBAGE} for lines outside parts and bytes after a JPEG's EOI inside its part;
  * {@link Discard#TRUNCATED} for a part cut off by {@link #endOfStream()}.
  *
- * <p>Limits: holds at most {@code maxFrameBytes} of frame data plus a line buffer; part headers may total
+ * <p>Limits: holds at most {@code maxFrameBytes} of frame data plus a line buffer (and a 16 KiB copy buffer once
+ * fed a direct or read-only {@link ByteBuffer}); part headers may total
  * {@value #MAX_HEADER_BYTES} bytes; at most {@code maxFrameBytes + 65536} bytes may pass without a delimiter
  * line before the stream is declared out of sync. Exceeding those throws {@link MjpegFormatException}, after
  * which the reader is unusable (close the connection). Not thread-safe; listener calls happen inside
@@ -70,6 +73,7 @@ public final class MjpegReader {
   private final JpegSplitter.Listener listener;
   private final long syncLimit;
   private final JpegWalker walker = new JpegWalker();
+  private final BufferFeeder feeder = new BufferFeeder();
 
   private int state = S_BOUNDARY;
   private final byte[] line = new byte[LINE_KEEP];
@@ -217,6 +221,18 @@ public final class MjpegReader {
       body = null;
       throw e;
     }
+  }
+
+  /**
+   * Consumes {@code buf.remaining()} bytes, leaving its position at its limit; emits every frame that completes in
+   * them. Heap buffers are read in place; direct and read-only buffers are copied through a reused
+   * {@value BufferFeeder#CHUNK}-byte array, allocated on first use. After an exception the buffer's position is
+   * unspecified (the reader is unusable then).
+   *
+   * @throws MjpegFormatException when the stream cannot be followed any more (see the class limits)
+   */
+  public void feed(ByteBuffer buf) throws MjpegFormatException {
+    feeder.feed(buf, this::feed);
   }
 
   /**

@@ -1,9 +1,9 @@
 package dev.camrelay.frame.wire;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The HELLO payload, the camera's first message: who it is, its secret, what it can do.
@@ -15,7 +15,8 @@ import java.util.Objects;
  * +----------+--------------+-------+-----------+----------+--------+-------+----------+ - - - - - - -
  * </pre>
  *
- * Limits: camera id 1..64 characters of {@code A-Z a-z 0-9 . _ -}; token and firmware at most 255 UTF-8 bytes each
+ * Limits: camera id as {@link CameraId#RULE} says (1..64 characters of {@code A-Z a-z 0-9 . _ -}, not {@code .} or
+ * {@code ..}); token and firmware at most 255 UTF-8 bytes each
  * ({@code ""} = absent); the whole payload at most 4096 bytes. Bytes after the firmware are ignored (room for later
  * v1 fields). {@link #toString()} never shows the token.
  *
@@ -30,28 +31,22 @@ public record Hello(int maxVersion, int capabilities, String cameraId, String to
   public static final int ON_DEMAND = 0x1;
   /** Capability bit 1: accepts control commands from viewers. */
   public static final int CONTROL = 0x2;
-  /** Longest camera id, in characters. */
-  public static final int MAX_CAMERA_ID_LENGTH = 64;
+  /** Longest camera id, in characters ({@link CameraId#MAX_LENGTH}). */
+  public static final int MAX_CAMERA_ID_LENGTH = CameraId.MAX_LENGTH;
   /** Longest token or firmware text, in UTF-8 bytes. */
   public static final int MAX_TEXT_BYTES = 255;
-
-  private static final String ID_RULE = "use 1..64 characters of A-Z a-z 0-9 . _ -";
 
   /**
    * Validates every field.
    *
-   * @throws IllegalArgumentException for an invalid camera id, a version outside 1..255, a token or firmware text
+   * @throws IllegalArgumentException for a camera id that breaks {@link CameraId#RULE} (also null), a version outside 1..255, a token or firmware text
    *     longer than 255 UTF-8 bytes (the message never contains the token)
    */
   public Hello {
     if (maxVersion < 1 || maxVersion > 255) {
       throw new IllegalArgumentException("maxVersion " + maxVersion + " is outside 1..255");
     }
-    Objects.requireNonNull(cameraId, "cameraId");
-    if (!isValidCameraId(cameraId)) {
-      throw new IllegalArgumentException("invalid camera id \"" + Text.printable(cameraId.getBytes(
-          java.nio.charset.StandardCharsets.UTF_8)) + "\": " + ID_RULE);
-    }
+    CameraId.check(cameraId);
     token = token == null ? "" : token;
     firmware = firmware == null ? "" : firmware;
     if (Text.encodeUtf8(token, "token").length > MAX_TEXT_BYTES) {
@@ -67,22 +62,14 @@ public record Hello(int maxVersion, int capabilities, String cameraId, String to
     return new Hello(Message.VERSION, 0, cameraId, token, "");
   }
 
-  /** True for 1..64 characters of {@code A-Z a-z 0-9 . _ -}. */
+  /**
+   * True if {@code id} follows {@link CameraId#RULE}.
+   *
+   * @deprecated use {@link CameraId#isValid(String)}, the one home of the rule
+   */
+  @Deprecated(forRemoval = true)
   public static boolean isValidCameraId(String id) {
-    if (id == null || id.isEmpty() || id.length() > MAX_CAMERA_ID_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < id.length(); i++) {
-      if (!isIdChar(id.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isIdChar(int c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-        || c == '.' || c == '_' || c == '-';
+    return CameraId.isValid(id);
   }
 
   /** True if a token is present. */
@@ -121,7 +108,8 @@ public record Hello(int maxVersion, int capabilities, String cameraId, String to
   /**
    * Reads a HELLO payload; trailing extension bytes are ignored.
    *
-   * @throws ProtocolException PROTOCOL_ERROR for a truncated field, invalid UTF-8, an invalid camera id or version 0
+   * @throws ProtocolException PROTOCOL_ERROR for a truncated field, invalid UTF-8, a camera id that breaks
+   *     {@link CameraId#RULE} or version 0
    * @throws IllegalArgumentException if {@code message} is not a HELLO
    */
   public static Hello decode(Message message) throws ProtocolException {
@@ -131,28 +119,15 @@ public record Hello(int maxVersion, int capabilities, String cameraId, String to
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "HELLO maxVersion 0 is invalid (must be at least 1)");
     }
     int capabilities = (int) in.u32("capabilities");
-    byte[] id = in.bytes(in.u8("camera id length"), "camera id");
-    if (!isValidCameraId(id)) {
-      throw new ProtocolException(ErrorCode.PROTOCOL_ERROR,
-          "invalid camera id \"" + Text.printable(id) + "\": " + ID_RULE);
+    // Bytes map one to one onto chars (ISO-8859-1): anything outside the rule's ASCII stays invalid and shows as \xNN.
+    String cameraId = new String(in.bytes(in.u8("camera id length"), "camera id"), StandardCharsets.ISO_8859_1);
+    if (!CameraId.isValid(cameraId)) {
+      throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, CameraId.invalidMessage(cameraId));
     }
     // The token's bytes never reach an error message: utf8() reports only offsets.
     String token = in.utf8(in.u8("token length"), "token");
     String firmware = in.utf8(in.u8("firmware length"), "firmware");
-    return new Hello(maxVersion, capabilities,
-        new String(id, java.nio.charset.StandardCharsets.US_ASCII), token, firmware);
-  }
-
-  private static boolean isValidCameraId(byte[] id) {
-    if (id.length == 0 || id.length > MAX_CAMERA_ID_LENGTH) {
-      return false;
-    }
-    for (byte b : id) {
-      if (!isIdChar(b)) {
-        return false;
-      }
-    }
-    return true;
+    return new Hello(maxVersion, capabilities, cameraId, token, firmware);
   }
 
   /** Every field except the token, which shows only as {@code <set>} or {@code <none>}. */

@@ -1,12 +1,14 @@
 package dev.camrelay.frame.wire;
 
+import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
  * One message of the framed camera protocol v1: a 24-byte header and a payload. Immutable and safe to share
- * between threads; {@link #payload()} hands out read-only views.
+ * between threads; {@link #payload()} hands out read-only views, {@link #payloadAsJpeg()} a FRAME's JPEG without a
+ * copy.
  *
  * <pre>
  *  0       4       5       6               8                12               16                               24
@@ -215,6 +217,29 @@ public final class Message {
     byte[] out = new byte[payload.limit()];
     payload.duplicate().get(out);
     return out;
+  }
+
+  /**
+   * This FRAME's payload as a validated {@link JpegFrame}, without copying it when this message holds its payload
+   * in an array of exactly that size. That is always so for messages from {@link MessageDecoder}, and for messages
+   * built from a whole {@code byte[]} (or a heap buffer spanning a whole array); other payloads (a slice, a direct
+   * or read-only buffer, {@link #frame(long, long, JpegFrame)}) are copied once.
+   *
+   * <p>Ownership: the decoder allocates a new array for every message, gives it up on delivery and never writes to
+   * it again; this message never writes to it either and hands out only read-only views ({@link #payload()}) or
+   * copies ({@link #payloadBytes()}). The returned frame shares that array, which stays unmodified because nobody
+   * holds a writable reference — except, for messages built by {@code of}/{@code frame} from a caller's array, that
+   * caller, who promised not to modify it (the same promise {@link JpegFrame#parse(byte[])} asks for). Each call
+   * validates the bytes again and returns a new frame over the same array.
+   *
+   * @throws JpegFormatException if the payload is not exactly one complete JPEG (the relay drops such a frame)
+   * @throws IllegalStateException if this message is not a FRAME
+   */
+  public JpegFrame payloadAsJpeg() throws JpegFormatException {
+    if (typeCode != MessageType.FRAME.code()) {
+      throw new IllegalStateException("not a FRAME: " + this);
+    }
+    return JpegFrame.parse(array != null ? array : payloadBytes());
   }
 
   /** The array holding exactly the payload when known (never handed to users), else null. */

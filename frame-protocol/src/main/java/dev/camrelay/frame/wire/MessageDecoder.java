@@ -15,8 +15,11 @@ import java.util.function.Consumer;
  * {@link ErrorCode#UNSUPPORTED} with {@link Message#FLAG_MUST_UNDERSTAND}), length ≤ the type's limit
  * ({@link ErrorCode#TOO_LARGE}). Payload contents are not interpreted here; see {@link Hello#decode(Message)} etc.
  *
- * <p>A delivered message owns its payload: the payload is copied once, into an array of exactly its size, and the
- * message may be kept. The largest allocation is therefore {@code maxPayload} per decoder, made only after a
+ * <p>A delivered message owns its payload: the payload is copied once, from the input into a new array of exactly
+ * its size, and the message may be kept. The decoder never reuses that array: it drops its reference on delivery and
+ * allocates a fresh one for the next message, so {@link Message#payloadAsJpeg()} can hand it to a
+ * {@link dev.camrelay.frame.jpeg.JpegFrame} without a second copy, and the caller may reuse its input buffers as soon
+ * as {@code feed} returns. The largest allocation is therefore {@code maxPayload} per decoder, made only after a
  * header announcing that size and the first payload byte arrived.
  *
  * <p>After a {@link ProtocolException} the decoder is dead: every later {@code feed} throws again (the connection

@@ -1,5 +1,6 @@
 package dev.camrelay.frame.wire;
 
+import dev.camrelay.frame.internal.ByteScan;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -7,11 +8,10 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** Strict UTF-8 and hex helpers shared by the payload records. */
 final class Text {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
   private Text() {}
 
   /**
@@ -53,31 +53,6 @@ final class Text {
 
   /** {@code "47 45 54 20"}: upper-case hex bytes separated by spaces, for error messages. */
   static String hex(byte[] bytes, int off, int len) {
-    StringBuilder sb = new StringBuilder(len * 3);
-    for (int i = off; i < off + len; i++) {
-      if (i > off) {
-        sb.append(' ');
-      }
-      sb.append(HEX[(bytes[i] >> 4) & 0xF]).append(HEX[bytes[i] & 0xF]);
-    }
-    return sb.toString();
-  }
-
-  /** Shows untrusted bytes in a message: printable ASCII as is, everything else as {@code \xNN}, at most 64 bytes. */
-  static String printable(byte[] bytes) {
-    StringBuilder sb = new StringBuilder();
-    int n = Math.min(bytes.length, 64);
-    for (int i = 0; i < n; i++) {
-      int b = bytes[i] & 0xFF;
-      if (b >= 0x20 && b < 0x7F && b != '"' && b != '\\') {
-        sb.append((char) b);
-      } else {
-        sb.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xF]);
-      }
-    }
-    if (bytes.length > n) {
-      sb.append("...");
-    }
-    return sb.toString();
+    return ByteScan.hex(bytes, off, len, len).toUpperCase(Locale.ROOT);
   }
 }

@@ -95,6 +95,20 @@ class JpegSplitterTest {
   }
 
   @Test
+  void readOnlyByteBuffersAreConsumedCompletely() {
+    JpegSplitter s = splitter();
+    byte[] in = stream();
+    ByteBuffer readOnlyHeap = ByteBuffer.wrap(in).asReadOnlyBuffer();
+    s.feed(readOnlyHeap);
+    assertThat(readOnlyHeap.hasRemaining()).isFalse();
+    ByteBuffer readOnlyDirect = ByteBuffer.allocateDirect(in.length).put(in).flip().asReadOnlyBuffer();
+    s.feed(readOnlyDirect);
+    assertThat(readOnlyDirect.hasRemaining()).isFalse();
+    assertThat(out.frames).hasSize(2 * Fixtures.ALL.size());
+    assertThat(out.frames.subList(0, Fixtures.ALL.size())).isEqualTo(out.frames.subList(Fixtures.ALL.size(), 2 * Fixtures.ALL.size()));
+  }
+
+  @Test
   void garbageBetweenFramesIsSkippedCountedAndDescribed() {
     JpegSplitter s = splitter();
     byte[] jpeg = Fixtures.bytes("tiny-8x8.jpg");

@@ -14,13 +14,16 @@ import dev.camrelay.frame.jpeg.CollectingListener.DiscardReport;
 import dev.camrelay.frame.jpeg.Fixtures;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.jpeg.JpegSplitter;
+import dev.camrelay.frame.internal.BufferFeeder;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class MjpegReaderTest {
@@ -351,6 +354,92 @@ class MjpegReaderTest {
     r.feed(in, 0, in.length);
     Arrays.fill(in, (byte) 0);
     assertThat(out.frames).containsExactlyElementsOf(Fixtures.frames(Fixtures.bytes("tiny-8x8.jpg")));
+  }
+
+  /** The kinds of buffer a network layer hands over. */
+  enum BufferKind {
+    HEAP, HEAP_SLICE, READ_ONLY_HEAP, DIRECT, READ_ONLY_DIRECT;
+
+    /** {@code in[off, off+len)} as this kind of buffer, its position and limit around exactly those bytes. */
+    ByteBuffer wrap(byte[] in, int off, int len) {
+      return switch (this) {
+        case HEAP -> ByteBuffer.wrap(in, off, len);
+        case HEAP_SLICE -> ByteBuffer.wrap(concat(new byte[3], Arrays.copyOfRange(in, off, off + len), new byte[2]))
+            .position(3).slice().limit(len); // a non-zero arrayOffset, and bytes after the limit
+        case READ_ONLY_HEAP -> ByteBuffer.wrap(in, off, len).asReadOnlyBuffer();
+        case DIRECT -> ByteBuffer.allocateDirect(len).put(in, off, len).flip();
+        case READ_ONLY_DIRECT -> ByteBuffer.allocateDirect(len).put(in, off, len).flip().asReadOnlyBuffer();
+      };
+    }
+  }
+
+  private static void feedBuffers(MjpegReader r, BufferKind kind, byte[] in, long seed, int maxChunk)
+      throws Exception {
+    for (int[] c : Fixtures.randomChunks(in.length, seed, maxChunk)) {
+      ByteBuffer b = kind.wrap(in, c[0], c[1]);
+      int limit = b.limit();
+      r.feed(b);
+      assertThat(b.position()).as("consumed").isEqualTo(limit);
+      assertThat(b.limit()).isEqualTo(limit);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(BufferKind.class)
+  void byteBuffersOfEveryKindInAnyChunkingYieldTheSameFramesAndAreConsumed(BufferKind kind) throws Exception {
+    byte[] in = esp32Body(Fixtures.all());
+    for (long seed = 1; seed <= 3; seed++) {
+      CollectingListener got = new CollectingListener();
+      MjpegReader r = new MjpegReader(ESP32_BOUNDARY, MAX, got);
+      feedBuffers(r, kind, in, seed, seed == 1 ? 64 : 40_000);
+      r.endOfStream();
+      assertThat(got.frames).as("seed %d", seed).containsExactlyElementsOf(Fixtures.frames(Fixtures.all()));
+      assertThat(got.discards).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(BufferKind.class)
+  void oneBufferLargerThanTheCopyChunkIsReadWhole(BufferKind kind) throws Exception {
+    List<byte[]> jpegs = List.of(Fixtures.bytes("comment-with-ffd9.jpg"), Fixtures.bytes("large-1600x1200.jpg"),
+        Fixtures.bytes("progressive.jpg"), Fixtures.bytes("tiny-8x8.jpg"));
+    byte[] in = concat(esp32Body(jpegs), bodyWithoutContentLength(ESP32_BOUNDARY, "\r\n", jpegs));
+    assertThat(in.length).isGreaterThan(3 * BufferFeeder.CHUNK);
+    MjpegReader r = reader(ESP32_BOUNDARY);
+    ByteBuffer b = kind.wrap(in, 0, in.length);
+    r.feed(b);
+    assertThat(b.hasRemaining()).isFalse();
+    r.endOfStream();
+    // Frames emitted early must not share the copy array that later chunks overwrite.
+    assertThat(out.frames).containsExactlyElementsOf(Fixtures.frames(concatLists(jpegs, jpegs)));
+    assertThat(out.discards).isEmpty();
+  }
+
+  @Test
+  void aByteBufferFeedFailsLikeAnArrayFeedAndTheReaderStaysFailed() {
+    MjpegReader r = new MjpegReader("b", 1000, out);
+    byte[] html = ascii(("<html><body>" + "x".repeat(100) + "</body></html>\n").repeat(1000));
+    assertThatThrownBy(() -> r.feed(ByteBuffer.allocateDirect(html.length).put(html).flip()))
+        .isInstanceOf(MjpegFormatException.class)
+        .hasMessage("no boundary line \"--b\" within 66536 bytes (saw 3c 68 74 6d 6c 3e 3c 62 …)");
+    assertThatThrownBy(() -> r.feed(ByteBuffer.wrap(html, 0, 1)))
+        .hasMessage("the reader already failed; open a new stream");
+  }
+
+  @Test
+  void anEmptyByteBufferIsNothing() throws Exception {
+    MjpegReader r = reader(ESP32_BOUNDARY);
+    r.feed(ByteBuffer.allocateDirect(0));
+    r.feed(ByteBuffer.allocate(0));
+    r.endOfStream();
+    assertThat(out.frames).isEmpty();
+    assertThat(out.discards).isEmpty();
+  }
+
+  private static List<byte[]> concatLists(List<byte[]> a, List<byte[]> b) {
+    List<byte[]> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   static List<byte[]> list(byte[]... a) {

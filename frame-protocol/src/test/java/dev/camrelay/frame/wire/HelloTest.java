@@ -97,14 +97,14 @@ class HelloTest {
   @ParameterizedTest
   @ValueSource(strings = {"a", "default", "Cam_1.front-door", "0123456789012345678901234567890123456789012345678901234567890123"})
   void acceptsCameraIdsOfTheAllowedCharacters(String id) throws Exception {
-    assertThat(Hello.isValidCameraId(id)).isTrue();
+    assertThat(CameraId.isValid(id)).isTrue();
     assertThat(Hello.decode(Message.hello(Hello.of(id, ""))).cameraId()).isEqualTo(id);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "cam 1", "cam/1", "cam:1", "kamera-é", "x\u0000", "01234567890123456789012345678901234567890123456789012345678901234"})
+  @ValueSource(strings = {"", ".", "..", "cam 1", "cam/1", "cam:1", "kamera-é", "x\u0000", "01234567890123456789012345678901234567890123456789012345678901234"})
   void rejectsOtherCameraIds(String id) {
-    assertThat(Hello.isValidCameraId(id)).isFalse();
+    assertThat(CameraId.isValid(id)).isFalse();
     assertThatThrownBy(() -> Hello.of(id, "")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("invalid camera id");
   }
@@ -114,14 +114,28 @@ class HelloTest {
     Message m = hello("01 00000000 07 63616dc3a92209 00 00");
     ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> Hello.decode(m));
     assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
-    assertThat(e).hasMessage(
-        "invalid camera id \"cam\\xC3\\xA9\\x22\\x09\": use 1..64 characters of A-Z a-z 0-9 . _ -");
+    assertThat(e).hasMessage("invalid camera id 'cam\\xC3\\xA9\"\\x09': want " + CameraId.RULE);
   }
 
   @Test
   void anEmptyCameraIdIsInvalid() {
     assertThatThrownBy(() -> Hello.decode(hello("01 00000000 00 00 00")))
-        .hasMessage("invalid camera id \"\": use 1..64 characters of A-Z a-z 0-9 . _ -");
+        .hasMessage("invalid camera id '': want " + CameraId.RULE);
+  }
+
+  @Test
+  void dotDotAsCameraIdOnTheWireIsAProtocolError() {
+    ProtocolException e = catchThrowableOfType(ProtocolException.class,
+        () -> Hello.decode(hello("01 00000000 02 2e2e 00 00")));
+    assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+    assertThat(e).hasMessage("invalid camera id '..': want 1..64 characters of A-Z a-z 0-9 . _ - and not \".\" or \"..\"");
+  }
+
+  @Test
+  void aSixtyFiveByteCameraIdOnTheWireShowsOnlyItsStart() {
+    ProtocolException e = catchThrowableOfType(ProtocolException.class,
+        () -> Hello.decode(hello("01 00000000 41 " + "61".repeat(65) + " 00 00")));
+    assertThat(e).hasMessage("invalid camera id '" + "a".repeat(24) + "…' (65 characters): want " + CameraId.RULE);
   }
 
   @Test

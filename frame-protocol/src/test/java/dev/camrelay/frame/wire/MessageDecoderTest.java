@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.camrelay.frame.jpeg.JpegFormatException;
+import dev.camrelay.frame.jpeg.JpegFrame;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -372,6 +374,115 @@ class MessageDecoderTest {
     byte[] copy = m.payloadBytes();
     copy[0] = 0;
     assertThat(m.payloadBytes()[0]).isEqualTo((byte) 0xFF);
+  }
+
+  /** The three ways a payload reaches its array: whole in one chunk, gathered over chunks, from a direct buffer. */
+  private List<Message> decodeFrames(String how, byte[] wire) throws Exception {
+    MessageDecoder decoder = decoder();
+    switch (how) {
+      case "whole" -> decoder.feed(wire, 0, wire.length);
+      case "byte-by-byte" -> {
+        for (int i = 0; i < wire.length; i++) {
+          decoder.feed(wire, i, 1);
+        }
+      }
+      case "direct" -> decoder.feed(ByteBuffer.allocateDirect(wire.length).put(wire).flip());
+      default -> throw new IllegalArgumentException(how);
+    }
+    return received;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"whole", "byte-by-byte", "direct"})
+  void payloadAsJpegSharesTheDecodedArrayInsteadOfCopyingIt(String how) throws Exception {
+    Message m = decodeFrames(how, MessageEncoder.encode(Message.frame(3, 4, JPEG))).get(0);
+    byte[] array = m.payloadArray();
+    assertThat(array).as("the decoder's array, exactly the payload").isEqualTo(JPEG).isNotSameAs(JPEG);
+
+    JpegFrame frame = m.payloadAsJpeg();
+    assertThat(frame.size()).isEqualTo(JPEG.length);
+    // Proof of sharing: a write to the message's array shows through the frame (only a test may do this).
+    int i = JPEG.length / 2;
+    array[i] ^= 0x5A;
+    assertThat(frame.byteAt(i)).isEqualTo(array[i]).isNotEqualTo(JPEG[i]);
+    array[i] ^= 0x5A;
+    assertThat(frame.toByteArray()).isEqualTo(JPEG);
+  }
+
+  @Test
+  void theDecoderNeverWritesToAPayloadItHandedOut() throws Exception {
+    List<byte[]> jpegs = List.of(JPEG, BIG_JPEG, TestJpegs.jpeg(8, 8, 3), TestJpegs.jpeg(33, 17, 4));
+    List<Message> frames = new ArrayList<>();
+    for (int n = 0; n < 12; n++) {
+      frames.add(Message.frame(n, n, jpegs.get(n % jpegs.size())));
+    }
+    byte[] wire = wire(frames);
+    for (int chunkSize : new int[] {1, 7, 23, 24, 25, 1000, 4096, wire.length}) {
+      for (boolean direct : new boolean[] {false, true}) {
+        List<JpegFrame> out = new ArrayList<>();
+        List<byte[]> arrays = new ArrayList<>();
+        MessageDecoder decoder = new MessageDecoder(m -> {
+          try {
+            out.add(m.payloadAsJpeg());
+          } catch (JpegFormatException e) {
+            throw new AssertionError(e);
+          }
+          arrays.add(m.payloadArray());
+        });
+        // One reused input buffer, overwritten between chunks as a network layer would.
+        byte[] chunk = new byte[chunkSize];
+        ByteBuffer directChunk = ByteBuffer.allocateDirect(chunkSize);
+        for (int off = 0; off < wire.length; off += chunkSize) {
+          int n = Math.min(chunkSize, wire.length - off);
+          if (direct) {
+            directChunk.clear();
+            directChunk.put(wire, off, n).flip();
+            decoder.feed(directChunk);
+            directChunk.clear();
+            directChunk.put(new byte[chunkSize]);
+          } else {
+            System.arraycopy(wire, off, chunk, 0, n);
+            decoder.feed(chunk, 0, n);
+            Arrays.fill(chunk, (byte) 0xFF);
+          }
+        }
+        assertThat(out).as("chunks of %d, direct %s", chunkSize, direct).hasSize(frames.size());
+        for (int k = 0; k < out.size(); k++) {
+          assertThat(out.get(k).toByteArray()).as("frame %d, chunks of %d", k, chunkSize)
+              .isEqualTo(jpegs.get(k % jpegs.size()));
+          for (int j = 0; j < k; j++) {
+            assertThat(arrays.get(k)).as("a new array for every message").isNotSameAs(arrays.get(j));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void payloadAsJpegCopiesAPayloadItHasNoWholeArrayFor() throws Exception {
+    byte[] padded = new byte[JPEG.length + 10];
+    System.arraycopy(JPEG, 0, padded, 5, JPEG.length);
+    Message m = Message.frame(1, 2, ByteBuffer.wrap(padded, 5, JPEG.length));
+    assertThat(m.payloadArray()).isNull();
+    JpegFrame frame = m.payloadAsJpeg();
+    padded[5 + 100] ^= 0x5A; // the caller broke its promise; the frame still holds its own copy
+    assertThat(frame.toByteArray()).isEqualTo(JPEG);
+  }
+
+  @Test
+  void payloadAsJpegRejectsAPayloadThatIsNotOneCompleteJpeg() throws Exception {
+    byte[] cut = Arrays.copyOf(JPEG, JPEG.length - 1);
+    Message m = decodeFrames("whole", MessageEncoder.encode(Message.frame(1, 2, cut))).get(0);
+    assertThatThrownBy(m::payloadAsJpeg).isInstanceOf(JpegFormatException.class)
+        .hasMessageStartingWith("truncated JPEG");
+    Message empty = Message.frame(1, 2, new byte[0]);
+    assertThatThrownBy(empty::payloadAsJpeg).isInstanceOf(JpegFormatException.class);
+  }
+
+  @Test
+  void payloadAsJpegOfAnotherTypeIsAProgrammingError() {
+    assertThatThrownBy(() -> Message.ping(new byte[] {1}).payloadAsJpeg())
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("not a FRAME: PING");
   }
 
   @Test

@@ -48,7 +48,7 @@ class WireFuzzTest {
       assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
       return;
     }
-    assertThat(Hello.isValidCameraId(hello.cameraId())).isTrue();
+    assertThat(CameraId.isValid(hello.cameraId())).isTrue();
     assertThat(roundTrip(hello)).isEqualTo(hello);
     if (hello.token().length() >= 6 && !hello.firmware().contains(hello.token())
         && !hello.cameraId().contains(hello.token())) {
