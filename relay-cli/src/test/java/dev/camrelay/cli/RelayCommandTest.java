@@ -41,11 +41,8 @@ class RelayCommandTest {
   void demoServesLiveVideoWithNoHardware() throws Exception {
     try (Cli.Running cmd = Cli.start(Map.of(), args("--demo"))) {
       int port = cmd.relay().httpPort();
-      HttpResponse<byte[]> snapshot;
-      do { // the simulated camera connects in the background
-        Thread.sleep(50);
-        snapshot = get(port, "/cam/default/snapshot.jpg");
-      } while (snapshot.statusCode() == 503 || snapshot.statusCode() == 404);
+      HttpResponse<byte[]> snapshot = Await.until("the demo camera's first frame", // it connects in the background
+          () -> get(port, "/cam/default/snapshot.jpg"), r -> r.statusCode() != 503 && r.statusCode() != 404);
       assertThat(snapshot.statusCode()).isEqualTo(200);
       JpegInfo info = JpegInfo.of(JpegFrame.parse(snapshot.body()));
       assertThat(info.width()).isEqualTo(640);
@@ -64,9 +61,7 @@ class RelayCommandTest {
   @Test
   void statusLinesAppearWhileACameraIsLive() throws Exception {
     try (Cli.Running cmd = Cli.start(Map.of(), args("--demo", "--status-interval", "200ms"))) {
-      while (!cmd.out().contains("640x480")) {
-        Thread.sleep(50);
-      }
+      Await.until("a status line", () -> cmd.out().contains("640x480"));
       // not a terminal here: plain lines with a time, camera, size, rate and viewers
       assertThat(cmd.out()).containsPattern("\\d\\d:\\d\\d:\\d\\d default 640x480 [\\d.]+ fps in, \\d+ viewers?");
     }
