@@ -2,6 +2,7 @@ package dev.camrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.net.HostAndPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,8 +118,23 @@ class CamrelayCommandTest {
     CommandLine cl = CamrelayCommand.commandLine(Map.of("CAMRELAY_SIMULATE_CAMERA_ID", "porch"));
     CommandLine.ParseResult pr = cl.parseArgs("--config", config.toString(), "simulate");
     dev.camrelay.cli.simulate.SimulateCommand sim = pr.subcommand().commandSpec().commandLine().getCommand();
-    assertThat(sim).extracting("fps").isEqualTo(7.0);
-    assertThat(sim).extracting("cameraId").isEqualTo("porch");
+    assertThat(sim).extracting("camera.fps").isEqualTo(7.0);
+    assertThat(sim).extracting("camera.cameraId").isEqualTo("porch");
+  }
+
+  @Test
+  void sharedOptionsKeepEachCommandsDefaultsAndEveryNameOfTheirEnvironmentVariable() {
+    CommandLine cl = CamrelayCommand.commandLine(Map.of("CAMRELAY_BENCH_TCP", "10.0.0.9:4008",
+        "CAMRELAY_SIMULATE_RELAY", "10.0.0.8:5008"));
+    CommandLine.ParseResult bench = cl.parseArgs("bench");
+    assertThat(bench.subcommand().commandSpec().commandLine().<Object>getCommand())
+        .extracting("camera.fps", "camera.size", "tcp.address")
+        .containsExactly(30.0, new Size(800, 600), HostAndPort.fromParts("10.0.0.9", 4008));
+    cl = CamrelayCommand.commandLine(Map.of("CAMRELAY_SIMULATE_RELAY", "10.0.0.8:5008"));
+    CommandLine.ParseResult simulate = cl.parseArgs("simulate");
+    assertThat(simulate.subcommand().commandSpec().commandLine().<Object>getCommand())
+        .extracting("camera.fps", "camera.size", "relay.address")
+        .containsExactly(10.0, new Size(640, 480), HostAndPort.fromParts("10.0.0.8", 5008));
   }
 
   @Test

@@ -20,12 +20,7 @@ final class PerFrameUpload implements Upload {
   public boolean run() throws IOException {
     Pacer pacer = c.pacer();
     boolean any = false;
-    while (!c.stopped()) {
-      pacer.await();
-      if (c.stopped()) {
-        break;
-      }
-      byte[] jpeg = c.nextFrame();
+    for (byte[] jpeg; (jpeg = c.nextPacedFrame(pacer)) != null; ) {
       Socket s = c.relay.connect();
       try {
         if (!any) {

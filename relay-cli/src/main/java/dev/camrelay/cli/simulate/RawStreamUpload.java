@@ -23,12 +23,7 @@ final class RawStreamUpload implements Upload {
     c.counters.connected();
     log.info("camera '{}' connected to {} (raw JPEG stream)", c.cameraId, c.relay.address());
     Pacer pacer = c.pacer();
-    while (!c.stopped()) {
-      pacer.await();
-      if (c.stopped()) {
-        break;
-      }
-      byte[] jpeg = c.nextFrame();
+    for (byte[] jpeg; (jpeg = c.nextPacedFrame(pacer)) != null; ) {
       out.write(jpeg);
       out.flush();
       c.sent(jpeg);

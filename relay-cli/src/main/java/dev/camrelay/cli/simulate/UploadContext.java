@@ -35,6 +35,15 @@ final class UploadContext {
     return new Pacer(fps, stop);
   }
 
+  /** Waits for {@code pacer}, then returns the next frame; null once the camera stops. */
+  byte[] nextPacedFrame(Pacer pacer) {
+    if (stopped()) {
+      return null;
+    }
+    pacer.await();
+    return stopped() ? null : nextFrame();
+  }
+
   /** The next frame's JPEG, at the size the settings ask for now. */
   byte[] nextFrame() {
     CameraSettings.Snapshot snap = settings.snapshot();
