@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The main command running a real relay, as a user starts it. */
@@ -67,15 +69,18 @@ class RelayCommandTest {
     }
   }
 
-  @Test
-  void portInUseNamesThePortAndTheFlagAndExits1() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"--tcp-port", "--http-port"})
+  void portInUseNamesThePortAndTheFlagAndExits1(String flag) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      int port = taken.getLocalPort();
-      Cli.Result r = Cli.run("--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0", "--http-port",
-          Integer.toString(port));
+      String port = Integer.toString(taken.getLocalPort());
+      Map<String, String> ports = new java.util.HashMap<>(Map.of("--tcp-port", "0", "--ws-port", "0",
+          "--http-port", "0"));
+      ports.put(flag, port);
+      Cli.Result r = Cli.run("--bind", "127.0.0.1", "--tcp-port", ports.get("--tcp-port"), "--ws-port",
+          ports.get("--ws-port"), "--http-port", ports.get("--http-port"));
       assertThat(r.exitCode()).isEqualTo(1);
-      assertThat(r.err()).contains(Integer.toString(port)).contains("--http-port")
-          .doesNotContain("Exception").doesNotContain("\tat ");
+      assertThat(r.err()).contains(port).contains(flag).doesNotContain("Exception").doesNotContain("\tat ");
     }
   }
 
