@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -51,30 +54,47 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
     if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
       return null;
     }
-    String key = key(option);
-    String fromEnv = env.get(envName(key));
-    if (fromEnv != null) {
-      return fromEnv;
+    List<String> keys = keys(option);
+    for (String key : keys) {
+      String fromEnv = env.get(envName(key));
+      if (fromEnv != null) {
+        return fromEnv;
+      }
     }
-    if (key.equals("config")) {
+    if (keys.contains("config")) {
       return null;
     }
     Properties file = file(option.command().root());
-    return file == null ? null : file.getProperty(key);
+    if (file == null) {
+      return null;
+    }
+    for (String key : keys) {
+      String fromFile = file.getProperty(key);
+      if (fromFile != null) {
+        return fromFile;
+      }
+    }
+    return null;
   }
 
-  /** The option's key: "http-port" on the main command, "simulate.fps" on a subcommand. */
-  static String key(OptionSpec option) {
-    String name = option.longestName().replaceFirst("^-+", "");
+  /**
+   * The option's keys, one for each long name, longest first (an option such as {@code --relay}/{@code --tcp} answers
+   * to both): "http-port" on the main command, "simulate.fps" on a subcommand.
+   */
+  static List<String> keys(OptionSpec option) {
     CommandSpec command = option.command();
-    if (option.inherited() || command.parent() == null) {
-      return name;
-    }
     StringBuilder prefix = new StringBuilder();
-    for (CommandSpec c = command; c.parent() != null; c = c.parent()) {
-      prefix.insert(0, c.name() + ".");
+    if (!option.inherited()) {
+      for (CommandSpec c = command; c.parent() != null; c = c.parent()) {
+        prefix.insert(0, c.name() + ".");
+      }
     }
-    return prefix + name;
+    List<String> names = Arrays.stream(option.names()).filter(n -> n.startsWith("--"))
+        .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    if (names.isEmpty()) {
+      names = List.of(option.longestName());
+    }
+    return names.stream().map(n -> prefix + n.replaceFirst("^-+", "")).toList();
   }
 
   /** "simulate.fps" → "CAMRELAY_SIMULATE_FPS". */
@@ -124,7 +144,7 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
   private static void collectKeys(CommandSpec command, Set<String> keys) {
     for (OptionSpec o : command.options()) {
       if (!o.usageHelp() && !o.versionHelp() && !o.longestName().equals(CONFIG_OPTION)) {
-        keys.add(key(o));
+        keys.addAll(keys(o));
       }
     }
     for (CommandLine sub : command.subcommands().values()) {

@@ -1,5 +1,6 @@
 package dev.camrelay.cli;
 
+import com.google.common.net.InetAddresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -17,7 +18,7 @@ final class HostAddresses {
   /**
    * For a wildcard bind (0.0.0.0, ::, empty): "localhost" then this machine's LAN IPv4 addresses (interfaces that
    * are up, not loopback, not link-local). For a loopback bind: "localhost". Otherwise the bind address itself
-   * (IPv6 in brackets).
+   * (IPv6 in brackets, in its short form).
    */
   static List<String> forBind(String bind) {
     List<String> hosts = new ArrayList<>();
@@ -26,22 +27,36 @@ final class HostAddresses {
       hosts.addAll(lanAddresses());
       return hosts;
     }
-    try {
-      InetAddress a = InetAddress.getByName(bind);
-      if (a.isLoopbackAddress()) {
-        hosts.add("localhost");
-      } else {
-        hosts.add(a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : bind);
+    InetAddress a = literal(bind);
+    if (a == null) {
+      try {
+        a = InetAddress.getByName(bind);
+      } catch (UnknownHostException e) {
+        hosts.add(bind);
+        return hosts;
       }
-    } catch (UnknownHostException e) {
-      hosts.add(bind);
+    }
+    if (a.isLoopbackAddress()) {
+      hosts.add("localhost");
+    } else {
+      hosts.add(a instanceof Inet6Address ? InetAddresses.toUriString(a) : bind);
     }
     return hosts;
   }
 
+  /** Every interface: empty, "*", or any spelling of 0.0.0.0 or :: (also in brackets). */
   static boolean isWildcard(String bind) {
-    return bind == null || bind.isEmpty() || bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")
-        || bind.equals("*");
+    if (bind == null || bind.isEmpty() || bind.equals("*")) {
+      return true;
+    }
+    InetAddress a = literal(bind);
+    return a != null && a.isAnyLocalAddress();
+  }
+
+  /** The address {@code bind} spells (IPv6 with or without brackets), or null for a host name; never asks DNS. */
+  private static InetAddress literal(String bind) {
+    String v = bind.startsWith("[") && bind.endsWith("]") ? bind.substring(1, bind.length() - 1) : bind;
+    return InetAddresses.isInetAddress(v) ? InetAddresses.forString(v) : null;
   }
 
   /** This machine's LAN IPv4 addresses, sorted; empty if there are none or the interfaces cannot be read. */

@@ -2,6 +2,7 @@ package dev.camrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.net.HostAndPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,13 +93,13 @@ class CamrelayCommandTest {
     CommandLine cl = CamrelayCommand.commandLine(env);
     cl.parseArgs("--config", config.toString(), "--http-port", "7070");
     CamrelayCommand c = cl.getCommand();
-    assertThat(c.httpPort).isEqualTo(7070);      // flag > env > file
-    assertThat(c.wsPort).isEqualTo(8081);        // env > file
-    assertThat(c.tcpPort).isEqualTo(9092);       // file > default
-    assertThat(c.viewerToken).isEqualTo("from-file");
-    assertThat(c.maxFrameSize).isEqualTo(1024 * 1024);
-    assertThat(c.onDemandLinger).isEqualTo(Duration.ofSeconds(3));
-    assertThat(c.bind).isEqualTo("0.0.0.0");     // default
+    assertThat(c.listen.httpPort).isEqualTo(7070);      // flag > env > file
+    assertThat(c.listen.wsPort).isEqualTo(8081);        // env > file
+    assertThat(c.listen.tcpPort).isEqualTo(9092);       // file > default
+    assertThat(c.access.viewerToken.token()).isEqualTo("from-file");
+    assertThat(c.serving.maxFrameSize).isEqualTo(1024 * 1024);
+    assertThat(c.limits.onDemandLinger).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.listen.bind).isEqualTo("0.0.0.0");     // default
   }
 
   @Test
@@ -107,7 +108,7 @@ class CamrelayCommandTest {
     Files.writeString(config, "http-port=9191\n");
     CommandLine cl = CamrelayCommand.commandLine(Map.of("CAMRELAY_CONFIG", config.toString()));
     cl.parseArgs();
-    assertThat(((CamrelayCommand) cl.getCommand()).httpPort).isEqualTo(9191);
+    assertThat(((CamrelayCommand) cl.getCommand()).listen.httpPort).isEqualTo(9191);
   }
 
   @Test
@@ -117,8 +118,23 @@ class CamrelayCommandTest {
     CommandLine cl = CamrelayCommand.commandLine(Map.of("CAMRELAY_SIMULATE_CAMERA_ID", "porch"));
     CommandLine.ParseResult pr = cl.parseArgs("--config", config.toString(), "simulate");
     dev.camrelay.cli.simulate.SimulateCommand sim = pr.subcommand().commandSpec().commandLine().getCommand();
-    assertThat(sim).extracting("fps").isEqualTo(7.0);
-    assertThat(sim).extracting("cameraId").isEqualTo("porch");
+    assertThat(sim).extracting("camera.fps").isEqualTo(7.0);
+    assertThat(sim).extracting("camera.cameraId").isEqualTo("porch");
+  }
+
+  @Test
+  void sharedOptionsKeepEachCommandsDefaultsAndEveryNameOfTheirEnvironmentVariable() {
+    CommandLine cl = CamrelayCommand.commandLine(Map.of("CAMRELAY_BENCH_TCP", "10.0.0.9:4008",
+        "CAMRELAY_SIMULATE_RELAY", "10.0.0.8:5008"));
+    CommandLine.ParseResult bench = cl.parseArgs("bench");
+    assertThat(bench.subcommand().commandSpec().commandLine().<Object>getCommand())
+        .extracting("camera.fps", "camera.size", "tcp.address")
+        .containsExactly(30.0, new Size(800, 600), HostAndPort.fromParts("10.0.0.9", 4008));
+    cl = CamrelayCommand.commandLine(Map.of("CAMRELAY_SIMULATE_RELAY", "10.0.0.8:5008"));
+    CommandLine.ParseResult simulate = cl.parseArgs("simulate");
+    assertThat(simulate.subcommand().commandSpec().commandLine().<Object>getCommand())
+        .extracting("camera.fps", "camera.size", "relay.address")
+        .containsExactly(10.0, new Size(640, 480), HostAndPort.fromParts("10.0.0.8", 5008));
   }
 
   @Test
@@ -147,11 +163,11 @@ class CamrelayCommandTest {
 
   @Test
   void cameraTokensSplitIntoGlobalAndPerCamera() {
-    Map<String, String> perCamera = new java.util.LinkedHashMap<>();
-    String global = CamrelayCommand.splitCameraTokens(
-        java.util.List.of("porch=k1", "abc==", "garage=k2"), perCamera);
-    assertThat(global).isEqualTo("abc=="); // base64 padding is part of a token, not an ID=TOKEN pair
-    assertThat(perCamera).containsExactly(Map.entry("porch", "k1"), Map.entry("garage", "k2"));
+    CameraTokens tokens = CameraTokens.parse(java.util.List.of("porch=k1", "abc==", "garage=k2"));
+    assertThat(tokens.global()).isEqualTo("abc=="); // base64 padding is part of a token, not an ID=TOKEN pair
+    assertThat(tokens.perCamera()).containsExactly(Map.entry("porch", "k1"), Map.entry("garage", "k2"));
+    assertThat(tokens.forCamera("porch")).isEqualTo("k1");
+    assertThat(tokens.forCamera("kitchen")).isEqualTo("abc==");
   }
 
   @Test

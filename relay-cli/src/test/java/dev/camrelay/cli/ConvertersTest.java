@@ -3,6 +3,7 @@ package dev.camrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.net.HostAndPort;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
@@ -39,10 +40,26 @@ class ConvertersTest {
   }
 
   @Test
-  void hostPortDefaultsToLoopbackAndUnbracketsIpv6() {
-    assertThat(HostPort.parse("3008")).isEqualTo(new HostPort("127.0.0.1", 3008));
-    assertThat(HostPort.parse("cam.local:9000")).isEqualTo(new HostPort("cam.local", 9000));
-    assertThat(HostPort.parse("[::1]:3008")).isEqualTo(new HostPort("::1", 3008));
-    assertThatThrownBy(() -> HostPort.parse("host:99999")).hasMessageContaining("1..65535");
+  void relayAddressDefaultsToLoopbackAndUnbracketsIpv6() {
+    assertThat(HostAndPortConverter.parse("3008")).isEqualTo(HostAndPort.fromParts("127.0.0.1", 3008));
+    assertThat(HostAndPortConverter.parse(":3008")).isEqualTo(HostAndPort.fromParts("127.0.0.1", 3008));
+    assertThat(HostAndPortConverter.parse("cam.local:9000")).isEqualTo(HostAndPort.fromParts("cam.local", 9000));
+    HostAndPort v6 = HostAndPortConverter.parse("[::1]:3008");
+    assertThat(v6.getHost()).isEqualTo("::1");
+    assertThat(v6.getPort()).isEqualTo(3008);
+    assertThat(v6).hasToString("[::1]:3008");
+  }
+
+  @Test
+  void badRelayAddressesSayWhatIsExpected() {
+    assertThatThrownBy(() -> HostAndPortConverter.parse("host:99999")).hasMessageContaining("1..65535");
+    assertThatThrownBy(() -> HostAndPortConverter.parse("host:0")).hasMessageContaining("1..65535");
+    assertThatThrownBy(() -> HostAndPortConverter.parse("host:abc")).hasMessageContaining("e.g. 127.0.0.1:3008");
+    assertThatThrownBy(() -> HostAndPortConverter.parse("cam.local")).hasMessageContaining("is not host:port");
+    assertThatThrownBy(() -> HostAndPortConverter.parse("::1:3008")).hasMessageContaining("[::1]:3008")
+        .hasMessageContaining("brackets");
+    assertThatThrownBy(() -> HostAndPortConverter.parse("[cam:local]:80")).hasMessageContaining("brackets");
+    assertThatThrownBy(() -> new HostAndPortConverter().convert("nope"))
+        .isInstanceOf(TypeConversionException.class);
   }
 }

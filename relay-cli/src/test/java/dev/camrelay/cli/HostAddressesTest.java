@@ -17,6 +17,14 @@ class HostAddressesTest {
     assertThat(HostAddresses.forBind("127.0.0.1")).containsExactly("localhost");
     assertThat(HostAddresses.forBind("::1")).containsExactly("localhost");
     assertThat(HostAddresses.forBind("192.168.1.20")).containsExactly("192.168.1.20");
-    assertThat(HostAddresses.forBind("fe80::1")).containsExactly("[fe80:0:0:0:0:0:0:1]");
+    assertThat(HostAddresses.forBind("fe80::1")).containsExactly("[fe80::1]");
+    assertThat(HostAddresses.forBind("[fe80:0:0:0:0:0:0:1]")).containsExactly("[fe80::1]");
+  }
+
+  @Test
+  void everySpellingOfTheAnyAddressIsAWildcard() {
+    assertThat(java.util.List.of("", "*", "0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0"))
+        .allMatch(HostAddresses::isWildcard);
+    assertThat(java.util.List.of("127.0.0.1", "::1", "camera.local")).noneMatch(HostAddresses::isWildcard);
   }
 }

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The main command running a real relay, as a user starts it. */
@@ -41,11 +43,8 @@ class RelayCommandTest {
   void demoServesLiveVideoWithNoHardware() throws Exception {
     try (Cli.Running cmd = Cli.start(Map.of(), args("--demo"))) {
       int port = cmd.relay().httpPort();
-      HttpResponse<byte[]> snapshot;
-      do { // the simulated camera connects in the background
-        Thread.sleep(50);
-        snapshot = get(port, "/cam/default/snapshot.jpg");
-      } while (snapshot.statusCode() == 503 || snapshot.statusCode() == 404);
+      HttpResponse<byte[]> snapshot = Await.until("the demo camera's first frame", // it connects in the background
+          () -> get(port, "/cam/default/snapshot.jpg"), r -> r.statusCode() != 503 && r.statusCode() != 404);
       assertThat(snapshot.statusCode()).isEqualTo(200);
       JpegInfo info = JpegInfo.of(JpegFrame.parse(snapshot.body()));
       assertThat(info.width()).isEqualTo(640);
@@ -64,23 +63,24 @@ class RelayCommandTest {
   @Test
   void statusLinesAppearWhileACameraIsLive() throws Exception {
     try (Cli.Running cmd = Cli.start(Map.of(), args("--demo", "--status-interval", "200ms"))) {
-      while (!cmd.out().contains("640x480")) {
-        Thread.sleep(50);
-      }
+      Await.until("a status line", () -> cmd.out().contains("640x480"));
       // not a terminal here: plain lines with a time, camera, size, rate and viewers
       assertThat(cmd.out()).containsPattern("\\d\\d:\\d\\d:\\d\\d default 640x480 [\\d.]+ fps in, \\d+ viewers?");
     }
   }
 
-  @Test
-  void portInUseNamesThePortAndTheFlagAndExits1() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"--tcp-port", "--http-port"})
+  void portInUseNamesThePortAndTheFlagAndExits1(String flag) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      int port = taken.getLocalPort();
-      Cli.Result r = Cli.run("--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0", "--http-port",
-          Integer.toString(port));
+      String port = Integer.toString(taken.getLocalPort());
+      Map<String, String> ports = new java.util.HashMap<>(Map.of("--tcp-port", "0", "--ws-port", "0",
+          "--http-port", "0"));
+      ports.put(flag, port);
+      Cli.Result r = Cli.run("--bind", "127.0.0.1", "--tcp-port", ports.get("--tcp-port"), "--ws-port",
+          ports.get("--ws-port"), "--http-port", ports.get("--http-port"));
       assertThat(r.exitCode()).isEqualTo(1);
-      assertThat(r.err()).contains(Integer.toString(port)).contains("--http-port")
-          .doesNotContain("Exception").doesNotContain("\tat ");
+      assertThat(r.err()).contains(port).contains(flag).doesNotContain("Exception").doesNotContain("\tat ");
     }
   }
 

@@ -59,12 +59,10 @@ class ShadedJarIT {
       }
       assertThat(port).as("the banner names the HTTP port").isPositive();
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<byte[]> snapshot;
-      do {
-        Thread.sleep(100);
-        snapshot = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-            + "/cam/default/snapshot.jpg")).build(), HttpResponse.BodyHandlers.ofByteArray());
-      } while (snapshot.statusCode() == 503 || snapshot.statusCode() == 404);
+      URI snapshotUri = URI.create("http://127.0.0.1:" + port + "/cam/default/snapshot.jpg");
+      HttpResponse<byte[]> snapshot = Await.until("the demo camera's first frame",
+          () -> http.send(HttpRequest.newBuilder(snapshotUri).build(), HttpResponse.BodyHandlers.ofByteArray()),
+          r -> r.statusCode() != 503 && r.statusCode() != 404);
       assertThat(snapshot.statusCode()).isEqualTo(200);
       assertThat(snapshot.body()[0] & 0xff).isEqualTo(0xff);
       assertThat(snapshot.body()[1] & 0xff).isEqualTo(0xd8);

@@ -2,17 +2,17 @@ package dev.camrelay.cli.bench;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import dev.camrelay.cli.HostPort;
-import dev.camrelay.cli.Size;
 import dev.camrelay.cli.UserError;
 import dev.camrelay.cli.client.WsViewerClient;
+import dev.camrelay.cli.options.CameraFeedOptions;
+import dev.camrelay.cli.options.RelayIngestAddress;
+import dev.camrelay.cli.options.ViewerTokenOption;
 import dev.camrelay.cli.simulate.SimulatedCamera;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench",
+    resourceBundle = "dev.camrelay.cli.bench.BenchCommand",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpAutoWidth = true,
@@ -58,9 +60,7 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--tcp", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:3008",
-      converter = HostPort.Converter.class, description = "The relay's camera TCP port (default: ${DEFAULT-VALUE}).")
-  HostPort tcp;
+  @Mixin RelayIngestAddress tcp;
 
   @Option(names = "--ws", paramLabel = "URL", defaultValue = "ws://127.0.0.1:3009/",
       description = "The viewers' WebSocket URL (default: ${DEFAULT-VALUE}).")
@@ -71,9 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
           + " connection) or framed (the framed protocol). Default: ${DEFAULT-VALUE}.")
   String mode;
 
-  @Option(names = "--fps", paramLabel = "N", defaultValue = "30",
-      description = "Camera frame rate; 0 = as fast as the relay accepts (default: ${DEFAULT-VALUE}).")
-  double fps;
+  @Mixin CameraFeedOptions camera;
 
   @Option(names = "--seconds", paramLabel = "N", defaultValue = "5",
       description = "How long the camera sends (default: ${DEFAULT-VALUE}).")
@@ -95,27 +93,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Slow viewers bind local ports PORT, PORT+1, … and read normally (for shaping with tc).")
   int slowPort;
 
-  @Option(names = "--frames", paramLabel = "DIR",
-      description = "Send these JPEGs (sorted, looped) instead of a generated test pattern.")
-  Path frames;
-
-  @Option(names = "--size", paramLabel = "WxH", defaultValue = "800x600", converter = Size.Converter.class,
-      description = "Size of the generated frames (default: ${DEFAULT-VALUE}).")
-  Size size;
-
-  @Option(names = "--quality", paramLabel = "Q", defaultValue = "12",
-      description = "ESP32-scale quality of the generated frames, 0 best .. 63 worst (default: ${DEFAULT-VALUE}).")
-  int quality;
-
-  @Option(names = "--camera-id", paramLabel = "ID", defaultValue = "default",
-      description = "Camera id in framed mode (default: ${DEFAULT-VALUE}).")
-  String cameraId;
-
   @Option(names = "--camera-token", paramLabel = "TOKEN", description = "Camera token in framed mode.")
   String cameraToken;
 
-  @Option(names = "--viewer-token", paramLabel = "TOKEN", description = "Viewer token (sent as a Bearer header).")
-  String viewerToken;
+  @Mixin ViewerTokenOption viewerToken;
 
   @Option(names = "--pid", paramLabel = "PID", description = "The relay's process id: report its CPU and RSS.")
   Long pid;
@@ -139,8 +120,8 @@ public final class BenchCommand implements Callable<Integer> {
     int threadCount = threads != null ? threads : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     if (!json) {
       out.printf("camrelay bench: %s, %s fps, %s s, %d viewers (%d slow) -> tcp %s, %s%n",
-          viewerOnly ? "viewers only" : mode + " mode", fps == 0 ? "max" : fmt(fps), fmt(seconds), viewers, slow,
-          tcp, wsUri);
+          viewerOnly ? "viewers only" : mode + " mode", camera.fps() == 0 ? "max" : fmt(camera.fps()), fmt(seconds),
+          viewers, slow, tcp, wsUri);
       out.flush();
     }
     List<ViewerStats> stats = new ArrayList<>();
@@ -187,24 +168,21 @@ public final class BenchCommand implements Callable<Integer> {
       if (viewerOnly) {
         Thread.sleep((long) (seconds * 1000));
       } else {
-        SimulatedCamera camera = SimulatedCamera.builder()
-            .relay(tcp.host(), tcp.port())
-            .cameraId(cameraId)
+        SimulatedCamera simulated = camera.applyTo(tcp.applyTo(SimulatedCamera.builder()))
             .token(cameraToken)
-            .fps(fps)
             .mode(cameraMode())
             .frameSource((n, w, h) -> BenchTag.tag(source.get((int) (n % source.size())), n, BenchClock.nowMillis()))
             .firmware("camrelay-bench")
             .build();
-        camera.start();
+        simulated.start();
         try {
           Thread.sleep((long) (seconds * 1000));
         } finally {
-          camera.close();
+          simulated.close();
         }
-        cameraSent = camera.framesSent();
-        cameraBytes = camera.bytesSent();
-        cameraError = camera.lastError();
+        cameraSent = simulated.framesSent();
+        cameraBytes = simulated.bytesSent();
+        cameraError = simulated.lastError();
       }
       elapsed = (System.nanoTime() - t0) / 1e9;
       Thread.sleep(1500); // let frames in flight arrive
@@ -216,8 +194,8 @@ public final class BenchCommand implements Callable<Integer> {
     } finally {
       sampler.shutdownNow();
     }
-    BenchReport report = new BenchReport(viewerOnly ? "viewer-only" : mode, fps, seconds, viewers, slow, cameraSent,
-        cameraBytes, elapsed, stats, open.size(), connectSeconds, before, after, peakRss[0]);
+    BenchReport report = new BenchReport(viewerOnly ? "viewer-only" : mode, camera.fps(), seconds, viewers, slow,
+        cameraSent, cameraBytes, elapsed, stats, open.size(), connectSeconds, before, after, peakRss[0]);
     if (json) {
       JsonObject o = report.toJson();
       out.println(new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(o));
@@ -241,7 +219,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (viewers < 0 || slow < 0 || slow > viewers) {
       throw new ParameterException(spec.commandLine(), "--viewers must be >= 0 and --slow 0..viewers");
     }
-    if (!(seconds > 0) || fps < 0) {
+    if (!(seconds > 0) || camera.fps() < 0) {
       throw new ParameterException(spec.commandLine(), "--seconds must be > 0 and --fps >= 0");
     }
     if (slowPort < 0 || slowPort + slow > 65536) {
@@ -268,14 +246,14 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private List<byte[]> loadFrames() {
-    if (frames != null) {
+    if (camera.frames() != null) {
       try {
-        return SimulatedCamera.loadFrames(frames);
+        return SimulatedCamera.loadFrames(camera.frames());
       } catch (IOException e) {
         throw new UserError(e.getMessage());
       }
     }
-    return SimulatedCamera.testPatternFrames(60, size.width(), size.height(), quality);
+    return SimulatedCamera.testPatternFrames(60, camera.size().width(), camera.size().height(), camera.quality());
   }
 
   /** Opens the viewers, at most 64 handshakes in flight; returns the first failure's message (or null). */
@@ -287,7 +265,8 @@ public final class BenchCommand implements Callable<Integer> {
       boolean isSlow = i < slow;
       ViewerStats v = new ViewerStats(isSlow);
       stats.add(v);
-      WsViewerClient.Options o = WsViewerClient.Options.of(uri).withBearerToken(viewerToken).withInsecureTls(true);
+      WsViewerClient.Options o = WsViewerClient.Options.of(uri).withBearerToken(viewerToken.token())
+          .withInsecureTls(true);
       if (isSlow && slowPort > 0) {
         o = o.withLocalAddress(new InetSocketAddress(slowPort + i));
       } else if (isSlow && throttleKbps > 0) {

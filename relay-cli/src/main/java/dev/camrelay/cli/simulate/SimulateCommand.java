@@ -1,17 +1,17 @@
 package dev.camrelay.cli.simulate;
 
-import dev.camrelay.cli.HostPort;
-import dev.camrelay.cli.Size;
 import dev.camrelay.cli.UserError;
+import dev.camrelay.cli.options.CameraFeedOptions;
+import dev.camrelay.cli.options.RelayIngestAddress;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,30 +41,12 @@ import picocli.CommandLine.Spec;
 public final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"--relay", "--tcp"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:3008",
-      converter = HostPort.Converter.class,
-      description = "The relay's TCP ingest address (default: ${DEFAULT-VALUE}).")
-  HostPort relay;
+  @Mixin RelayIngestAddress relay;
 
-  @Option(names = "--camera-id", paramLabel = "ID", defaultValue = "default",
-      description = "Camera id sent in HELLO (framed mode; raw cameras are the relay's default camera)."
-          + " Default: ${DEFAULT-VALUE}.")
-  String cameraId;
+  @Mixin CameraFeedOptions camera;
 
   @Option(names = "--token", paramLabel = "TOKEN", description = "Camera token sent in HELLO (framed mode).")
   String token;
-
-  @Option(names = "--fps", paramLabel = "N", defaultValue = "10",
-      description = "Frames per second; 0 = as fast as the relay takes them (default: ${DEFAULT-VALUE}).")
-  double fps;
-
-  @Option(names = "--size", paramLabel = "WxH", defaultValue = "640x480", converter = Size.Converter.class,
-      description = "Test pattern size (default: ${DEFAULT-VALUE}).")
-  Size size;
-
-  @Option(names = "--quality", paramLabel = "Q", defaultValue = "12",
-      description = "JPEG quality on the ESP32 scale, 0 best .. 63 worst (default: ${DEFAULT-VALUE}).")
-  int quality;
 
   @ArgGroup(exclusive = true)
   RawMode raw;
@@ -80,9 +62,6 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--on-demand", description = "Stream only while the relay has viewers (framed mode).")
   boolean onDemand;
 
-  @Option(names = "--frames", paramLabel = "DIR", description = "Send the JPEG files of this folder in a loop.")
-  Path frames;
-
   @Option(names = "--seconds", paramLabel = "N", defaultValue = "0",
       description = "Stop after N seconds (default: run until Ctrl-C).")
   double seconds;
@@ -96,18 +75,15 @@ public final class SimulateCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--on-demand and --token need the framed protocol (drop --raw/--raw-per-frame)");
     }
-    SimulatedCamera camera;
+    SimulatedCamera simulated;
     try {
-      camera = SimulatedCamera.builder()
-          .relay(relay.host(), relay.port())
-          .cameraId(cameraId)
+      simulated = camera.applyTo(relay.applyTo(SimulatedCamera.builder()))
           .token(token)
-          .fps(fps)
-          .size(size.width(), size.height())
-          .quality(quality)
+          .size(camera.size().width(), camera.size().height())
+          .quality(camera.quality())
           .mode(mode)
           .onDemand(onDemand)
-          .framesFolder(frames)
+          .framesFolder(camera.frames())
           .firmware("camrelay-simulate")
           .build();
     } catch (IllegalArgumentException e) {
@@ -121,11 +97,13 @@ public final class SimulateCommand implements Callable<Integer> {
     long start = System.nanoTime();
     boolean interrupted = false;
     try {
-      out.printf("Simulating camera '%s' -> %s (%s), %s at %s fps%s%s. Ctrl-C stops.%n", cameraId, relay,
-          mode.name().toLowerCase(Locale.ROOT).replace('_', '-'), frames != null ? "frames from " + frames : size,
-          fps == 0 ? "max" : fmt(fps), onDemand ? ", on demand" : "", seconds > 0 ? ", for " + fmt(seconds) + " s" : "");
+      out.printf("Simulating camera '%s' -> %s (%s), %s at %s fps%s%s. Ctrl-C stops.%n", camera.cameraId(), relay,
+          mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+          camera.frames() != null ? "frames from " + camera.frames() : camera.size(),
+          camera.fps() == 0 ? "max" : fmt(camera.fps()), onDemand ? ", on demand" : "",
+          seconds > 0 ? ", for " + fmt(seconds) + " s" : "");
       out.flush();
-      camera.start();
+      simulated.start();
       long deadline = seconds > 0 ? start + (long) (seconds * 1e9) : Long.MAX_VALUE;
       long lastFrames = 0;
       long lastReport = start;
@@ -142,18 +120,18 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         now = System.nanoTime();
         if (now - lastReport >= TimeUnit.SECONDS.toNanos(5)) {
-          long sent = camera.framesSent();
+          long sent = simulated.framesSent();
           double rate = (sent - lastFrames) / ((now - lastReport) / 1e9);
-          out.printf("%s: %d frames sent (%.1f fps)%s%n", cameraId, sent, rate,
-              camera.connected() ? (camera.streaming() ? "" : ", idle (on demand)")
-                  : ", not connected" + (camera.lastError() != null ? ": " + camera.lastError() : ""));
+          out.printf("%s: %d frames sent (%.1f fps)%s%n", camera.cameraId(), sent, rate,
+              simulated.connected() ? (simulated.streaming() ? "" : ", idle (on demand)")
+                  : ", not connected" + (simulated.lastError() != null ? ": " + simulated.lastError() : ""));
           out.flush();
           lastFrames = sent;
           lastReport = now;
         }
       }
     } finally {
-      camera.close();
+      simulated.close();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
@@ -164,13 +142,13 @@ public final class SimulateCommand implements Callable<Integer> {
       }
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    out.printf("Sent %d frames (%.1f MB) in %.1f s; %d connection%s, %d control command%s.%n", camera.framesSent(),
-        camera.bytesSent() / 1e6, elapsed, camera.connections(), camera.connections() == 1 ? "" : "s",
-        camera.controlsReceived(), camera.controlsReceived() == 1 ? "" : "s");
+    out.printf("Sent %d frames (%.1f MB) in %.1f s; %d connection%s, %d control command%s.%n", simulated.framesSent(),
+        simulated.bytesSent() / 1e6, elapsed, simulated.connections(), simulated.connections() == 1 ? "" : "s",
+        simulated.controlsReceived(), simulated.controlsReceived() == 1 ? "" : "s");
     out.flush();
-    if (camera.connections() == 0) {
+    if (simulated.connections() == 0) {
       throw new UserError("could not connect to the relay at " + relay
-          + (camera.lastError() != null ? ": " + camera.lastError() : ""));
+          + (simulated.lastError() != null ? ": " + simulated.lastError() : ""));
     }
     return 0;
   }

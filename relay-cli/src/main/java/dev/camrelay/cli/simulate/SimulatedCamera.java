@@ -1,21 +1,12 @@
 package dev.camrelay.cli.simulate;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +27,13 @@ import org.slf4j.LoggerFactory;
  * streams only when the relay asks for it. Raw modes cannot receive commands and always stream.
  * It reconnects with exponential backoff (0.25 s doubling to 5 s, with jitter) until {@link #close()}.
  *
- * <p>Thread-safe. One background thread sends; a second one reads the relay's messages in framed mode.
+ * <p>Thread-safe. One background thread sends; a second one reads the relay's messages in framed mode. Each mode is
+ * an {@link Upload} ({@link FramedUpload}, {@link RawStreamUpload}, {@link PerFrameUpload}); this class owns the
+ * life cycle and the reconnect loop.
  */
 public final class SimulatedCamera implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimulatedCamera.class);
   private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final int MAX_RELAY_MESSAGE = 64 * 1024;
-  private static final long IDLE_PING_NANOS = TimeUnit.SECONDS.toNanos(5);
-  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   /** How the camera talks to the relay. */
   public enum Mode {
@@ -65,8 +55,6 @@ public final class SimulatedCamera implements AutoCloseable {
     byte[] frame(long frameNumber, int width, int height);
   }
 
-  private final String host;
-  private final int port;
   private final String cameraId;
   private final String token;
   private final double fps;
@@ -75,23 +63,12 @@ public final class SimulatedCamera implements AutoCloseable {
   private final FrameSource source;
   private final String firmware;
   private final CameraSettings settings;
-
-  private final AtomicLong framesSent = new AtomicLong();
-  private final AtomicLong bytesSent = new AtomicLong();
-  private final AtomicLong framesSkipped = new AtomicLong();
-  private final AtomicLong controlsReceived = new AtomicLong();
-  private final AtomicLong connections = new AtomicLong();
-  private final AtomicReference<String> lastControl = new AtomicReference<>();
-  private final AtomicReference<String> lastError = new AtomicReference<>();
-  private final Object wake = new Object();
-  private volatile boolean connected;
-  private volatile boolean closed;
-  private volatile Socket socket;
+  private final CameraCounters counters = new CameraCounters();
+  private final StopSignal stop = new StopSignal();
+  private final RelayConnector relay;
   private Thread sender;
 
   private SimulatedCamera(Builder b) {
-    this.host = b.host;
-    this.port = b.port;
     this.cameraId = b.cameraId;
     this.token = b.token;
     this.fps = b.fps;
@@ -99,6 +76,7 @@ public final class SimulatedCamera implements AutoCloseable {
     this.onDemand = b.onDemand && b.mode == Mode.FRAMED;
     this.firmware = b.firmware;
     this.settings = new CameraSettings(b.width, b.height, b.quality, !this.onDemand, (int) Math.round(b.fps), firmware);
+    this.relay = new RelayConnector(b.host, b.port, stop);
     if (b.source != null) {
       this.source = b.source;
     } else if (b.framesFolder != null) {
@@ -121,7 +99,7 @@ public final class SimulatedCamera implements AutoCloseable {
   public static List<byte[]> testPatternFrames(int count, int width, int height, int quality) {
     TestPattern pattern = new TestPattern();
     CameraSettings.Snapshot s = new CameraSettings.Snapshot(width, height, quality, 0, 0, false, false, 0, true);
-    List<byte[]> frames = new java.util.ArrayList<>(count);
+    List<byte[]> frames = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       frames.add(pattern.render(i, "test", s));
     }
@@ -147,7 +125,7 @@ public final class SimulatedCamera implements AutoCloseable {
     if (sender != null) {
       throw new IllegalStateException("already started");
     }
-    if (closed) {
+    if (stop.stopped()) {
       throw new IllegalStateException("closed");
     }
     sender = new Thread(this::run, "camrelay-sim-" + cameraId);
@@ -161,16 +139,13 @@ public final class SimulatedCamera implements AutoCloseable {
   public void close() {
     Thread t;
     synchronized (this) {
-      if (closed) {
+      if (stop.stopped()) {
         return;
       }
-      closed = true;
+      stop.stop();
       t = sender;
     }
-    synchronized (wake) {
-      wake.notifyAll();
-    }
-    closeSocket(socket);
+    relay.closeCurrent();
     if (t != null && t != Thread.currentThread()) {
       try {
         t.join(2000);
@@ -182,37 +157,37 @@ public final class SimulatedCamera implements AutoCloseable {
 
   /** Frames written to the relay so far (over all connections). */
   public long framesSent() {
-    return framesSent.get();
+    return counters.framesSent();
   }
 
   /** JPEG bytes written so far. */
   public long bytesSent() {
-    return bytesSent.get();
+    return counters.bytesSent();
   }
 
   /** The JSON of the last CONTROL command received from the relay, or null if none yet. */
   public String lastControl() {
-    return lastControl.get();
+    return counters.lastControl();
   }
 
   /** Frames not sent because they exceeded the relay's WELCOME maxPayload. */
   public long framesSkipped() {
-    return framesSkipped.get();
+    return counters.framesSkipped();
   }
 
   /** CONTROL commands received so far. */
   public long controlsReceived() {
-    return controlsReceived.get();
+    return counters.controlsReceived();
   }
 
   /** Connections established so far (framed: completed handshakes); more than one means it reconnected. */
   public long connections() {
-    return connections.get();
+    return counters.connections();
   }
 
   /** True while a connection is up (framed: after WELCOME). */
   public boolean connected() {
-    return connected;
+    return counters.isConnected();
   }
 
   /** True while the camera sends frames (false for an on-demand camera nobody is watching, or after stream off). */
@@ -232,7 +207,7 @@ public final class SimulatedCamera implements AutoCloseable {
 
   /** The last connection problem, e.g. "connection refused" or "relay sent ERROR 3: bad token"; null if none. */
   public String lastError() {
-    return lastError.get();
+    return counters.lastError();
   }
 
   /** The camera id it announces. */
@@ -242,367 +217,48 @@ public final class SimulatedCamera implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------------------------
 
+  /** The sending thread: runs the mode's upload, reconnecting with backoff until {@link #close()}. */
   private void run() {
-    TestPattern pattern = source == null ? new TestPattern() : null;
-    FrameSource frames = source != null ? source
-        : (n, w, h) -> pattern.render(n, cameraId, settings.snapshot());
-    long backoffMillis = 250;
-    boolean announcedFailure = false;
-    while (!closed) {
+    Upload upload = Upload.of(mode, new UploadContext(cameraId, token, firmware, onDemand, fps, settings, counters,
+        stop, relay, frameSourceOfThisThread()));
+    ReconnectBackoff backoff = new ReconnectBackoff();
+    while (!stop.stopped()) {
       try {
-        boolean progressed = switch (mode) {
-          case FRAMED -> runFramed(frames);
-          case RAW -> runRaw(frames);
-          case RAW_PER_FRAME -> runPerFrame(frames);
-        };
-        if (progressed) {
-          backoffMillis = 250;
-          announcedFailure = false;
+        if (upload.run()) {
+          backoff.reset();
         }
       } catch (IOException | RuntimeException e) {
-        if (closed) {
+        if (stop.stopped()) {
           break;
         }
-        String why = describe(e);
-        lastError.set(why);
-        if (why.startsWith("relay sent BYE")) {
-          log.info("camera '{}': {}; reconnecting", cameraId, why); // an orderly close, e.g. a relay restart
-        } else if (!announcedFailure) {
-          log.warn("camera '{}': {} (relay {}:{}); reconnecting", cameraId, why, host, port);
-          announcedFailure = true;
-        } else {
-          log.debug("camera '{}': {}", cameraId, why);
-        }
+        reportFailure(RelayConnector.describe(e), backoff);
       } finally {
-        connected = false;
-        closeSocket(socket);
+        counters.disconnected();
+        relay.closeCurrent();
       }
-      if (closed) {
+      if (stop.stopped()) {
         break;
       }
-      long sleep = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
-      pause(sleep);
-      backoffMillis = Math.min(5000, backoffMillis * 2);
+      stop.await(TimeUnit.MILLISECONDS.toNanos(backoff.next()));
     }
   }
 
-  private static String describe(Throwable e) {
-    String m = e.getMessage();
-    if (e instanceof java.net.ConnectException) {
-      return "connection refused";
+  private FrameSource frameSourceOfThisThread() {
+    if (source != null) {
+      return source;
     }
-    return m == null ? e.getClass().getSimpleName() : m;
+    TestPattern pattern = new TestPattern();
+    return (n, w, h) -> pattern.render(n, cameraId, settings.snapshot());
   }
 
-  /** One framed session; returns true if the handshake completed. */
-  private boolean runFramed(FrameSource frames) throws IOException {
-    Socket s = connect();
-    OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
-    FramedLink link = new FramedLink(out);
-    Session session = new Session(link);
-    Thread reader = new Thread(() -> session.read(s), "camrelay-sim-" + cameraId + "-reader");
-    reader.setDaemon(true);
-    link.hello(cameraId, token, onDemand, firmware);
-    reader.start();
-    if (!session.awaitWelcome()) {
-      throw new IOException(session.failure != null ? session.failure : "no WELCOME within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
-    }
-    if (onDemand) {
-      settings.streaming(session.streamOnWelcome);
-    }
-    connected = true;
-    connections.incrementAndGet();
-    log.info("camera '{}' connected to {}:{} (framed v{}{})", cameraId, host, port, session.version,
-        onDemand ? ", on demand" : "");
-    Pacer pacer = new Pacer(fps);
-    long lastSentNanos = System.nanoTime();
-    while (!closed && session.failure == null) {
-      if (session.restart) {
-        log.info("camera '{}' restarting on request", cameraId);
-        link.bye(0, "restart");
-        return true;
-      }
-      if (settings.streaming()) {
-        pacer.await(this);
-        if (closed || !settings.streaming() || session.restart) {
-          continue;
-        }
-        CameraSettings.Snapshot snap = settings.snapshot();
-        long n = framesSent.get();
-        byte[] jpeg = frames.frame(n, snap.width(), snap.height());
-        if (jpeg.length > session.maxPayload) {
-          if (framesSkipped.getAndIncrement() == 0 || log.isDebugEnabled()) {
-            log.warn("camera '{}': frame of {} bytes exceeds the relay's limit of {} bytes; skipped", cameraId,
-                jpeg.length, session.maxPayload);
-          }
-          continue;
-        }
-        synchronized (session.sendLock) {
-          if (!settings.streaming() || closed) {
-            continue; // stream off arrived while rendering: this frame must not go out
-          }
-          link.frame(n, TimeUnit.NANOSECONDS.toMicros(System.nanoTime()), jpeg);
-          sent(jpeg);
-        }
-        lastSentNanos = System.nanoTime();
-      } else {
-        pacer.reset();
-        if (System.nanoTime() - lastSentNanos > IDLE_PING_NANOS) {
-          link.ping(new byte[] {'s', 'i', 'm'}); // keeps an idle on-demand camera from hitting the relay's idle timeout
-          lastSentNanos = System.nanoTime();
-        }
-        synchronized (wake) {
-          if (!closed && !settings.streaming() && !session.restart && session.failure == null) {
-            try {
-              wake.wait(500);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              return true;
-            }
-          }
-        }
-      }
-    }
-    if (session.failure != null && !closed) {
-      throw new IOException(session.failure);
-    }
-    if (closed) {
-      try {
-        link.bye(0, "camera shutting down");
-      } catch (IOException ignored) {
-        // the relay may already be gone
-      }
-    }
-    return true;
-  }
-
-  private boolean runRaw(FrameSource frames) throws IOException {
-    Socket s = connect();
-    OutputStream out = s.getOutputStream();
-    connected = true;
-    connections.incrementAndGet();
-    log.info("camera '{}' connected to {}:{} (raw JPEG stream)", cameraId, host, port);
-    Pacer pacer = new Pacer(fps);
-    while (!closed) {
-      pacer.await(this);
-      if (closed) {
-        break;
-      }
-      CameraSettings.Snapshot snap = settings.snapshot();
-      byte[] jpeg = frames.frame(framesSent.get(), snap.width(), snap.height());
-      out.write(jpeg);
-      out.flush();
-      sent(jpeg);
-    }
-    return true;
-  }
-
-  private boolean runPerFrame(FrameSource frames) throws IOException {
-    Pacer pacer = new Pacer(fps);
-    boolean any = false;
-    while (!closed) {
-      pacer.await(this);
-      if (closed) {
-        break;
-      }
-      CameraSettings.Snapshot snap = settings.snapshot();
-      byte[] jpeg = frames.frame(framesSent.get(), snap.width(), snap.height());
-      Socket s = connect();
-      try {
-        if (!any) {
-          log.info("camera '{}' sending to {}:{} (one connection per frame)", cameraId, host, port);
-        }
-        connected = true;
-        connections.incrementAndGet();
-        OutputStream out = s.getOutputStream();
-        out.write(jpeg);
-        out.flush();
-        s.shutdownOutput(); // the end of the connection is the end of the frame
-        sent(jpeg);
-        any = true;
-      } finally {
-        closeSocket(s);
-      }
-    }
-    return any;
-  }
-
-  private void sent(byte[] jpeg) {
-    framesSent.incrementAndGet();
-    bytesSent.addAndGet(jpeg.length);
-    settings.frameSent();
-  }
-
-  private Socket connect() throws IOException {
-    Socket s = new Socket();
-    try {
-      s.setTcpNoDelay(true);
-      s.connect(new InetSocketAddress(host, port), 5000);
-    } catch (IOException e) {
-      closeSocket(s);
-      throw e;
-    }
-    socket = s;
-    if (closed) { // close() ran between the check and the assignment
-      closeSocket(s);
-      throw new SocketException("closed");
-    }
-    return s;
-  }
-
-  private static void closeSocket(Socket s) {
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // nothing to do
-      }
-    }
-  }
-
-  private void pause(long millis) {
-    synchronized (wake) {
-      if (!closed) {
-        try {
-          wake.wait(Math.max(1, millis));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-  }
-
-  private void wakeUp() {
-    synchronized (wake) {
-      wake.notifyAll();
-    }
-  }
-
-  /** Paces sending at a frame rate without drift; after a long stall it resynchronizes instead of bursting. */
-  private static final class Pacer {
-    private final long intervalNanos;
-    private long next;
-
-    Pacer(double fps) {
-      this.intervalNanos = fps > 0 ? (long) (1e9 / fps) : 0;
-      this.next = System.nanoTime();
-    }
-
-    void reset() {
-      next = System.nanoTime();
-    }
-
-    void await(SimulatedCamera cam) {
-      if (intervalNanos == 0) {
-        return;
-      }
-      long now = System.nanoTime();
-      if (now - next > TimeUnit.SECONDS.toNanos(1)) {
-        next = now;
-      }
-      long wait;
-      while ((wait = next - System.nanoTime()) > 0 && !cam.closed) {
-        long millis = TimeUnit.NANOSECONDS.toMillis(wait);
-        int nanos = (int) (wait - TimeUnit.MILLISECONDS.toNanos(millis));
-        synchronized (cam.wake) {
-          try {
-            cam.wake.wait(millis, nanos); // close() wakes it early
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      }
-      next += intervalNanos;
-    }
-  }
-
-  /** The reader side of one framed connection. */
-  private final class Session implements FramedLink.Handler {
-    private final FramedLink link;
-    /**
-     * Held while a frame is written and while a command is applied and answered, so a command takes effect between
-     * frames: once the relay has the reply to stream off, no further frame follows.
-     */
-    final Object sendLock = new Object();
-    private final java.util.concurrent.CountDownLatch welcomed = new java.util.concurrent.CountDownLatch(1);
-    volatile int version;
-    volatile boolean streamOnWelcome;
-    volatile long maxPayload = Integer.MAX_VALUE;
-    volatile String failure;
-    volatile boolean restart;
-
-    Session(FramedLink link) {
-      this.link = link;
-    }
-
-    void read(Socket s) {
-      try {
-        InputStream in = s.getInputStream();
-        FramedLink.readLoop(in, MAX_RELAY_MESSAGE, this);
-        fail("relay closed the connection");
-      } catch (IOException | RuntimeException e) {
-        fail(describe(e));
-      }
-    }
-
-    private void fail(String why) {
-      if (failure == null) {
-        failure = why;
-      }
-      welcomed.countDown();
-      wakeUp();
-    }
-
-    boolean awaitWelcome() {
-      try {
-        return welcomed.await(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) && failure == null;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-
-    @Override
-    public void welcome(int version, boolean stream, long maxPayload) {
-      this.version = version;
-      this.streamOnWelcome = stream;
-      this.maxPayload = maxPayload;
-      welcomed.countDown();
-    }
-
-    @Override
-    public void control(long requestId, String json) {
-      controlsReceived.incrementAndGet();
-      lastControl.set(json);
-      CameraSettings.Outcome outcome;
-      synchronized (sendLock) {
-        outcome = settings.apply(json);
-        try {
-          link.controlReply(requestId, outcome.replyJson());
-        } catch (IOException e) {
-          fail(describe(e));
-        }
-      }
-      log.info("camera '{}' control {} -> {}", cameraId, json, outcome.replyJson());
-      if (outcome.effect() == CameraSettings.Effect.RESTART) {
-        restart = true;
-      }
-      wakeUp();
-    }
-
-    @Override
-    public void ping(byte[] data) {
-      try {
-        link.pong(data);
-      } catch (IOException e) {
-        fail(describe(e));
-      }
-    }
-
-    @Override
-    public void closing(String kind, int code, String reason) {
-      fail("relay sent " + kind + " " + code + ": " + reason);
+  private void reportFailure(String why, ReconnectBackoff backoff) {
+    counters.failed(why);
+    if (why.startsWith("relay sent BYE")) {
+      log.info("camera '{}': {}; reconnecting", cameraId, why); // an orderly close, e.g. a relay restart
+    } else if (backoff.firstFailure()) {
+      log.warn("camera '{}': {} (relay {}); reconnecting", cameraId, why, relay.address());
+    } else {
+      log.debug("camera '{}': {}", cameraId, why);
     }
   }
 

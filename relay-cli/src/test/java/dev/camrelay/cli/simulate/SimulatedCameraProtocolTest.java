@@ -2,6 +2,7 @@ package dev.camrelay.cli.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.camrelay.cli.Await;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.wire.Control;
 import dev.camrelay.frame.wire.Hello;
@@ -43,14 +44,24 @@ class SimulatedCameraProtocolTest {
     return q;
   }
 
+  /** The next message of the given type; fails when none comes within the patience of {@link Await}. */
   private static Message next(BlockingQueue<Message> q, MessageType type) throws Exception {
+    long deadline = System.nanoTime() + Await.PATIENCE.toNanos();
     while (true) {
-      Message m = q.poll(30, TimeUnit.SECONDS);
+      long left = deadline - System.nanoTime();
+      Message m = left > 0 ? q.poll(left, TimeUnit.NANOSECONDS) : null;
       assertThat(m).as("waiting for " + type).isNotNull();
       if (m.type() == type) {
         return m;
       }
     }
+  }
+
+  /** The next message of any type; fails when none comes within the patience of {@link Await}. */
+  private static Message next(BlockingQueue<Message> q) throws Exception {
+    Message m = q.poll(Await.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(m).as("waiting for a message").isNotNull();
+    return m;
   }
 
   @Test
@@ -102,12 +113,10 @@ class SimulatedCameraProtocolTest {
       BlockingQueue<Message> in = reader(s);
       next(in, MessageType.HELLO);
       MessageEncoder.write(Message.welcome(Welcome.of(1, true, 100)), s.getOutputStream()); // 100-byte limit
-      while (!rendered(cam)) {
-        Thread.sleep(20);
-      }
+      Await.until("an oversized frame to be skipped", () -> rendered(cam));
       MessageEncoder.write(Message.ping(new byte[] {9}), s.getOutputStream());
       Message m;
-      while ((m = in.poll(30, TimeUnit.SECONDS)).type() != MessageType.PONG) { // the session is alive …
+      while ((m = next(in)).type() != MessageType.PONG) { // the session is alive …
         assertThat(m.type()).isNotEqualTo(MessageType.FRAME);                 // … and sent no oversized frame
       }
       assertThat(cam.framesSent()).isZero();

@@ -2,6 +2,7 @@ package dev.camrelay.cli.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.camrelay.cli.Await;
 import dev.camrelay.cli.TestViewer;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.jpeg.JpegInfo;
@@ -76,9 +77,8 @@ class SimulatedCameraTest {
       assertThat(reply).contains("\"ok\":true").contains("\"framesize\":\"QVGA\"");
       assertThat(cam.lastControl()).isEqualTo("{\"cmd\":\"framesize\",\"value\":\"QVGA\"}");
       // frames in flight may still be the old size; the new size must arrive
-      while (info(viewer.nextFrame()).width() != 320) {
-        assertThat(cam.width()).isEqualTo(320);
-      }
+      Await.until("a frame of the new size", () -> info(viewer.nextFrame()).width(), width -> width == 320);
+      assertThat(cam.width()).isEqualTo(320);
       assertThat(relay.control("default", "{\"cmd\":\"x\"}").get(20, TimeUnit.SECONDS))
           .isEqualTo("{\"ok\":false,\"error\":\"unknown command 'x'\"}");
       assertThat(relay.control("default", "{\"cmd\":\"status\"}").get(20, TimeUnit.SECONDS))
@@ -100,18 +100,14 @@ class SimulatedCameraTest {
           .contains("\"streaming\":false").contains("\"frames\":" + sent);
       assertThat(cam.framesSent()).isEqualTo(sent);
       relay.control("default", "{\"cmd\":\"stream\",\"on\":true}").get(20, TimeUnit.SECONDS);
-      while (cam.framesSent() <= sent) {
-        Thread.sleep(20);
-      }
+      Await.until("frames after stream on", () -> cam.framesSent() > sent);
     }
   }
 
   @Test
   void onDemandCameraStreamsOnlyWhileWatched() throws Exception {
     try (SimulatedCamera cam = camera().onDemand(true).build().start()) {
-      while (!cam.connected()) {
-        Thread.sleep(20);
-      }
+      Await.until("the on-demand camera to connect", cam::connected);
       assertThat(cam.streaming()).isFalse();
       assertThat(cam.framesSent()).isZero();
       try (TestViewer viewer = TestViewer.open(relay.wsPort(), "/")) {
@@ -125,9 +121,7 @@ class SimulatedCameraTest {
   void reconnectsWhenTheRelayComesBack() throws Exception {
     int port = relay.tcpPort();
     try (SimulatedCamera cam = camera().build().start()) {
-      while (cam.connections() < 1) {
-        Thread.sleep(20);
-      }
+      Await.until("the first connection", () -> cam.connections() >= 1);
       relay.close();
       relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(port).wsPort(0).httpPort(-1).build();
       relay.start();
@@ -144,9 +138,7 @@ class SimulatedCameraTest {
     relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(-1).cameraToken("right").build();
     relay.start();
     try (SimulatedCamera cam = camera().token("wrong").build().start()) {
-      while (cam.lastError() == null) {
-        Thread.sleep(20);
-      }
+      Await.until("the relay to refuse the token", () -> cam.lastError() != null);
       assertThat(cam.connected()).isFalse();
       assertThat(cam.lastError()).contains("3").doesNotContain("wrong").doesNotContain("right");
     }

@@ -1,0 +1,62 @@
+package dev.camrelay.cli;
+
+import dev.camrelay.relay.CameraRelay;
+import java.time.Duration;
+import java.util.function.Consumer;
+import picocli.CommandLine.Option;
+
+/** Connection limits, the viewer send buffer and the timeouts; each unset one keeps the relay's default. */
+final class LimitOptions {
+  @Option(names = "--max-connections", paramLabel = "N", description = "Most connections in total (relay default 2000).")
+  Integer maxConnections;
+
+  @Option(names = "--max-connections-per-ip", paramLabel = "N",
+      description = "Most connections from one address (relay default 250).")
+  Integer maxConnectionsPerIp;
+
+  @Option(names = "--max-cameras", paramLabel = "N", description = "Most cameras at once (relay default 1024).")
+  Integer maxCameras;
+
+  @Option(names = "--viewer-send-buffer", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+      description = "Kernel send buffer per viewer socket: bounds the bytes in flight to a slow viewer"
+          + " (relay default 32KiB).")
+  Integer viewerSendBuffer;
+
+  @Option(names = "--control-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long a control command waits for the camera's reply (relay default 5s).")
+  Duration controlTimeout;
+
+  @Option(names = "--on-demand-linger", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Keep an on-demand camera streaming this long after its last viewer leaves (relay default 10s).")
+  Duration onDemandLinger;
+
+  @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Time a framed camera has to send HELLO (relay default 5s).")
+  Duration handshakeTimeout;
+
+  @Option(names = "--camera-idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Drop a camera silent this long (relay default 15s).")
+  Duration cameraIdleTimeout;
+
+  @Option(names = "--viewer-stall-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Disconnect a viewer that accepts no data this long (relay default 10s).")
+  Duration viewerStallTimeout;
+
+  void applyTo(CameraRelay.Builder relay) {
+    ifSet(maxConnections, relay::maxConnections);
+    ifSet(maxConnectionsPerIp, relay::maxConnectionsPerIp);
+    ifSet(maxCameras, relay::maxCameras);
+    ifSet(viewerSendBuffer, relay::viewerSendBufferBytes);
+    ifSet(controlTimeout, relay::controlTimeout);
+    ifSet(onDemandLinger, relay::onDemandLinger);
+    ifSet(handshakeTimeout, relay::handshakeTimeout);
+    ifSet(cameraIdleTimeout, relay::cameraIdleTimeout);
+    ifSet(viewerStallTimeout, relay::viewerStallTimeout);
+  }
+
+  private static <T> void ifSet(T value, Consumer<T> setter) {
+    if (value != null) {
+      setter.accept(value);
+    }
+  }
+}

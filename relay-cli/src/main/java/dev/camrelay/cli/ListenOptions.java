@@ -1,0 +1,71 @@
+package dev.camrelay.cli;
+
+import dev.camrelay.relay.CameraRelay;
+import dev.camrelay.relay.PortBindException;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Where the relay listens: {@code --bind}, the three ports, and the camera raw TCP ingest lands on. */
+final class ListenOptions {
+  static final String TCP_PORT = "--tcp-port";
+  static final String WS_PORT = "--ws-port";
+  static final String HTTP_PORT = "--http-port";
+
+  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}, every interface; 127.0.0.1 for this machine"
+          + " only).")
+  String bind;
+
+  @Option(names = TCP_PORT, paramLabel = "PORT", defaultValue = "3008",
+      description = "Camera TCP ingest port, raw JPEG or framed (default: ${DEFAULT-VALUE}; 0 = any free port,"
+          + " -1 = off).")
+  int tcpPort;
+
+  @Option(names = WS_PORT, paramLabel = "PORT", defaultValue = "3009",
+      description = "WebSocket port for viewers and camera ingest (default: ${DEFAULT-VALUE}).")
+  int wsPort;
+
+  @Option(names = HTTP_PORT, paramLabel = "PORT", defaultValue = "3010",
+      description = "HTTP port: web viewer, MJPEG, snapshots, API, metrics (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--default-camera", paramLabel = "ID", defaultValue = "default",
+      description = "Camera id for raw TCP ingest and the ws:// root path (default: ${DEFAULT-VALUE}).")
+  String defaultCamera;
+
+  /** Fails with a usage error for a port out of range or a bad camera id. */
+  void check(CommandLine cl) {
+    checkPort(cl, TCP_PORT, tcpPort);
+    checkPort(cl, WS_PORT, wsPort);
+    checkPort(cl, HTTP_PORT, httpPort);
+    if (!CameraIds.isValid(defaultCamera)) {
+      throw new ParameterException(cl,
+          "--default-camera '" + defaultCamera + "': a camera id is 1..64 of [A-Za-z0-9._-]");
+    }
+  }
+
+  private static void checkPort(CommandLine cl, String flag, int port) {
+    if (port < -1 || port > 65535) {
+      throw new ParameterException(cl, flag + " " + port + ": must be 0..65535 (or -1 to turn it off)");
+    }
+  }
+
+  void applyTo(CameraRelay.Builder relay) {
+    relay.bind(bind).tcpPort(tcpPort).wsPort(wsPort).httpPort(httpPort).defaultCameraId(defaultCamera);
+  }
+
+  /** The flag that sets the port behind a relay setting. */
+  static String flagOf(PortBindException.Setting setting) {
+    return switch (setting) {
+      case TCP_PORT -> TCP_PORT;
+      case WS_PORT -> WS_PORT;
+      case HTTP_PORT -> HTTP_PORT;
+    };
+  }
+
+  /** "3008/3009/3010", the ports asked for. */
+  String ports() {
+    return tcpPort + "/" + wsPort + "/" + httpPort;
+  }
+}

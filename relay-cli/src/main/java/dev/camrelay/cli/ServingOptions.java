@@ -1,0 +1,22 @@
+package dev.camrelay.cli;
+
+import dev.camrelay.relay.CameraRelay;
+import picocli.CommandLine.Option;
+
+/** What the relay accepts and serves: the largest frame, raw JPEG cameras, the web viewer page. */
+final class ServingOptions {
+  @Option(names = "--max-frame-size", paramLabel = "SIZE", defaultValue = "4MiB", converter = ByteSizeConverter.class,
+      description = "Largest JPEG accepted; larger frames are dropped (default: ${DEFAULT-VALUE}; KiB/MiB suffixes).")
+  int maxFrameSize;
+
+  @Option(names = "--no-raw-ingest",
+      description = "Refuse raw JPEG TCP cameras (they cannot authenticate); only the framed protocol.")
+  boolean noRawIngest;
+
+  @Option(names = "--no-web-viewer", description = "Do not serve the web viewer page at /.")
+  boolean noWebViewer;
+
+  void applyTo(CameraRelay.Builder relay) {
+    relay.maxFrameBytes(maxFrameSize).allowRawIngest(!noRawIngest).serveViewer(!noWebViewer);
+  }
+}
