@@ -84,6 +84,8 @@ class SlowViewerTest {
     start(Duration.ofMillis(300));
     try (RawWs stuck = RawWs.open(relay.wsPort(), "/cam/s", Map.of(), 4096)) {
       String stuckPort = ":" + stuck.socket.getLocalPort();
+      // Otherwise a slow start would skip the loop below and blame the relay for a viewer it has not yet added.
+      Await.until("the stuck viewer is attached", () -> stateOf(stuckPort) != null);
       ViewerClient fast = ViewerClient.connect("ws://127.0.0.1:" + relay.wsPort() + "/cam/s");
       int i = 0;
       while (stateOf(stuckPort) != null) {

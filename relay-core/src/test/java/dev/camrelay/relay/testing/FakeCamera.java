@@ -192,6 +192,8 @@ public final class FakeCamera implements Closeable {
     if (!framed) {
       try {
         return socket.getInputStream().read() < 0;
+      } catch (java.net.SocketTimeoutException e) {
+        return false; // still open after the socket's read timeout
       } catch (IOException e) {
         return true;
       }

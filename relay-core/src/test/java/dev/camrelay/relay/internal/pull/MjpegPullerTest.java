@@ -14,6 +14,10 @@ import dev.camrelay.relay.testing.CollectingOutput;
 import dev.camrelay.relay.internal.pull.FakeMjpegCamera.Fault;
 import dev.camrelay.relay.internal.pull.FakeMjpegCamera.Plan;
 import dev.camrelay.relay.internal.pull.FakeMjpegCamera.Style;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -210,18 +214,27 @@ class MjpegPullerTest {
 
   @Test
   void closeDetachesTheCameraAndEndsThePullThread() throws Exception {
+    List<Thread> servingBefore = threadsStartingWith("fake-mjpeg-camera-conn-");
     FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
     MjpegPuller puller = new MjpegPuller(hub, "closing", url(fake, "/stream"), config);
     puller.start();
     awaitTrue(() -> published.size() >= 2);
     assertThat(threadsNamed("camrelay-pull-closing")).isPositive();
+    assertThat(fake.connections()).isEqualTo(1);
+    // The fake camera's thread serving this connection: it streams until a write fails, i.e. until the puller
+    // closes the socket (the fake itself is closed only after the test).
+    List<Thread> serving = threadsStartingWith("fake-mjpeg-camera-conn-");
+    serving.removeAll(servingBefore);
+    assertThat(serving).hasSize(1);
     puller.close();
-    String camera = "closing";
-    assertThat(hub.camera(camera).orElseThrow().connected()).isFalse();
+    int publishedWhenClosed = published.size();
+    awaitTrue(() -> !hub.camera("closing").orElseThrow().connected());
     awaitTrue(() -> threadsNamed("camrelay-pull-closing") == 0);
-    int count = published.size();
-    Thread.sleep(100);
-    assertThat(published).hasSize(count);
+    awaitTrue(() -> !serving.get(0).isAlive());
+    // The thread that publishes is gone and the camera saw its connection closed: nothing can be published any
+    // more, so this checks that nothing was published after close() returned (no waiting needed).
+    assertThat(published).hasSize(publishedWhenClosed);
+    assertThat(fake.connections()).as("no reconnect after close").isEqualTo(1);
   }
 
   @Test
@@ -253,13 +266,39 @@ class MjpegPullerTest {
 
   @Test
   void relayShutdownDetachesThePullerWithoutRetrying() throws Exception {
+    // Both pullers on one event loop the test owns, so the test can wait for what that loop has done.
+    EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("test-pull-loop", true));
+    toClose.add(() -> group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(5000));
+    EventLoop loop = group.next();
     FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
-    puller("shutdown", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
+    Backoff backoff = fastBackoff();
+    MjpegPuller puller = new MjpegPuller(hub, "shutdown", url(fake, "/stream"), config, group,
+        Duration.ofSeconds(5), Duration.ofSeconds(10), backoff);
+    toClose.add(puller);
+    // Positive control: a puller with the same backoff whose camera always answers 503 keeps retrying, and it
+    // never attaches to the hub, so the shutdown does not stop it.
+    FakeMjpegCamera refusing = camera(0, Style.ESP32, n -> Plan.error("503 Service Unavailable"));
+    MjpegPuller control = new MjpegPuller(hub, "control", url(refusing, "/stream"), config, group,
+        Duration.ofSeconds(5), Duration.ofSeconds(10), fastBackoff());
+    toClose.add(control);
+    puller.start();
+    control.start();
     awaitTrue(() -> published.size() >= 2);
+    assertThat(backoff.attempts()).as("a working connection resets the backoff").isZero();
+
     hub.close();
     awaitTrue(() -> !hub.camera("shutdown").orElseThrow().connected());
-    Thread.sleep(300); // several backoff periods (at most 100 ms each here)
-    assertThat(fake.connections()).isEqualTo(1);
+    // close() queued the puller's shutdown on its loop; once a task queued after it has run, the puller has
+    // ended its connection, and had it wanted to retry it would have asked the backoff for a delay by then.
+    loop.submit(() -> { }).get(30, TimeUnit.SECONDS);
+    assertThat(backoff.attempts()).as("no retry scheduled after the relay shut down").isZero();
+    // Belt and braces, without trusting the wall clock: the loop runs timers in deadline order, so once a task
+    // scheduled five backoff caps (5 x 100 ms) later has run, any retry would have started connecting; and two
+    // more connections of the control, started on the same loop after that, have reached their camera.
+    loop.schedule(() -> { }, 500, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
+    int controlConnections = refusing.connections();
+    awaitTrue(() -> refusing.connections() >= controlConnections + 2);
+    assertThat(fake.connections()).as("connections to the camera of the shut-down puller").isEqualTo(1);
   }
 
   @Test
@@ -268,6 +307,11 @@ class MjpegPullerTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http");
     assertThatThrownBy(() -> new MjpegPuller(hub, "bad id!", URI.create("http://cam/stream"), config))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("camera id");
+  }
+
+  private static List<Thread> threadsStartingWith(String prefix) {
+    return new ArrayList<>(Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).toList());
   }
 
   private static long threadsNamed(String prefix) {
