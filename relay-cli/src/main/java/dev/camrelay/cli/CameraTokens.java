@@ -1,5 +1,6 @@
 package dev.camrelay.cli;
 
+import dev.camrelay.frame.wire.CameraId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ record CameraTokens(String global, Map<String, String> perCamera) {
     for (String value : values) {
       int eq = value.indexOf('=');
       boolean perCameraForm = eq > 0 && eq < value.length() - 1 && value.charAt(eq + 1) != '='
-          && CameraIds.isValid(value.substring(0, eq));
+          && CameraId.isValid(value.substring(0, eq));
       if (perCameraForm) {
         perCamera.put(value.substring(0, eq), value.substring(eq + 1));
       } else if (value.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.camrelay.cli;
 
+import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.PortBindException;
 import picocli.CommandLine;
@@ -39,7 +40,7 @@ final class ListenOptions {
     checkPort(cl, TCP_PORT, tcpPort);
     checkPort(cl, WS_PORT, wsPort);
     checkPort(cl, HTTP_PORT, httpPort);
-    if (!CameraIds.isValid(defaultCamera)) {
+    if (!CameraId.isValid(defaultCamera)) {
       throw new ParameterException(cl,
           "--default-camera '" + defaultCamera + "': a camera id is 1..64 of [A-Za-z0-9._-]");
     }

@@ -1,5 +1,6 @@
 package dev.camrelay.cli;
 
+import dev.camrelay.frame.wire.CameraId;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -23,9 +24,9 @@ final class PullOptions {
     for (String value : pulls) {
       int eq = value.indexOf('=');
       String id = eq > 0 ? value.substring(0, eq) : "";
-      if (!CameraIds.isValid(id)) {
+      if (!CameraId.isValid(id)) {
         throw new ParameterException(cl, "--pull '" + value
-            + "': expected ID=URL with ID of 1..64 [A-Za-z0-9._-], e.g. garage=http://192.168.1.40:81/stream");
+            + "': expected ID=URL with ID of " + CameraId.RULE + ", e.g. garage=http://192.168.1.40:81/stream");
       }
       URI uri;
       try {

@@ -3,7 +3,7 @@ package dev.camrelay.relay;
 /**
  * A snapshot of one camera's state, as served by {@code /api/cameras}.
  *
- * @param id camera id ({@code [A-Za-z0-9._-]{1,64}})
+ * @param id camera id (see {@link dev.camrelay.frame.wire.CameraId#RULE})
  * @param connected whether a source is attached right now
  * @param ingest how frames arrive: {@code raw-tcp}, {@code raw-tcp-per-frame}, {@code framed}, {@code websocket},
  *     {@code pull} or {@code java}; the last one seen when disconnected, null if the camera never had a source

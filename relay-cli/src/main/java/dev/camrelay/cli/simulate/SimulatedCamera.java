@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
+import dev.camrelay.frame.wire.CameraId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimulatedCamera implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimulatedCamera.class);
-  private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** How the camera talks to the relay. */
   public enum Mode {
@@ -290,12 +289,9 @@ public final class SimulatedCamera implements AutoCloseable {
       return this;
     }
 
-    /** The camera id ({@code [A-Za-z0-9._-]{1,64}}); framed mode only, raw ingest lands on the relay's default camera. */
+    /** The camera id ({@link CameraId#RULE}); framed mode only, raw ingest lands on the relay's default camera. */
     public Builder cameraId(String id) {
-      if (id == null || !CAMERA_ID.matcher(id).matches()) {
-        throw new IllegalArgumentException("camera id must be 1..64 of [A-Za-z0-9._-]: " + id);
-      }
-      this.cameraId = id;
+      this.cameraId = CameraId.check(id);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal;
 
+import dev.camrelay.frame.wire.CameraId;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -270,7 +271,7 @@ public final class RelayConfig {
     }
 
     public Builder defaultCameraId(String id) {
-      this.defaultCameraId = CameraIds.check(id);
+      this.defaultCameraId = CameraId.check(id);
       return this;
     }
 
@@ -293,7 +294,7 @@ public final class RelayConfig {
     }
 
     public Builder cameraToken(String cameraId, String token) {
-      cameraTokens.put(CameraIds.check(cameraId), checkToken(token));
+      cameraTokens.put(CameraId.check(cameraId), checkToken(token));
       return this;
     }
 
@@ -362,7 +363,7 @@ public final class RelayConfig {
     }
 
     public Builder pull(String cameraId, URI mjpegUrl) {
-      pulls.put(CameraIds.check(cameraId), Objects.requireNonNull(mjpegUrl, "mjpegUrl"));
+      pulls.put(CameraId.check(cameraId), Objects.requireNonNull(mjpegUrl, "mjpegUrl"));
       return this;
     }
 

@@ -3,7 +3,7 @@ package dev.camrelay.relay.internal.http;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.relay.CameraFrame;
 import dev.camrelay.relay.CameraStats;
-import dev.camrelay.relay.internal.CameraIds;
+import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.internal.http.PrometheusText.Type;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -175,9 +175,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String id = parts[0];
-    if (!CameraIds.isValid(id)) {
+    if (!CameraId.isValid(id)) {
       respond(ctx, request, Responses.text(HttpResponseStatus.BAD_REQUEST,
-          "invalid camera id: want " + CameraIds.RULE), keepAlive);
+          "invalid camera id: want " + CameraId.RULE), keepAlive);
       return;
     }
     Optional<CameraStats> camera = frontend.hub().camera(id);

@@ -15,7 +15,7 @@ import dev.camrelay.relay.OutputFactory;
 import dev.camrelay.relay.OutputHandle;
 import dev.camrelay.relay.SourceHandle;
 import dev.camrelay.relay.SourceInfo;
-import dev.camrelay.relay.internal.CameraIds;
+import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.internal.ListenerDispatcher;
 import dev.camrelay.relay.internal.RelayConfig;
 import java.util.ArrayList;
@@ -171,7 +171,7 @@ public final class Hub implements CameraHub {
 
   /** Gets or creates camera {@code id}; see {@link #attachOutput} for the errors. */
   private Camera cameraOrNew(String id) {
-    CameraIds.check(id);
+    CameraId.check(id);
     if (closed) {
       throw new IllegalStateException("the relay is closed");
     }

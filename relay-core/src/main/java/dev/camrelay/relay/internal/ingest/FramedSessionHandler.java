@@ -168,9 +168,9 @@ final class FramedSessionHandler extends ChannelInboundHandlerAdapter implements
   }
 
   private void onFrame(Message m) {
-    byte[] jpeg = m.payloadBytes();
     try {
-      camera.publish(JpegFrame.parse(jpeg), m.sequence(), m.timestampMicros());
+      // The decoder's own payload array becomes the frame: no second copy.
+      camera.publish(m.payloadAsJpeg(), m.sequence(), m.timestampMicros());
     } catch (JpegFormatException e) {
       camera.frameDropped();
       context.logLimiter().warn("framed-bad-frame:" + camera.cameraId(), "camera '" + camera.cameraId()

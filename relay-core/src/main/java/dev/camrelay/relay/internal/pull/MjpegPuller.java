@@ -11,7 +11,7 @@ import dev.camrelay.relay.CameraSource;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.SourceHandle;
 import dev.camrelay.relay.SourceInfo;
-import dev.camrelay.relay.internal.CameraIds;
+import dev.camrelay.frame.wire.CameraId;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -115,7 +115,7 @@ public final class MjpegPuller implements AutoCloseable {
 
   MjpegPuller(CameraHub hub, String cameraId, URI url, RelayConfig config, EventLoopGroup group,
       Duration connectTimeout, Duration readTimeout, Backoff backoff) {
-    CameraIds.check(cameraId);
+    CameraId.check(cameraId);
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException("pull URL must be http:// or https://, was " + safe(url));

@@ -3,7 +3,7 @@ package dev.camrelay.relay.internal.ws;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.BindFailures;
-import dev.camrelay.relay.internal.CameraIds;
+import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.internal.ConnectionLimiter;
 import dev.camrelay.relay.internal.LogLimiter;
 import dev.camrelay.relay.internal.RelayConfig;
@@ -180,8 +180,8 @@ public final class WsServer extends WebSocketServer {
     } else {
       throw reject(ch, 404, "Not Found", "no such path; viewers connect to / or /cam/{id}, cameras to /ingest/{id}");
     }
-    if (!CameraIds.isValid(cameraId)) {
-      throw reject(ch, 400, "Bad Request", "invalid camera id: want " + CameraIds.RULE);
+    if (!CameraId.isValid(cameraId)) {
+      throw reject(ch, 400, "Bad Request", "invalid camera id: want " + CameraId.RULE);
     }
     if (ingest) {
       if (!auth.cameraAllowed(cameraId, token)) {
