@@ -2,7 +2,7 @@ package dev.camrelay.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.camrelay.relay.internal.ws.WsServer;
+import dev.camrelay.relay.internal.port.websocket.WsServer;
 import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.RawWs;
 import dev.camrelay.relay.testing.TestJpegs;

@@ -2,7 +2,7 @@ package dev.camrelay.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.camrelay.relay.internal.tls.TestKeystores;
+import dev.camrelay.relay.internal.port.TestKeystores;
 import dev.camrelay.relay.testing.TestJpegs;
 import java.net.URI;
 import java.nio.ByteBuffer;

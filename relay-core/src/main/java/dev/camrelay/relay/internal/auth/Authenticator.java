@@ -1,6 +1,6 @@
 package dev.camrelay.relay.internal.auth;
 
-import dev.camrelay.relay.internal.RelayConfig;
+import dev.camrelay.relay.internal.runtime.RelayConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,0 +1,130 @@
+package dev.camrelay.relay.internal.output.mjpeg;
+
+import dev.camrelay.relay.CameraFrame;
+import dev.camrelay.relay.CameraOutput;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.OutputHandle;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One MJPEG viewer, an output on the hub's seam ({@link CameraOutput}): the hub hands it one frame at a time (newest
+ * wins while one is in flight); it writes the frame as one multipart part once the channel is writable, and says
+ * {@link OutputHandle#ready()} when the write completed. A viewer on a slow link therefore gets fewer but fresh
+ * frames, never a growing backlog; one whose frame does not go out within the stall timeout is detached by the hub
+ * and closed here.
+ *
+ * <p>{@link #onFrame} is called on a relay thread and never blocks; all other state lives on the channel's event loop.
+ */
+public final class MjpegViewer implements CameraOutput {
+  private final Channel channel;
+  private final EventLoop loop;
+  private final String cameraId;
+  private final MjpegParts parts;
+  private final MjpegCounters counters;
+  private volatile OutputHandle handle;
+
+  // Event-loop state.
+  private CameraFrame unwritten;
+  private long framesSent;
+  private String closeReason;
+
+  public MjpegViewer(Channel channel, String cameraId, MjpegParts parts, MjpegCounters counters) {
+    this.channel = channel;
+    this.counters = counters;
+    this.loop = channel.eventLoop();
+    this.cameraId = cameraId;
+    this.parts = parts;
+  }
+
+  @Override
+  public void onAttached(OutputHandle h) {
+    handle = h;
+  }
+
+  @Override
+  public String kind() {
+    return "mjpeg";
+  }
+
+  @Override
+  public void onFrame(CameraFrame frame) {
+    try {
+      loop.execute(() -> {
+        unwritten = frame;
+        pump();
+      });
+    } catch (RejectedExecutionException e) {
+      handle.close(); // the relay is shutting down; this viewer is about to be closed
+    }
+  }
+
+  /** Writes the frame the hub handed over once the socket can take it. Event loop only. */
+  void pump() {
+    if (unwritten == null || !channel.isActive() || !channel.isWritable()) {
+      return;
+    }
+    ByteBuf part = parts.retainedPart(unwritten.jpeg());
+    unwritten = null;
+    channel.writeAndFlush(part).addListener(this::written);
+  }
+
+  private void written(io.netty.util.concurrent.Future<? super Void> future) {
+    if (!future.isSuccess()) {
+      // The peer went away mid-write; channelInactive does the rest.
+      ((ChannelFuture) future).channel().close();
+      return;
+    }
+    framesSent++;
+    counters.sent.increment();
+    handle.ready();
+  }
+
+  /** The channel became writable again (called by the request handler). */
+  public void writabilityChanged() {
+    pump();
+  }
+
+  @Override
+  public void onDetached(DetachReason reason, String message) {
+    try {
+      loop.execute(() -> {
+        closeReason = reason == DetachReason.STALLED ? "stalled: " + message : message;
+        unwritten = null;
+        channel.close();
+      });
+    } catch (RejectedExecutionException e) {
+      channel.close();
+    }
+  }
+
+  /** Detaches from the camera and drops the frame not yet written; called once the channel is closed. */
+  public void stop() {
+    OutputHandle h = handle;
+    if (h != null) {
+      counters.skipped.add(h.framesSkipped());
+      h.close();
+    }
+    unwritten = null;
+  }
+
+  public String closeReason() {
+    return closeReason;
+  }
+
+  public long framesSent() {
+    return framesSent;
+  }
+
+  public long framesSkipped() {
+    OutputHandle h = handle;
+    return h == null ? 0 : h.framesSkipped();
+  }
+
+  public String cameraId() {
+    return cameraId;
+  }
+}

@@ -1,0 +1,382 @@
+package dev.camrelay.relay.internal.output.websocket;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonSyntaxException;
+import dev.camrelay.relay.CameraFrame;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.CameraOutput;
+import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.ControlException;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.OutputHandle;
+import dev.camrelay.relay.internal.port.websocket.TrackedChannel;
+import dev.camrelay.relay.internal.port.websocket.WsEndpoint;
+import dev.camrelay.relay.internal.port.websocket.WsServer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionException;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
+
+/**
+ * One WebSocket viewer, an output on the hub's seam ({@link CameraOutput}): the hub hands it one frame at a time
+ * (newest wins while one is in flight); it writes the frame and says {@link OutputHandle#ready()} when the frame has
+ * been fully written ({@link TrackedChannel.WriteListener}, on the selector thread). So a slow viewer always gets
+ * the newest frame next, costs at most two shared frame buffers, and never delays anyone else.
+ *
+ * <p>A viewer that keeps up is written to directly by the thread that publishes the frame (one non-blocking
+ * {@code write(2)}, see {@link TrackedChannel#tryWriteNow}); only a frame the socket does not take at once, or one
+ * that would overtake the library's own queued frames, goes through the library's selector thread. Bytes accepted by
+ * the socket count as progress, so a large frame on a slow link is not mistaken for a stall.
+ *
+ * <p>Text (hello, status, control-reply) goes only to viewers that selected {@code camrelay.v1}, and only while the
+ * write queue is short, so a stuck viewer cannot accumulate text either.
+ */
+public final class WsViewer implements CameraOutput, TrackedChannel.WriteListener, WsEndpoint {
+  private static final int MAX_QUEUED_BUFFERS = 8;
+
+  private final WsServer server;
+  private final WebSocketImpl conn;
+  private final TrackedChannel channel;
+  private final String cameraId;
+  private final boolean v1;
+  private final boolean controlAllowed;
+  private final WsFrames.Cache cache;
+  private final ControlRateLimiter rate;
+  private volatile OutputHandle handle;
+
+  // Guarded by this.
+  private ByteBuffer inFlight;
+  private WsFrames.Encoded inFlightFrame;
+  private long inFlightSinceNanos;
+  private boolean closed;
+  private long framesSent;
+
+  public WsViewer(WsServer server, WebSocketImpl conn, TrackedChannel channel, String cameraId, boolean v1,
+      boolean controlAllowed, WsFrames.Cache cache, int controlPerSecond) {
+    this.server = server;
+    this.conn = conn;
+    this.channel = channel;
+    this.cameraId = cameraId;
+    this.v1 = v1;
+    this.controlAllowed = controlAllowed;
+    this.cache = cache;
+    this.rate = new ControlRateLimiter(controlPerSecond);
+  }
+
+  /**
+   * Greets a {@code camrelay.v1} viewer, attaches to the camera and asks for its latest frame at once.
+   *
+   * @throws IllegalStateException when the relay has no room for another camera
+   */
+  public void start(CameraHub hub) {
+    channel.setWriteListener(this);
+    if (v1) {
+      JsonObject hello = new JsonObject();
+      hello.addProperty("type", "hello");
+      hello.addProperty("camera", cameraId);
+      hello.addProperty("control", controlAllowed);
+      sendText(hello.toString());
+    }
+    OutputHandle h = hub.attachOutput(cameraId, this);
+    boolean closedMeanwhile;
+    synchronized (this) {
+      closedMeanwhile = closed;
+    }
+    if (closedMeanwhile) {
+      // onClosed ran (selector thread) before the handle existed: detach here, or the camera keeps a dead viewer.
+      h.close();
+      return;
+    }
+    sendStatus();
+    h.requestLatest();
+  }
+
+  @Override
+  public void onAttached(OutputHandle h) {
+    handle = h;
+  }
+
+  public String cameraId() {
+    return cameraId;
+  }
+
+  public String remote() {
+    return channel.remote();
+  }
+
+  public boolean v1() {
+    return v1;
+  }
+
+  @Override
+  public String kind() {
+    return "ws";
+  }
+
+  @Override
+  public void onFrame(CameraFrame frame) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      send(frame);
+    }
+  }
+
+  /** Selector thread: a buffer was fully written; if it was our frame, queue the waiting one (if any). */
+  @Override
+  public void written(ByteBuffer buffer) {
+    synchronized (this) {
+      if (buffer != inFlight) {
+        return;
+      }
+      finishInFlight();
+      if (closed) {
+        return;
+      }
+    }
+    handle.ready();
+  }
+
+  @Override
+  public void progressed() {
+    OutputHandle h = handle;
+    if (h != null) {
+      h.progress();
+    }
+  }
+
+  // Guarded by this. Starts writing frame; says ready at once when the socket took all of it.
+  private void send(CameraFrame frame) {
+    {
+      WsFrames.Encoded encoded = cache.acquire(frame.jpeg());
+      ByteBuffer buf = encoded.view();
+      inFlight = buf;
+      inFlightFrame = encoded;
+      inFlightSinceNanos = System.nanoTime();
+      TrackedChannel.Direct direct;
+      try {
+        direct = channel.tryWriteNow(buf);
+      } catch (IOException e) {
+        // Broken connection: keep the frame "in flight" so nothing more is sent; the library sees the reset or EOF
+        // on its next read and closes the connection (or the stall sweep drops it).
+        return;
+      }
+      switch (direct) {
+        case WRITTEN -> {
+          finishInFlight();
+          handle.ready(); // the hub serves a waiting frame once onFrame returns, not recursively
+          return;
+        }
+        case PENDING -> {
+          server.onWriteDemand(conn);
+          return;
+        }
+        default -> {
+          // Safe to bypass WebSocketImpl.send(): outQueue is a thread-safe queue the selector drains in order, a
+          // complete frame is one buffer (so it cannot interleave with the library's own frames), and
+          // onWriteDemand only sets OP_WRITE and wakes the selector (clearing the queue if the key is cancelled).
+          conn.outQueue.add(buf);
+          server.onWriteDemand(conn);
+          return;
+        }
+      }
+    }
+  }
+
+  // Guarded by this: the in-flight frame was completely written.
+  private void finishInFlight() {
+    inFlight = null;
+    inFlightFrame.release();
+    inFlightFrame = null;
+    framesSent++;
+  }
+
+  /** Frames held for this viewer: 0, 1 (in flight) or 2 (in flight + waiting). For tests and metrics. */
+  public int pendingFrames() {
+    OutputHandle h = handle;
+    return h == null ? 0 : h.framesHeld();
+  }
+
+  public long skipped() {
+    OutputHandle h = handle;
+    return h == null ? 0 : h.framesSkipped();
+  }
+
+  public synchronized long framesSent() {
+    return framesSent;
+  }
+
+  /**
+   * Asks the selector again for OP_WRITE when bytes wait but it is not asked to write: the library can lose a write
+   * request that races with the end of its own write pass (it clears OP_WRITE after its last look at the queue).
+   */
+  public void repairWriteDemand() {
+    if (!conn.outQueue.isEmpty() || channel.hasPending()) {
+      try {
+        if ((conn.getSelectionKey().interestOps() & java.nio.channels.SelectionKey.OP_WRITE) == 0) {
+          server.onWriteDemand(conn);
+        }
+      } catch (java.nio.channels.CancelledKeyException e) {
+        // Closing; nothing to write any more.
+      }
+    }
+  }
+
+  public int queuedBuffers() {
+    return conn.outQueue.size();
+  }
+
+  public void sendStatus() {
+    if (!v1) {
+      return;
+    }
+    OutputHandle h = handle;
+    if (h == null) {
+      return;
+    }
+    CameraStats s = h.camera();
+    JsonObject status = new JsonObject();
+    status.addProperty("type", "status");
+    status.addProperty("camera", s.id());
+    status.addProperty("connected", s.connected());
+    status.addProperty("width", s.width());
+    status.addProperty("height", s.height());
+    status.addProperty("fps", s.fps());
+    sendText(status.toString());
+  }
+
+  private void sendText(String text) {
+    if (!v1 || !conn.isOpen() || conn.outQueue.size() >= MAX_QUEUED_BUFFERS) {
+      return;
+    }
+    try {
+      conn.send(text);
+    } catch (WebsocketNotConnectedException e) {
+      // Closed meanwhile; nothing to tell.
+    }
+  }
+
+  @Override
+  public void onText(String text) {
+    if (!v1) {
+      return; // Plain viewers have no text protocol; ignore rather than punish.
+    }
+    JsonElement id = null;
+    try {
+      JsonObject msg = JsonParser.parseString(text).getAsJsonObject();
+      id = msg.get("id");
+      JsonElement type = msg.get("type");
+      if (type == null || !type.isJsonPrimitive() || !"control".equals(type.getAsString())) {
+        replyError(id, "unknown message type (expected \"control\")");
+        return;
+      }
+      JsonElement command = msg.get("command");
+      if (command == null || !command.isJsonObject()) {
+        replyError(id, "\"command\" must be a JSON object");
+        return;
+      }
+      if (!controlAllowed) {
+        replyError(id, "control not permitted: connect with the control token");
+        return;
+      }
+      if (!rate.tryAcquire(System.nanoTime())) {
+        replyError(id, "rate limited: at most " + rate.perSecond() + " control messages per second");
+        return;
+      }
+      JsonElement replyId = id;
+      handle.control(command.toString()).whenComplete((reply, err) -> {
+        if (err != null) {
+          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+          replyError(replyId, cause instanceof ControlException ? cause.getMessage() : "control failed: " + cause);
+        } else {
+          replyOk(replyId, reply);
+        }
+      });
+    } catch (JsonSyntaxException | IllegalStateException | UnsupportedOperationException e) {
+      replyError(id, "not a JSON object");
+    }
+  }
+
+  private void replyOk(JsonElement id, String cameraReply) {
+    JsonObject out = new JsonObject();
+    out.addProperty("type", "control-reply");
+    out.add("id", id);
+    try {
+      JsonObject reply = JsonParser.parseString(cameraReply).getAsJsonObject();
+      JsonElement ok = reply.get("ok");
+      boolean success = ok == null || !ok.isJsonPrimitive() || !ok.getAsJsonPrimitive().isBoolean() || ok.getAsBoolean();
+      out.addProperty("ok", success);
+      if (!success) {
+        JsonElement error = reply.get("error");
+        out.addProperty("error", error != null && error.isJsonPrimitive() ? error.getAsString() : "camera refused");
+      }
+      out.add("reply", reply);
+    } catch (JsonSyntaxException | IllegalStateException e) {
+      out.addProperty("ok", false);
+      out.addProperty("error", "camera '" + cameraId + "' sent a reply that is not a JSON object");
+    }
+    sendText(out.toString());
+  }
+
+  private void replyError(JsonElement id, String error) {
+    JsonObject out = new JsonObject();
+    out.addProperty("type", "control-reply");
+    out.add("id", id);
+    out.addProperty("ok", false);
+    out.addProperty("error", error);
+    sendText(out.toString());
+  }
+
+  @Override
+  public void onBinary(ByteBuffer data) {
+    conn.close(CloseFrame.REFUSE, "viewers send text control messages only");
+  }
+
+  @Override
+  public void onClosed(int code, String reason) {
+    WsFrames.Encoded abandoned;
+    OutputHandle h;
+    synchronized (this) {
+      closed = true;
+      inFlight = null;
+      abandoned = inFlightFrame;
+      inFlightFrame = null;
+      h = handle;
+    }
+    // Once writes are closed no thread reads the frame buffer any more, so it may go back to the pool.
+    channel.closeWrites();
+    if (abandoned != null) {
+      abandoned.release();
+    }
+    channel.setWriteListener(null);
+    // A closed connection never drains its queue; drop our references to frames right away.
+    conn.outQueue.clear();
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  /**
+   * The hub detached this viewer: a stalled one is dropped without a close handshake (it would never be read), at
+   * shutdown it gets 1001.
+   */
+  @Override
+  public void onDetached(DetachReason reason, String message) {
+    if (reason == DetachReason.SHUTTING_DOWN) {
+      conn.close(CloseFrame.GOING_AWAY, "relay shutting down");
+    } else {
+      conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "viewer " + (reason == DetachReason.STALLED ? "stalled" : "failed"));
+      conn.outQueue.clear();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ws viewer " + channel.remote() + " of camera '" + cameraId + "'";
+  }
+}

@@ -1,0 +1,20 @@
+package dev.camrelay.relay.internal.port;
+
+import dev.camrelay.relay.PortBindException;
+import java.io.IOException;
+import java.net.BindException;
+
+/** The one wording for a port that cannot be bound; the setting is named by type, never by a CLI flag. */
+public final class BindFailures {
+  private BindFailures() {}
+
+  /** E.g. {@code TCP ingest port 3008 is already in use}, or {@code cannot listen on host:port for the ... port: why}. */
+  public static PortBindException of(PortBindException.Setting setting, String what, String host, int port,
+      Throwable cause) {
+    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    String message = cause instanceof BindException && why.toLowerCase(java.util.Locale.ROOT).contains("in use")
+        ? what + " port " + port + " is already in use"
+        : "cannot listen on " + host + ":" + port + " for the " + what + " port: " + why;
+    return new PortBindException(setting, port, message, cause);
+  }
+}

@@ -1,0 +1,211 @@
+package dev.camrelay.relay.internal.port.http;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.camrelay.frame.mjpeg.MjpegWriter;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.PortBindException;
+import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.output.mjpeg.MjpegCounters;
+import dev.camrelay.relay.internal.output.mjpeg.MjpegPartsRegistry;
+import dev.camrelay.relay.internal.port.BindFailures;
+import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
+import dev.camrelay.relay.internal.runtime.LogLimiter;
+import dev.camrelay.relay.internal.runtime.RelayConfig;
+import dev.camrelay.relay.internal.runtime.RelayInfo;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's HTTP port (default 3010): the viewer page, MJPEG streams, snapshots, the JSON API, Prometheus metrics
+ * and a health check; optionally HTTPS on the same port. See {@link HttpRequestHandler} for the routes.
+ *
+ * <pre>
+ * per connection:  [TLS or refuse plain] -> HttpServerCodec -> request-head timeout -> connection limit -> routes
+ * </pre>
+ *
+ * Limits: request line 4 KiB, headers 8 KiB (431 beyond), request head complete within the handshake timeout
+ * (slowloris), connections in total and per client address from the relay config (503 beyond), MJPEG viewers closed
+ * after the viewer stall timeout. The event loop groups are the relay's and are not shut down here.
+ */
+public final class HttpFrontend implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpFrontend.class);
+  static final int MAX_INITIAL_LINE = 4096;
+  static final int MAX_HEADER_BYTES = 8192;
+  static final int MAX_CHUNK_BYTES = 8192;
+  static final int DEFAULT_SEND_BUFFER = 64 * 1024;
+
+  private final RelayConfig config;
+  private final CameraHub hub;
+  private final Authenticator auth;
+  private final RelayInfo info;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final SSLContext tls;
+  private final StaticAssets assets;
+  private final Gson gson = new GsonBuilder().serializeNulls().create();
+  private final MjpegWriter mjpegWriter = new MjpegWriter(MjpegWriter.DEFAULT_BOUNDARY);
+  private final MjpegPartsRegistry mjpegParts = new MjpegPartsRegistry(mjpegWriter, PooledByteBufAllocator.DEFAULT);
+  private final ConnectionGate gate;
+  private final MjpegCounters mjpegCounters = new MjpegCounters();
+  /** Refusals (bad paths, auth, limits) are logged at most once per client and kind per 10 s. */
+  private final LogLimiter refusals = new LogLimiter(LoggerFactory.getLogger(HttpRequestHandler.class), 10_000);
+  private final ChannelGroup channels = new DefaultChannelGroup("camrelay-http", ImmediateEventExecutor.INSTANCE);
+  private Channel serverChannel;
+
+  /** A frontend with connection limits of its own (HTTP connections only), from the config. */
+  public HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
+      EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull) {
+    this(config, hub, auth, info, boss, workers, tlsOrNull,
+        new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp()));
+  }
+
+  /** A frontend counting its connections in the relay-wide {@code limiter} shared with the other ports. */
+  public HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
+      EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter) {
+    this(config, hub, auth, info, boss, workers, tlsOrNull, limiter,
+        config.serveViewer() ? StaticAssets.viewer() : null);
+  }
+
+  /** With another static folder (tests), or null to serve no files. */
+  HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
+      EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter,
+      StaticAssets assets) {
+    this.config = config;
+    this.hub = hub;
+    this.auth = auth;
+    this.info = info;
+    this.boss = boss;
+    this.workers = workers;
+    this.tls = tlsOrNull;
+    this.assets = assets;
+    this.gate = new ConnectionGate(limiter);
+  }
+
+  /** Binds the configured host and HTTP port; returns the bound port (useful when the config says 0). */
+  public int start() throws IOException {
+    int sendBuffer = config.viewerSendBufferBytes() > 0 ? config.viewerSendBufferBytes() : DEFAULT_SEND_BUFFER;
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 256)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        // A small kernel buffer and low water marks keep at most about one frame queued per viewer, so a slow
+        // viewer's next frame is chosen late (fresh) instead of queued early (stale).
+        .childOption(ChannelOption.SO_SNDBUF, sendBuffer)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(sendBuffer / 2, sendBuffer))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            initPipeline(channel);
+          }
+        });
+    InetSocketAddress address = new InetSocketAddress(config.bindHost(), config.httpPort());
+    ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      Throwable cause = bound.cause();
+      throw BindFailures.of(PortBindException.Setting.HTTP_PORT, "HTTP", config.bindHost(), config.httpPort(), cause);
+    }
+    serverChannel = bound.channel();
+    int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    log.info("HTTP listening on {}:{}{}", config.bindHost(), port, tls != null ? " (HTTPS)" : "");
+    return port;
+  }
+
+  void initPipeline(SocketChannel channel) {
+    channels.add(channel);
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast("limit", gate);
+    if (tls != null) {
+      pipeline.addLast("tls", new TlsOrRefuse(tls));
+    }
+    pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES));
+    pipeline.addLast("head-timeout", new RequestHeadTimeout(config.handshakeTimeout()));
+    pipeline.addLast("routes", new HttpRequestHandler(this));
+  }
+
+  /** Closes the listener and every open HTTP connection (MJPEG viewers included); does not stop the event loops. */
+  @Override
+  public void close() {
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly(1000);
+    }
+    channels.close().awaitUninterruptibly(1000);
+    mjpegParts.releaseAll();
+  }
+
+  // ---- for the request handlers
+
+  RelayConfig config() {
+    return config;
+  }
+
+  CameraHub hub() {
+    return hub;
+  }
+
+  Authenticator auth() {
+    return auth;
+  }
+
+  RelayInfo info() {
+    return info;
+  }
+
+  StaticAssets assets() {
+    return assets;
+  }
+
+  Gson gson() {
+    return gson;
+  }
+
+  MjpegWriter mjpegWriter() {
+    return mjpegWriter;
+  }
+
+  MjpegPartsRegistry mjpegParts() {
+    return mjpegParts;
+  }
+
+  ConnectionGate gate() {
+    return gate;
+  }
+
+  LogLimiter refusals() {
+    return refusals;
+  }
+
+  MjpegCounters mjpegCounters() {
+    return mjpegCounters;
+  }
+
+  int mjpegViewers() {
+    return mjpegParts.users();
+  }
+
+  /** Cameras worth waiting for even before they first connect: the default camera and configured pulls. */
+  boolean expectsCamera(String id) {
+    return id.equals(config.defaultCameraId()) || config.pulls().containsKey(id);
+  }
+}

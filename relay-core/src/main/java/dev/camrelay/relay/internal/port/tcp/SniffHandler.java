@@ -1,0 +1,174 @@
+package dev.camrelay.relay.internal.port.tcp;
+
+import dev.camrelay.frame.sniff.StreamSniffer;
+import dev.camrelay.relay.internal.source.tcp.FramedSessionHandler;
+import dev.camrelay.relay.internal.source.tcp.IngestContext;
+import dev.camrelay.relay.internal.source.tcp.RawJpegHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Looks at a connection's first bytes with {@link StreamSniffer} and replaces itself with the handler for what it
+ * saw, handing it those bytes. Until the connection has identified itself (raw: first bytes; framed: HELLO
+ * accepted) the handshake deadline applies.
+ */
+final class SniffHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(SniffHandler.class);
+  static final String NAME = "sniff";
+  private static final int PEEK_BYTES = 64;
+
+  private final IngestContext context;
+  private final String remote;
+  private ByteBuf first;
+  private volatile boolean identified;
+  private volatile FramedSessionHandler framed;
+
+  SniffHandler(IngestContext context, String remote) {
+    this.context = context;
+    this.remote = remote;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf in = (ByteBuf) msg;
+    if (first == null) {
+      first = in;
+    } else {
+      ByteBuf merged = ctx.alloc().buffer(first.readableBytes() + in.readableBytes());
+      merged.writeBytes(first).writeBytes(in);
+      first.release();
+      in.release();
+      first = merged;
+    }
+    byte[] peek = new byte[Math.min(first.readableBytes(), PEEK_BYTES)];
+    first.getBytes(first.readerIndex(), peek);
+    StreamSniffer.Result r = StreamSniffer.sniff(peek, 0, peek.length);
+    switch (r.kind()) {
+      case NEED_MORE -> {
+        if (first.readableBytes() > PEEK_BYTES) {
+          refuse(ctx, r.description());
+        }
+      }
+      case RAW_JPEG -> startRaw(ctx);
+      case FRAMED -> startFramed(ctx);
+      case UNKNOWN -> refuse(ctx, r.description());
+    }
+  }
+
+  private void startRaw(ChannelHandlerContext ctx) {
+    String cameraId = context.config().defaultCameraId();
+    if (!context.config().allowRawIngest()) {
+      context.logLimiter().warn("raw-disabled", "refused raw JPEG stream from " + remote
+          + ": raw ingest is disabled; cameras must use the framed protocol");
+      releaseAndClose(ctx);
+      return;
+    }
+    if (context.auth().cameraAuthRequired(cameraId)) {
+      context.logLimiter().warn("raw-auth", "refused raw JPEG stream from " + remote
+          + ": camera tokens are configured and a raw stream cannot carry one; use the framed protocol");
+      releaseAndClose(ctx);
+      return;
+    }
+    identified = true;
+    long idleMs = context.config().cameraIdleTimeout().toMillis();
+    ctx.pipeline().addAfter(NAME, "idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
+    ctx.pipeline().addAfter("idle", "raw", new RawJpegHandler(context, cameraId, remote));
+    handOver(ctx);
+  }
+
+  private void startFramed(ChannelHandlerContext ctx) {
+    FramedSessionHandler handler = new FramedSessionHandler(context, remote);
+    framed = handler;
+    ctx.pipeline().addAfter(NAME, "framed", handler);
+    handOver(ctx);
+  }
+
+  private void handOver(ChannelHandlerContext ctx) {
+    ByteBuf bytes = first;
+    first = null;
+    ctx.fireChannelRead(bytes);
+    ctx.pipeline().remove(this);
+  }
+
+  private void refuse(ChannelHandlerContext ctx, String description) {
+    boolean http = description.startsWith("looks like HTTP") || description.startsWith("looks like a WebSocket");
+    context.logLimiter().warn("garbage:" + (http ? "http" : description.split(" ")[0]),
+        "closing TCP ingest connection from " + remote + ": not a camera stream (" + description + ")");
+    if (first != null) {
+      first.release();
+      first = null;
+    }
+    identified = true;
+    if (http) {
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(httpExplanation())).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
+  }
+
+  private byte[] httpExplanation() {
+    StringBuilder body = new StringBuilder("This is the camrelay camera ingest port: cameras send raw JPEGs or the"
+        + " framed camrelay protocol here.\n");
+    if (context.httpPort() > 0) {
+      body.append("Watch in a browser on HTTP port ").append(context.httpPort()).append(".\n");
+    }
+    if (context.wsPort() > 0) {
+      body.append("WebSocket viewers and cameras use port ").append(context.wsPort()).append(".\n");
+    }
+    byte[] b = body.toString().getBytes(StandardCharsets.UTF_8);
+    String head = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+        + b.length + "\r\nConnection: close\r\n\r\n";
+    byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[h.length + b.length];
+    System.arraycopy(h, 0, out, 0, h.length);
+    System.arraycopy(b, 0, out, h.length, b.length);
+    return out;
+  }
+
+  private void releaseAndClose(ChannelHandlerContext ctx) {
+    identified = true;
+    if (first != null) {
+      first.release();
+      first = null;
+    }
+    ctx.close();
+  }
+
+  /** Runs on the channel's event loop when the handshake timeout has passed. */
+  void handshakeDeadline(Channel ch) {
+    if (!ch.isActive()) {
+      return;
+    }
+    FramedSessionHandler f = framed;
+    if (f != null) {
+      f.handshakeDeadline();
+    } else if (!identified) {
+      context.logLimiter().info("tcp-silent", "closing TCP ingest connection from " + remote
+          + ": nothing identifiable within " + context.config().handshakeTimeout().toMillis() + " ms");
+      ch.close();
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (first != null) {
+      first.release();
+      first = null;
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("TCP ingest connection {}: {}", remote, cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,127 @@
+package dev.camrelay.relay.internal.port.tcp;
+
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.PortBindException;
+import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.port.BindFailures;
+import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
+import dev.camrelay.relay.internal.runtime.LogLimiter;
+import dev.camrelay.relay.internal.runtime.RelayConfig;
+import dev.camrelay.relay.internal.source.tcp.IngestContext;
+import dev.camrelay.relay.internal.source.tcp.RawSources;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP camera ingest port (3008). Each connection is identified from its first bytes ({@link SniffHandler}):
+ *
+ * <pre>
+ * FF D8 ...      raw JPEGs → {@link RawJpegHandler}, published as the default camera
+ *                  (one JPEG per connection ended by close, or many back to back)
+ * "CRLY" ...     framed protocol v1 → {@link FramedSessionHandler} (HELLO / WELCOME / FRAME / CONTROL ...)
+ * "GET " ...     an HTTP client → "HTTP/1.1 400" explaining which port is which, then close
+ * anything else  close, with a log line naming what was seen (at most one per 10 s per kind)
+ * </pre>
+ *
+ * <p>Connections over the total or per-IP limit are closed at once; a connection that sends nothing identifiable
+ * within the handshake timeout is closed.
+ */
+public final class TcpIngestServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TcpIngestServer.class);
+
+  private final IngestContext context;
+  private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+  private final ConnectionLimiter limiter;
+  private Channel serverChannel;
+
+  public TcpIngestServer(RelayConfig config, CameraHub hub, Authenticator auth, ConnectionLimiter limiter,
+      ScheduledExecutorService timer, int httpPort, int wsPort) {
+    this.limiter = limiter;
+    this.context = new IngestContext(config, hub, auth, new LogLimiter(log, 10_000),
+        new RawSources(hub, config, timer), httpPort, wsPort);
+  }
+
+  /**
+   * Binds the TCP ingest port; returns the bound port.
+   *
+   * @throws dev.camrelay.relay.PortBindException naming the port when it cannot be bound
+   */
+  public int start(EventLoopGroup boss, EventLoopGroup workers) throws IOException {
+    RelayConfig config = context.config();
+    ServerBootstrap b = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 256)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            accept(ch);
+          }
+        });
+    ChannelFuture f = b.bind(new InetSocketAddress(config.bindHost(), config.tcpPort())).awaitUninterruptibly();
+    if (!f.isSuccess()) {
+      Throwable cause = f.cause();
+      IOException io = cause instanceof IOException e ? e : new IOException(String.valueOf(cause));
+      throw BindFailures.of(PortBindException.Setting.TCP_PORT, "TCP ingest", config.bindHost(), config.tcpPort(), io);
+    }
+    serverChannel = f.channel();
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  private void accept(SocketChannel ch) {
+    InetSocketAddress peer = ch.remoteAddress();
+    InetAddress ip = peer.getAddress();
+    String remote = ip.getHostAddress() + ":" + peer.getPort();
+    String refusal = limiter.tryAcquire(ip);
+    if (refusal != null) {
+      context.logLimiter().warn("tcp-limit", "refused TCP ingest connection from " + remote + ": " + refusal);
+      ch.close();
+      return;
+    }
+    channels.add(ch);
+    ch.closeFuture().addListener(f -> {
+      limiter.release(ip);
+      channels.remove(ch);
+    });
+    SniffHandler sniff = new SniffHandler(context, remote);
+    ch.pipeline().addLast(SniffHandler.NAME, sniff);
+    long timeoutMs = context.config().handshakeTimeout().toMillis();
+    ch.eventLoop().schedule(() -> sniff.handshakeDeadline(ch), timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Connections open right now (for tests). */
+  public int connectionCount() {
+    return channels.size();
+  }
+
+  /** Unbinds and closes every connection (sessions were already told BYE by the hub). */
+  @Override
+  public void close() {
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+    for (Channel ch : channels) {
+      ch.close();
+    }
+    for (Channel ch : channels) {
+      ch.closeFuture().awaitUninterruptibly(200, TimeUnit.MILLISECONDS);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.camrelay.relay.internal.port.websocket;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.java_websocket.SSLSocketChannel2;
+import org.java_websocket.WebSocketAdapter;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WebSocketServerFactory;
+import org.java_websocket.drafts.Draft;
+
+/**
+ * Creates the library's per-connection objects with the relay's drafts, and wraps every accepted socket in a
+ * {@link TrackedChannel} (after TLS, when enabled). Refuses connections over the connection limits by throwing,
+ * which makes the library close the socket.
+ */
+final class ChannelFactory implements WebSocketServerFactory {
+  interface Acceptor {
+    /** Returns a wrapped channel, or throws to refuse the connection. */
+    TrackedChannel accept(ByteChannel wrapped, SocketChannel socket, SelectionKey key, InetAddress ip, String remote)
+        throws IOException;
+  }
+
+  private final List<Draft> drafts;
+  private final SSLContext tls;
+  private final ExecutorService tlsExecutor;
+  private final int sendBufferBytes;
+  private final Acceptor acceptor;
+
+  ChannelFactory(List<Draft> drafts, SSLContext tls, ExecutorService tlsExecutor, int sendBufferBytes,
+      Acceptor acceptor) {
+    this.drafts = drafts;
+    this.tls = tls;
+    this.tlsExecutor = tlsExecutor;
+    this.sendBufferBytes = sendBufferBytes;
+    this.acceptor = acceptor;
+  }
+
+  @Override
+  public WebSocketImpl createWebSocket(WebSocketAdapter a, Draft d) {
+    return new WebSocketImpl(a, drafts);
+  }
+
+  @Override
+  public WebSocketImpl createWebSocket(WebSocketAdapter a, List<Draft> ignored) {
+    return new WebSocketImpl(a, drafts);
+  }
+
+  @Override
+  public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+    // A small kernel send buffer bounds what a slow viewer has in flight: the relay, not the kernel, decides which
+    // frame it gets next.
+    channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
+    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
+    String remote = peer.getAddress().getHostAddress() + ":" + peer.getPort();
+    ByteChannel wrapped = channel;
+    if (tls != null) {
+      SSLEngine engine = tls.createSSLEngine();
+      engine.setUseClientMode(false);
+      // Same exclusion as the library's DefaultSSLWebSocketServerFactory (works around an SSLSocketChannel2 issue).
+      engine.setEnabledCipherSuites(java.util.Arrays.stream(engine.getEnabledCipherSuites())
+          .filter(c -> !c.equals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
+          .toArray(String[]::new));
+      wrapped = new SSLSocketChannel2(channel, engine, tlsExecutor, key);
+    }
+    return acceptor.accept(wrapped, channel, key, peer.getAddress(), remote);
+  }
+
+  @Override
+  public void close() {
+    // The TLS executor belongs to the server, which shuts it down and waits for it.
+  }
+}

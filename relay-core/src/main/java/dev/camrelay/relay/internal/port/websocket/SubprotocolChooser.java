@@ -1,0 +1,69 @@
+package dev.camrelay.relay.internal.port.websocket;
+
+import org.java_websocket.protocols.IProtocol;
+
+/**
+ * Accepts any offer of subprotocols and selects {@code camrelay.v1} when offered, else the first
+ * {@code bearer.<token>} offered (browsers require the server to select one of the offered protocols, and a token
+ * is all a browser can send), else none. Whether the connection is allowed is decided after, from the token.
+ * One instance per connection (the library copies drafts per connection).
+ */
+final class SubprotocolChooser implements IProtocol {
+  static final String V1 = "camrelay.v1";
+  static final String BEARER_PREFIX = "bearer.";
+
+  private String chosen = "";
+
+  @Override
+  public boolean acceptProvidedProtocol(String header) {
+    chosen = choose(header);
+    return true;
+  }
+
+  static String choose(String header) {
+    if (header == null || header.isBlank()) {
+      return "";
+    }
+    String bearer = "";
+    for (String p : header.split(",")) {
+      String t = p.trim();
+      if (t.equals(V1)) {
+        return V1;
+      }
+      if (bearer.isEmpty() && t.startsWith(BEARER_PREFIX) && t.length() > BEARER_PREFIX.length()) {
+        bearer = t;
+      }
+    }
+    return bearer;
+  }
+
+  /** The token from the first {@code bearer.<token>} offered, or null. */
+  static String bearerToken(String header) {
+    if (header == null) {
+      return null;
+    }
+    for (String p : header.split(",")) {
+      String t = p.trim();
+      if (t.startsWith(BEARER_PREFIX) && t.length() > BEARER_PREFIX.length()) {
+        return t.substring(BEARER_PREFIX.length());
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String getProvidedProtocol() {
+    return chosen;
+  }
+
+  @Override
+  public IProtocol copyInstance() {
+    return new SubprotocolChooser();
+  }
+
+  @Override
+  public String toString() {
+    // Never the bearer token itself: the library logs drafts at trace level.
+    return chosen.startsWith(BEARER_PREFIX) ? "bearer.<token>" : chosen;
+  }
+}

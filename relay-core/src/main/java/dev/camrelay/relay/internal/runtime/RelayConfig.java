@@ -1,0 +1,409 @@
+package dev.camrelay.relay.internal.runtime;
+
+import dev.camrelay.frame.wire.CameraId;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every relay setting, immutable, built by {@link Builder} — the one place that holds the defaults and checks the
+ * values ({@link dev.camrelay.relay.CameraRelay.Builder} delegates to it, and tests build configs with it too). A port
+ * of -1 disables that listener, 0 picks an ephemeral port. Token fields are null when not configured.
+ * {@link #toString()} never prints a token or the TLS password.
+ */
+public final class RelayConfig {
+  private final String bindHost;
+  private final int tcpPort;
+  private final int wsPort;
+  private final int httpPort;
+  private final String defaultCameraId;
+  private final int maxFrameBytes;
+  private final boolean allowRawIngest;
+  private final String cameraToken;
+  private final Map<String, String> cameraTokens;
+  private final String viewerToken;
+  private final String controlToken;
+  private final int maxConnections;
+  private final int maxConnectionsPerIp;
+  private final int maxCameras;
+  private final Duration handshakeTimeout;
+  private final Duration cameraIdleTimeout;
+  private final Duration viewerStallTimeout;
+  private final Duration onDemandLinger;
+  private final Duration controlTimeout;
+  private final int maxControlBytes;
+  private final int controlMessagesPerSecond;
+  private final int viewerSendBufferBytes;
+  private final Path tlsPkcs12;
+  private final char[] tlsPassword;
+  private final Map<String, URI> pulls;
+  private final boolean serveViewer;
+
+  private RelayConfig(Builder b) {
+    bindHost = b.bindHost;
+    tcpPort = b.tcpPort;
+    wsPort = b.wsPort;
+    httpPort = b.httpPort;
+    defaultCameraId = b.defaultCameraId;
+    maxFrameBytes = b.maxFrameBytes;
+    allowRawIngest = b.allowRawIngest;
+    cameraToken = b.cameraToken;
+    cameraTokens = Map.copyOf(b.cameraTokens);
+    viewerToken = b.viewerToken;
+    controlToken = b.controlToken;
+    maxConnections = b.maxConnections;
+    maxConnectionsPerIp = b.maxConnectionsPerIp;
+    maxCameras = b.maxCameras;
+    handshakeTimeout = b.handshakeTimeout;
+    cameraIdleTimeout = b.cameraIdleTimeout;
+    viewerStallTimeout = b.viewerStallTimeout;
+    onDemandLinger = b.onDemandLinger;
+    controlTimeout = b.controlTimeout;
+    maxControlBytes = b.maxControlBytes;
+    controlMessagesPerSecond = b.controlMessagesPerSecond;
+    viewerSendBufferBytes = b.viewerSendBufferBytes;
+    tlsPkcs12 = b.tlsPkcs12;
+    tlsPassword = b.tlsPassword == null ? null : b.tlsPassword.clone();
+    pulls = Map.copyOf(b.pulls);
+    serveViewer = b.serveViewer;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String bindHost() {
+    return bindHost;
+  }
+
+  public int tcpPort() {
+    return tcpPort;
+  }
+
+  public int wsPort() {
+    return wsPort;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String defaultCameraId() {
+    return defaultCameraId;
+  }
+
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  public boolean allowRawIngest() {
+    return allowRawIngest;
+  }
+
+  public String cameraToken() {
+    return cameraToken;
+  }
+
+  public Map<String, String> cameraTokens() {
+    return cameraTokens;
+  }
+
+  public String viewerToken() {
+    return viewerToken;
+  }
+
+  public String controlToken() {
+    return controlToken;
+  }
+
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  public int maxConnectionsPerIp() {
+    return maxConnectionsPerIp;
+  }
+
+  public int maxCameras() {
+    return maxCameras;
+  }
+
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  public Duration cameraIdleTimeout() {
+    return cameraIdleTimeout;
+  }
+
+  public Duration viewerStallTimeout() {
+    return viewerStallTimeout;
+  }
+
+  public Duration onDemandLinger() {
+    return onDemandLinger;
+  }
+
+  public Duration controlTimeout() {
+    return controlTimeout;
+  }
+
+  public int maxControlBytes() {
+    return maxControlBytes;
+  }
+
+  public int controlMessagesPerSecond() {
+    return controlMessagesPerSecond;
+  }
+
+  public int viewerSendBufferBytes() {
+    return viewerSendBufferBytes;
+  }
+
+  public Path tlsPkcs12() {
+    return tlsPkcs12;
+  }
+
+  /** A copy of the TLS password (null without TLS). */
+  public char[] tlsPassword() {
+    return tlsPassword == null ? null : tlsPassword.clone();
+  }
+
+  public Map<String, URI> pulls() {
+    return pulls;
+  }
+
+  public boolean serveViewer() {
+    return serveViewer;
+  }
+
+  public boolean tlsEnabled() {
+    return tlsPkcs12 != null;
+  }
+
+  /** True when any token of any kind is configured. */
+  public boolean anyToken() {
+    return cameraToken != null || !cameraTokens.isEmpty() || viewerToken != null || controlToken != null;
+  }
+
+  /** True when the relay listens on a loopback address only (so nothing off this machine can reach it). */
+  public boolean loopbackOnly() {
+    try {
+      return InetAddress.getByName(bindHost).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RelayConfig[bind=" + bindHost + ", tcpPort=" + tcpPort + ", wsPort=" + wsPort + ", httpPort=" + httpPort
+        + ", defaultCameraId=" + defaultCameraId + ", maxFrameBytes=" + maxFrameBytes
+        + ", allowRawIngest=" + allowRawIngest
+        + ", cameraToken=" + (cameraToken != null ? "<set>" : "none")
+        + ", perCameraTokens=" + cameraTokens.keySet()
+        + ", viewerToken=" + (viewerToken != null ? "<set>" : "none")
+        + ", controlToken=" + (controlToken != null ? "<set>" : "none")
+        + ", maxConnections=" + maxConnections + ", maxConnectionsPerIp=" + maxConnectionsPerIp
+        + ", handshakeTimeout=" + handshakeTimeout + ", cameraIdleTimeout=" + cameraIdleTimeout
+        + ", viewerStallTimeout=" + viewerStallTimeout + ", onDemandLinger=" + onDemandLinger
+        + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", pulls=" + pulls.keySet()
+        + ", serveViewer=" + serveViewer + "]";
+  }
+
+  /**
+   * Settings with their defaults; every setter checks its value and throws {@link IllegalArgumentException} with a
+   * message naming the setting. Not thread-safe.
+   */
+  public static final class Builder {
+    private String bindHost = "0.0.0.0";
+    private int tcpPort = 3008;
+    private int wsPort = 3009;
+    private int httpPort = 3010;
+    private String defaultCameraId = "default";
+    private int maxFrameBytes = 4 * 1024 * 1024;
+    private boolean allowRawIngest = true;
+    private String cameraToken;
+    private final Map<String, String> cameraTokens = new LinkedHashMap<>();
+    private String viewerToken;
+    private String controlToken;
+    private int maxConnections = 2000;
+    private int maxConnectionsPerIp = 250;
+    private int maxCameras = 1024;
+    private Duration handshakeTimeout = Duration.ofSeconds(5);
+    private Duration cameraIdleTimeout = Duration.ofSeconds(15);
+    private Duration viewerStallTimeout = Duration.ofSeconds(10);
+    private Duration onDemandLinger = Duration.ofSeconds(10);
+    private Duration controlTimeout = Duration.ofSeconds(5);
+    private int maxControlBytes = 8 * 1024;
+    private int controlMessagesPerSecond = 10;
+    private int viewerSendBufferBytes = 32 * 1024;
+    private Path tlsPkcs12;
+    private char[] tlsPassword;
+    private final Map<String, URI> pulls = new LinkedHashMap<>();
+    private boolean serveViewer = true;
+
+    private Builder() {}
+
+    public Builder bind(String host) {
+      this.bindHost = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    public Builder tcpPort(int port) {
+      this.tcpPort = checkPort(port);
+      return this;
+    }
+
+    public Builder wsPort(int port) {
+      this.wsPort = checkPort(port);
+      return this;
+    }
+
+    public Builder httpPort(int port) {
+      this.httpPort = checkPort(port);
+      return this;
+    }
+
+    public Builder defaultCameraId(String id) {
+      this.defaultCameraId = CameraId.check(id);
+      return this;
+    }
+
+    public Builder maxFrameBytes(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxFrameBytes must be at least 1024");
+      }
+      this.maxFrameBytes = bytes;
+      return this;
+    }
+
+    public Builder allowRawIngest(boolean allow) {
+      this.allowRawIngest = allow;
+      return this;
+    }
+
+    public Builder cameraToken(String token) {
+      this.cameraToken = checkToken(token);
+      return this;
+    }
+
+    public Builder cameraToken(String cameraId, String token) {
+      cameraTokens.put(CameraId.check(cameraId), checkToken(token));
+      return this;
+    }
+
+    public Builder viewerToken(String token) {
+      this.viewerToken = checkToken(token);
+      return this;
+    }
+
+    public Builder controlToken(String token) {
+      this.controlToken = checkToken(token);
+      return this;
+    }
+
+    public Builder maxConnections(int max) {
+      this.maxConnections = checkPositive(max, "maxConnections");
+      return this;
+    }
+
+    public Builder maxConnectionsPerIp(int max) {
+      this.maxConnectionsPerIp = checkPositive(max, "maxConnectionsPerIp");
+      return this;
+    }
+
+    public Builder maxCameras(int max) {
+      this.maxCameras = checkPositive(max, "maxCameras");
+      return this;
+    }
+
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = checkDuration(timeout, "handshakeTimeout");
+      return this;
+    }
+
+    public Builder cameraIdleTimeout(Duration timeout) {
+      this.cameraIdleTimeout = checkDuration(timeout, "cameraIdleTimeout");
+      return this;
+    }
+
+    public Builder viewerStallTimeout(Duration timeout) {
+      this.viewerStallTimeout = checkDuration(timeout, "viewerStallTimeout");
+      return this;
+    }
+
+    public Builder onDemandLinger(Duration linger) {
+      this.onDemandLinger = Objects.requireNonNull(linger, "linger");
+      if (linger.isNegative()) {
+        throw new IllegalArgumentException("onDemandLinger must not be negative");
+      }
+      return this;
+    }
+
+    public Builder controlTimeout(Duration timeout) {
+      this.controlTimeout = checkDuration(timeout, "controlTimeout");
+      return this;
+    }
+
+    public Builder viewerSendBufferBytes(int bytes) {
+      this.viewerSendBufferBytes = checkPositive(bytes, "viewerSendBufferBytes");
+      return this;
+    }
+
+    public Builder tls(Path pkcs12, char[] password) {
+      this.tlsPkcs12 = Objects.requireNonNull(pkcs12, "pkcs12");
+      this.tlsPassword = password == null ? new char[0] : password.clone();
+      return this;
+    }
+
+    public Builder pull(String cameraId, URI mjpegUrl) {
+      pulls.put(CameraId.check(cameraId), Objects.requireNonNull(mjpegUrl, "mjpegUrl"));
+      return this;
+    }
+
+    public Builder serveViewer(boolean serve) {
+      this.serveViewer = serve;
+      return this;
+    }
+
+    public RelayConfig build() {
+      return new RelayConfig(this);
+    }
+
+    private static int checkPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("port must be -1 (disabled), 0 (any) or 1..65535: " + port);
+      }
+      return port;
+    }
+
+    private static int checkPositive(int value, String name) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be positive: " + value);
+      }
+      return value;
+    }
+
+    private static Duration checkDuration(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return d;
+    }
+
+    private static String checkToken(String token) {
+      Objects.requireNonNull(token, "token");
+      if (token.isEmpty()) {
+        throw new IllegalArgumentException("token must not be empty");
+      }
+      return token;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.camrelay.relay.internal.port.http;
+
+import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.hub.Hub;
+import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
+import dev.camrelay.relay.internal.runtime.RelayConfig;
+import dev.camrelay.relay.internal.runtime.RelayInfo;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/** An {@link HttpFrontend} on an ephemeral loopback port over a real {@link Hub}, for tests. */
+final class HttpFixture implements AutoCloseable {
+  final RelayConfig config;
+  final Hub hub;
+  final Authenticator auth;
+  final NioEventLoopGroup boss = new NioEventLoopGroup(1);
+  final NioEventLoopGroup workers = new NioEventLoopGroup(2);
+  final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "test-hub-timer");
+    t.setDaemon(true);
+    return t;
+  });
+  final ConnectionLimiter limiter;
+  final HttpFrontend http;
+  final int port;
+  final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  HttpFixture(RelayConfig.Builder testConfig) throws IOException {
+    this(testConfig, null);
+  }
+
+  HttpFixture(RelayConfig.Builder testConfig, SSLContext tls) throws IOException {
+    this(testConfig.build(), tls);
+  }
+
+  private HttpFixture(RelayConfig config, SSLContext tls) throws IOException {
+    this(config, tls, config.serveViewer()
+        ? new StaticAssets(HttpFixture.class.getClassLoader(), StaticAssetsTest.FIXTURE_ROOT) : null);
+  }
+
+  HttpFixture(RelayConfig.Builder testConfig, SSLContext tls, StaticAssets assets) throws IOException {
+    this(testConfig.build(), tls, assets);
+  }
+
+  private HttpFixture(RelayConfig builtConfig, SSLContext tls, StaticAssets assets) throws IOException {
+    config = builtConfig;
+    hub = new Hub(config, timer, Runnable::run);
+    limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
+    auth = new Authenticator(config);
+    RelayInfo info = new RelayInfo("test-version", 3009, false, tls != null, auth.viewerAuthRequired(),
+        auth.controlRequiresToken());
+    http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, assets);
+    try {
+      port = http.start();
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Publishes through the hub as an in-process source (ingest "java"). */
+  void publish(String cameraId, byte[] jpeg) {
+    hub.publish(cameraId, TestJpegs.frame(jpeg));
+  }
+
+  /** Viewers of camera {@code cameraId} right now. */
+  int viewers(String cameraId) {
+    return hub.camera(cameraId).map(CameraStats::viewers).orElse(0);
+  }
+
+  HttpResponse<byte[]> get(String target, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
+        .timeout(Duration.ofSeconds(20));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  String getText(String target, String... headers) throws IOException, InterruptedException {
+    return new String(get(target, headers).body(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    hub.close();
+    http.close();
+    boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    timer.shutdownNow();
+  }
+}
