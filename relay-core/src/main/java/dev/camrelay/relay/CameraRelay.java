@@ -1,43 +1,20 @@
 package dev.camrelay.relay;
 
-import com.google.gson.JsonParser;
-import com.google.gson.JsonSyntaxException;
 import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
-import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Hub;
-import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
-import dev.camrelay.relay.internal.port.TlsContexts;
-import dev.camrelay.relay.internal.port.http.HttpFrontend;
-import dev.camrelay.relay.internal.port.tcp.TcpIngestServer;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
-import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
-import dev.camrelay.relay.internal.runtime.RelayInfo;
+import dev.camrelay.relay.internal.runtime.RelayRuntime;
 import dev.camrelay.relay.internal.runtime.Version;
-import dev.camrelay.relay.internal.source.pull.MjpegPuller;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,35 +39,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class CameraRelay implements CameraHub, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CameraRelay.class);
-  private static final int CLOSED = 3;
 
-  private final RelayConfig config;
-  private final Authenticator auth;
-  private final ScheduledThreadPoolExecutor timer;
-  private final ThreadPoolExecutor listenerExecutor;
+  private enum State { NEW, STARTING, STARTED, CLOSED }
+
+  private final RelayRuntime runtime;
   private final Hub hub;
   private final Object lifecycle = new Object();
-  private int state; // 0 new, 1 starting, 2 started, 3 closed
-  private final ConnectionLimiter limiter;
-  private WsServer ws;
-  private TcpIngestServer tcp;
-  private HttpFrontend http;
-  private final List<MjpegPuller> pullers = new ArrayList<>();
-  private EventLoopGroup boss;
-  private EventLoopGroup workers;
-  private int tcpPort = -1;
-  private int wsPort = -1;
-  private int httpPort = -1;
+  private State state = State.NEW;
 
   private CameraRelay(RelayConfig config) {
-    this.config = config;
-    this.auth = new Authenticator(config);
-    this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
-    this.timer = new ScheduledThreadPoolExecutor(1, threads("camrelay-timer"));
-    timer.setRemoveOnCancelPolicy(true);
-    this.listenerExecutor = new ThreadPoolExecutor(0, 16, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        threads("camrelay-listener"));
-    this.hub = new Hub(config, timer, listenerExecutor);
+    this.runtime = new RelayRuntime(config);
+    this.hub = runtime.hub();
   }
 
   public static Builder builder() {
@@ -100,86 +59,43 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
   /**
    * Binds every enabled port and starts serving; returns once all are bound.
    *
-   * @throws java.net.BindException naming the port that could not be bound and the option that sets it, e.g.
-   *     {@code TCP ingest port 3008 is already in use (--tcp-port)}; nothing stays bound in that case
+   * @throws PortBindException naming the port that could not be bound and the {@link Builder} setting that chose
+   *     it, e.g. {@code TCP ingest port 3008 is already in use}; nothing stays bound in that case
+   * @throws IOException if the TLS keystore cannot be read
    * @throws IllegalStateException if already started or closed
    */
   public void start() throws IOException {
     synchronized (lifecycle) {
-      if (state != 0) {
-        throw new IllegalStateException(state == CLOSED ? "relay is closed" : "relay already started");
+      if (state != State.NEW) {
+        throw new IllegalStateException(state == State.CLOSED ? "relay is closed" : "relay already started");
       }
-      state = 1;
+      state = State.STARTING;
     }
     try {
-      warnIfOpen();
-      SSLContext tls = config.tlsEnabled() ? TlsContexts.fromPkcs12(config.tlsPkcs12(), config.tlsPassword()) : null;
-      if (config.wsPort() >= 0) {
-        ws = WsServer.start(config, hub, auth, limiter, timer, tls);
-        wsPort = ws.getPort();
-      }
-      if (config.httpPort() >= 0) {
-        http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter);
-        httpPort = http.start();
-      }
-      if (config.tcpPort() >= 0) {
-        tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort);
-        tcpPort = tcp.start(boss(), workers());
-      }
-      config.pulls().forEach((id, url) -> {
-        MjpegPuller puller = new MjpegPuller(hub, id, url, config, workers());
-        pullers.add(puller);
-        puller.start();
-      });
-      if (log.isDebugEnabled()) {
-        timer.scheduleWithFixedDelay(this::logStats, 10, 10, TimeUnit.SECONDS);
-      }
+      runtime.start();
       synchronized (lifecycle) {
-        state = 2;
+        state = State.STARTED;
       }
-      log.info("camrelay {} started (tcp {}, ws {}, http {})", Version.get(), tcpPort, wsPort, httpPort);
+      log.info("camrelay {} started (tcp {}, ws {}, http {})", Version.get(), tcpPort(), wsPort(), httpPort());
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
     }
   }
 
-  private void logStats() {
-    for (CameraStats c : cameras()) {
-      log.debug("camera '{}': {} {}x{} {} fps {} kbit/s, {} viewers, {} frames in, {} dropped, last frame {} ms ago",
-          c.id(), c.connected() ? c.ingest() : "offline", c.width(), c.height(), c.fps(), c.bitrateKbps(),
-          c.viewers(), c.framesIn(), c.framesDropped(), c.lastFrameAgeMs());
-    }
-  }
-
-  private void warnIfOpen() {
-    if (!config.loopbackOnly()) {
-      if (!auth.viewerAuthRequired() && config.cameraToken() == null && config.cameraTokens().isEmpty()) {
-        log.warn("listening on {} with no tokens: anyone who can reach this machine can watch and publish;"
-            + " set a viewer token and a camera token", config.bindHost());
-      } else if (!auth.viewerAuthRequired()) {
-        log.warn("listening on {} without a viewer token: anyone who can reach this machine can watch",
-            config.bindHost());
-      } else if (config.cameraToken() == null && config.cameraTokens().isEmpty()) {
-        log.warn("listening on {} without a camera token: anyone who can reach this machine can publish",
-            config.bindHost());
-      }
-    }
-  }
-
   /** The bound TCP ingest port, -1 when disabled or not started. */
   public int tcpPort() {
-    return tcpPort;
+    return runtime.tcpPort();
   }
 
   /** The bound WebSocket port, -1 when disabled or not started. */
   public int wsPort() {
-    return wsPort;
+    return runtime.wsPort();
   }
 
   /** The bound HTTP port, -1 when disabled or not started. */
   public int httpPort() {
-    return httpPort;
+    return runtime.httpPort();
   }
 
   /**
@@ -203,14 +119,14 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
   /**
    * Calls {@code listener} for every frame of every camera, on a relay thread, in order per camera. It is an output
    * like any other ({@link CameraOutput}): while it is busy with a frame, newer frames replace the one waiting, so a
-   * slow listener gets fewer, fresh frames and never delays viewers. While any frame listener is registered,
-   * on-demand cameras keep streaming.
+   * slow listener gets fewer, fresh frames and never delays viewers; one busy with a frame for longer than the stall
+   * timeout is detached from that camera. While any frame listener is registered, on-demand cameras keep streaming.
    *
    * @return closing it unregisters the listener
    */
   public AutoCloseable onFrame(FrameListener listener) {
     Objects.requireNonNull(listener, "listener");
-    return hub.attachOutputs(cameraId -> new FrameListenerOutput(cameraId, listener, listenerExecutor));
+    return runtime.addFrameListener(listener);
   }
 
   @Override
@@ -253,24 +169,15 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     return hub.control(cameraId, json);
   }
 
-  /** Internal: the hub behind this relay (for in-module integrations and tests). */
-  Hub hub() {
-    return hub;
-  }
-
   /** Internal: the WebSocket server, null when disabled or not started (for tests). */
   WsServer wsServer() {
-    return ws;
-  }
-
-  RelayInfo info() {
-    return new RelayInfo(Version.get(), wsPort, config.tlsEnabled(), config.tlsEnabled(),
-        auth.viewerAuthRequired(), auth.controlRequiresToken());
+    return runtime.wsServer();
   }
 
   @Override
   public String toString() {
-    return "CameraRelay[tcp " + tcpPort + ", ws " + wsPort + ", http " + httpPort + ", " + config + "]";
+    return "CameraRelay[tcp " + tcpPort() + ", ws " + wsPort() + ", http " + httpPort() + ", " + runtime.config()
+        + "]";
   }
 
   /**
@@ -280,81 +187,13 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
   @Override
   public void close() {
     synchronized (lifecycle) {
-      if (state == CLOSED) {
+      if (state == State.CLOSED) {
         return;
       }
-      state = CLOSED;
+      state = State.CLOSED;
     }
-    for (MjpegPuller p : pullers) {
-      p.close();
-    }
-    hub.close();
-    if (tcp != null) {
-      tcp.close();
-    }
-    if (http != null) {
-      http.close();
-    }
-    if (ws != null) {
-      ws.shutdown();
-    }
-    shutdownGroup(boss);
-    shutdownGroup(workers);
-    timer.shutdownNow();
-    // Let listeners hear the last disconnect events, briefly; a listener that blocks is interrupted.
-    listenerExecutor.shutdown();
-    try {
-      if (!listenerExecutor.awaitTermination(300, TimeUnit.MILLISECONDS)) {
-        listenerExecutor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      listenerExecutor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-    awaitQuietly(timer);
-    awaitQuietly(listenerExecutor);
-    tcpPort = -1;
-    wsPort = -1;
-    httpPort = -1;
+    runtime.close();
     log.info("camrelay stopped");
-  }
-
-  private EventLoopGroup boss() {
-    if (boss == null) {
-      boss = new NioEventLoopGroup(1, new DefaultThreadFactory("camrelay-accept", true));
-    }
-    return boss;
-  }
-
-  private EventLoopGroup workers() {
-    if (workers == null) {
-      workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
-          new DefaultThreadFactory("camrelay-io", true));
-    }
-    return workers;
-  }
-
-  private static void shutdownGroup(EventLoopGroup group) {
-    if (group != null) {
-      group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
-    }
-  }
-
-  private static void awaitQuietly(ExecutorService executor) {
-    try {
-      executor.awaitTermination(1, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static ThreadFactory threads(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /**

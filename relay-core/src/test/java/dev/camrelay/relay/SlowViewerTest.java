@@ -2,7 +2,7 @@ package dev.camrelay.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.camrelay.relay.internal.port.websocket.WsServer;
+import dev.camrelay.relay.internal.output.websocket.WsViewers;
 import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.RawWs;
 import dev.camrelay.relay.testing.TestJpegs;
@@ -51,7 +51,7 @@ class SlowViewerTest {
     relay.close();
   }
 
-  private WsServer.ViewerState stateOf(String remoteSuffix) {
+  private WsViewers.ViewerState stateOf(String remoteSuffix) {
     return relay.wsServer().viewerStates().stream().filter(s -> s.remote().endsWith(remoteSuffix))
         .findFirst().orElse(null);
   }
@@ -70,7 +70,7 @@ class SlowViewerTest {
           assertThat(fast.nextFrame()).isEqualTo(frame);
         }
       }
-      WsServer.ViewerState s = stateOf(stuckPort);
+      WsViewers.ViewerState s = stateOf(stuckPort);
       assertThat(s).isNotNull();
       assertThat(s.pendingFrames()).isLessThanOrEqualTo(2);
       assertThat(s.queuedBuffers()).isLessThanOrEqualTo(2);

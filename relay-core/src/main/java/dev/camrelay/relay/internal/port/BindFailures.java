@@ -1,7 +1,6 @@
 package dev.camrelay.relay.internal.port;
 
 import dev.camrelay.relay.PortBindException;
-import java.io.IOException;
 import java.net.BindException;
 
 /** The one wording for a port that cannot be bound; the setting is named by type, never by a CLI flag. */

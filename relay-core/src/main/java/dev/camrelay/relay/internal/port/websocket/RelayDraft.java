@@ -40,7 +40,7 @@ final class RelayDraft extends Draft_6455 {
   }
 
   static boolean isIngestPath(String resourceDescriptor) {
-    return resourceDescriptor != null && resourceDescriptor.startsWith(WsServer.INGEST_PREFIX);
+    return resourceDescriptor != null && resourceDescriptor.startsWith(HandshakeRouter.INGEST_PREFIX);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.websocket;
 
+import dev.camrelay.relay.internal.auth.Tokens;
 import org.java_websocket.protocols.IProtocol;
 
 /**
@@ -10,7 +11,7 @@ import org.java_websocket.protocols.IProtocol;
  */
 final class SubprotocolChooser implements IProtocol {
   static final String V1 = "camrelay.v1";
-  static final String BEARER_PREFIX = "bearer.";
+  static final String BEARER_PREFIX = Tokens.BEARER_SUBPROTOCOL;
 
   private String chosen = "";
 
@@ -35,20 +36,6 @@ final class SubprotocolChooser implements IProtocol {
       }
     }
     return bearer;
-  }
-
-  /** The token from the first {@code bearer.<token>} offered, or null. */
-  static String bearerToken(String header) {
-    if (header == null) {
-      return null;
-    }
-    for (String p : header.split(",")) {
-      String t = p.trim();
-      if (t.startsWith(BEARER_PREFIX) && t.length() > BEARER_PREFIX.length()) {
-        return t.substring(BEARER_PREFIX.length());
-      }
-    }
-    return null;
   }
 
   @Override

@@ -1,28 +1,23 @@
 package dev.camrelay.relay.internal.port.websocket;
 
-import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.auth.Authenticator;
-import dev.camrelay.relay.internal.output.websocket.WsFrames;
 import dev.camrelay.relay.internal.output.websocket.WsViewer;
+import dev.camrelay.relay.internal.output.websocket.WsViewers;
 import dev.camrelay.relay.internal.port.BindFailures;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
 import dev.camrelay.relay.internal.source.websocket.WsIngestSession;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -54,34 +49,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class WsServer extends WebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
-  static final String INGEST_PREFIX = "/ingest/";
-  static final String CAMERA_PREFIX = "/cam/";
   private static final int MAX_QUEUED_PONGS = 16;
 
   private final RelayConfig config;
   private final CameraHub hub;
-  private final Authenticator auth;
+  private final HandshakeRouter router;
   private final ConnectionLimiter limiter;
   private final ScheduledExecutorService timer;
   private final LogLimiter logLimiter = new LogLimiter(log, 10_000);
   private final Set<TrackedChannel> channels = ConcurrentHashMap.newKeySet();
-  private final Set<WsViewer> viewers = ConcurrentHashMap.newKeySet();
-  /** Per camera id while it has WebSocket viewers. */
-  private final Map<String, CacheEntry> caches = new HashMap<>();
+  private final WsViewers viewers;
   private final CountDownLatch started = new CountDownLatch(1);
   private final ExecutorService tlsExecutor;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
   private volatile Exception fatal;
 
-  /** Route and permissions decided at the handshake, kept until the connection opens. */
-  private record Route(boolean ingest, String cameraId, boolean v1, boolean control, boolean onDemand) {}
 
   private WsServer(ServerSocketChannel bound, RelayConfig config, CameraHub hub, Authenticator auth,
       ConnectionLimiter limiter, ScheduledExecutorService timer, SSLContext tls) {
     super(bound);
     this.config = config;
     this.hub = hub;
-    this.auth = auth;
+    this.router = new HandshakeRouter(config.defaultCameraId(), auth, logLimiter);
+    this.viewers = new WsViewers(config.controlMessagesPerSecond());
     this.limiter = limiter;
     this.timer = timer;
     this.tlsExecutor = tls == null ? null : Executors.newSingleThreadExecutor(r -> {
@@ -133,12 +123,12 @@ public final class WsServer extends WebSocketServer {
 
   private void schedule() {
     long sweepMs = Math.max(50, Math.min(1000, config.viewerStallTimeout().toMillis() / 4));
-    tasks.add(timer.scheduleWithFixedDelay(this::repairWriteDemand, sweepMs, sweepMs, TimeUnit.MILLISECONDS));
+    tasks.add(timer.scheduleWithFixedDelay(viewers::repairWriteDemand, sweepMs, sweepMs, TimeUnit.MILLISECONDS));
     long handshakeNanos = config.handshakeTimeout().toNanos();
     long hsMs = Math.max(50, Math.min(1000, config.handshakeTimeout().toMillis() / 4));
     tasks.add(timer.scheduleWithFixedDelay(() -> sweepHandshakes(handshakeNanos), hsMs, hsMs,
         TimeUnit.MILLISECONDS));
-    tasks.add(timer.scheduleWithFixedDelay(this::sendStatuses, 2, 2, TimeUnit.SECONDS));
+    tasks.add(timer.scheduleWithFixedDelay(viewers::sendStatuses, 2, 2, TimeUnit.SECONDS));
   }
 
   private TrackedChannel accepted(java.nio.channels.ByteChannel wrapped, java.nio.channels.SocketChannel socket,
@@ -162,73 +152,18 @@ public final class WsServer extends WebSocketServer {
   public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
       ClientHandshake request) throws InvalidDataException {
     TrackedChannel ch = channelOf(conn);
-    QueryStringDecoder uri = new QueryStringDecoder(request.getResourceDescriptor());
-    String path = uri.path();
-    String offered = request.getFieldValue("Sec-WebSocket-Protocol");
     String chosen = draft instanceof Draft_6455 d && d.getProtocol() != null ? d.getProtocol().getProvidedProtocol()
         : "";
-    String token = tokenOf(uri, offered, request.getFieldValue("Authorization"));
-
-    boolean ingest;
-    String cameraId;
-    if (path.startsWith(INGEST_PREFIX)) {
-      ingest = true;
-      cameraId = trimSlash(path.substring(INGEST_PREFIX.length()));
-    } else if (path.startsWith(CAMERA_PREFIX)) {
-      ingest = false;
-      cameraId = trimSlash(path.substring(CAMERA_PREFIX.length()));
-    } else if (path.equals("/") || path.isEmpty()) {
-      ingest = false;
-      cameraId = config.defaultCameraId();
-    } else {
-      throw reject(ch, 404, "Not Found", "no such path; viewers connect to / or /cam/{id}, cameras to /ingest/{id}");
-    }
-    if (!CameraId.isValid(cameraId)) {
-      throw reject(ch, 400, "Bad Request", "invalid camera id: want " + CameraId.RULE);
-    }
-    if (ingest) {
-      if (!auth.cameraAllowed(cameraId, token)) {
-        logLimiter.warn("ws-auth-camera",
-            "refused WebSocket camera '" + cameraId + "' from " + ch.remote() + ": "
-                + (token == null ? "no token" : "wrong token"));
-        throw reject(ch, 401, "Unauthorized", "camera token required");
-      }
-      boolean onDemand = uri.parameters().getOrDefault("ondemand", List.of()).stream()
-          .anyMatch(v -> v.equals("1") || v.equalsIgnoreCase("true"));
-      conn.setAttachment(new Route(true, cameraId, false, false, onDemand));
-    } else {
-      if (!auth.viewerAllowed(token)) {
-        logLimiter.warn("ws-auth-viewer",
-            "refused WebSocket viewer from " + ch.remote() + ": " + (token == null ? "no token" : "wrong token"));
-        throw reject(ch, 401, "Unauthorized", "viewer token required");
-      }
-      conn.setAttachment(new Route(false, cameraId, SubprotocolChooser.V1.equals(chosen),
-          auth.controlAllowed(token), false));
+    try {
+      conn.setAttachment(router.route(request.getResourceDescriptor(), request.getFieldValue("Sec-WebSocket-Protocol"),
+          chosen, request.getFieldValue("Authorization"), ch.remote()));
+    } catch (HandshakeRouter.Refusal r) {
+      throw reject(ch, r.status, r.phrase, r.getMessage());
     }
     // Accepted: the upgrade follows at once, so the handshake deadline no longer applies (a refused connection
     // keeps it, and is closed at the deadline if the client does not go away).
     ch.clearDeadline();
     return new HandshakeImpl1Server();
-  }
-
-  private static String trimSlash(String id) {
-    return id.endsWith("/") ? id.substring(0, id.length() - 1) : id;
-  }
-
-  private static String tokenOf(QueryStringDecoder uri, String offeredProtocols, String authorization) {
-    List<String> q = uri.parameters().get("token");
-    if (q != null && !q.isEmpty() && !q.get(0).isEmpty()) {
-      return q.get(0);
-    }
-    String bearer = SubprotocolChooser.bearerToken(offeredProtocols);
-    if (bearer != null) {
-      return bearer;
-    }
-    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      String t = authorization.substring(7).trim();
-      return t.isEmpty() ? null : t;
-    }
-    return null;
   }
 
   private static InvalidDataException reject(TrackedChannel ch, int status, String phrase, String message) {
@@ -257,7 +192,7 @@ public final class WsServer extends WebSocketServer {
     if (ch.isClosed()) {
       return;
     }
-    if (!(attachment instanceof Route route)) {
+    if (!(attachment instanceof HandshakeRouter.Route route)) {
       conn.close(CloseFrame.GOING_AWAY, "relay shutting down");
       return;
     }
@@ -272,15 +207,12 @@ public final class WsServer extends WebSocketServer {
           session.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
         }
       } else {
-        WsViewer viewer = new WsViewer(this, conn, ch, route.cameraId(), route.v1(), route.control(),
-            acquireCache(route.cameraId()), config.controlMessagesPerSecond());
+        WsViewer viewer = viewers.add(this, conn, ch, route.cameraId(), route.v1(), route.control());
         conn.setAttachment(viewer);
-        viewers.add(viewer);
         try {
           viewer.start(hub);
         } catch (RuntimeException e) {
           viewers.remove(viewer);
-          releaseCache(route.cameraId());
           throw e;
         }
         if (ch.isClosed()) {
@@ -305,8 +237,8 @@ public final class WsServer extends WebSocketServer {
     Object a = conn.getAttachment();
     if (a instanceof WsEndpoint endpoint) {
       endpoint.onClosed(code, reason);
-      if (a instanceof WsViewer v && viewers.remove(v)) {
-        releaseCache(v.cameraId());
+      if (a instanceof WsViewer v) {
+        viewers.remove(v);
       }
     }
   }
@@ -352,31 +284,6 @@ public final class WsServer extends WebSocketServer {
     started.countDown();
   }
 
-  private void repairWriteDemand() {
-    for (WsViewer v : viewers) {
-      v.repairWriteDemand();
-    }
-  }
-
-  private record CacheEntry(WsFrames.Cache cache, int[] users) {}
-
-  private WsFrames.Cache acquireCache(String cameraId) {
-    synchronized (caches) {
-      CacheEntry e = caches.computeIfAbsent(cameraId, id -> new CacheEntry(new WsFrames.Cache(), new int[1]));
-      e.users()[0]++;
-      return e.cache();
-    }
-  }
-
-  private void releaseCache(String cameraId) {
-    synchronized (caches) {
-      CacheEntry e = caches.get(cameraId);
-      if (e != null && --e.users()[0] == 0) {
-        caches.remove(cameraId);
-      }
-    }
-  }
-
   private void sweepHandshakes(long handshakeNanos) {
     long now = System.nanoTime();
     for (TrackedChannel ch : channels) {
@@ -392,35 +299,9 @@ public final class WsServer extends WebSocketServer {
     }
   }
 
-  private void sendStatuses() {
-    for (WsViewer v : viewers) {
-      if (v.v1()) {
-        v.sendStatus();
-      }
-    }
-  }
-
-  /**
-   * One WebSocket viewer's delivery state.
-   *
-   * @param camera the camera it watches
-   * @param remote its address
-   * @param pendingFrames frames held for it: one being written plus at most one waiting
-   * @param queuedBuffers buffers in the library's write queue (frames and small text/control frames)
-   * @param framesSent frames completely written to its socket
-   * @param framesSkipped frames replaced by newer ones before it was ready
-   */
-  public record ViewerState(String camera, String remote, int pendingFrames, int queuedBuffers, long framesSent,
-      long framesSkipped) {}
-
   /** The viewers attached right now (for tests and metrics). */
-  public List<ViewerState> viewerStates() {
-    List<ViewerState> out = new ArrayList<>();
-    for (WsViewer v : viewers) {
-      out.add(new ViewerState(v.cameraId(), v.remote(), v.pendingFrames(), v.queuedBuffers(), v.framesSent(),
-          v.skipped()));
-    }
-    return out;
+  public List<WsViewers.ViewerState> viewerStates() {
+    return viewers.states();
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.camrelay.relay.internal.source.tcp;
 
 import dev.camrelay.frame.jpeg.JpegFormatException;
-import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.wire.Control;
 import dev.camrelay.frame.wire.ErrorCode;
 import dev.camrelay.frame.wire.Hello;

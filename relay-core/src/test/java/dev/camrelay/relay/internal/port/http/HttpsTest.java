@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.relay.internal.port.TestKeystores;
 import dev.camrelay.relay.internal.port.TlsContexts;
-import dev.camrelay.relay.internal.runtime.RelayConfig;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,6 @@ package dev.camrelay.relay.internal.port.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.camrelay.relay.internal.runtime.RelayConfig;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

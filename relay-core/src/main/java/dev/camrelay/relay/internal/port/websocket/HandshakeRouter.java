@@ -1,0 +1,105 @@
+package dev.camrelay.relay.internal.port.websocket;
+
+import dev.camrelay.frame.wire.CameraId;
+import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.auth.Tokens;
+import dev.camrelay.relay.internal.runtime.LogLimiter;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+
+/**
+ * Decides what a WebSocket handshake is, and whether it may proceed, from its path, token and subprotocol:
+ *
+ * <pre>
+ * /ingest/{id}[?ondemand=1]   a camera        camera token for {id}      401 without
+ * /cam/{id}                   a viewer of id  viewer token               401 without
+ * /                           a viewer of the default camera
+ * anything else               404;  an invalid {id}: 400
+ * </pre>
+ *
+ * Knows nothing of sockets or the WebSocket library, so every rule of the handshake is in this one place.
+ */
+final class HandshakeRouter {
+  static final String INGEST_PREFIX = "/ingest/";
+  static final String CAMERA_PREFIX = "/cam/";
+
+  /** An accepted handshake: what the connection is and what it may do. */
+  record Route(boolean ingest, String cameraId, boolean v1, boolean control, boolean onDemand) {}
+
+  /** A refused handshake, answered with a real HTTP status and a text body. */
+  static final class Refusal extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String phrase;
+
+    Refusal(int status, String phrase, String message) {
+      super(message, null, false, false);
+      this.status = status;
+      this.phrase = phrase;
+    }
+  }
+
+  private final String defaultCameraId;
+  private final Authenticator auth;
+  private final LogLimiter logLimiter;
+
+  HandshakeRouter(String defaultCameraId, Authenticator auth, LogLimiter logLimiter) {
+    this.defaultCameraId = defaultCameraId;
+    this.auth = auth;
+    this.logLimiter = logLimiter;
+  }
+
+  /**
+   * Routes one handshake.
+   *
+   * @param target the request target, e.g. {@code /cam/garage?token=...}
+   * @param subprotocols the offered Sec-WebSocket-Protocol header, or null
+   * @param chosenSubprotocol the subprotocol the relay selected ({@code camrelay.v1}, {@code bearer.…} or empty)
+   * @param authorization the Authorization header, or null
+   * @param remote the client's address, for log lines
+   */
+  Route route(String target, String subprotocols, String chosenSubprotocol, String authorization, String remote)
+      throws Refusal {
+    QueryStringDecoder uri = new QueryStringDecoder(target);
+    String path = uri.path();
+    boolean ingest;
+    String cameraId;
+    if (path.startsWith(INGEST_PREFIX)) {
+      ingest = true;
+      cameraId = trimSlash(path.substring(INGEST_PREFIX.length()));
+    } else if (path.startsWith(CAMERA_PREFIX)) {
+      ingest = false;
+      cameraId = trimSlash(path.substring(CAMERA_PREFIX.length()));
+    } else if (path.equals("/") || path.isEmpty()) {
+      ingest = false;
+      cameraId = defaultCameraId;
+    } else {
+      throw new Refusal(404, "Not Found", "no such path; viewers connect to / or /cam/{id}, cameras to /ingest/{id}");
+    }
+    if (!CameraId.isValid(cameraId)) {
+      throw new Refusal(400, "Bad Request", "invalid camera id: want " + CameraId.RULE);
+    }
+    String token = Tokens.of(authorization, subprotocols, uri.parameters());
+    if (ingest) {
+      if (!auth.cameraAllowed(cameraId, token)) {
+        logLimiter.warn("ws-auth-camera", "refused WebSocket camera '" + cameraId + "' from " + remote + ": "
+            + (token == null ? "no token" : "wrong token"));
+        throw new Refusal(401, "Unauthorized", "camera token required");
+      }
+      boolean onDemand = uri.parameters().getOrDefault("ondemand", List.of()).stream()
+          .anyMatch(v -> v.equals("1") || v.equalsIgnoreCase("true"));
+      return new Route(true, cameraId, false, false, onDemand);
+    }
+    if (!auth.viewerAllowed(token)) {
+      logLimiter.warn("ws-auth-viewer", "refused WebSocket viewer from " + remote + ": "
+          + (token == null ? "no token" : "wrong token"));
+      throw new Refusal(401, "Unauthorized", "viewer token required");
+    }
+    return new Route(false, cameraId, SubprotocolChooser.V1.equals(chosenSubprotocol), auth.controlAllowed(token),
+        false);
+  }
+
+  private static String trimSlash(String id) {
+    return id.endsWith("/") ? id.substring(0, id.length() - 1) : id;
+  }
+}

@@ -1,0 +1,231 @@
+package dev.camrelay.relay.internal.runtime;
+
+import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.FrameListener;
+import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.hub.Hub;
+import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
+import dev.camrelay.relay.internal.port.TlsContexts;
+import dev.camrelay.relay.internal.port.http.HttpFrontend;
+import dev.camrelay.relay.internal.port.tcp.TcpIngestServer;
+import dev.camrelay.relay.internal.port.websocket.WsServer;
+import dev.camrelay.relay.internal.source.pull.MjpegPuller;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one relay runs: the hub, its threads (a timer, a pool for listeners, Netty's accept and I/O loops) and
+ * the ports around it, assembled in {@link #start()} and taken down in {@link #close()}. The ports reach the hub
+ * only through the public seam ({@link dev.camrelay.relay.CameraHub}).
+ *
+ * <pre>
+ *   port/tcp ─────► source/tcp ──┐                              ┌──► output/websocket ◄──── port/websocket
+ *   port/websocket ► source/websocket ─► hub (cameras) ─────────┼──► output/mjpeg     ◄──── port/http
+ *   source/pull (outbound HTTP) ─┘                              └──► output/listener (onFrame)
+ * </pre>
+ */
+public final class RelayRuntime {
+  private static final Logger log = LoggerFactory.getLogger(RelayRuntime.class);
+
+  private final RelayConfig config;
+  private final Authenticator auth;
+  private final ConnectionLimiter limiter;
+  private final ScheduledThreadPoolExecutor timer;
+  private final ThreadPoolExecutor listenerExecutor;
+  private final Hub hub;
+  private final List<MjpegPuller> pullers = new ArrayList<>();
+  private WsServer ws;
+  private TcpIngestServer tcp;
+  private HttpFrontend http;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private volatile int tcpPort = -1;
+  private volatile int wsPort = -1;
+  private volatile int httpPort = -1;
+
+  public RelayRuntime(RelayConfig config) {
+    this.config = config;
+    this.auth = new Authenticator(config);
+    this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
+    this.timer = new ScheduledThreadPoolExecutor(1, threads("camrelay-timer"));
+    timer.setRemoveOnCancelPolicy(true);
+    this.listenerExecutor = new ThreadPoolExecutor(0, 16, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        threads("camrelay-listener"));
+    this.hub = new Hub(config, timer, listenerExecutor);
+  }
+
+  public Hub hub() {
+    return hub;
+  }
+
+  public RelayConfig config() {
+    return config;
+  }
+
+  /** Binds every enabled port (WebSocket, then HTTP, then TCP, which names the other two to lost browsers). */
+  public void start() throws IOException {
+    warnIfOpen();
+    SSLContext tls = config.tlsEnabled() ? TlsContexts.fromPkcs12(config.tlsPkcs12(), config.tlsPassword()) : null;
+    if (config.wsPort() >= 0) {
+      ws = WsServer.start(config, hub, auth, limiter, timer, tls);
+      wsPort = ws.getPort();
+    }
+    if (config.httpPort() >= 0) {
+      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter);
+      httpPort = http.start();
+    }
+    if (config.tcpPort() >= 0) {
+      tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort);
+      tcpPort = tcp.start(boss(), workers());
+    }
+    config.pulls().forEach((id, url) -> {
+      MjpegPuller puller = new MjpegPuller(hub, id, url, config, workers());
+      pullers.add(puller);
+      puller.start();
+    });
+    if (log.isDebugEnabled()) {
+      timer.scheduleWithFixedDelay(this::logStats, 10, 10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** An {@code onFrame} listener as a relay-wide output of every camera. */
+  public AutoCloseable addFrameListener(FrameListener listener) {
+    return hub.attachOutputs(cameraId -> new FrameListenerOutput(cameraId, listener, listenerExecutor));
+  }
+
+  public int tcpPort() {
+    return tcpPort;
+  }
+
+  public int wsPort() {
+    return wsPort;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The WebSocket server, null when disabled or not started (for tests). */
+  public WsServer wsServer() {
+    return ws;
+  }
+
+  public RelayInfo info() {
+    return new RelayInfo(Version.get(), wsPort, config.tlsEnabled(), config.tlsEnabled(),
+        auth.viewerAuthRequired(), auth.controlRequiresToken());
+  }
+
+  private void logStats() {
+    for (CameraStats c : hub.cameras()) {
+      log.debug("camera '{}': {} {}x{} {} fps {} kbit/s, {} viewers, {} frames in, {} dropped, last frame {} ms ago",
+          c.id(), c.connected() ? c.ingest() : "offline", c.width(), c.height(), c.fps(), c.bitrateKbps(),
+          c.viewers(), c.framesIn(), c.framesDropped(), c.lastFrameAgeMs());
+    }
+  }
+
+  private void warnIfOpen() {
+    if (!config.loopbackOnly()) {
+      boolean cameraToken = config.cameraToken() != null || !config.cameraTokens().isEmpty();
+      if (!auth.viewerAuthRequired() && !cameraToken) {
+        log.warn("listening on {} with no tokens: anyone who can reach this machine can watch and publish;"
+            + " set a viewer token and a camera token", config.bindHost());
+      } else if (!auth.viewerAuthRequired()) {
+        log.warn("listening on {} without a viewer token: anyone who can reach this machine can watch",
+            config.bindHost());
+      } else if (!cameraToken) {
+        log.warn("listening on {} without a camera token: anyone who can reach this machine can publish",
+            config.bindHost());
+      }
+    }
+  }
+
+  /**
+   * Stops everything: pullers, then the hub (cameras get BYE 9 SHUTTING_DOWN, viewers 1001), then the ports and every
+   * thread. Returns within about a second.
+   */
+  public void close() {
+    for (MjpegPuller p : pullers) {
+      p.close();
+    }
+    hub.close();
+    if (tcp != null) {
+      tcp.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    if (ws != null) {
+      ws.shutdown();
+    }
+    shutdownGroup(boss);
+    shutdownGroup(workers);
+    timer.shutdownNow();
+    // Let listeners hear the last disconnect events, briefly; a listener that blocks is interrupted.
+    listenerExecutor.shutdown();
+    try {
+      if (!listenerExecutor.awaitTermination(300, TimeUnit.MILLISECONDS)) {
+        listenerExecutor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      listenerExecutor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    awaitQuietly(timer);
+    awaitQuietly(listenerExecutor);
+    tcpPort = -1;
+    wsPort = -1;
+    httpPort = -1;
+  }
+
+  private EventLoopGroup boss() {
+    if (boss == null) {
+      boss = new NioEventLoopGroup(1, new DefaultThreadFactory("camrelay-accept", true));
+    }
+    return boss;
+  }
+
+  private EventLoopGroup workers() {
+    if (workers == null) {
+      workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+          new DefaultThreadFactory("camrelay-io", true));
+    }
+    return workers;
+  }
+
+  private static void shutdownGroup(EventLoopGroup group) {
+    if (group != null) {
+      group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      executor.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory threads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
