@@ -8,8 +8,10 @@ import dev.camrelay.relay.CameraOutput;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.OutputHandle;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +25,7 @@ final class GatedOutput implements CameraOutput, OutputProbe {
   private final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
   private final BlockingQueue<DetachReason> detached = new LinkedBlockingQueue<>();
   private final AtomicInteger received = new AtomicInteger();
+  private final List<Long> sequences = new CopyOnWriteArrayList<>();
   private volatile OutputHandle handle;
   private volatile boolean closeReturned;
   private volatile String violation;
@@ -58,6 +61,7 @@ final class GatedOutput implements CameraOutput, OutputProbe {
       violation = "onFrame after close() returned: " + frame;
     }
     received.incrementAndGet();
+    sequences.add(frame.sequence());
     frames.add(frame.jpeg().toByteArray());
     boolean readyNow;
     synchronized (this) {
@@ -104,6 +108,11 @@ final class GatedOutput implements CameraOutput, OutputProbe {
     assertThat(detached.poll(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("onDetached reason")
         .isEqualTo(DetachReason.STALLED);
     assertThat(handle.attached()).isFalse();
+  }
+
+  /** {@link CameraFrame#sequence()} of every frame received, in order. */
+  List<Long> sequences() {
+    return sequences;
   }
 
   /** What the relay did that it must not do, or null. */

@@ -14,6 +14,11 @@ import java.time.Duration;
  */
 class MjpegViewerOutputContractTest extends OutputContractTest {
   @Override
+  boolean getsLatestOnAttach() {
+    return true;
+  }
+
+  @Override
   OutputProbe attach(CameraRelay relay, String cameraId) throws Exception {
     MjpegStreamClient client = MjpegStreamClient.open(relay.httpPort(), cameraId, 8 * 1024);
     return new PullProbe() {

@@ -3,17 +3,14 @@ package dev.camrelay.relay.seam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.camrelay.relay.CameraFrame;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.CameraStats;
-import dev.camrelay.relay.testing.Await;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,16 +22,10 @@ import org.junit.jupiter.api.Test;
  * <p>Nothing here asserts timing: tests wait for conditions with deadlines (long enough for a loaded CI machine)
  * and assert content and order.
  */
-abstract class OutputContractTest {
-  static final String CAMERA = "cam";
-  /** Waiting for something that should happen: generous, so a loaded 2-core machine does not fail the test. */
-  static final Duration WAIT = Duration.ofSeconds(20);
+abstract class OutputContractTest extends ContractFixture {
   /** Long enough that no output is detached for stalling unless the test wants it. */
   private static final Duration NEVER_STALLS = Duration.ofSeconds(120);
   private static final Duration STALL = Duration.ofSeconds(1);
-
-  private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
-  private CameraRelay relay;
 
   /** Attaches one output of this implementation to {@code cameraId}; it reads until told otherwise. */
   abstract OutputProbe attach(CameraRelay relay, String cameraId) throws Exception;
@@ -44,26 +35,30 @@ abstract class OutputContractTest {
     return true;
   }
 
+  /** Whether the output gets the camera's latest frame as soon as it attached (as the built-in viewers do). */
+  boolean getsLatestOnAttach() {
+    return false;
+  }
+
   /** Whether the output can wait for a camera that has no source yet (relay-wide outputs cannot). */
   boolean attachesToCamerasWithoutSource() {
     return true;
   }
 
-  CameraRelay relay() {
-    return relay;
-  }
-
   CameraRelay relay(Duration stallTimeout) throws Exception {
-    relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(0).httpPort(0).defaultCameraId(CAMERA)
-        .viewerStallTimeout(stallTimeout).onDemandLinger(Duration.ofMillis(200)).serveViewer(false).build();
-    relay.start();
-    return relay;
+    return start(CameraRelay.builder().tcpPort(-1).wsPort(0).httpPort(0).defaultCameraId(CAMERA)
+        .viewerStallTimeout(stallTimeout).serveViewer(false));
   }
 
-  /** A relay with the given stall timeout and its camera, fed by a {@link Feed} nobody watches yet. */
+  /**
+   * A relay with the given stall timeout and its camera, fed by a {@link Feed} nobody watches yet, which already
+   * published one frame.
+   */
   Feed camera(Duration stallTimeout) throws Exception {
     relay(stallTimeout);
-    return Feed.attach(relay, CAMERA);
+    Feed feed = Feed.attach(relay, CAMERA);
+    feed.publish(ContractFrames.small(0));
+    return feed;
   }
 
   /** The first output of {@code feed}'s camera: it starts the on-demand feed and gets a first frame. */
@@ -101,46 +96,32 @@ abstract class OutputContractTest {
     assertThat(out.framesReceived()).as("frames after it left").isEqualTo(before);
   }
 
-  /** Attaches a probe and waits until the relay counts it (viewers attach once their handshake is done). */
+  /**
+   * Attaches a probe and waits until the relay counts it (viewers attach once their handshake is done) and, for
+   * outputs that get the camera's latest frame on attach, until it got that frame: so the attach is complete before
+   * the test publishes anything.
+   */
   OutputProbe probe() throws Exception {
     int before = viewers();
-    OutputProbe p = attach(relay, CAMERA);
-    cleanup.push(p);
+    Optional<CameraFrame> latest = relay.latestFrame(CAMERA);
+    OutputProbe p = closeLater(attach(relay, CAMERA));
     if (countsAsViewer()) {
       await("the relay counts the new viewer", () -> viewers() == before + 1);
+    }
+    if (getsLatestOnAttach() && latest.isPresent()) {
+      assertThat(p.nextFrame(WAIT)).as("a new viewer gets the latest frame at once")
+          .isEqualTo(latest.get().jpeg().toByteArray());
     }
     return p;
   }
 
   /** A reference output that reads everything (the marker a test awaits before asserting something did not happen). */
   GatedOutput reference() {
-    GatedOutput out = GatedOutput.attach(relay, CAMERA);
-    cleanup.push(out);
-    return out;
+    return closeLater(GatedOutput.attach(relay, CAMERA));
   }
 
   int viewers() {
     return relay.camera(CAMERA).map(CameraStats::viewers).orElse(0);
-  }
-
-  static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    Await.until(what, () -> condition.getAsBoolean() || System.nanoTime() > deadline);
-    assertThat(condition.getAsBoolean()).as(what).isTrue();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    while (!cleanup.isEmpty()) {
-      try {
-        cleanup.pop().close();
-      } catch (Exception e) {
-        // already closed by the test or the relay
-      }
-    }
-    if (relay != null) {
-      relay.close();
-    }
   }
 
   @Test
@@ -240,7 +221,7 @@ abstract class OutputContractTest {
       assertThat(healthy.nextFrame(WAIT)).as("healthy output gets frame %d while the other is stalled", i)
           .isEqualTo(frame);
     }
-    assertThat(relay.camera(CAMERA).orElseThrow().framesIn()).isEqualTo(1 + 3L * big.size());
+    assertThat(relay.camera(CAMERA).orElseThrow().framesIn()).isEqualTo(2 + 3L * big.size());
     stalled.resumeReading();
   }
 

@@ -15,6 +15,11 @@ import java.util.Map;
  */
 class WsViewerOutputContractTest extends OutputContractTest {
   @Override
+  boolean getsLatestOnAttach() {
+    return true;
+  }
+
+  @Override
   OutputProbe attach(CameraRelay relay, String cameraId) throws Exception {
     RawWs ws = RawWs.open(relay.wsPort(), "/cam/" + cameraId, Map.of(), 8 * 1024);
     assertThat(ws.statusLine).contains(" 101 ");
