@@ -19,7 +19,6 @@ import dev.camrelay.relay.OutputHandle;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 
@@ -87,17 +86,11 @@ class CustomOutputContractTest extends OutputContractTest {
 
   /**
    * Every built-in viewer asks for the latest frame right after attaching ({@link OutputHandle#requestLatest}),
-   * while the camera goes on publishing: the frame being published at that moment must still arrive only once.
-   *
-   * <p>Fails against the current implementation within a few dozen attempts (the same sequence number twice): the
-   * hub sets a camera's latest frame before offering it to the outputs, so {@code requestLatest()} can deliver the
-   * frame and the publisher's {@code offer} then delivers it again (offer does not check that this output already
-   * had it, as requestLatest does). A WebSocket or MJPEG viewer attaching while the camera streams can get its first
-   * frame twice.
+   * while the camera goes on publishing: the frame being published at that moment must still arrive only once (the
+   * hub sets a camera's latest frame before offering it to the outputs, so both paths can carry the same frame; this
+   * failed within a few dozen attempts before the offer path learned to skip a frame the output already had).
    */
   @Test
-  @Disabled("implementation bug: AttachedOutput.offer re-delivers a frame requestLatest already gave (the hub sets"
-      + " 'latest' before offering), so an attaching viewer can get the same frame twice")
   void aFramePublishedWhileAnOutputAsksForTheLatestArrivesOnce() throws Exception {
     Feed feed = camera(Duration.ofSeconds(60));
     ContractFrames frames = ContractFrames.big(0, 1); // any frames: their sequence numbers tell them apart

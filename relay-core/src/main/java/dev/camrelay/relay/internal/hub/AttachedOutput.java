@@ -59,7 +59,8 @@ final class AttachedOutput implements OutputHandle {
   /** A new frame of the camera (publishing thread). */
   void offer(CameraFrame frame) {
     synchronized (lock) {
-      if (detached) {
+      // The frame may already be here: requestLatest() can hand over the newest frame before its publisher does.
+      if (detached || frame == lastGiven || frame == waiting) {
         return;
       }
       if (inFlight) {

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RelayRuntime {
   private static final Logger log = LoggerFactory.getLogger(RelayRuntime.class);
+  private static final int LISTENER_THREADS = 16;
 
   private final RelayConfig config;
   private final Authenticator auth;
@@ -63,8 +64,10 @@ public final class RelayRuntime {
     this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
     this.timer = new ScheduledThreadPoolExecutor(1, threads("camrelay-timer"));
     timer.setRemoveOnCancelPolicy(true);
-    this.listenerExecutor = new ThreadPoolExecutor(0, 16, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        threads("camrelay-listener"));
+    // Up to 16 threads, idle ones time out: a listener that blocks holds one thread, not all listeners' callbacks.
+    this.listenerExecutor = new ThreadPoolExecutor(LISTENER_THREADS, LISTENER_THREADS, 5, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), threads("camrelay-listener"));
+    listenerExecutor.allowCoreThreadTimeOut(true);
     this.hub = new Hub(config, timer, listenerExecutor);
   }
 

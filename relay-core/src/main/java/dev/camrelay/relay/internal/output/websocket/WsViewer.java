@@ -1,6 +1,8 @@
 package dev.camrelay.relay.internal.output.websocket;
 
 import com.google.gson.JsonElement;
+import dev.camrelay.relay.internal.output.SharedEncoding;
+import io.netty.buffer.ByteBuf;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
@@ -44,26 +46,26 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   private final String cameraId;
   private final boolean v1;
   private final boolean controlAllowed;
-  private final WsFrames.Cache cache;
+  private final SharedEncoding frames;
   private final ControlRateLimiter rate;
   private volatile OutputHandle handle;
 
   // Guarded by this.
   private ByteBuffer inFlight;
-  private WsFrames.Encoded inFlightFrame;
+  private ByteBuf inFlightFrame;
   private long inFlightSinceNanos;
   private boolean closed;
   private long framesSent;
 
   public WsViewer(WsServer server, WebSocketImpl conn, TrackedChannel channel, String cameraId, boolean v1,
-      boolean controlAllowed, WsFrames.Cache cache, int controlPerSecond) {
+      boolean controlAllowed, SharedEncoding frames, int controlPerSecond) {
     this.server = server;
     this.conn = conn;
     this.channel = channel;
     this.cameraId = cameraId;
     this.v1 = v1;
     this.controlAllowed = controlAllowed;
-    this.cache = cache;
+    this.frames = frames;
     this.rate = new ControlRateLimiter(controlPerSecond);
   }
 
@@ -98,6 +100,11 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   @Override
   public void onAttached(OutputHandle h) {
     handle = h;
+  }
+
+  /** The camera's shared encoding this viewer writes from. */
+  SharedEncoding frames() {
+    return frames;
   }
 
   public String cameraId() {
@@ -153,8 +160,8 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   // Guarded by this. Starts writing frame; says ready at once when the socket took all of it.
   private void send(CameraFrame frame) {
     {
-      WsFrames.Encoded encoded = cache.acquire(frame.jpeg());
-      ByteBuffer buf = encoded.view();
+      ByteBuf encoded = frames.retained(frame.jpeg());
+      ByteBuffer buf = encoded.nioBuffer();
       inFlight = buf;
       inFlightFrame = encoded;
       inFlightSinceNanos = System.nanoTime();
@@ -339,7 +346,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
 
   @Override
   public void onClosed(int code, String reason) {
-    WsFrames.Encoded abandoned;
+    ByteBuf abandoned;
     OutputHandle h;
     synchronized (this) {
       closed = true;

@@ -1,11 +1,11 @@
 package dev.camrelay.relay.internal.output.websocket;
 
+import dev.camrelay.relay.internal.output.SharedEncodings;
 import dev.camrelay.relay.internal.port.websocket.TrackedChannel;
+import io.netty.buffer.PooledByteBufAllocator;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.java_websocket.WebSocketImpl;
@@ -16,10 +16,8 @@ import org.java_websocket.WebSocketImpl;
  */
 public final class WsViewers {
   private final Set<WsViewer> viewers = ConcurrentHashMap.newKeySet();
-  private final Map<String, CacheEntry> caches = new HashMap<>();
+  private final SharedEncodings encodings = new SharedEncodings(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
   private final int controlMessagesPerSecond;
-
-  private record CacheEntry(WsFrames.Cache cache, int[] users) {}
 
   /**
    * One WebSocket viewer's delivery state.
@@ -41,7 +39,7 @@ public final class WsViewers {
   /** A new viewer of {@code cameraId}, registered here (start it with {@link WsViewer#start}). */
   public WsViewer add(WsServer server, WebSocketImpl conn, TrackedChannel channel, String cameraId, boolean v1,
       boolean controlAllowed) {
-    WsViewer viewer = new WsViewer(server, conn, channel, cameraId, v1, controlAllowed, acquireCache(cameraId),
+    WsViewer viewer = new WsViewer(server, conn, channel, cameraId, v1, controlAllowed, encodings.acquire(cameraId),
         controlMessagesPerSecond);
     viewers.add(viewer);
     return viewer;
@@ -50,7 +48,7 @@ public final class WsViewers {
   /** Forgets a viewer (idempotent); the camera's shared encoding goes with its last viewer. */
   public void remove(WsViewer viewer) {
     if (viewers.remove(viewer)) {
-      releaseCache(viewer.cameraId());
+      encodings.release(viewer.cameraId(), viewer.frames());
     }
   }
 
@@ -78,22 +76,5 @@ public final class WsViewers {
           v.skipped()));
     }
     return out;
-  }
-
-  private WsFrames.Cache acquireCache(String cameraId) {
-    synchronized (caches) {
-      CacheEntry e = caches.computeIfAbsent(cameraId, id -> new CacheEntry(new WsFrames.Cache(), new int[1]));
-      e.users()[0]++;
-      return e.cache();
-    }
-  }
-
-  private void releaseCache(String cameraId) {
-    synchronized (caches) {
-      CacheEntry e = caches.get(cameraId);
-      if (e != null && --e.users()[0] == 0) {
-        caches.remove(cameraId);
-      }
-    }
   }
 }

@@ -1,0 +1,96 @@
+package dev.camrelay.relay.internal.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.frame.mjpeg.MjpegWriter;
+import dev.camrelay.relay.internal.output.mjpeg.MjpegPartEncoding;
+import dev.camrelay.relay.internal.output.websocket.WsFrames;
+import dev.camrelay.relay.testing.TestJpegs;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** One encoding per frame and protocol, shared by every viewer, and freed only after the last viewer let go. */
+class SharedEncodingTest {
+  private static JpegFrame jpeg(int n) throws Exception {
+    return JpegFrame.parse(TestJpegs.frame(n));
+  }
+
+  private static byte[] bytes(ByteBuf b) {
+    byte[] out = new byte[b.readableBytes()];
+    b.getBytes(b.readerIndex(), out);
+    return out;
+  }
+
+  @Test
+  void viewersOfOneFrameShareOneDirectBufferWithTheProtocolsFraming() throws Exception {
+    SharedEncoding shared = new SharedEncoding(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
+    JpegFrame f = jpeg(2);
+    ByteBuf a = shared.retained(f);
+    ByteBuf b = shared.retained(f);
+    try {
+      assertThat(a.isDirect()).isTrue();
+      assertThat(a.unwrap()).isSameAs(b.unwrap());
+      assertThat(a.readableBytes()).isEqualTo(4 + f.size());
+      assertThat(a.getByte(0)).isEqualTo((byte) 0x82);
+      byte[] payload = new byte[f.size()];
+      a.getBytes(4, payload);
+      assertThat(payload).isEqualTo(f.toByteArray());
+    } finally {
+      a.release();
+      b.release();
+      shared.release();
+    }
+  }
+
+  @Test
+  void mjpegPartsAreHeaderJpegAndCrlf() throws Exception {
+    SharedEncoding shared = new SharedEncoding(new MjpegPartEncoding(new MjpegWriter("camrelayframe")),
+        PooledByteBufAllocator.DEFAULT);
+    JpegFrame f = jpeg(3);
+    ByteBuf part = shared.retained(f);
+    try {
+      String text = new String(bytes(part), StandardCharsets.ISO_8859_1);
+      assertThat(text).startsWith("--camrelayframe\r\nContent-Type: image/jpeg\r\nContent-Length: " + f.size()
+          + "\r\n\r\n").endsWith("\r\n");
+    } finally {
+      part.release();
+      shared.release();
+    }
+  }
+
+  @Test
+  void aFramesBufferStaysIntactWhileAViewerWritesItAndIsFreedAfter() throws Exception {
+    SharedEncoding shared = new SharedEncoding(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
+    ByteBuf first = shared.retained(jpeg(4));
+    ByteBuf underlying = first.unwrap();
+    byte[] firstBytes = bytes(first);
+    // Two newer frames: the first is no longer kept, but a viewer still writes from it.
+    shared.retained(jpeg(5)).release();
+    shared.retained(jpeg(6)).release();
+    assertThat(first.refCnt()).isPositive();
+    assertThat(bytes(first)).isEqualTo(firstBytes);
+    first.release();
+    assertThat(underlying.refCnt()).isZero();
+    shared.release();
+  }
+
+  @Test
+  void registryFreesACamerasEncodingWithItsLastViewer() throws Exception {
+    SharedEncodings registry = new SharedEncodings(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
+    SharedEncoding a = registry.acquire("cam");
+    SharedEncoding b = registry.acquire("cam");
+    assertThat(b).isSameAs(a);
+    ByteBuf kept = a.retained(jpeg(7));
+    ByteBuf underlying = kept.unwrap();
+    kept.release();
+    registry.release("cam", a);
+    assertThat(underlying.refCnt()).isPositive();
+    registry.release("cam", b);
+    assertThat(underlying.refCnt()).isZero();
+    assertThat(registry.users()).isZero();
+    assertThat(registry.acquire("cam")).isNotSameAs(a);
+  }
+}
