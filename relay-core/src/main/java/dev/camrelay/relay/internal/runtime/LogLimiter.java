@@ -1,7 +1,7 @@
 package dev.camrelay.relay.internal.runtime;
 
-import java.util.HashMap;
-import java.util.Map;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import org.slf4j.Logger;
 
 /**
@@ -13,11 +13,13 @@ public final class LogLimiter {
 
   private final Logger log;
   private final long periodNanos;
-  private final Map<String, long[]> state = new HashMap<>(); // key -> {last logged nanos, suppressed}
+  /** Key -> {last logged nanos, suppressed}; least recently used keys go first, so a flood of keys stays bounded. */
+  private final Cache<String, long[]> state;
 
   public LogLimiter(Logger log, long periodMillis) {
     this.log = log;
     this.periodNanos = periodMillis * 1_000_000L;
+    this.state = CacheBuilder.newBuilder().maximumSize(MAX_KEYS).build();
   }
 
   public void warn(String key, String message) {
@@ -36,11 +38,8 @@ public final class LogLimiter {
 
   private synchronized String admit(String key, String message) {
     long now = System.nanoTime();
-    long[] s = state.get(key);
+    long[] s = state.getIfPresent(key);
     if (s == null) {
-      if (state.size() >= MAX_KEYS) {
-        state.clear();
-      }
       state.put(key, new long[] {now, 0});
       return message;
     }

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.runtime;
 
+import com.google.common.net.InetAddresses;
 import dev.camrelay.frame.wire.CameraId;
 import java.net.InetAddress;
 import java.net.URI;
@@ -193,6 +194,9 @@ public final class RelayConfig {
 
   /** True when the relay listens on a loopback address only (so nothing off this machine can reach it). */
   public boolean loopbackOnly() {
+    if (InetAddresses.isUriInetAddress(bindHost)) {
+      return InetAddresses.forUriString(bindHost).isLoopbackAddress(); // a literal: no name lookup
+    }
     try {
       return InetAddress.getByName(bindHost).isLoopbackAddress();
     } catch (UnknownHostException e) {

@@ -45,6 +45,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -256,7 +257,6 @@ public final class MjpegPuller implements AutoCloseable {
     private MjpegReader reader;
     private SourceHandle camera;
     private long frames;
-    private final byte[] chunk = new byte[8192];
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
@@ -315,10 +315,11 @@ public final class MjpegPuller implements AutoCloseable {
     }
 
     private void feed(ByteBuf bytes) throws MjpegFormatException {
-      while (bytes.isReadable() && !failed) {
-        int n = Math.min(bytes.readableBytes(), chunk.length);
-        bytes.readBytes(chunk, 0, n);
-        reader.feed(chunk, 0, n);
+      for (ByteBuffer b : bytes.nioBuffers()) {
+        reader.feed(b);
+        if (failed) {
+          return;
+        }
       }
     }
 
