@@ -83,7 +83,7 @@ final class Canary implements AutoCloseable {
   private void readWs() {
     try {
       while (running) {
-        check("WebSocket", WsReading.nextBinary(ws), wsFrames);
+        check("WebSocket", ws.nextBinary(), wsFrames);
       }
     } catch (IOException e) {
       fail("the canary's WebSocket viewer lost its connection: " + e);

@@ -350,7 +350,7 @@ final class SoakWorkload {
         longLived.add(ws);
         ws.socket.setSoTimeout(0);
         while (running) {
-          byte[] f = WsReading.nextBinary(ws);
+          byte[] f = ws.nextBinary();
           verified(id, f, false, lastSeq);
           count.incrementAndGet();
         }

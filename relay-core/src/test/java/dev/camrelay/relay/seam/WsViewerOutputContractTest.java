@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.testing.RawWs;
-import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -27,19 +26,7 @@ class WsViewerOutputContractTest extends OutputContractTest {
       @Override
       byte[] read(Duration timeout) throws IOException {
         ws.socket.setSoTimeout((int) timeout.toMillis());
-        while (true) {
-          RawWs.Frame f = ws.readFrame();
-          switch (f.opcode()) {
-            case 2 -> {
-              return f.payload();
-            }
-            case 8 -> throw new EOFException("the relay closed the WebSocket");
-            case 9 -> ws.sendFrame(10, f.payload());
-            default -> {
-              // text or pong: not a frame
-            }
-          }
-        }
+        return ws.nextBinary();
       }
 
       @Override

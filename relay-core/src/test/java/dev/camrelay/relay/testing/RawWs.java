@@ -165,4 +165,25 @@ public final class RawWs implements Closeable {
   public void close() throws IOException {
     socket.close();
   }
+
+  /**
+   * The next binary message, read the way a real client does for minutes on end: pings are answered with pongs (the
+   * relay drops connections that stop answering its pings), text and pongs are skipped, a close frame ends the
+   * stream with an {@link java.io.EOFException}. Only the reading thread may call this.
+   */
+  public byte[] nextBinary() throws IOException {
+    while (true) {
+      Frame f = readFrame();
+      switch (f.opcode()) {
+        case 2 -> {
+          return f.payload();
+        }
+        case 8 -> throw new java.io.EOFException("the relay closed the WebSocket");
+        case 9 -> sendFrame(10, f.payload());
+        default -> {
+          // text (status messages of camrelay.v1) and pongs: not what we wait for
+        }
+      }
+    }
+  }
 }

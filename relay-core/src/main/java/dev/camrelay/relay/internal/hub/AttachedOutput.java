@@ -56,7 +56,7 @@ final class AttachedOutput implements OutputHandle {
     this.viewer = viewer;
   }
 
-  /** A new frame of the camera (publishing thread). */
+  /** A new frame of the camera (publishing thread), or its latest one asked for by the output. */
   void offer(CameraFrame frame) {
     synchronized (lock) {
       // The frame may already be here: requestLatest() can hand over the newest frame before its publisher does.
@@ -143,24 +143,9 @@ final class AttachedOutput implements OutputHandle {
   @Override
   public void requestLatest() {
     CameraFrame latest = camera.latest();
-    if (latest == null) {
-      return;
+    if (latest != null) {
+      offer(latest); // skipped when this output already has it
     }
-    synchronized (lock) {
-      if (detached || latest == lastGiven || latest == waiting) {
-        return;
-      }
-      if (inFlight) {
-        if (waiting != null) {
-          skipped.increment();
-        }
-        waiting = latest;
-        return;
-      }
-      inFlight = true;
-      delivering = Thread.currentThread();
-    }
-    deliverFrom(latest);
   }
 
   /** Detaches the output if its frame has made no progress for {@code stallNanos}; returns whether it did. */
