@@ -4,6 +4,7 @@ import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.CameraFrame;
 import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.internal.auth.Tokens;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegParts;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegViewer;
 import dev.camrelay.relay.internal.port.http.PrometheusText.Type;
@@ -140,7 +141,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     if (!frontend.auth().viewerAuthRequired()) {
       return true;
     }
-    String token = tokenOf(request, uri);
+    String token = Tokens.of(request.headers().get(HttpHeaderNames.AUTHORIZATION), null,
+        new QueryStringDecoder(uri).parameters());
     if (frontend.auth().viewerAllowed(token)) {
       return true;
     }
@@ -153,18 +155,6 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         token == null ? "Bearer realm=\"camrelay\"" : "Bearer realm=\"camrelay\", error=\"invalid_token\"");
     respond(ctx, request, response, keepAlive);
     return false;
-  }
-
-  static String tokenOf(HttpRequest request, String uri) {
-    String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      String token = authorization.substring(7).trim();
-      if (!token.isEmpty()) {
-        return token;
-      }
-    }
-    List<String> query = new QueryStringDecoder(uri).parameters().get("token");
-    return query == null || query.isEmpty() || query.get(0).isEmpty() ? null : query.get(0);
   }
 
   // ---- cameras
