@@ -83,7 +83,7 @@ public final class MjpegViewer implements CameraOutput {
     handle.ready();
   }
 
-  /** The channel became writable again (called by the request handler). */
+  /** The channel became writable again (called by {@link MjpegStream}). */
   public void writabilityChanged() {
     pump();
   }

@@ -36,10 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's HTTP port (default 3010): the viewer page, MJPEG streams, snapshots, the JSON API, Prometheus metrics
- * and a health check; optionally HTTPS on the same port. See {@link HttpRequestHandler} for the routes.
+ * and a health check; optionally HTTPS on the same port. See {@link RouteTable} for the routes.
  *
  * <pre>
- * per connection:  [TLS or refuse plain] -> HttpServerCodec -> request-head timeout -> connection limit -> routes
+ * per connection:  connection limit -> [TLS or refuse plain] -> HttpServerCodec -> request-head timeout
+ *                  -> requests (HttpRequestHandler, or MjpegStream once the connection streams) -> errors
  * </pre>
  *
  * Limits: request line 4 KiB, headers 8 KiB (431 beyond), request head complete within the handshake timeout
@@ -69,6 +70,7 @@ public final class HttpFrontend implements AutoCloseable {
   /** Refusals (bad paths, auth, limits) are logged at most once per client and kind per 10 s. */
   private final LogLimiter refusals = new LogLimiter(LoggerFactory.getLogger(HttpRequestHandler.class), 10_000);
   private final ChannelGroup channels = new DefaultChannelGroup("camrelay-http", ImmediateEventExecutor.INSTANCE);
+  private final RouteTable routes;
   private Channel serverChannel;
 
   /** A frontend with connection limits of its own (HTTP connections only), from the config. */
@@ -98,6 +100,7 @@ public final class HttpFrontend implements AutoCloseable {
     this.tls = tlsOrNull;
     this.assets = assets;
     this.gate = new ConnectionGate(limiter);
+    this.routes = RouteTable.of(this);
   }
 
   /** Binds the configured host and HTTP port; returns the bound port (useful when the config says 0). */
@@ -140,7 +143,8 @@ public final class HttpFrontend implements AutoCloseable {
     }
     pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES));
     pipeline.addLast("head-timeout", new RequestHeadTimeout(config.handshakeTimeout()));
-    pipeline.addLast("routes", new HttpRequestHandler(this));
+    pipeline.addLast("requests", new HttpRequestHandler(this));
+    pipeline.addLast("errors", ConnectionErrors.INSTANCE);
   }
 
   /** Closes the listener and every open HTTP connection (MJPEG viewers included); does not stop the event loops. */
@@ -154,10 +158,6 @@ public final class HttpFrontend implements AutoCloseable {
   }
 
   // ---- for the request handlers
-
-  RelayConfig config() {
-    return config;
-  }
 
   CameraHub hub() {
     return hub;
@@ -189,6 +189,10 @@ public final class HttpFrontend implements AutoCloseable {
 
   ConnectionGate gate() {
     return gate;
+  }
+
+  RouteTable routes() {
+    return routes;
   }
 
   LogLimiter refusals() {

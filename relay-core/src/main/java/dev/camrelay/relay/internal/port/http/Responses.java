@@ -10,22 +10,22 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
-/** Small builders for complete responses. */
-final class Responses {
+/** Small builders for complete responses: a body with its Content-Type and Content-Length, never cached. */
+public final class Responses {
   static final String TEXT = "text/plain; charset=utf-8";
   static final String JSON = "application/json; charset=utf-8";
 
   private Responses() {}
 
-  static FullHttpResponse text(HttpResponseStatus status, String body) {
+  public static FullHttpResponse text(HttpResponseStatus status, String body) {
     return bytes(status, TEXT, Unpooled.copiedBuffer(body.endsWith("\n") ? body : body + "\n", StandardCharsets.UTF_8));
   }
 
-  static FullHttpResponse json(HttpResponseStatus status, String json) {
+  public static FullHttpResponse json(HttpResponseStatus status, String json) {
     return bytes(status, JSON, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
   }
 
-  static FullHttpResponse bytes(HttpResponseStatus status, String contentType, ByteBuf body) {
+  public static FullHttpResponse bytes(HttpResponseStatus status, String contentType, ByteBuf body) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, contentType)

@@ -1,0 +1,89 @@
+package dev.camrelay.relay.internal.output.mjpeg;
+
+import dev.camrelay.frame.mjpeg.MjpegWriter;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.OutputHandle;
+import dev.camrelay.relay.internal.port.http.CameraRoute;
+import dev.camrelay.relay.internal.port.http.HttpExchange;
+import dev.camrelay.relay.internal.port.http.Responses;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /cam/{id}/stream.mjpeg}: turns the request into an MJPEG stream. Attaches an {@link MjpegViewer} to the
+ * camera, hands the connection to an {@link MjpegStream} (which replaces the request handler), writes the response
+ * head (multipart/x-mixed-replace in {@link MjpegWriter}'s format, no Content-Length, no chunking,
+ * {@code Connection: close}) and then asks for the camera's latest frame, so the head always precedes the first part.
+ *
+ * <p>HEAD gets the same head and the connection is closed; nothing is attached. When the camera cannot be attached
+ * (the relay has no room for another camera, or is closing) the answer is 503 with the reason.
+ */
+public final class MjpegRoute implements CameraRoute {
+  private static final Logger log = LoggerFactory.getLogger(MjpegRoute.class);
+
+  private final CameraHub hub;
+  private final MjpegWriter writer;
+  private final MjpegPartsRegistry parts;
+  private final MjpegCounters counters;
+
+  public MjpegRoute(CameraHub hub, MjpegWriter writer, MjpegPartsRegistry parts, MjpegCounters counters) {
+    this.hub = hub;
+    this.writer = writer;
+    this.parts = parts;
+    this.counters = counters;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange, String cameraId) {
+    HttpResponse head = head();
+    if (exchange.isHead()) {
+      exchange.sendAndClose(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+          Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE));
+      return;
+    }
+    Channel channel = exchange.channel();
+    MjpegStream stream = null;
+    OutputHandle handle;
+    try {
+      MjpegParts cameraParts = parts.acquire(cameraId);
+      stream = new MjpegStream(new MjpegViewer(channel, cameraId, cameraParts, counters), cameraParts, parts);
+      handle = hub.attachOutput(cameraId, stream.viewer());
+    } catch (RuntimeException e) {
+      log.warn("could not attach MJPEG viewer {} to camera '{}': {}", channel.remoteAddress(), cameraId,
+          e.getMessage());
+      if (stream != null) {
+        stream.stop();
+      }
+      exchange.respond(Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "cannot watch camera '" + cameraId + "': " + e.getMessage()), false);
+      return;
+    }
+    exchange.handOver("mjpeg", stream);
+    // The head goes out before the first frame: a frame handed over meanwhile only queues a write on this loop.
+    channel.writeAndFlush(head);
+    handle.requestLatest();
+    log.info("MJPEG viewer {} watching camera '{}'", channel.remoteAddress(), cameraId);
+  }
+
+  private HttpResponse head() {
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, writer.contentType())
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store, must-revalidate, max-age=0")
+        .set(HttpHeaderNames.PRAGMA, HttpHeaderValues.NO_CACHE)
+        .set(HttpHeaderNames.EXPIRES, "0")
+        .set("X-Content-Type-Options", "nosniff")
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return head;
+  }
+}
