@@ -42,7 +42,8 @@ final class AttachedOutput implements OutputHandle {
   // Guarded by lock.
   private boolean inFlight;
   private CameraFrame waiting;
-  private CameraFrame lastGiven;
+  /** The publication order of the newest frame this output was given or holds waiting; older or equal ones are not taken. */
+  private long newestOrder;
   private Thread delivering;
   private boolean readyPending;
   private boolean detached;
@@ -54,15 +55,24 @@ final class AttachedOutput implements OutputHandle {
     this.output = output;
     this.camera = camera;
     this.viewer = viewer;
+    // Until onAttached has run the output counts as busy, so frames published meanwhile wait (newest wins) instead
+    // of reaching onFrame first; the camera calls ready() once onAttached returned.
+    this.inFlight = true;
+    this.inFlightSinceNanos = System.nanoTime();
   }
 
-  /** A new frame of the camera (publishing thread), or its latest one asked for by the output. */
-  void offer(CameraFrame frame) {
+  /**
+   * A new frame of the camera (publishing thread), or its latest one asked for by the output; {@code order} is its
+   * place in the camera's order of publication. A frame this output already had, or one older than it, is dropped:
+   * requestLatest() can hand over the newest frame before its publisher does, or read the latest just before a newer
+   * one is published and delivered.
+   */
+  void offer(CameraFrame frame, long order) {
     synchronized (lock) {
-      // The frame may already be here: requestLatest() can hand over the newest frame before its publisher does.
-      if (detached || frame == lastGiven || frame == waiting) {
+      if (detached || order <= newestOrder) {
         return;
       }
+      newestOrder = order;
       if (inFlight) {
         if (waiting != null) {
           skipped.increment();
@@ -98,13 +108,10 @@ final class AttachedOutput implements OutputHandle {
     deliverFrom(next);
   }
 
-  // Entered with inFlight set and this thread as the delivering one; leaves with neither owned by it.
+  // Entered with inFlight set and this thread as the delivering one; leaves owning neither.
   private void deliverFrom(CameraFrame first) {
     CameraFrame frame = first;
     while (true) {
-      synchronized (lock) {
-        lastGiven = frame;
-      }
       inFlightSinceNanos = System.nanoTime();
       delivered.increment();
       try {
@@ -142,9 +149,9 @@ final class AttachedOutput implements OutputHandle {
 
   @Override
   public void requestLatest() {
-    CameraFrame latest = camera.latest();
+    Camera.Published latest = camera.latestPublished();
     if (latest != null) {
-      offer(latest); // skipped when this output already has it
+      offer(latest.frame(), latest.order()); // skipped when this output already has it or a newer one
     }
   }
 
@@ -184,7 +191,6 @@ final class AttachedOutput implements OutputHandle {
       }
       detached = true;
       waiting = null;
-      lastGiven = null;
     }
     camera.removeOutput(this);
     return true;

@@ -47,7 +47,10 @@ final class Camera {
   /** Set when the hub forgot this camera (under the hub's structure lock); outputs then go to its successor. */
   boolean retired;
 
-  private volatile CameraFrame latest;
+  /** The latest frame with its place in this camera's order of publication (read together, never torn). */
+  record Published(CameraFrame frame, long order) {}
+
+  private volatile Published latest;
   private volatile boolean latestProgressive;
   private volatile long latestNanos;
 
@@ -75,6 +78,11 @@ final class Camera {
   }
 
   CameraFrame latest() {
+    Published p = latest;
+    return p == null ? null : p.frame();
+  }
+
+  Published latestPublished() {
     return latest;
   }
 
@@ -178,16 +186,16 @@ final class Camera {
       long count = framesIn.incrementAndGet();
       CameraFrame frame = new CameraFrame(id, jpeg, sequence == AttachedSource.NONE ? count : sequence,
           captureMicros == AttachedSource.NONE ? nowMicros : captureMicros, nowMicros,
-          info == null ? (latest == null ? 0 : latest.width()) : info.width(),
-          info == null ? (latest == null ? 0 : latest.height()) : info.height());
-      latest = frame;
+          info == null ? (latest == null ? 0 : latest.frame().width()) : info.width(),
+          info == null ? (latest == null ? 0 : latest.frame().height()) : info.height());
+      latest = new Published(frame, count);
       if (info != null) {
         latestProgressive = info.progressive();
       }
       latestNanos = nowNanos;
       meter.record(nowNanos, jpeg.size());
       for (AttachedOutput o : outputs) {
-        o.offer(frame);
+        o.offer(frame, count);
       }
     }
     return true;
@@ -215,6 +223,7 @@ final class Camera {
       attached.detach(DetachReason.FAILED, "the output failed when attached: " + e);
       return attached;
     }
+    attached.ready(); // onAttached is done: frames may flow (one that arrived meanwhile goes out now)
     updateDemand();
     return attached;
   }
@@ -311,7 +320,7 @@ final class Camera {
       streaming = s != null && (!s.info.onDemand() || onDemand.streaming());
     }
     long now = System.nanoTime();
-    CameraFrame frame = latest;
+    CameraFrame frame = latest();
     double[] rates = meter.rates(now);
     long ageMs = frame == null ? -1 : TimeUnit.NANOSECONDS.toMillis(now - latestNanos);
     return new CameraStats(id, s != null, info == null ? null : info.kind(), info == null ? null : info.remote(),
