@@ -3,6 +3,8 @@ package dev.camrelay.relay.internal.output.mjpeg;
 import dev.camrelay.frame.mjpeg.MjpegWriter;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.OutputHandle;
+import dev.camrelay.relay.internal.output.SharedEncoding;
+import dev.camrelay.relay.internal.output.SharedEncodings;
 import dev.camrelay.relay.internal.port.http.CameraRoute;
 import dev.camrelay.relay.internal.port.http.HttpExchange;
 import dev.camrelay.relay.internal.port.http.Responses;
@@ -33,10 +35,10 @@ public final class MjpegRoute implements CameraRoute {
 
   private final CameraHub hub;
   private final MjpegWriter writer;
-  private final MjpegPartsRegistry parts;
+  private final SharedEncodings parts;
   private final MjpegCounters counters;
 
-  public MjpegRoute(CameraHub hub, MjpegWriter writer, MjpegPartsRegistry parts, MjpegCounters counters) {
+  public MjpegRoute(CameraHub hub, MjpegWriter writer, SharedEncodings parts, MjpegCounters counters) {
     this.hub = hub;
     this.writer = writer;
     this.parts = parts;
@@ -55,7 +57,7 @@ public final class MjpegRoute implements CameraRoute {
     MjpegStream stream = null;
     OutputHandle handle;
     try {
-      MjpegParts cameraParts = parts.acquire(cameraId);
+      SharedEncoding cameraParts = parts.acquire(cameraId);
       stream = new MjpegStream(new MjpegViewer(channel, cameraId, cameraParts, counters), cameraParts, parts);
       handle = hub.attachOutput(cameraId, stream.viewer());
     } catch (RuntimeException e) {

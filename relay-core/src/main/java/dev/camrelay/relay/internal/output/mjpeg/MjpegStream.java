@@ -1,5 +1,7 @@
 package dev.camrelay.relay.internal.output.mjpeg;
 
+import dev.camrelay.relay.internal.output.SharedEncoding;
+import dev.camrelay.relay.internal.output.SharedEncodings;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -17,11 +19,11 @@ final class MjpegStream extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(MjpegStream.class);
 
   private final MjpegViewer viewer;
-  private final MjpegParts parts;
-  private final MjpegPartsRegistry registry;
+  private final SharedEncoding parts;
+  private final SharedEncodings registry;
   private boolean stopped;
 
-  MjpegStream(MjpegViewer viewer, MjpegParts parts, MjpegPartsRegistry registry) {
+  MjpegStream(MjpegViewer viewer, SharedEncoding parts, SharedEncodings registry) {
     this.viewer = viewer;
     this.parts = parts;
     this.registry = registry;

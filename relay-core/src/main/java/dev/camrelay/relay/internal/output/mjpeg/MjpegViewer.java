@@ -4,6 +4,7 @@ import dev.camrelay.relay.CameraFrame;
 import dev.camrelay.relay.CameraOutput;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.OutputHandle;
+import dev.camrelay.relay.internal.output.SharedEncoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -23,7 +24,7 @@ public final class MjpegViewer implements CameraOutput {
   private final Channel channel;
   private final EventLoop loop;
   private final String cameraId;
-  private final MjpegParts parts;
+  private final SharedEncoding parts;
   private final MjpegCounters counters;
   private volatile OutputHandle handle;
 
@@ -32,7 +33,7 @@ public final class MjpegViewer implements CameraOutput {
   private long framesSent;
   private String closeReason;
 
-  public MjpegViewer(Channel channel, String cameraId, MjpegParts parts, MjpegCounters counters) {
+  public MjpegViewer(Channel channel, String cameraId, SharedEncoding parts, MjpegCounters counters) {
     this.channel = channel;
     this.counters = counters;
     this.loop = channel.eventLoop();
@@ -67,7 +68,7 @@ public final class MjpegViewer implements CameraOutput {
     if (unwritten == null || !channel.isActive() || !channel.isWritable()) {
       return;
     }
-    ByteBuf part = parts.retainedPart(unwritten.jpeg());
+    ByteBuf part = parts.retained(unwritten.jpeg());
     unwritten = null;
     channel.writeAndFlush(part).addListener(this::written);
   }

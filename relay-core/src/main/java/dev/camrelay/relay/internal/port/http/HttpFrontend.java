@@ -6,8 +6,9 @@ import dev.camrelay.frame.mjpeg.MjpegWriter;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.output.SharedEncodings;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegCounters;
-import dev.camrelay.relay.internal.output.mjpeg.MjpegPartsRegistry;
+import dev.camrelay.relay.internal.output.mjpeg.MjpegPartEncoding;
 import dev.camrelay.relay.internal.port.BindFailures;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
@@ -64,7 +65,8 @@ public final class HttpFrontend implements AutoCloseable {
   private final StaticAssets assets;
   private final Gson gson = new GsonBuilder().serializeNulls().create();
   private final MjpegWriter mjpegWriter = new MjpegWriter(MjpegWriter.DEFAULT_BOUNDARY);
-  private final MjpegPartsRegistry mjpegParts = new MjpegPartsRegistry(mjpegWriter, PooledByteBufAllocator.DEFAULT);
+  private final SharedEncodings mjpegParts =
+      new SharedEncodings(new MjpegPartEncoding(mjpegWriter), PooledByteBufAllocator.DEFAULT);
   private final ConnectionGate gate;
   private final MjpegCounters mjpegCounters = new MjpegCounters();
   /** Refusals (bad paths, auth, limits) are logged at most once per client and kind per 10 s. */
@@ -183,7 +185,7 @@ public final class HttpFrontend implements AutoCloseable {
     return mjpegWriter;
   }
 
-  MjpegPartsRegistry mjpegParts() {
+  SharedEncodings mjpegParts() {
     return mjpegParts;
   }
 

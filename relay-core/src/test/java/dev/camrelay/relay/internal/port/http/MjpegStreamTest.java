@@ -3,7 +3,6 @@ package dev.camrelay.relay.internal.port.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.camrelay.relay.internal.output.mjpeg.MjpegParts;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -101,29 +100,6 @@ class MjpegStreamTest {
       assertThat(head.header("content-type")).startsWith("multipart/x-mixed-replace");
       assertThat(raw.in.read()).isEqualTo(-1);
     }
-  }
-
-  @Test
-  void allViewersOfAFrameShareOneBuffer() {
-    MjpegParts parts = new MjpegParts(new dev.camrelay.frame.mjpeg.MjpegWriter("camrelayframe"),
-        io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
-    var frame = TestJpegs.frame(TestJpegs.gradient(32, 32, 1));
-    var a = parts.retainedPart(frame);
-    var b = parts.retainedPart(frame);
-    try {
-      assertThat(a.isDirect()).isTrue();
-      assertThat(a.readableBytes()).isEqualTo(b.readableBytes()).isEqualTo(65 + Integer.toString(frame.size()).length() + frame.size());
-      // Duplicates share the parent's memory and reference count: the cache's reference plus one per viewer.
-      assertThat(a.refCnt()).isEqualTo(3);
-      if (a.hasMemoryAddress()) {
-        assertThat(a.memoryAddress()).isEqualTo(b.memoryAddress());
-      }
-    } finally {
-      a.release();
-      b.release();
-      parts.release();
-    }
-    assertThat(a.refCnt()).isZero();
   }
 
   @Test
