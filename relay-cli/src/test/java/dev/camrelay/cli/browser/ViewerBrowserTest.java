@@ -221,8 +221,9 @@ class ViewerBrowserTest {
     @SuppressWarnings("unchecked")
     Map<String, Long> urls = (Map<String, Long>) js("return window.__urls");
     assertThat(urls.get("created")).isGreaterThanOrEqualTo(15);
-    // at most the shown image's URL and the one being decoded are alive
-    assertThat(urls.get("created") - urls.get("revoked")).isBetween(0L, 2L);
+    // At most the shown image's URL and the one being decoded are alive. Counting began mid-stream, so the URL shown
+    // then (created before the counters) may be revoked after: one more revoke than create is no leak.
+    assertThat(urls.get("created") - urls.get("revoked")).isBetween(-1L, 2L);
   }
 
   @Test
