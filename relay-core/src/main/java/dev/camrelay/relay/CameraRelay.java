@@ -243,11 +243,21 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     }
 
     /**
-     * Whether tokenless raw JPEG streams are accepted on the TCP port (default true). Raw ingest is refused anyway
-     * when a camera token applies to the default camera, because raw streams cannot carry one.
+     * Whether tokenless raw JPEG streams are accepted on the TCP port. Unset (the default): accepted only while no
+     * camera token of any kind is configured. Raw ingest is refused anyway when a camera token applies to the
+     * default camera, because raw streams cannot carry one.
      */
     public Builder allowRawIngest(boolean allow) {
       settings.allowRawIngest(allow);
+      return this;
+    }
+
+    /**
+     * With per-camera tokens only (no global camera token): whether cameras whose id has no token may publish
+     * without one. Default false: once some cameras have tokens, unknown ids are refused.
+     */
+    public Builder allowUnknownCameras(boolean allow) {
+      settings.allowUnknownCameras(allow);
       return this;
     }
 

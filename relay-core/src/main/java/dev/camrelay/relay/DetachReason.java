@@ -9,5 +9,10 @@ public enum DetachReason {
   /** The output made no progress on a frame within the relay's stall timeout (outputs only). */
   STALLED,
   /** The source or output threw from a callback; it is detached so it cannot hurt the others. */
-  FAILED
+  FAILED,
+  /**
+   * The relay was full and a verified source (one that proved its token) needed the room: the unverified camera
+   * connected longest ago is let go (sources only).
+   */
+  EVICTED
 }

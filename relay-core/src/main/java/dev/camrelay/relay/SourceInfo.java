@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  * @param remote where the frames come from, e.g. {@code 192.168.1.40:51234}, a URL or {@code in-process}
  * @param control whether the source takes control commands ({@link CameraSource#onControl})
  * @param onDemand whether the source streams only when asked to ({@link CameraSource#onStreamRequest})
+ * @param verified whether the source proved it may publish as this camera (it presented the camera's token, or an
+ *     operator configured it, or it is in-process code): when the relay is full, a verified source makes room by
+ *     evicting an unverified camera instead of being refused ({@link DetachReason#EVICTED})
  */
-public record SourceInfo(String kind, String remote, boolean control, boolean onDemand) {
+public record SourceInfo(String kind, String remote, boolean control, boolean onDemand, boolean verified) {
   private static final Pattern KIND = Pattern.compile("[a-z0-9-]{1,32}");
 
   public SourceInfo {
@@ -23,18 +26,23 @@ public record SourceInfo(String kind, String remote, boolean control, boolean on
     }
   }
 
-  /** A source that only sends frames: no control commands, always streaming. */
+  /** A source that only sends frames: no control commands, always streaming, not verified. */
   public static SourceInfo of(String kind, String remote) {
-    return new SourceInfo(kind, remote, false, false);
+    return new SourceInfo(kind, remote, false, false, false);
   }
 
   /** The same source, taking control commands. */
   public SourceInfo withControl() {
-    return new SourceInfo(kind, remote, true, onDemand);
+    return new SourceInfo(kind, remote, true, onDemand, verified);
   }
 
   /** The same source, streaming only while someone watches. */
   public SourceInfo withOnDemand() {
-    return new SourceInfo(kind, remote, control, true);
+    return new SourceInfo(kind, remote, control, true, verified);
+  }
+
+  /** The same source, verified: it proved its token, or the operator or in-process code vouches for it. */
+  public SourceInfo withVerified() {
+    return new SourceInfo(kind, remote, control, onDemand, true);
   }
 }

@@ -17,8 +17,9 @@ import java.util.Map;
  *   <tr><td>view</td><td>no viewer token is configured, or the token is the viewer token or the control token</td></tr>
  *   <tr><td>control</td><td>a control token is configured and presented; with no control token, only when the
  *       relay has no tokens at all <em>and</em> listens on loopback only (a private single-user setup)</td></tr>
- *   <tr><td>publish</td><td>the camera's own token if one is set for its id, else the global camera token if set,
- *       else anyone</td></tr>
+ *   <tr><td>publish</td><td>the camera's own token if one is set for its id, else the global camera token if set;
+ *       with per-camera tokens only, other ids are refused unless unknown cameras are allowed; with no camera token
+ *       at all, anyone</td></tr>
  * </table>
  */
 public final class Authenticator {
@@ -27,6 +28,7 @@ public final class Authenticator {
   private final byte[] cameraDigest;
   private final Map<String, byte[]> perCameraDigests = new HashMap<>();
   private final boolean openControl;
+  private final boolean unknownCamerasOpen;
 
   public Authenticator(RelayConfig config) {
     viewerDigest = digestOrNull(config.viewerToken());
@@ -34,6 +36,7 @@ public final class Authenticator {
     cameraDigest = digestOrNull(config.cameraToken());
     config.cameraTokens().forEach((id, token) -> perCameraDigests.put(id, digest(token)));
     openControl = !config.anyToken() && config.loopbackOnly();
+    unknownCamerasOpen = cameraDigest == null && (perCameraDigests.isEmpty() || config.allowUnknownCameras());
   }
 
   public boolean viewerAllowed(String tokenOrNull) {
@@ -52,12 +55,21 @@ public final class Authenticator {
 
   public boolean cameraAllowed(String cameraId, String tokenOrNull) {
     byte[] expected = perCameraDigests.getOrDefault(cameraId, cameraDigest);
-    return expected == null || matches(expected, tokenOrNull);
+    return expected == null ? unknownCamerasOpen : matches(expected, tokenOrNull);
   }
 
-  /** True when publishing to this camera id needs a token (so tokenless raw JPEG ingest must be refused). */
+  /**
+   * Whether {@code tokenOrNull} proves the right to publish as {@code cameraId}: a token is required for that id and
+   * this is it. Such cameras are never refused because tokenless ones fill the relay.
+   */
+  public boolean cameraVerified(String cameraId, String tokenOrNull) {
+    byte[] expected = perCameraDigests.getOrDefault(cameraId, cameraDigest);
+    return expected != null && matches(expected, tokenOrNull);
+  }
+
+  /** True when a tokenless camera may not publish as this id (so tokenless raw JPEG ingest must be refused). */
   public boolean cameraAuthRequired(String cameraId) {
-    return perCameraDigests.containsKey(cameraId) || cameraDigest != null;
+    return !cameraAllowed(cameraId, null);
   }
 
   public boolean viewerAuthRequired() {

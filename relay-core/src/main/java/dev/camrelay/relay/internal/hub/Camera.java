@@ -29,7 +29,7 @@ final class Camera {
   private static final Logger log = LoggerFactory.getLogger(Camera.class);
   static final String STREAM_ON = "{\"cmd\":\"stream\",\"on\":true}";
   static final String STREAM_OFF = "{\"cmd\":\"stream\",\"on\":false}";
-  private static final SourceInfo IN_PROCESS = SourceInfo.of("java", "in-process");
+  private static final SourceInfo IN_PROCESS = SourceInfo.of("java", "in-process").withVerified();
 
   private final String id;
   private final Hub hub;
@@ -57,6 +57,8 @@ final class Camera {
   // Written under lock.
   private volatile AttachedSource source;
   private SourceInfo lastInfo;
+  /** When the current source attached, or when the camera last became idle (no source, no viewer). */
+  private volatile long sinceNanos = System.nanoTime();
 
   Camera(String id, Hub hub) {
     this.id = id;
@@ -100,6 +102,7 @@ final class Camera {
       }
       source = attached;
       lastInfo = info;
+      sinceNanos = System.nanoTime();
       stream = onDemand.attached(info.onDemand(), wanted());
     }
     if (old != null) {
@@ -123,6 +126,7 @@ final class Camera {
       s.attached = false;
       source = null;
       onDemand.detached();
+      sinceNanos = System.nanoTime();
     }
     left(s, reason);
     return true;
@@ -147,6 +151,29 @@ final class Camera {
     return source != null;
   }
 
+  /** Nothing holds this camera: no source and no viewer (relay-wide outputs do not count); the hub may forget it. */
+  boolean idle() {
+    return source == null && viewerCount() == 0;
+  }
+
+  /** A source is attached that did not prove its token (see {@link SourceInfo#verified()}). */
+  boolean heldByUnverifiedSource() {
+    AttachedSource s = source;
+    return s != null && !s.info.verified();
+  }
+
+  /** When the current source attached, or, for an idle camera, since when it is idle. */
+  long sinceNanos() {
+    return sinceNanos;
+  }
+
+  /** The hub forgets this camera: its remaining (relay-wide) outputs are let go quietly. */
+  void forget() {
+    for (AttachedOutput o : outputs) {
+      o.close();
+    }
+  }
+
   boolean streamWanted(AttachedSource s) {
     synchronized (lock) {
       return source == s && (!s.info.onDemand() || onDemand.streaming());
@@ -159,12 +186,15 @@ final class Camera {
     return deliver(from, jpeg, sequence, captureMicros);
   }
 
-  /** In-process publishing: attaches a {@code java} source when none is attached, then publishes as the camera. */
-  void publishInProcess(JpegFrame jpeg) {
+  /** Attaches a {@code java} source for in-process publishing when no source is attached. */
+  void attachInProcessSourceIfNone() {
     if (source == null) {
-      hub.markSourced(this);
       attach(IN_PROCESS, (reason, message) -> { });
     }
+  }
+
+  /** In-process publishing: publishes as the camera, whichever source is attached. */
+  void publishInProcess(JpegFrame jpeg) {
     deliver(null, jpeg, AttachedSource.NONE, AttachedSource.NONE);
   }
 
@@ -230,6 +260,9 @@ final class Camera {
 
   void removeOutput(AttachedOutput o) {
     if (outputs.remove(o)) {
+      if (o.viewer && viewerCount() == 0 && source == null) {
+        sinceNanos = System.nanoTime();
+      }
       updateDemand();
       hub.removeIfUnused(this);
     }

@@ -17,6 +17,7 @@ import dev.camrelay.relay.OutputHandle;
 import dev.camrelay.relay.SourceHandle;
 import dev.camrelay.relay.SourceInfo;
 import dev.camrelay.relay.internal.runtime.ListenerDispatcher;
+import dev.camrelay.relay.internal.runtime.LogLimiter;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,6 +51,7 @@ public final class Hub implements CameraHub {
   private final CopyOnWriteArrayList<RelayWideOutputs> relayWide = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<ListenerDispatcher> cameraListeners = new CopyOnWriteArrayList<>();
   private final ScheduledFuture<?> stallSweep;
+  private final LogLimiter evictions = new LogLimiter(log, 10_000);
   private volatile boolean closed;
 
   public Hub(RelayConfig config, ScheduledExecutorService timer, Executor listenerExecutor) {
@@ -76,8 +78,10 @@ public final class Hub implements CameraHub {
   public SourceHandle attachSource(String cameraId, SourceInfo info, CameraSource source) {
     Objects.requireNonNull(info, "info");
     Objects.requireNonNull(source, "source");
-    Camera camera = sourceCamera(cameraId);
-    return camera.attach(info, source);
+    // Attached under the structure lock, so the new camera cannot be forgotten as idle before its source is on.
+    synchronized (structure) {
+      return sourceCamera(cameraId, info.verified()).attach(info, source);
+    }
   }
 
   @Override
@@ -160,7 +164,12 @@ public final class Hub implements CameraHub {
   @Override
   public void publish(String cameraId, JpegFrame frame) {
     Objects.requireNonNull(frame, "frame");
-    sourceCamera(cameraId).publishInProcess(frame);
+    Camera camera;
+    synchronized (structure) {
+      camera = sourceCamera(cameraId, true);
+      camera.attachInProcessSourceIfNone();
+    }
+    camera.publishInProcess(frame);
   }
 
   // ---- cameras
@@ -169,8 +178,20 @@ public final class Hub implements CameraHub {
     return id == null ? Optional.empty() : Optional.ofNullable(cameras.get(id));
   }
 
-  /** Gets or creates camera {@code id}; see {@link #attachOutput} for the errors. */
+  /** Gets or creates camera {@code id} for an output; see {@link #attachOutput} for the errors. */
   private Camera cameraOrNew(String id) {
+    synchronized (structure) {
+      return cameraOrNew(id, false);
+    }
+  }
+
+  /**
+   * Gets or creates camera {@code id}. At the limit, the camera idle longest (no source, no viewer) is forgotten to
+   * make room; with none idle, a {@code verified} newcomer lets go of the unverified camera connected longest ago,
+   * and anyone else is refused. So the limit bounds what costs resources, and strangers cannot lock out a camera
+   * that holds its token. Under the structure lock.
+   */
+  private Camera cameraOrNew(String id, boolean verified) {
     CameraId.check(id);
     if (closed) {
       throw new IllegalStateException("the relay is closed");
@@ -179,16 +200,56 @@ public final class Hub implements CameraHub {
     if (existing != null) {
       return existing;
     }
-    if (cameras.size() >= config.maxCameras()) {
+    if (cameras.size() >= config.maxCameras() && !makeRoom(verified)) {
       throw new IllegalStateException("too many cameras (limit " + config.maxCameras() + ")");
     }
     return cameras.computeIfAbsent(id, k -> new Camera(k, this));
   }
 
-  /** Gets or creates camera {@code id} for a source about to attach; such a camera is never forgotten. */
-  private Camera sourceCamera(String id) {
+  // Under the structure lock.
+  private boolean makeRoom(boolean verified) {
+    Camera idlest = oldest(Camera::idle);
+    if (idlest != null) {
+      forget(idlest);
+      return true;
+    }
+    if (!verified) {
+      return false;
+    }
+    Camera victim = oldest(Camera::heldByUnverifiedSource);
+    if (victim == null) {
+      return false;
+    }
+    evictions.warn("evict", "relay full (" + config.maxCameras() + " cameras): letting camera '" + victim.id()
+        + "' go to make room for a camera that proved its token");
+    victim.detachSource(DetachReason.EVICTED, "the relay needed the room for a camera that proved its token");
+    if (victim.idle()) {
+      forget(victim);
+    }
+    return true; // with viewers still on the victim the registry is one over the limit until they leave
+  }
+
+  private Camera oldest(java.util.function.Predicate<Camera> which) {
+    Camera found = null;
+    for (Camera c : cameras.values()) {
+      if (which.test(c) && (found == null || c.sinceNanos() - found.sinceNanos() < 0)) {
+        found = c;
+      }
+    }
+    return found;
+  }
+
+  // Under the structure lock.
+  private void forget(Camera c) {
+    c.retired = true;
+    cameras.remove(c.id(), c);
+    c.forget();
+  }
+
+  /** Gets or creates camera {@code id} for a source about to attach; such a camera is never forgotten while held. */
+  private Camera sourceCamera(String id, boolean verified) {
     synchronized (structure) {
-      Camera c = cameraOrNew(id);
+      Camera c = cameraOrNew(id, verified);
       markSourced(c);
       return c;
     }

@@ -24,7 +24,8 @@ public final class RelayConfig {
   private final int httpPort;
   private final String defaultCameraId;
   private final int maxFrameBytes;
-  private final boolean allowRawIngest;
+  private final Boolean allowRawIngest;
+  private final boolean allowUnknownCameras;
   private final String cameraToken;
   private final Map<String, String> cameraTokens;
   private final String viewerToken;
@@ -53,6 +54,7 @@ public final class RelayConfig {
     defaultCameraId = b.defaultCameraId;
     maxFrameBytes = b.maxFrameBytes;
     allowRawIngest = b.allowRawIngest;
+    allowUnknownCameras = b.allowUnknownCameras;
     cameraToken = b.cameraToken;
     cameraTokens = Map.copyOf(b.cameraTokens);
     viewerToken = b.viewerToken;
@@ -102,8 +104,21 @@ public final class RelayConfig {
     return maxFrameBytes;
   }
 
+  /**
+   * Whether tokenless raw JPEG streams are accepted (on the default camera): as set, or when unset, only while no
+   * camera token of any kind is configured (a relay that asks some cameras for tokens does not take anonymous pushes
+   * unless told to).
+   */
   public boolean allowRawIngest() {
-    return allowRawIngest;
+    return allowRawIngest != null ? allowRawIngest : cameraToken == null && cameraTokens.isEmpty();
+  }
+
+  /**
+   * With per-camera tokens only (no global camera token): whether cameras whose id has no token may publish without
+   * one. Default false: naming some cameras' tokens closes the door to the others.
+   */
+  public boolean allowUnknownCameras() {
+    return allowUnknownCameras;
   }
 
   public String cameraToken() {
@@ -208,7 +223,7 @@ public final class RelayConfig {
   public String toString() {
     return "RelayConfig[bind=" + bindHost + ", tcpPort=" + tcpPort + ", wsPort=" + wsPort + ", httpPort=" + httpPort
         + ", defaultCameraId=" + defaultCameraId + ", maxFrameBytes=" + maxFrameBytes
-        + ", allowRawIngest=" + allowRawIngest
+        + ", allowRawIngest=" + allowRawIngest() + ", allowUnknownCameras=" + allowUnknownCameras
         + ", cameraToken=" + (cameraToken != null ? "<set>" : "none")
         + ", perCameraTokens=" + cameraTokens.keySet()
         + ", viewerToken=" + (viewerToken != null ? "<set>" : "none")
@@ -231,7 +246,8 @@ public final class RelayConfig {
     private int httpPort = 3010;
     private String defaultCameraId = "default";
     private int maxFrameBytes = 4 * 1024 * 1024;
-    private boolean allowRawIngest = true;
+    private Boolean allowRawIngest;
+    private boolean allowUnknownCameras;
     private String cameraToken;
     private final Map<String, String> cameraTokens = new LinkedHashMap<>();
     private String viewerToken;
@@ -289,6 +305,11 @@ public final class RelayConfig {
 
     public Builder allowRawIngest(boolean allow) {
       this.allowRawIngest = allow;
+      return this;
+    }
+
+    public Builder allowUnknownCameras(boolean allow) {
+      this.allowUnknownCameras = allow;
       return this;
     }
 

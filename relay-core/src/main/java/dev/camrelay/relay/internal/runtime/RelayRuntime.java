@@ -2,6 +2,7 @@ package dev.camrelay.relay.internal.runtime;
 
 import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.FrameListener;
+import dev.camrelay.relay.internal.auth.AccessSummary;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
@@ -81,7 +82,7 @@ public final class RelayRuntime {
 
   /** Binds every enabled port (WebSocket, then HTTP, then TCP, which names the other two to lost browsers). */
   public void start() throws IOException {
-    warnIfOpen();
+    logAccess();
     SSLContext tls = config.tlsEnabled() ? TlsContexts.fromPkcs12(config.tlsPkcs12(), config.tlsPassword()) : null;
     if (config.wsPort() >= 0) {
       ws = WsServer.start(config, hub, auth, limiter, timer, tls);
@@ -140,19 +141,14 @@ public final class RelayRuntime {
     }
   }
 
-  private void warnIfOpen() {
-    if (!config.loopbackOnly()) {
-      boolean cameraToken = config.cameraToken() != null || !config.cameraTokens().isEmpty();
-      if (!auth.viewerAuthRequired() && !cameraToken) {
-        log.warn("listening on {} with no tokens: anyone who can reach this machine can watch and publish;"
-            + " set a viewer token and a camera token", config.bindHost());
-      } else if (!auth.viewerAuthRequired()) {
-        log.warn("listening on {} without a viewer token: anyone who can reach this machine can watch",
-            config.bindHost());
-      } else if (!cameraToken) {
-        log.warn("listening on {} without a camera token: anyone who can reach this machine can publish",
-            config.bindHost());
-      }
+  /** One line saying what is open to whom; a warning when strangers could watch or publish beyond loopback. */
+  private void logAccess() {
+    String summary = "access: " + AccessSummary.of(config, auth);
+    if (!config.loopbackOnly() && AccessSummary.openToStrangers(config, auth)) {
+      log.warn("{} (listening on {}: anyone who can reach this machine gets what is open)", summary,
+          config.bindHost());
+    } else {
+      log.info(summary);
     }
   }
 

@@ -24,7 +24,7 @@ final class HandshakeRouter {
   static final String CAMERA_PREFIX = "/cam/";
 
   /** An accepted handshake: what the connection is and what it may do. */
-  record Route(boolean ingest, String cameraId, boolean v1, boolean control, boolean onDemand) {}
+  record Route(boolean ingest, String cameraId, boolean v1, boolean control, boolean onDemand, boolean verified) {}
 
   /** A refused handshake, answered with a real HTTP status and a text body. */
   static final class Refusal extends Exception {
@@ -88,7 +88,7 @@ final class HandshakeRouter {
       }
       boolean onDemand = uri.parameters().getOrDefault("ondemand", List.of()).stream()
           .anyMatch(v -> v.equals("1") || v.equalsIgnoreCase("true"));
-      return new Route(true, cameraId, false, false, onDemand);
+      return new Route(true, cameraId, false, false, onDemand, auth.cameraVerified(cameraId, token));
     }
     if (!auth.viewerAllowed(token)) {
       logLimiter.warn("ws-auth-viewer", "refused WebSocket viewer from " + remote + ": "
@@ -96,7 +96,7 @@ final class HandshakeRouter {
       throw new Refusal(401, "Unauthorized", "viewer token required");
     }
     return new Route(false, cameraId, SubprotocolChooser.V1.equals(chosenSubprotocol), auth.controlAllowed(token),
-        false);
+        false, false);
   }
 
   private static String trimSlash(String id) {

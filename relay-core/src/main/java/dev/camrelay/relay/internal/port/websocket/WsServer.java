@@ -199,7 +199,7 @@ public final class WsServer extends WebSocketServer {
     try {
       if (route.ingest()) {
         WsIngestSession session = new WsIngestSession(conn, ch.remote(), route.cameraId(), route.onDemand(),
-            logLimiter);
+            route.verified(), logLimiter);
         conn.setAttachment(session);
         session.start(hub);
         if (ch.isClosed()) {

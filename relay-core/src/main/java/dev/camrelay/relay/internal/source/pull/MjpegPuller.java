@@ -45,8 +45,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -307,7 +307,7 @@ public final class MjpegPuller implements AutoCloseable {
         return;
       }
       reader = new MjpegReader(MjpegReader.boundaryOf(contentType), config.maxFrameBytes(), this);
-      camera = hub.attachSource(cameraId, SourceInfo.of("pull", url.getHost() + ":" + portOf(url)),
+      camera = hub.attachSource(cameraId, SourceInfo.of("pull", url.getHost() + ":" + portOf(url)).withVerified(),
           new PullSource(this));
       // Camera logs the connect (with host:port); this adds the URL for debugging.
       log.debug("pull camera '{}': connected to {}", cameraId, safeUrl);

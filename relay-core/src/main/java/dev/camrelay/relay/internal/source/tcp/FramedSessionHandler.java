@@ -15,6 +15,7 @@ import dev.camrelay.relay.ControlRequest;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.SourceHandle;
 import dev.camrelay.relay.SourceInfo;
+import dev.camrelay.relay.internal.source.WireCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -138,6 +139,7 @@ public final class FramedSessionHandler extends ChannelInboundHandlerAdapter imp
     SourceInfo info = SourceInfo.of("framed", remote);
     info = h.acceptsControl() ? info.withControl() : info;
     info = h.onDemand() ? info.withOnDemand() : info;
+    info = context.auth().cameraVerified(id, h.tokenOrNull()) ? info.withVerified() : info;
     hello = h;
     state = State.ACTIVE;
     // Attach and WELCOME in one event loop task: a stream command a viewer triggers meanwhile is queued on this
@@ -280,8 +282,7 @@ public final class FramedSessionHandler extends ChannelInboundHandlerAdapter imp
 
   @Override
   public void onDetached(DetachReason reason, String message) {
-    int code = reason == DetachReason.REPLACED ? ErrorCode.REPLACED
-        : reason == DetachReason.SHUTTING_DOWN ? ErrorCode.SHUTTING_DOWN : ErrorCode.NORMAL;
+    int code = WireCodes.of(reason);
     ctx.channel().eventLoop().execute(() -> {
       if (state == State.CLOSING) {
         return;

@@ -15,6 +15,7 @@ import dev.camrelay.relay.SourceHandle;
 import dev.camrelay.relay.SourceInfo;
 import dev.camrelay.relay.internal.port.websocket.WsEndpoint;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
+import dev.camrelay.relay.internal.source.WireCodes;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import org.java_websocket.WebSocketImpl;
@@ -42,14 +43,17 @@ public final class WsIngestSession implements CameraSource, WsEndpoint {
   private final String remote;
   private final String cameraId;
   private final boolean onDemand;
+  private final boolean verified;
   private final LogLimiter logLimiter;
   private volatile SourceHandle camera;
 
-  public WsIngestSession(WebSocketImpl conn, String remote, String cameraId, boolean onDemand, LogLimiter logLimiter) {
+  public WsIngestSession(WebSocketImpl conn, String remote, String cameraId, boolean onDemand, boolean verified,
+      LogLimiter logLimiter) {
     this.conn = conn;
     this.remote = remote;
     this.cameraId = cameraId;
     this.onDemand = onDemand;
+    this.verified = verified;
     this.logLimiter = logLimiter;
   }
 
@@ -60,6 +64,7 @@ public final class WsIngestSession implements CameraSource, WsEndpoint {
    */
   public void start(CameraHub hub) {
     SourceInfo info = SourceInfo.of("websocket", remote).withControl();
+    info = verified ? info.withVerified() : info;
     camera = hub.attachSource(cameraId, onDemand ? info.withOnDemand() : info, this);
     boolean stream = camera.streamWanted();
     if (onDemand) {
@@ -97,8 +102,7 @@ public final class WsIngestSession implements CameraSource, WsEndpoint {
 
   @Override
   public void onDetached(DetachReason reason, String message) {
-    int code = reason == DetachReason.REPLACED ? ErrorCode.REPLACED
-        : reason == DetachReason.SHUTTING_DOWN ? ErrorCode.SHUTTING_DOWN : ErrorCode.NORMAL;
+    int code = WireCodes.of(reason);
     conn.close(4000 + code, message);
   }
 
