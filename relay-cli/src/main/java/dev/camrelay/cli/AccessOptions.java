@@ -16,6 +16,11 @@ final class AccessOptions {
           + " camera; ID=TOKEN to one camera. Repeatable.")
   List<String> cameraTokens = new ArrayList<>();
 
+  @Option(names = "--allow-unknown-cameras",
+      description = "With per-camera tokens only (ID=TOKEN), also accept cameras whose id has no token, without one."
+          + " Without this, naming some cameras' tokens refuses every other id.")
+  boolean allowUnknownCameras;
+
   @Mixin ViewerTokenOption viewerToken;
 
   @Option(names = "--control-token", paramLabel = "TOKEN",
@@ -40,6 +45,7 @@ final class AccessOptions {
       relay.cameraToken(cameras.global());
     }
     cameras.perCamera().forEach(relay::cameraToken);
+    relay.allowUnknownCameras(allowUnknownCameras);
     if (viewerToken.token() != null) {
       relay.viewerToken(viewerToken.token());
     }

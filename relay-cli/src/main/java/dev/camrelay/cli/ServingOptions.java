@@ -13,10 +13,18 @@ final class ServingOptions {
       description = "Refuse raw JPEG TCP cameras (they cannot authenticate); only the framed protocol.")
   boolean noRawIngest;
 
+  @Option(names = "--allow-raw-ingest",
+      description = "Accept raw JPEG TCP cameras (as the default camera) even though camera tokens are set; without"
+          + " this, any --camera-token closes raw ingest (raw streams cannot carry a token).")
+  boolean allowRawIngest;
+
   @Option(names = "--no-web-viewer", description = "Do not serve the web viewer page at /.")
   boolean noWebViewer;
 
   void applyTo(CameraRelay.Builder relay) {
-    relay.maxFrameBytes(maxFrameSize).allowRawIngest(!noRawIngest).serveViewer(!noWebViewer);
+    relay.maxFrameBytes(maxFrameSize).serveViewer(!noWebViewer);
+    if (noRawIngest || allowRawIngest) {
+      relay.allowRawIngest(!noRawIngest); // unset: the relay decides from the camera tokens
+    }
   }
 }
