@@ -176,7 +176,9 @@ class AuthTest {
     } finally {
       System.setErr(original);
     }
-    assertThat(captured.toString()).contains("WARN").contains("listening on 0.0.0.0 with no tokens");
+    assertThat(captured.toString()).contains("WARN")
+        .contains("access: viewers: anyone; control: nobody (no control token set); cameras: anyone, any id;")
+        .contains("(listening on 0.0.0.0: anyone who can reach this machine gets what is open)");
   }
 
   @Test
