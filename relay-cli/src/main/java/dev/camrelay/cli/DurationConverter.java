@@ -8,13 +8,20 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parses a duration such as {@code 500ms}, {@code 15s}, {@code 1.5s}, {@code 2m}, {@code 1h} or ISO-8601 {@code PT15S}. */
+/**
+ * Parses a duration such as {@code 500ms}, {@code 15s}, {@code 1.5s}, {@code 2m}, {@code 1h}, ISO-8601 {@code PT15S},
+ * or a bare {@code 0} (options whose help says "0 = never" or "0 = off"; options that need a positive duration check
+ * that themselves).
+ */
 final class DurationConverter implements ITypeConverter<Duration> {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
 
   @Override
   public Duration convert(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("0")) {
+      return Duration.ZERO;
+    }
     Matcher m = SIMPLE.matcher(v);
     if (m.matches()) {
       double n = Double.parseDouble(m.group(1));
