@@ -85,7 +85,10 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   }
 
   /**
-   * Greets a {@code camrelay.v1} viewer, attaches to the camera and asks for its latest frame at once.
+   * Greets a {@code camrelay.v1} viewer, attaches to the camera and asks for its latest frame at once — unless the
+   * camera is offline (no source attached) and the viewer is a plain one: it cannot be told that the frame is old,
+   * so it gets nothing until the camera is back. A {@code camrelay.v1} viewer gets the status first (connected
+   * false, {@code lastFrameAgeMs}), then the last frame.
    *
    * @throws IllegalStateException when the relay has no room for another camera
    */
@@ -108,8 +111,12 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
       h.close();
       return;
     }
-    sendStatus();
-    h.requestLatest();
+    CameraStats camera = h.camera();
+    sendStatus(camera);
+    if (camera.connected() || v1) {
+      // Frames published since the attach are offered anyway; this is for the one published before it.
+      h.requestLatest();
+    }
   }
 
   @Override
@@ -260,10 +267,15 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
       return;
     }
     OutputHandle h = handle;
-    if (h == null) {
+    if (h != null) {
+      sendStatus(h.camera());
+    }
+  }
+
+  private void sendStatus(CameraStats s) {
+    if (!v1) {
       return;
     }
-    CameraStats s = h.camera();
     JsonObject status = new JsonObject();
     status.addProperty("type", "status");
     status.addProperty("camera", s.id());
@@ -271,6 +283,9 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
     status.addProperty("width", s.width());
     status.addProperty("height", s.height());
     status.addProperty("fps", s.fps());
+    if (s.lastFrameAgeMs() >= 0) {
+      status.addProperty("lastFrameAgeMs", s.lastFrameAgeMs());
+    }
     synchronized (textLock) {
       if (!textClosed) {
         unsentStatus = status.toString(); // an older one still waiting is out of date
