@@ -81,6 +81,17 @@ class OfflineCameraViewerTest {
     }
   }
 
+  /** Reads up to the first binary message, which must be {@code frame}; returns the first status before it. */
+  private static JsonObject statusBeforeFrame(RawWs ws, byte[] frame) throws IOException {
+    List<byte[]> messages = textsThenFirstBinary(ws);
+    assertThat(messages.get(messages.size() - 1)).as("the first frame, after the texts").isEqualTo(frame);
+    JsonObject status = messages.subList(0, messages.size() - 1).stream().map(OfflineCameraViewerTest::json)
+        .filter(m -> "status".equals(m.get("type").getAsString())).findFirst()
+        .orElseThrow(() -> new AssertionError("no status message before the frame"));
+    assertThat(status.has("lastFrameAgeMs")).as("status %s has lastFrameAgeMs", status).isTrue();
+    return status;
+  }
+
   @Test
   void plainViewerOfAnOfflineCameraGetsNoStaleFrameButTheNextLiveOne() throws Exception {
     byte[] stale = TestJpegs.frame(1);
@@ -103,15 +114,9 @@ class OfflineCameraViewerTest {
     offlineWithLastFrame("porch", stale, 300);
     try (RawWs viewer = RawWs.open(relay.wsPort(), "/cam/porch", V1, 0)) {
       assertThat(viewer.statusLine).contains("101");
-      List<byte[]> messages = textsThenFirstBinary(viewer);
-      assertThat(messages.get(messages.size() - 1)).as("the last frame, after the texts").isEqualTo(stale);
-      List<JsonObject> statuses = messages.subList(0, messages.size() - 1).stream().map(OfflineCameraViewerTest::json)
-          .filter(m -> "status".equals(m.get("type").getAsString())).toList();
-      assertThat(statuses).as("status messages before the frame").isNotEmpty();
-      JsonObject status = statuses.get(0);
+      JsonObject status = statusBeforeFrame(viewer, stale);
       assertThat(status.get("camera").getAsString()).isEqualTo("porch");
       assertThat(status.get("connected").getAsBoolean()).isFalse();
-      assertThat(status.has("lastFrameAgeMs")).as("status %s has lastFrameAgeMs", status).isTrue();
       assertThat(status.get("lastFrameAgeMs").getAsLong()).isGreaterThanOrEqualTo(300);
     }
   }
@@ -121,12 +126,8 @@ class OfflineCameraViewerTest {
     byte[] latest = TestJpegs.frame(4);
     try (FakeCamera cam = cameraWith("gate", latest);
         RawWs viewer = RawWs.open(relay.wsPort(), "/cam/gate", V1, 0)) {
-      List<byte[]> messages = textsThenFirstBinary(viewer);
-      assertThat(messages.get(messages.size() - 1)).isEqualTo(latest);
-      JsonObject status = messages.subList(0, messages.size() - 1).stream().map(OfflineCameraViewerTest::json)
-          .filter(m -> "status".equals(m.get("type").getAsString())).findFirst().orElseThrow();
+      JsonObject status = statusBeforeFrame(viewer, latest);
       assertThat(status.get("connected").getAsBoolean()).isTrue();
-      assertThat(status.has("lastFrameAgeMs")).as("status %s has lastFrameAgeMs", status).isTrue();
       assertThat(status.get("lastFrameAgeMs").getAsLong()).isGreaterThanOrEqualTo(0);
     }
   }
