@@ -125,6 +125,17 @@ public final class RawWs implements Closeable {
   }
 
   public void sendFrame(int opcode, byte[] payload) throws IOException {
+    socket.getOutputStream().write(clientFrame(opcode, payload));
+    socket.getOutputStream().flush();
+  }
+
+  /** A masked text frame as a client sends it; concatenate several to send them in one write. */
+  public static byte[] textFrame(String text) {
+    return clientFrame(1, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A complete (FIN set), masked client frame. */
+  public static byte[] clientFrame(int opcode, byte[] payload) {
     ByteArrayOutputStream f = new ByteArrayOutputStream();
     f.write(0x80 | opcode);
     int n = payload.length;
@@ -141,12 +152,11 @@ public final class RawWs implements Closeable {
       }
     }
     byte[] mask = {1, 2, 3, 4};
-    f.write(mask);
+    f.writeBytes(mask);
     for (int i = 0; i < n; i++) {
       f.write(payload[i] ^ mask[i % 4]);
     }
-    socket.getOutputStream().write(f.toByteArray());
-    socket.getOutputStream().flush();
+    return f.toByteArray();
   }
 
   /** True if the server closed the TCP connection (reads EOF or reset within the socket timeout). */

@@ -18,6 +18,7 @@ import dev.camrelay.relay.internal.port.websocket.WsEndpoint;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletionException;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
@@ -34,11 +35,17 @@ import org.java_websocket.framing.CloseFrame;
  * that would overtake the library's own queued frames, goes through the library's selector thread. Bytes accepted by
  * the socket count as progress, so a large frame on a slow link is not mistaken for a stall.
  *
- * <p>Text (hello, status, control-reply) goes only to viewers that selected {@code camrelay.v1}, and only while the
- * write queue is short, so a stuck viewer cannot accumulate text either.
+ * <p>Text (hello, status, control-reply) goes only to viewers that selected {@code camrelay.v1}. It is handed to the
+ * library only while its write queue is short ({@value #MAX_QUEUED_BUFFERS} buffers); the rest waits here and goes
+ * out as the socket drains (each written buffer lets the next text in). Nothing is dropped: every control message
+ * gets exactly one reply. Status messages replace each other while they wait. A viewer that lets more than
+ * {@value #MAX_UNSENT_REPLIES} replies wait (it sends commands but does not read) is closed with 1008, so a stuck
+ * viewer cannot make the relay hold text without bound.
  */
 public final class WsViewer implements CameraOutput, TrackedChannel.WriteListener, WsEndpoint {
   private static final int MAX_QUEUED_BUFFERS = 8;
+  /** Control replies (and the hello) that may wait for the socket; one more closes the viewer. */
+  static final int MAX_UNSENT_REPLIES = 1024;
 
   private final WsServer server;
   private final WebSocketImpl conn;
@@ -57,6 +64,14 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   private boolean closed;
   private long framesSent;
 
+  private final Object textLock = new Object();
+  // Guarded by textLock: text not yet handed to the library, oldest first; the latest status waits on its own.
+  private final ArrayDeque<String> unsentReplies = new ArrayDeque<>();
+  private String unsentStatus;
+  private boolean textClosed;
+  /** Whether text waits (a cheap look for every written buffer). */
+  private volatile boolean textWaiting;
+
   public WsViewer(WsServer server, WebSocketImpl conn, TrackedChannel channel, String cameraId, boolean v1,
       boolean controlAllowed, SharedEncoding frames, int controlPerSecond) {
     this.server = server;
@@ -70,7 +85,10 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   }
 
   /**
-   * Greets a {@code camrelay.v1} viewer, attaches to the camera and asks for its latest frame at once.
+   * Greets a {@code camrelay.v1} viewer, attaches to the camera and asks for its latest frame at once — unless the
+   * camera is offline (no source attached) and the viewer is a plain one: it cannot be told that the frame is old,
+   * so it gets nothing until the camera is back. A {@code camrelay.v1} viewer gets the status first (connected
+   * false, {@code lastFrameAgeMs}), then the last frame.
    *
    * @throws IllegalStateException when the relay has no room for another camera
    */
@@ -81,7 +99,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
       hello.addProperty("type", "hello");
       hello.addProperty("camera", cameraId);
       hello.addProperty("control", controlAllowed);
-      sendText(hello.toString());
+      sendReply(hello.toString());
     }
     OutputHandle h = hub.attachOutput(cameraId, this);
     boolean closedMeanwhile;
@@ -93,8 +111,12 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
       h.close();
       return;
     }
-    sendStatus();
-    h.requestLatest();
+    CameraStats camera = h.camera();
+    sendStatus(camera);
+    if (camera.connected() || v1) {
+      // Frames published since the attach are offered anyway; this is for the one published before it.
+      h.requestLatest();
+    }
   }
 
   @Override
@@ -127,7 +149,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   @Override
   public void onFrame(CameraFrame frame) {
     synchronized (this) {
-      if (closed) {
+      if (closed || !conn.isOpen()) {
         return;
       }
       send(frame);
@@ -137,6 +159,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   /** Selector thread: a buffer was fully written; if it was our frame, queue the waiting one (if any). */
   @Override
   public void written(ByteBuffer buffer) {
+    flushText(); // the socket drains: let waiting text follow
     synchronized (this) {
       if (buffer != inFlight) {
         return;
@@ -223,6 +246,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
    * request that races with the end of its own write pass (it clears OP_WRITE after its last look at the queue).
    */
   public void repairWriteDemand() {
+    flushText();
     if (!conn.outQueue.isEmpty() || channel.hasPending()) {
       try {
         if ((conn.getSelectionKey().interestOps() & java.nio.channels.SelectionKey.OP_WRITE) == 0) {
@@ -243,10 +267,15 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
       return;
     }
     OutputHandle h = handle;
-    if (h == null) {
+    if (h != null) {
+      sendStatus(h.camera());
+    }
+  }
+
+  private void sendStatus(CameraStats s) {
+    if (!v1) {
       return;
     }
-    CameraStats s = h.camera();
     JsonObject status = new JsonObject();
     status.addProperty("type", "status");
     status.addProperty("camera", s.id());
@@ -254,18 +283,75 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
     status.addProperty("width", s.width());
     status.addProperty("height", s.height());
     status.addProperty("fps", s.fps());
-    sendText(status.toString());
+    if (s.lastFrameAgeMs() >= 0) {
+      status.addProperty("lastFrameAgeMs", s.lastFrameAgeMs());
+    }
+    synchronized (textLock) {
+      if (!textClosed) {
+        unsentStatus = status.toString(); // an older one still waiting is out of date
+        flushTextLocked();
+      }
+    }
   }
 
-  private void sendText(String text) {
-    if (!v1 || !conn.isOpen() || conn.outQueue.size() >= MAX_QUEUED_BUFFERS) {
+  /** Sends one message of the text protocol that must not be lost: a control-reply (or the hello). */
+  private void sendReply(String text) {
+    if (!v1) {
       return;
     }
-    try {
-      conn.send(text);
-    } catch (WebsocketNotConnectedException e) {
-      // Closed meanwhile; nothing to tell.
+    synchronized (textLock) {
+      if (textClosed) {
+        return;
+      }
+      if (unsentReplies.size() < MAX_UNSENT_REPLIES) {
+        unsentReplies.add(text);
+        flushTextLocked();
+        return;
+      }
+      closeTextLocked();
     }
+    // It sends commands and does not read the replies: close rather than hold them (no frames after the close).
+    OutputHandle h = handle;
+    if (h != null) {
+      h.close();
+    }
+    conn.close(CloseFrame.POLICY_VALIDATION, "more than " + MAX_UNSENT_REPLIES + " control replies unread");
+  }
+
+  private void flushText() {
+    if (textWaiting) {
+      synchronized (textLock) {
+        flushTextLocked();
+      }
+    }
+  }
+
+  // Guarded by textLock: hands waiting text to the library, oldest first, while its write queue is short.
+  private void flushTextLocked() {
+    while (!textClosed && conn.outQueue.size() < MAX_QUEUED_BUFFERS) {
+      String next = unsentReplies.poll();
+      if (next == null) {
+        next = unsentStatus;
+        unsentStatus = null;
+        if (next == null) {
+          break;
+        }
+      }
+      try {
+        conn.send(next);
+      } catch (WebsocketNotConnectedException e) {
+        closeTextLocked(); // closing: nobody reads it any more
+      }
+    }
+    textWaiting = !unsentReplies.isEmpty() || unsentStatus != null;
+  }
+
+  // Guarded by textLock.
+  private void closeTextLocked() {
+    textClosed = true;
+    unsentReplies.clear();
+    unsentStatus = null;
+    textWaiting = false;
   }
 
   @Override
@@ -327,7 +413,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
       out.addProperty("ok", false);
       out.addProperty("error", "camera '" + cameraId + "' sent a reply that is not a JSON object");
     }
-    sendText(out.toString());
+    sendReply(out.toString());
   }
 
   private void replyError(JsonElement id, String error) {
@@ -336,7 +422,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
     out.add("id", id);
     out.addProperty("ok", false);
     out.addProperty("error", error);
-    sendText(out.toString());
+    sendReply(out.toString());
   }
 
   @Override
@@ -361,6 +447,9 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
       abandoned.release();
     }
     channel.setWriteListener(null);
+    synchronized (textLock) {
+      closeTextLocked();
+    }
     // A closed connection never drains its queue; drop our references to frames right away.
     conn.outQueue.clear();
     if (h != null) {
