@@ -23,6 +23,25 @@ import java.nio.charset.StandardCharsets;
  * {@code Content-Type} and {@code Content-Length}, and every JPEG is followed by CRLF, so both readers that
  * trust {@code Content-Length} (browsers, ffmpeg, VLC) and readers that search for the next boundary line
  * (Home Assistant, OpenCV) find the frames. No closing delimiter is written: a live stream just ends.
+ *
+ * <p>The same body can also be written with <em>advance headers</em> (µStreamer's name), for browsers: Chromium
+ * shows a part only once the next part's whole header block has arrived, so each JPEG is followed at once by the
+ * next part's header, which therefore cannot know its {@code Content-Length} and has none:
+ *
+ * <pre>
+ * --camrelayframe\r\n                     {@link #advanceHeader()}, once, before the first JPEG
+ * Content-Type: image/jpeg\r\n
+ * \r\n
+ * FF D8 ... FF D9                         the JPEG
+ * \r\n--camrelayframe\r\n                 {@link #advanceTrailer()}, after every JPEG: the end of this part
+ * Content-Type: image/jpeg\r\n             and the header of the next one
+ * \r\n
+ * FF D8 ... FF D9                         the next JPEG, whenever it comes
+ * ...
+ * </pre>
+ *
+ * Readers that search for the boundary or walk the JPEG (browsers, ffmpeg, VLC, OpenCV, {@link MjpegReader}) read
+ * both forms; a reader that insists on {@code Content-Length} reads only the first.
  * Stateless after construction and thread-safe.
  */
 public final class MjpegWriter {
@@ -33,6 +52,7 @@ public final class MjpegWriter {
 
   private final String boundary;
   private final byte[] headerStart;
+  private final byte[] advanceHeader;
 
   /** A writer with {@link #DEFAULT_BOUNDARY}. */
   public MjpegWriter() {
@@ -60,6 +80,8 @@ public final class MjpegWriter {
     this.boundary = boundary;
     this.headerStart = ("--" + boundary + "\r\nContent-Type: image/jpeg\r\nContent-Length: ")
         .getBytes(StandardCharsets.US_ASCII);
+    this.advanceHeader =
+        ("--" + boundary + "\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   /** The boundary this writer uses. */
@@ -92,6 +114,22 @@ public final class MjpegWriter {
   /** The bytes after each JPEG: CRLF. */
   public byte[] partTrailer() {
     return TRAILER.clone();
+  }
+
+  /**
+   * With advance headers: the header of a part whose JPEG is not known yet (boundary line, Content-Type, blank
+   * line; no Content-Length). Written once before the first JPEG; {@link #advanceTrailer()} carries the others.
+   */
+  public byte[] advanceHeader() {
+    return advanceHeader.clone();
+  }
+
+  /** With advance headers: the bytes after each JPEG, CRLF and then the next part's {@link #advanceHeader()}. */
+  public byte[] advanceTrailer() {
+    byte[] out = new byte[TRAILER.length + advanceHeader.length];
+    System.arraycopy(TRAILER, 0, out, 0, TRAILER.length);
+    System.arraycopy(advanceHeader, 0, out, TRAILER.length, advanceHeader.length);
+    return out;
   }
 
   /** Writes one whole part (header, JPEG, trailer) to {@code out}. Does not flush. */

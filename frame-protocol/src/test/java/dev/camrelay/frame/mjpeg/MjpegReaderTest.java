@@ -176,6 +176,30 @@ class MjpegReaderTest {
     assertThat(out.discards).isEmpty();
   }
 
+  /**
+   * MjpegWriter's advance-header form (what the relay sends browsers): each frame comes out as soon as its EOI is
+   * read, before anything of the next frame, and the next part's header dangling at the end of the stream is a
+   * normal end, not a lost frame.
+   */
+  @Test
+  void advanceHeaderBodiesYieldEachFrameAtItsEoiAndEndCleanly() throws Exception {
+    MjpegWriter w = new MjpegWriter(MjpegWriter.DEFAULT_BOUNDARY);
+    List<JpegFrame> frames = Fixtures.frames(Fixtures.all());
+    MjpegReader r = reader(MjpegReader.boundaryOf(w.contentType()));
+    byte[] first = w.advanceHeader();
+    r.feed(first, 0, first.length);
+    byte[] trailer = w.advanceTrailer();
+    for (int i = 0; i < frames.size(); i++) {
+      feedInChunks(r, frames.get(i).toByteArray(), 31 + i, 1500);
+      assertThat(out.frames).as("frames out once frame %d's EOI is in", i)
+          .containsExactlyElementsOf(frames.subList(0, i + 1));
+      r.feed(trailer, 0, trailer.length);
+    }
+    r.endOfStream();
+    assertThat(out.frames).containsExactlyElementsOf(frames);
+    assertThat(out.discards).isEmpty();
+  }
+
   @Test
   void aJpegRightAfterTheDelimiterLineWithoutHeadersIsRead() throws Exception {
     byte[] jpeg = Fixtures.bytes("tiny-8x8.jpg");

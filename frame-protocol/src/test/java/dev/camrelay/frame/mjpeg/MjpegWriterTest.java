@@ -47,6 +47,20 @@ class MjpegWriterTest {
   }
 
   @Test
+  void advanceHeadersAreThePartHeaderWithoutContentLengthOnceThenAfterEveryJpeg() throws Exception {
+    MjpegWriter w = new MjpegWriter("xyz");
+    assertThat(new String(w.advanceHeader(), StandardCharsets.US_ASCII))
+        .isEqualTo("--xyz\r\nContent-Type: image/jpeg\r\n\r\n");
+    assertThat(new String(w.advanceTrailer(), StandardCharsets.US_ASCII))
+        .isEqualTo("\r\n--xyz\r\nContent-Type: image/jpeg\r\n\r\n");
+    // Callers get copies: changing one does not change the writer.
+    w.advanceTrailer()[0] = 'X';
+    w.advanceHeader()[0] = 'X';
+    assertThat(w.advanceTrailer()[0]).isEqualTo((byte) '\r');
+    assertThat(w.advanceHeader()[0]).isEqualTo((byte) '-');
+  }
+
+  @Test
   void boundariesOutsideRfc2046AreRejected() {
     assertThatThrownBy(() -> new MjpegWriter("")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("boundary must be 1..70 characters, was \"\"");

@@ -67,6 +67,8 @@ public final class HttpFrontend implements AutoCloseable {
   private final MjpegWriter mjpegWriter = new MjpegWriter(MjpegWriter.DEFAULT_BOUNDARY);
   private final SharedEncodings mjpegParts =
       new SharedEncodings(new MjpegPartEncoding(mjpegWriter), PooledByteBufAllocator.DEFAULT);
+  private final SharedEncodings mjpegAdvanceParts =
+      new SharedEncodings(MjpegPartEncoding.advanceHeaders(mjpegWriter), PooledByteBufAllocator.DEFAULT);
   private final ConnectionGate gate;
   private final MjpegCounters mjpegCounters = new MjpegCounters();
   /** Refusals (bad paths, auth, limits) are logged at most once per client and kind per 10 s. */
@@ -157,6 +159,7 @@ public final class HttpFrontend implements AutoCloseable {
     }
     channels.close().awaitUninterruptibly(1000);
     mjpegParts.releaseAll();
+    mjpegAdvanceParts.releaseAll();
   }
 
   // ---- for the request handlers
@@ -189,6 +192,10 @@ public final class HttpFrontend implements AutoCloseable {
     return mjpegParts;
   }
 
+  SharedEncodings mjpegAdvanceParts() {
+    return mjpegAdvanceParts;
+  }
+
   ConnectionGate gate() {
     return gate;
   }
@@ -206,7 +213,7 @@ public final class HttpFrontend implements AutoCloseable {
   }
 
   int mjpegViewers() {
-    return mjpegParts.users();
+    return mjpegParts.users() + mjpegAdvanceParts.users();
   }
 
   /** Cameras worth waiting for even before they first connect: the default camera and configured pulls. */

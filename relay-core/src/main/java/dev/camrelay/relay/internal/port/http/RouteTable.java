@@ -48,7 +48,8 @@ final class RouteTable {
   /** The relay's routes, over the frontend's hub, assets and MJPEG machinery. */
   static RouteTable of(HttpFrontend frontend) {
     CameraRoutes cameras = new CameraRoutes(frontend.hub(), frontend::expectsCamera,
-        new MjpegRoute(frontend.hub(), frontend.mjpegWriter(), frontend.mjpegParts(), frontend.mjpegCounters()),
+        new MjpegRoute(frontend.hub(), frontend.mjpegWriter(), frontend.mjpegParts(), frontend.mjpegAdvanceParts(),
+            frontend.mjpegCounters()),
         new SnapshotRoute(frontend.hub()));
     return new Builder()
         .exact("/healthz", Access.OPEN, new HealthRoute())

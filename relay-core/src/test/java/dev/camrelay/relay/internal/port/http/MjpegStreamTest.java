@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MjpegStreamTest {
   private HttpFixture fixture;
@@ -102,8 +104,10 @@ class MjpegStreamTest {
     }
   }
 
-  @Test
-  void ffmpegAndFfprobeDecodeTheStream() throws Exception {
+  /** Both layouts: Content-Length parts (what ffmpeg gets by default) and advance headers ({@code ?advance=1}). */
+  @ParameterizedTest(name = "query \"{0}\"")
+  @ValueSource(strings = {"", "?advance=1"})
+  void ffmpegAndFfprobeDecodeTheStream(String query) throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffmpeg")) && Files.isExecutable(Path.of("/usr/bin/ffprobe")),
         "ffmpeg/ffprobe not installed at /usr/bin: skipping the real-player check");
     HttpFixture http = start(TestConfig.builder());
@@ -123,7 +127,7 @@ class MjpegStreamTest {
       }
     });
     publisher.start();
-    String url = "http://127.0.0.1:" + http.port + "/cam/ff/stream.mjpeg";
+    String url = "http://127.0.0.1:" + http.port + "/cam/ff/stream.mjpeg" + query;
     try {
       // As a user would run it: no -f, ffmpeg picks the demuxer from the Content-Type.
       ProcessResult decoded = run("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-i", url,
@@ -149,10 +153,11 @@ class MjpegStreamTest {
 
   /**
    * VLC (when installed; it is not part of CI) picks its mjpeg demuxer from the Content-Type and decodes pictures of
-   * the right size. VLC refuses to run as root, so as root it runs as nobody.
+   * the right size, in both layouts. VLC refuses to run as root, so as root it runs as nobody.
    */
-  @Test
-  void vlcDemuxesAndDecodesTheStream() throws Exception {
+  @ParameterizedTest(name = "query \"{0}\"")
+  @ValueSource(strings = {"", "?advance=1"})
+  void vlcDemuxesAndDecodesTheStream(String query) throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/cvlc")), "VLC (cvlc) not installed: skipping the VLC check");
     HttpFixture http = start(TestConfig.builder());
     byte[] base = TestJpegs.gradient(160, 120, 30);
@@ -177,7 +182,7 @@ class MjpegStreamTest {
         command.addAll(List.of("runuser", "-u", "nobody", "--"));
       }
       command.addAll(List.of("/usr/bin/cvlc", "-I", "dummy", "-vv", "--no-audio", "--vout=dummy",
-          "http://127.0.0.1:" + http.port + "/cam/vlc/stream.mjpeg"));
+          "http://127.0.0.1:" + http.port + "/cam/vlc/stream.mjpeg" + query));
       vlc = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       // A live stream never ends: watch VLC's log until it has demuxed and decoded, then stop it.
@@ -207,16 +212,18 @@ class MjpegStreamTest {
 
   /**
    * Home Assistant's MJPEG camera takes still images from the stream by cutting from the first FF D8 to the first
-   * FF D9 of the bytes received; a new viewer's first bytes must therefore hold a whole, current frame.
+   * FF D9 of the bytes received; a new viewer's first bytes must therefore hold a whole, current frame (in both
+   * layouts: a dashboard whose stream URL asks for advance headers takes its stills from the same URL).
    */
-  @Test
-  void homeAssistantStyleStillImageExtractionFindsTheLatestFrame() throws Exception {
+  @ParameterizedTest(name = "query \"{0}\"")
+  @ValueSource(strings = {"", "?advance=1"})
+  void homeAssistantStyleStillImageExtractionFindsTheLatestFrame(String query) throws Exception {
     HttpFixture http = start(TestConfig.builder());
     http.publish("ha", TestJpegs.gradient(64, 48, 1));
     byte[] latest = TestJpegs.gradient(64, 48, 99);
     http.publish("ha", latest);
     try (RawHttp raw = RawHttp.connect(http.port)) {
-      raw.get("/cam/ha/stream.mjpeg");
+      raw.get("/cam/ha/stream.mjpeg" + query);
       assertThat(raw.readHead().status()).isEqualTo(200);
       ByteArrayOutputStream data = new ByteArrayOutputStream();
       byte[] chunk = new byte[1024];

@@ -30,6 +30,17 @@ public final class TestJpegs {
     return encode(image, 0.8f);
   }
 
+  /** One colour ({@code 0xRRGGBB}) all over. */
+  public static byte[] solid(int width, int height, int rgb) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, rgb);
+      }
+    }
+    return encode(image, 0.8f);
+  }
+
   /** A noise image: large and incompressible, good for filling socket buffers. */
   public static byte[] noise(int width, int height, long seed) {
     Random random = new Random(seed);
