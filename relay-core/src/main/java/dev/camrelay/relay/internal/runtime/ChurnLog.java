@@ -13,7 +13,8 @@ import org.slf4j.Logger;
  * <pre>
  * camera 'x' connected (framed from 10.0.0.7:50112)
  * camera 'x' disconnected (framed from 10.0.0.7:50112): connection closed
- * camera 'x' reconnected 37 times in the last 10 s (37 disconnects); now offline, last: framed from 10.0.0.7:50388: connection closed
+ * camera 'x' reconnected 37 times in the last 10 s (37 disconnects); now offline, last: framed from
+ *   10.0.0.7:50388: connection closed
  * </pre>
  *
  * <p>The summary is written by the relay's timer once the period of the lines it stands for has passed, so it also
