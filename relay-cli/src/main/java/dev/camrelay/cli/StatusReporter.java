@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,10 +17,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Prints one status line every interval while cameras are live: per camera fps in, viewers and frames dropped since
- * the last line. On a terminal the line updates in place ({@code \r}); otherwise each is a plain line with a time.
+ * the last line; with more than {@link #DETAIL_LIMIT} live cameras a summary instead (cameras live and offline,
+ * viewers, fps in, frames dropped and the most watched cameras), so the line does not grow with the number of
+ * cameras. On a terminal the line updates in place ({@code \r}); otherwise each is a plain line with a time.
  */
 final class StatusReporter implements AutoCloseable {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+  /** Up to this many live cameras the line shows each; beyond, a summary. */
+  static final int DETAIL_LIMIT = 5;
+  /** The most watched cameras a summary names. */
+  private static final int TOP = 3;
+  private static final int MAX_ID = 24;
 
   private final CameraRelay relay;
   private final PrintWriter out;
@@ -71,12 +79,32 @@ final class StatusReporter implements AutoCloseable {
     }
   }
 
-  /** The status line for these cameras, or null when none is connected. */
+  /**
+   * The status line for these cameras, or null when none is connected: one segment per live camera while there are
+   * at most {@link #DETAIL_LIMIT}, else a summary of bounded length (counts, totals and the most watched cameras).
+   */
   String line(List<CameraStats> cameras) {
-    StringBuilder sb = new StringBuilder();
+    Map<String, Long> droppedNow = new HashMap<>();
+    long droppedTotal = 0;
+    int live = 0;
     for (CameraStats c : cameras) {
       long dropped = c.framesDropped() - droppedBefore.getOrDefault(c.id(), c.framesDropped());
-      droppedBefore.put(c.id(), c.framesDropped());
+      droppedNow.put(c.id(), dropped);
+      droppedTotal += dropped;
+      live += c.connected() ? 1 : 0;
+    }
+    // Only cameras the relay still knows: the map does not grow with every id ever seen.
+    droppedBefore.clear();
+    cameras.forEach(c -> droppedBefore.put(c.id(), c.framesDropped()));
+    if (live == 0) {
+      return null;
+    }
+    return live <= DETAIL_LIMIT ? perCamera(cameras, droppedNow) : summary(cameras, live, droppedTotal);
+  }
+
+  private static String perCamera(List<CameraStats> cameras, Map<String, Long> dropped) {
+    StringBuilder sb = new StringBuilder();
+    for (CameraStats c : cameras) {
       if (!c.connected()) {
         continue;
       }
@@ -87,13 +115,45 @@ final class StatusReporter implements AutoCloseable {
         sb.append(c.id()).append(" connected, no frame yet");
         continue;
       }
-      sb.append(String.format(Locale.ROOT, "%s %dx%d %.1f fps in, %d viewer%s", c.id(), c.width(), c.height(),
-          c.fps(), c.viewers(), c.viewers() == 1 ? "" : "s"));
-      if (dropped > 0) {
-        sb.append(", ").append(dropped).append(" dropped");
+      sb.append(String.format(Locale.ROOT, "%s %dx%d %.1f fps in, %s", c.id(), c.width(), c.height(), c.fps(),
+          viewers(c.viewers())));
+      if (dropped.get(c.id()) > 0) {
+        sb.append(", ").append(dropped.get(c.id())).append(" dropped");
       }
     }
-    return sb.length() == 0 ? null : sb.toString();
+    return sb.toString();
+  }
+
+  /** "200 cameras (195 live, 5 offline), 816 viewers, 5,850 fps in; most watched: a 120, b 80, c 40". */
+  private static String summary(List<CameraStats> cameras, int live, long dropped) {
+    long viewers = 0;
+    double fps = 0;
+    for (CameraStats c : cameras) {
+      viewers += c.viewers();
+      fps += c.connected() ? c.fps() : 0;
+    }
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        "%,d cameras (%,d live, %,d offline), %s, %,.0f fps in", cameras.size(), live, cameras.size() - live,
+        viewers(viewers), fps));
+    if (dropped > 0) {
+      sb.append(String.format(Locale.ROOT, ", %,d dropped", dropped));
+    }
+    List<CameraStats> top = cameras.stream().filter(c -> c.viewers() > 0)
+        .sorted(Comparator.comparingInt(CameraStats::viewers).reversed().thenComparing(CameraStats::id))
+        .limit(TOP).toList();
+    for (int i = 0; i < top.size(); i++) {
+      sb.append(i == 0 ? "; most watched: " : ", ").append(shortId(top.get(i).id())).append(' ')
+          .append(top.get(i).viewers());
+    }
+    return sb.toString();
+  }
+
+  private static String viewers(long n) {
+    return String.format(Locale.ROOT, "%,d viewer%s", n, n == 1 ? "" : "s");
+  }
+
+  private static String shortId(String id) {
+    return id.length() <= MAX_ID ? id : id.substring(0, MAX_ID - 3) + "...";
   }
 
   @Override

@@ -149,7 +149,7 @@ class TcpBadInputTest extends AbuseFixture {
             .contains("port " + relay.wsPort());
       }
     }
-    List<String> lines = logLines("not a camera stream (looks like HTTP (GET /stream");
+    List<String> lines = logLines("not a camera stream (plain HTTP request (GET /stream)");
     assertThat(lines).isNotEmpty().hasSizeLessThanOrEqualTo((int) allowedLinesPerKind());
   }
 

@@ -10,6 +10,7 @@ import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.ControlException;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.SourceInfo;
+import dev.camrelay.relay.internal.runtime.ChurnLog;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Camera {
   private static final Logger log = LoggerFactory.getLogger(Camera.class);
+  private final ChurnLog churn = new ChurnLog(log); // connect/disconnect lines, summarised while the camera churns
   static final String STREAM_ON = "{\"cmd\":\"stream\",\"on\":true}";
   static final String STREAM_OFF = "{\"cmd\":\"stream\",\"on\":false}";
   private static final SourceInfo IN_PROCESS = SourceInfo.of("java", "in-process").withVerified();
@@ -110,9 +112,8 @@ final class Camera {
       left(old, reason);
       old.notifyDetached(DetachReason.REPLACED, reason);
     }
-    log.info("camera '{}' connected ({} from {}{}{})", id, info.kind(), info.remote(),
-        info.control() ? ", control" : "",
-        info.onDemand() ? (stream ? ", on-demand, streaming" : ", on-demand, idle") : "");
+    churn.connected(hub.timer(), id, info.kind() + " from " + info.remote() + (info.control() ? ", control" : "")
+        + (info.onDemand() ? (stream ? ", on-demand, streaming" : ", on-demand, idle") : ""));
     hub.fireConnected(this);
     return attached;
   }
@@ -135,7 +136,7 @@ final class Camera {
   private void left(AttachedSource s, String reason) {
     controls.failAll(s, ControlException.Kind.DISCONNECTED,
         "camera '" + id + "' disconnected before replying (" + reason + ")");
-    log.info("camera '{}' disconnected ({} from {}): {}", id, s.info.kind(), s.info.remote(), reason);
+    churn.disconnected(hub.timer(), id, s.info.kind() + " from " + s.info.remote(), reason);
     hub.fireDisconnected(id, reason);
   }
 

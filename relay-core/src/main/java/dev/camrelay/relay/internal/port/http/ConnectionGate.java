@@ -1,6 +1,7 @@
 package dev.camrelay.relay.internal.port.http;
 
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
+import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,6 +9,7 @@ import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Admits HTTP connections through the relay's {@link ConnectionLimiter} (shared with the other ports, so the limits
@@ -19,11 +21,21 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
   static final AttributeKey<String> REFUSED = AttributeKey.valueOf("camrelay.http.refused");
   private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf("camrelay.http.counted");
 
+  /** How long a refusal line stands for all refusals of its kind from one client address. */
+  static final long REFUSAL_LOG_PERIOD_MS = 10_000;
+
   private final ConnectionLimiter limiter;
   private final AtomicInteger open = new AtomicInteger();
+  private final LogLimiter tlsRefusals =
+      new LogLimiter(LoggerFactory.getLogger(TlsOrRefuse.class), REFUSAL_LOG_PERIOD_MS);
 
   ConnectionGate(ConnectionLimiter limiter) {
     this.limiter = limiter;
+  }
+
+  /** Limits {@link TlsOrRefuse}'s lines about non-TLS clients; one per port, like this gate. */
+  LogLimiter tlsRefusals() {
+    return tlsRefusals;
   }
 
   /** Open HTTP connections that were admitted. */

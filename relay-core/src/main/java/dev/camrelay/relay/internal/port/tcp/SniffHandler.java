@@ -1,6 +1,7 @@
 package dev.camrelay.relay.internal.port.tcp;
 
 import dev.camrelay.frame.sniff.StreamSniffer;
+import dev.camrelay.relay.internal.runtime.ClientBytes;
 import dev.camrelay.relay.internal.source.tcp.FramedSessionHandler;
 import dev.camrelay.relay.internal.source.tcp.IngestContext;
 import dev.camrelay.relay.internal.source.tcp.RawJpegHandler;
@@ -55,12 +56,12 @@ final class SniffHandler extends ChannelInboundHandlerAdapter {
     switch (r.kind()) {
       case NEED_MORE -> {
         if (first.readableBytes() > PEEK_BYTES) {
-          refuse(ctx, r.description());
+          refuse(ctx, r);
         }
       }
       case RAW_JPEG -> startRaw(ctx);
       case FRAMED -> startFramed(ctx);
-      case UNKNOWN -> refuse(ctx, r.description());
+      case UNKNOWN -> refuse(ctx, r);
     }
   }
 
@@ -99,8 +100,15 @@ final class SniffHandler extends ChannelInboundHandlerAdapter {
     ctx.pipeline().remove(this);
   }
 
-  private void refuse(ChannelHandlerContext ctx, String description) {
-    boolean http = description.startsWith("looks like HTTP") || description.startsWith("looks like a WebSocket");
+  private void refuse(ChannelHandlerContext ctx, StreamSniffer.Result r) {
+    boolean http = ClientBytes.looksLikeHttp(r);
+    String description = r.description();
+    if (http) {
+      // StreamSniffer shows the request target as sent, query (and so ?token=) included.
+      byte[] head = new byte[Math.min(first.readableBytes(), ClientBytes.PEEK_BYTES)];
+      first.getBytes(first.readerIndex(), head);
+      description = ClientBytes.httpRequest(head, 0, head.length);
+    }
     context.logLimiter().warn("garbage:" + (http ? "http" : description.split(" ")[0]),
         "closing TCP ingest connection from " + remote + ": not a camera stream (" + description + ")");
     if (first != null) {
