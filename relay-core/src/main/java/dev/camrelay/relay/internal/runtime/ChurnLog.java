@@ -141,6 +141,11 @@ public final class ChurnLog {
     lastLineNanos = now;
   }
 
+  /** True when no summary is pending or was written less than a period ago: the next event gets its own line. */
+  synchronized boolean quiet() {
+    return !churning && !flushScheduled;
+  }
+
   private static String times(int n) {
     return n == 1 ? "1 time" : n + " times";
   }
