@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.AbstractLogger;
+import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 
 /** ChurnLog with a short period: plain lines for a calm camera, summaries while it churns, state at the end. */
@@ -88,7 +88,7 @@ class ChurnLogTest {
   }
 
   /** A logger that keeps its lines as "LEVEL message". */
-  private static final class Lines extends AbstractLogger {
+  private static final class Lines extends LegacyAbstractLogger {
     private final List<String> lines = new ArrayList<>();
 
     synchronized List<String> all() {
@@ -119,49 +119,29 @@ class ChurnLogTest {
       return true;
     }
 
-    @Override
-    public boolean isTraceEnabled(org.slf4j.Marker marker) {
-      return true;
-    }
 
     @Override
     public boolean isDebugEnabled() {
       return true;
     }
 
-    @Override
-    public boolean isDebugEnabled(org.slf4j.Marker marker) {
-      return true;
-    }
 
     @Override
     public boolean isInfoEnabled() {
       return true;
     }
 
-    @Override
-    public boolean isInfoEnabled(org.slf4j.Marker marker) {
-      return true;
-    }
 
     @Override
     public boolean isWarnEnabled() {
       return true;
     }
 
-    @Override
-    public boolean isWarnEnabled(org.slf4j.Marker marker) {
-      return true;
-    }
 
     @Override
     public boolean isErrorEnabled() {
       return true;
     }
 
-    @Override
-    public boolean isErrorEnabled(org.slf4j.Marker marker) {
-      return true;
-    }
   }
 }
