@@ -64,7 +64,7 @@ public final class ChurnLog {
     long now = begin(timer, cameraId);
     connectedNow = true;
     lastConnect = how;
-    if (!churning && (!anyConnectLine || now - connectLineNanos >= periodNanos)) {
+    if (calm() && (!anyConnectLine || now - connectLineNanos >= periodNanos)) {
       anyConnectLine = true;
       connectLineNanos = now;
       lastLineNanos = now;
@@ -80,7 +80,7 @@ public final class ChurnLog {
     long now = begin(timer, cameraId);
     connectedNow = false;
     lastDisconnect = how + ": " + reason;
-    if (!churning && (!anyDisconnectLine || now - disconnectLineNanos >= periodNanos)) {
+    if (calm() && (!anyDisconnectLine || now - disconnectLineNanos >= periodNanos)) {
       anyDisconnectLine = true;
       disconnectLineNanos = now;
       lastLineNanos = now;
@@ -89,6 +89,11 @@ public final class ChurnLog {
     }
     disconnects++;
     suppressed(now, disconnectLineNanos);
+  }
+
+  /** No summary pending or just written: an event may have a line of its own (so lines keep the events' order). */
+  private boolean calm() {
+    return !churning && connects + disconnects == 0;
   }
 
   private long begin(ScheduledExecutorService timer, String cameraId) {
@@ -139,6 +144,11 @@ public final class ChurnLog {
     connects = 0;
     disconnects = 0;
     lastLineNanos = now;
+  }
+
+  /** True when no summary is pending or was written less than a period ago: the next event gets its own line. */
+  synchronized boolean quiet() {
+    return !churning && !flushScheduled;
   }
 
   private static String times(int n) {
