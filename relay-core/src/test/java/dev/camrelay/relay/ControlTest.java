@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.camrelay.frame.wire.Control;
 import dev.camrelay.frame.wire.Hello;
+import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.FakeCamera;
 import dev.camrelay.relay.testing.ViewerClient;
 import java.time.Duration;
@@ -149,6 +150,9 @@ class ControlTest {
   void webSocketCameraGetsCommandsAsTextAndAnswersWithId() throws Exception {
     ViewerClient wsCam = ViewerClient.connect("ws://127.0.0.1:" + relay.wsPort() + "/ingest/wscam");
     assertThat(wsCam.isOpen()).isTrue();
+    // The relay attaches the source after its handshake response: a command sent before that finds it offline.
+    Await.until("the WebSocket camera is attached",
+        () -> relay.camera("wscam").map(CameraStats::connected).orElse(false));
     ViewerClient v = v1Viewer("wscam");
     v.send("{\"type\":\"control\",\"id\":9,\"command\":{\"cmd\":\"led\",\"value\":128}}");
     JsonObject command = json(wsCam.nextText());

@@ -36,11 +36,11 @@ import org.java_websocket.framing.CloseFrame;
  * the socket count as progress, so a large frame on a slow link is not mistaken for a stall.
  *
  * <p>Text (hello, status, control-reply) goes only to viewers that selected {@code camrelay.v1}. It is handed to the
- * library only while its write queue is short ({@value #MAX_QUEUED_BUFFERS} buffers); the rest waits here and goes
- * out as the socket drains (each written buffer lets the next text in). Nothing is dropped: every control message
- * gets exactly one reply. Status messages replace each other while they wait. A viewer that lets more than
- * {@value #MAX_UNSENT_REPLIES} replies wait (it sends commands but does not read) is closed with 1008, so a stuck
- * viewer cannot make the relay hold text without bound.
+ * library only while its write queue is short (fewer than 8 buffers); the rest waits here and goes out as the socket
+ * drains (each written buffer lets the next text in). Nothing is dropped: every control message gets exactly one
+ * reply. Status messages replace each other while they wait. A viewer that lets more than 1024 replies wait (it
+ * sends commands but does not read) is closed with 1008, so a stuck viewer cannot make the relay hold text without
+ * bound.
  */
 public final class WsViewer implements CameraOutput, TrackedChannel.WriteListener, WsEndpoint {
   private static final int MAX_QUEUED_BUFFERS = 8;
