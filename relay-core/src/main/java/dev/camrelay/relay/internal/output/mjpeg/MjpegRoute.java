@@ -121,7 +121,10 @@ public final class MjpegRoute implements CameraRoute {
     } else {
       channel.writeAndFlush(head);
     }
-    handle.requestLatest();
+    if (handle.camera().connected()) {
+      // A stream has no way to say "this picture is old": a viewer of an offline camera waits for its next frame.
+      handle.requestLatest();
+    }
     log.info("MJPEG viewer {} watching camera '{}'{}", channel.remoteAddress(), cameraId,
         advance ? " (advance headers)" : "");
   }
