@@ -65,6 +65,25 @@ class LogFloodTest {
   }
 
   @Test
+  void failingTlsHandshakesOnTheHttpsPortAreLoggedOncePerAddressAndPeriod() throws Exception {
+    Path p12 = TestKeystores.generate(dir, "changeit");
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(0)
+        .tls(p12, "changeit".toCharArray()).build()) {
+      relay.start();
+      // A TLS record header (handshake, TLS 1.0) around bytes that are no ClientHello: the handshake fails.
+      byte[] badHello = {0x16, 0x03, 0x01, 0x00, 0x10, 0x01, 0x00, 0x00, 0x0c, 0x03, 0x03, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+      try (LogCapture log = LogCapture.all()) {
+        for (int i = 0; i < 100; i++) {
+          sendAndReadUntilClosed(relay.httpPort(), badHello);
+        }
+        List<String> lines = log.lines().stream().filter(l -> l.contains("TLS failed")).toList();
+        assertThat(lines).as("lines about 100 failed handshakes from one address").hasSizeBetween(1, 2);
+        assertThat(log.stackTraceLines()).isZero();
+      }
+    }
+  }
+
+  @Test
   void anHttpRequestOnTheCameraPortIsLoggedWithoutItsToken() throws Exception {
     try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(-1).httpPort(-1).build();
         LogCapture log = LogCapture.all()) {
