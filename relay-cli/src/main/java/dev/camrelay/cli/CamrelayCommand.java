@@ -81,7 +81,8 @@ public final class CamrelayCommand implements Callable<Integer> {
 
   @Option(names = "--demo",
       description = "Also run a simulated camera ('default' camera, framed protocol over the TCP port) so there is"
-          + " live video with no hardware.")
+          + " live video with no hardware. Listens on 127.0.0.1 unless --bind is given, so the page's control panel"
+          + " works without tokens.")
   boolean demo;
 
   @Mixin ListenOptions listen;
@@ -140,6 +141,9 @@ public final class CamrelayCommand implements Callable<Integer> {
       CameraTokens cameraTokens = access.cameraTokens(cl);
       Map<String, URI> pullUris = pulls.parse(cl);
       listen.check(cl);
+      if (demo) {
+        listen.demoDefaults(cl);
+      }
       tls.check(cl);
       CameraRelay relay = start(build(cl, cameraTokens, pullUris));
       StartupBanner banner = new StartupBanner(relay, listen.bind, tls.enabled(), access.viewerTokenRequired(),

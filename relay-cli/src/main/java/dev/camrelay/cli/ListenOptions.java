@@ -41,14 +41,23 @@ final class ListenOptions {
     checkPort(cl, WS_PORT, wsPort);
     checkPort(cl, HTTP_PORT, httpPort);
     if (!CameraId.isValid(defaultCamera)) {
-      throw new ParameterException(cl,
-          "--default-camera '" + defaultCamera + "': a camera id is 1..64 of [A-Za-z0-9._-]");
+      throw new ParameterException(cl, "--default-camera '" + defaultCamera + "': a camera id is " + CameraId.RULE);
     }
   }
 
   private static void checkPort(CommandLine cl, String flag, int port) {
     if (port < -1 || port > 65535) {
       throw new ParameterException(cl, flag + " " + port + ": must be 0..65535 (or -1 to turn it off)");
+    }
+  }
+
+  /**
+   * The demo is for the person at this machine: unless {@code --bind} was given, it listens on loopback only, so the
+   * relay needs no tokens and the page's control panel works (control is open only on a tokenless loopback relay).
+   */
+  void demoDefaults(CommandLine cl) {
+    if (!cl.getParseResult().hasMatchedOption("--bind") && bind.equals("0.0.0.0")) {
+      bind = "127.0.0.1";
     }
   }
 

@@ -61,6 +61,20 @@ class RelayCommandTest {
   }
 
   @Test
+  void demoListensOnLoopbackSoItsControlPanelWorksWithoutTokens() throws Exception {
+    try (Cli.Running cmd = Cli.start(Map.of(), "--demo", "--tcp-port", "0", "--ws-port", "0", "--http-port", "0")) {
+      int port = cmd.relay().httpPort();
+      String info = new String(get(port, "/api/info").body(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(info).contains("\"controlRequiresToken\":false");
+      Await.until("the demo camera connects", () -> cmd.relay().camera("default").map(c -> c.connected())
+          .orElse(false));
+      assertThat(cmd.relay().control("default", "{\"cmd\":\"status\"}").get(20, java.util.concurrent.TimeUnit.SECONDS))
+          .contains("\"ok\":true");
+      assertThat(cmd.stop().exitCode()).isZero();
+    }
+  }
+
+  @Test
   void statusLinesAppearWhileACameraIsLive() throws Exception {
     try (Cli.Running cmd = Cli.start(Map.of(), args("--demo", "--status-interval", "200ms"))) {
       Await.until("a status line", () -> cmd.out().contains("640x480"));
