@@ -49,7 +49,8 @@ final class StartupBanner {
     }
     String lan = hosts.size() > 1 ? hosts.get(1) : first;
     if (relay.tcpPort() > 0) {
-      row(out, "Cameras", "tcp://" + lan + ":" + relay.tcpPort() + "  (raw JPEG or framed protocol)");
+      row(out, "Cameras", "tcp://" + lan + ":" + relay.tcpPort() + "  (raw JPEG or framed protocol"
+          + (tls ? "; plain TCP, not TLS: camera tokens cross the network in clear)" : ")"));
     }
     if (relay.wsPort() > 0) {
       row(out, relay.tcpPort() > 0 ? "" : "Cameras", ws + "://" + lan + ":" + relay.wsPort() + "/ingest/<camera-id>");
