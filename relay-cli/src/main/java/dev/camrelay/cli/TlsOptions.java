@@ -49,9 +49,14 @@ final class TlsOptions {
   String startFailure(IOException e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     String lower = m.toLowerCase(Locale.ROOT);
-    if (tlsKeystore != null && !m.contains(tlsKeystore.toString())
-        && (lower.contains("keystore") || lower.contains("password"))) {
-      return "TLS keystore " + tlsKeystore + ": " + m;
+    if (tlsKeystore != null && (lower.contains("keystore") || lower.contains("password"))) {
+      String named = m.contains(tlsKeystore.toString()) ? m : "TLS keystore " + tlsKeystore + ": " + m;
+      if (lower.contains("password")) {
+        named += tlsPassword == null
+            ? " (no password was given: set CAMRELAY_TLS_PASSWORD, or --tls-password)"
+            : " (check the password given with --tls-password or CAMRELAY_TLS_PASSWORD)";
+      }
+      return named;
     }
     return "cannot start: " + m;
   }

@@ -136,4 +136,19 @@ class RelayCommandTest {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains(bogus.toString()).doesNotContain("\tat ");
   }
+
+  @Test
+  void aKeystoreWithoutItsPasswordSaysWhereThePasswordGoes() throws Exception {
+    Path p12 = dir.resolve("relay.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "relay", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
+        "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", "s3cret-ks", "-keypass", "s3cret-ks")
+        .redirectErrorStream(true).start();
+    keytool.getInputStream().readAllBytes();
+    assertThat(keytool.waitFor()).as("keytool made a keystore").isZero();
+    Cli.Result r = Cli.run(args("--tls-keystore", p12.toString()));
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains(p12.toString()).contains("CAMRELAY_TLS_PASSWORD").contains("--tls-password")
+        .doesNotContain("\tat ");
+  }
 }
