@@ -255,6 +255,9 @@ public final class MjpegPuller implements AutoCloseable {
     private Channel channel;
     private boolean failed;
     private MjpegReader reader;
+    /** While the Content-Type names no boundary: looks for one at the start of the body. */
+    private BodyBoundary sniffing;
+    private String contentTypeProblem;
     private SourceHandle camera;
     private long frames;
 
@@ -278,10 +281,15 @@ public final class MjpegPuller implements AutoCloseable {
         if (msg instanceof HttpResponse response) {
           onResponse(response);
         }
-        if (msg instanceof HttpContent content && reader != null && !failed) {
-          feed(content.content());
+        if (msg instanceof HttpContent content && !failed && (reader != null || sniffing != null)) {
+          if (reader == null) {
+            sniff(content.content());
+          } else {
+            feed(content.content());
+          }
           if (msg instanceof LastHttpContent && !failed) {
-            fail("the camera ended the stream", false);
+            fail(reader != null ? "the camera ended the stream"
+                : contentTypeProblem + ", and the body ended before a boundary line", false);
           }
         }
       } catch (MjpegFormatException e) {
@@ -302,16 +310,54 @@ public final class MjpegPuller implements AutoCloseable {
         return;
       }
       String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
-      if (contentType == null) {
-        fail("response has no Content-Type (want multipart/x-mixed-replace)", false);
+      String boundary;
+      try {
+        boundary = MjpegReader.boundaryOf(contentType);
+      } catch (MjpegFormatException e) {
+        // Look at the body as browsers and VLC do (ffmpeg's own server says application/octet-stream).
+        sniffing = new BodyBoundary();
+        contentTypeProblem = e.getMessage();
         return;
       }
-      reader = new MjpegReader(MjpegReader.boundaryOf(contentType), config.maxFrameBytes(), this);
+      streamFound(boundary);
+    }
+
+    private void streamFound(String boundary) {
+      reader = new MjpegReader(boundary, config.maxFrameBytes(), this);
       camera = hub.attachSource(cameraId, SourceInfo.of("pull", url.getHost() + ":" + portOf(url)).withVerified(),
           new PullSource(this));
       // Camera logs the connect (with host:port); this adds the URL for debugging.
       log.debug("pull camera '{}': connected to {}", cameraId, safeUrl);
       lastFailure = null;
+    }
+
+    /** Feeds body bytes to the boundary sniffer; once the boundary is known, starts the stream and feeds the rest. */
+    private void sniff(ByteBuf content) throws MjpegFormatException {
+      ByteBuffer[] parts = content.nioBuffers();
+      for (int i = 0; i < parts.length; i++) {
+        ByteBuffer b = parts[i];
+        while (b.hasRemaining() && reader == null) {
+          sniffing.feed(b);
+          String boundary = sniffing.boundary();
+          if (boundary != null) {
+            log.info("pull camera '{}': {}; the body starts with boundary '--{}', reading it as MJPEG ({})",
+                cameraId, contentTypeProblem, boundary, safeUrl);
+            ByteBuffer seen = sniffing.seen();
+            sniffing = null;
+            streamFound(boundary);
+            reader.feed(seen);
+          } else if (sniffing.impossible()) {
+            fail(contentTypeProblem + ", and the body does not start with a boundary line", false);
+            return;
+          }
+        }
+        if (reader != null) {
+          for (int j = i; j < parts.length && !failed; j++) {
+            reader.feed(parts[j]);
+          }
+          return;
+        }
+      }
     }
 
     private void feed(ByteBuf bytes) throws MjpegFormatException {
