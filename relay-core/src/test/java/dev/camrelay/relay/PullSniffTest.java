@@ -3,6 +3,7 @@ package dev.camrelay.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.relay.testing.Await;
+import dev.camrelay.relay.testing.HttpRequestHead;
 import dev.camrelay.relay.testing.TestJpegs;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,13 +28,8 @@ class PullSniffTest {
     Thread t = new Thread(() -> {
       try (Socket s = server.accept()) {
         InputStream in = s.getInputStream();
-        int state = 0;
-        while (state < 4) {
-          int b = in.read();
-          if (b < 0) {
-            return;
-          }
-          state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+        if (!HttpRequestHead.skip(in)) {
+          return;
         }
         OutputStream out = s.getOutputStream();
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -3,6 +3,7 @@ package dev.camrelay.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.relay.testing.Await;
+import dev.camrelay.relay.testing.HttpRequestHead;
 import dev.camrelay.relay.testing.TestJpegs;
 import dev.camrelay.relay.testing.ViewerClient;
 import java.io.InputStream;
@@ -48,13 +49,8 @@ class PullTest {
   private static void serveMjpeg(ServerSocket server, BlockingQueue<byte[]> frames) {
     try (Socket s = server.accept()) {
       InputStream in = s.getInputStream();
-      int state = 0;
-      while (state < 4) {
-        int b = in.read();
-        if (b < 0) {
-          return;
-        }
-        state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      if (!HttpRequestHead.skip(in)) {
+        return;
       }
       OutputStream out = s.getOutputStream();
       String boundary = "123456789000000000000987654321";

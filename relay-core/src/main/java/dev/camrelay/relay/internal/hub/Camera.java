@@ -183,10 +183,6 @@ final class Camera {
 
   // ---- frames
 
-  boolean publishFrom(AttachedSource from, JpegFrame jpeg, long sequence, long captureMicros) {
-    return deliver(from, jpeg, sequence, captureMicros);
-  }
-
   /** Attaches a {@code java} source for in-process publishing when no source is attached. */
   void attachInProcessSourceIfNone() {
     if (source == null) {
@@ -196,11 +192,14 @@ final class Camera {
 
   /** In-process publishing: publishes as the camera, whichever source is attached. */
   void publishInProcess(JpegFrame jpeg) {
-    deliver(null, jpeg, AttachedSource.NONE, AttachedSource.NONE);
+    publishFrom(null, jpeg, AttachedSource.NONE, AttachedSource.NONE);
   }
 
-  // from == null: in-process publishing, not tied to one source.
-  private boolean deliver(AttachedSource from, JpegFrame jpeg, long sequence, long captureMicros) {
+  /**
+   * Publishes a frame of {@code from} to every output; false (nothing done) when {@code from} is no longer the
+   * attached source. {@code from == null}: in-process publishing, not tied to one source.
+   */
+  boolean publishFrom(AttachedSource from, JpegFrame jpeg, long sequence, long captureMicros) {
     long nowNanos = System.nanoTime();
     long nowMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
     JpegInfo info = null;

@@ -25,17 +25,13 @@ final class SubprotocolChooser implements IProtocol {
     if (header == null || header.isBlank()) {
       return "";
     }
-    String bearer = "";
     for (String p : header.split(",")) {
-      String t = p.trim();
-      if (t.equals(V1)) {
+      if (p.trim().equals(V1)) {
         return V1;
       }
-      if (bearer.isEmpty() && t.startsWith(BEARER_PREFIX) && t.length() > BEARER_PREFIX.length()) {
-        bearer = t;
-      }
     }
-    return bearer;
+    String token = Tokens.bearerSubprotocol(header); // the one place that reads a bearer.<token> offer
+    return token == null ? "" : BEARER_PREFIX + token;
   }
 
   @Override
