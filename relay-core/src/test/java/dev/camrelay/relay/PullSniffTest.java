@@ -3,6 +3,7 @@ package dev.camrelay.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.relay.testing.Await;
+import dev.camrelay.relay.testing.CollectingOutput;
 import dev.camrelay.relay.testing.HttpRequestHead;
 import dev.camrelay.relay.testing.TestJpegs;
 import java.io.InputStream;
@@ -64,7 +65,8 @@ class PullSniffTest {
       URI url = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/");
       try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1)
           .pull("ffmpeg", url).build()) {
-        relay.onFrame((id, frame) -> got.add(frame.toByteArray()));
+        // An output that is ready at once sees every frame (an onFrame listener is newest-wins: a burst may skip).
+        relay.attachOutputs(id -> new CollectingOutput(got));
         relay.start();
         Await.until("the three frames arrive", () -> got.size() >= 3);
         assertThat(got).containsExactlyElementsOf(frames);
