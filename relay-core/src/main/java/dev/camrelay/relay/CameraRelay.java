@@ -367,6 +367,17 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
       return this;
     }
 
+    /**
+     * Slows token guessing per client address: after {@code burst} wrong tokens from one address (default 10), its
+     * token attempts on every port are refused for {@code firstRefusal} (default 1 s), doubling with each further
+     * wrong token up to {@code maxRefusal} (default 60 s); forgotten after 10 minutes without wrong tokens. Other
+     * addresses are never affected.
+     */
+    public Builder authThrottle(int burst, Duration firstRefusal, Duration maxRefusal) {
+      settings.authThrottle(burst, firstRefusal, maxRefusal);
+      return this;
+    }
+
     public CameraRelay build() {
       return new CameraRelay(settings.build());
     }

@@ -47,7 +47,13 @@ public final class FakeCamera implements Closeable {
   }
 
   private static Socket open(int port) throws IOException {
+    return open("127.0.0.1", port);
+  }
+
+  /** Connects from {@code fromAddress} (any of 127.0.0.0/8 on Linux), so the relay sees a distinct client address. */
+  private static Socket open(String fromAddress, int port) throws IOException {
     Socket s = new Socket();
+    s.bind(new InetSocketAddress(fromAddress, 0));
     s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     s.setTcpNoDelay(true);
     s.setSoTimeout(10_000);
@@ -79,7 +85,13 @@ public final class FakeCamera implements Closeable {
 
   /** A framed camera that has sent HELLO (the WELCOME or ERROR arrives in {@link #received}). */
   public static FakeCamera framed(int port, String cameraId, String token, int capabilities) throws IOException {
-    FakeCamera c = new FakeCamera(open(port), true);
+    return framedFrom("127.0.0.1", port, cameraId, token, capabilities);
+  }
+
+  /** Like {@link #framed}, connecting from the loopback address {@code fromAddress} (e.g. 127.0.0.2). */
+  public static FakeCamera framedFrom(String fromAddress, int port, String cameraId, String token, int capabilities)
+      throws IOException {
+    FakeCamera c = new FakeCamera(open(fromAddress, port), true);
     c.startReader();
     c.send(Message.hello(new Hello(1, capabilities, cameraId, token, "fake-camera/1")));
     return c;

@@ -32,10 +32,21 @@ public final class RawWs implements Closeable {
 
   public static RawWs open(int port, String path, Map<String, String> headers, int receiveBufferBytes)
       throws IOException {
+    return open("127.0.0.1", port, path, headers, receiveBufferBytes);
+  }
+
+  /** Opens from the loopback address {@code fromAddress} (any of 127.0.0.0/8 on Linux, e.g. 127.0.0.2). */
+  public static RawWs openFrom(String fromAddress, int port, String path) throws IOException {
+    return open(fromAddress, port, path, Map.of(), 0);
+  }
+
+  private static RawWs open(String fromAddress, int port, String path, Map<String, String> headers,
+      int receiveBufferBytes) throws IOException {
     Socket s = new Socket();
     if (receiveBufferBytes > 0) {
       s.setReceiveBufferSize(receiveBufferBytes);
     }
+    s.bind(new InetSocketAddress(fromAddress, 0));
     s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     s.setSoTimeout(10_000);
     StringBuilder req = new StringBuilder();

@@ -29,6 +29,7 @@ public final class Authenticator {
   private final Map<String, byte[]> perCameraDigests = new HashMap<>();
   private final boolean openControl;
   private final boolean unknownCamerasOpen;
+  private final AuthFailures failures;
 
   public Authenticator(RelayConfig config) {
     viewerDigest = digestOrNull(config.viewerToken());
@@ -37,6 +38,12 @@ public final class Authenticator {
     config.cameraTokens().forEach((id, token) -> perCameraDigests.put(id, digest(token)));
     openControl = !config.anyToken() && config.loopbackOnly();
     unknownCamerasOpen = cameraDigest == null && (perCameraDigests.isEmpty() || config.allowUnknownCameras());
+    failures = new AuthFailures(config.authFailureBurst(), config.authFirstRefusal(), config.authMaxRefusal());
+  }
+
+  /** Wrong tokens per client address, which every port asks before checking a token and tells of a wrong one. */
+  public AuthFailures failures() {
+    return failures;
   }
 
   public boolean viewerAllowed(String tokenOrNull) {

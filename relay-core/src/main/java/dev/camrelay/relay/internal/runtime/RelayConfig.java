@@ -45,6 +45,9 @@ public final class RelayConfig {
   private final char[] tlsPassword;
   private final Map<String, URI> pulls;
   private final boolean serveViewer;
+  private final int authFailureBurst;
+  private final Duration authFirstRefusal;
+  private final Duration authMaxRefusal;
 
   private RelayConfig(Builder b) {
     bindHost = b.bindHost;
@@ -74,6 +77,9 @@ public final class RelayConfig {
     tlsPassword = b.tlsPassword == null ? null : b.tlsPassword.clone();
     pulls = Map.copyOf(b.pulls);
     serveViewer = b.serveViewer;
+    authFailureBurst = b.authFailureBurst;
+    authFirstRefusal = b.authFirstRefusal;
+    authMaxRefusal = b.authMaxRefusal;
   }
 
   public static Builder builder() {
@@ -198,6 +204,21 @@ public final class RelayConfig {
     return serveViewer;
   }
 
+  /** Wrong tokens an address may present before its token attempts are refused for a while. */
+  public int authFailureBurst() {
+    return authFailureBurst;
+  }
+
+  /** How long an address is refused the first time; doubling with each further wrong token. */
+  public Duration authFirstRefusal() {
+    return authFirstRefusal;
+  }
+
+  /** The longest an address is refused at once. */
+  public Duration authMaxRefusal() {
+    return authMaxRefusal;
+  }
+
   public boolean tlsEnabled() {
     return tlsPkcs12 != null;
   }
@@ -267,6 +288,9 @@ public final class RelayConfig {
     private char[] tlsPassword;
     private final Map<String, URI> pulls = new LinkedHashMap<>();
     private boolean serveViewer = true;
+    private int authFailureBurst = 10;
+    private Duration authFirstRefusal = Duration.ofSeconds(1);
+    private Duration authMaxRefusal = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -394,6 +418,17 @@ public final class RelayConfig {
 
     public Builder serveViewer(boolean serve) {
       this.serveViewer = serve;
+      return this;
+    }
+
+    /** Wrong-token throttling per source address ({@code dev.camrelay.relay.internal.auth.AuthFailures}). */
+    public Builder authThrottle(int burst, Duration firstRefusal, Duration maxRefusal) {
+      this.authFailureBurst = checkPositive(burst, "authThrottle burst");
+      this.authFirstRefusal = checkDuration(firstRefusal, "authThrottle firstRefusal");
+      this.authMaxRefusal = checkDuration(maxRefusal, "authThrottle maxRefusal");
+      if (maxRefusal.compareTo(firstRefusal) < 0) {
+        throw new IllegalArgumentException("authThrottle maxRefusal must not be shorter than firstRefusal");
+      }
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.http;
 
+import dev.camrelay.relay.internal.auth.AuthFailures;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.auth.Tokens;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Takes the requests of one HTTP connection to their routes ({@link RouteTable}), after the checks every path shares,
  * in this order: an undecodable request (400, or 414 / 431 for a request line / headers too long), a connection over
  * the limits ({@link ConnectionGate}: 503), a method other than GET and HEAD (405), and, where the table asks for it,
- * the viewer token ({@link Tokens}: 401 with {@code WWW-Authenticate: Bearer}).
+ * the viewer token ({@link Tokens}: 401 with {@code WWW-Authenticate: Bearer}; 429 with {@code Retry-After}, the
+ * token unchecked, while the client's address is refused for wrong tokens, see {@link AuthFailures}).
  *
  * <p>Request bodies are never read: a request announcing one is answered and the connection closed. After an answer
  * that closes the connection further requests are ignored; a route may hand the connection to another handler (an
@@ -85,11 +87,21 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     if (!auth.viewerAuthRequired()) {
       return true;
     }
+    long wait = auth.failures().refusedForSeconds(exchange.channel().remoteAddress());
+    if (wait > 0) {
+      FullHttpResponse response = Responses.text(HttpResponseStatus.TOO_MANY_REQUESTS, AuthFailures.refusal(wait));
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(wait));
+      exchange.refuse("auth-throttled", exchange.loggableTarget(), "too many failed token attempts", response, false);
+      return false;
+    }
     HttpRequest request = exchange.request();
     String token = Tokens.of(request.headers().get(HttpHeaderNames.AUTHORIZATION), null,
         new QueryStringDecoder(request.uri()).parameters());
     if (auth.viewerAllowed(token)) {
       return true;
+    }
+    if (token != null) {
+      auth.failures().failed(exchange.channel().remoteAddress());
     }
     FullHttpResponse response = Responses.text(HttpResponseStatus.UNAUTHORIZED, token == null
         ? "a viewer token is required: send 'Authorization: Bearer <token>' or add ?token=<token> to the URL"

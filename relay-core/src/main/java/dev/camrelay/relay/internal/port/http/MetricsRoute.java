@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * {@code /metrics}: Prometheus text format 0.0.4 ({@link PrometheusText}) with per-camera samples (label
- * {@code camera}) and relay-wide ones: cameras, viewers, connections, MJPEG frames sent and skipped. Each scrape
- * reads fresh stats; nothing is kept between scrapes.
+ * {@code camera}) and relay-wide ones: cameras, viewers, connections, MJPEG frames sent and skipped, wrong and
+ * throttled token attempts. Each scrape reads fresh stats; nothing is kept between scrapes.
  */
 final class MetricsRoute implements HttpRoute {
   private final HttpFrontend frontend;
@@ -46,7 +46,11 @@ final class MetricsRoute implements HttpRoute {
         .family("camrelay_http_mjpeg_viewers", Type.GAUGE, "MJPEG stream viewers on the HTTP port.")
         .family("camrelay_http_mjpeg_frames_sent_total", Type.COUNTER, "Frames written to MJPEG viewers.")
         .family("camrelay_http_mjpeg_frames_skipped_total", Type.COUNTER,
-            "Frames MJPEG viewers skipped because a newer frame replaced one still waiting (slow viewers).");
+            "Frames MJPEG viewers skipped because a newer frame replaced one still waiting (slow viewers).")
+        .family("camrelay_auth_failures_total", Type.COUNTER,
+            "Wrong tokens presented, on every port (a missing token is not counted).")
+        .family("camrelay_auth_throttled_total", Type.COUNTER,
+            "Token attempts refused unchecked because their address presented too many wrong tokens lately.");
     int connected = 0;
     int viewers = 0;
     for (CameraStats c : cameras) {
@@ -69,7 +73,9 @@ final class MetricsRoute implements HttpRoute {
         .sample("camrelay_http_connections", frontend.gate().open())
         .sample("camrelay_http_mjpeg_viewers", frontend.mjpegViewers())
         .sample("camrelay_http_mjpeg_frames_sent_total", frontend.mjpegCounters().sent.sum())
-        .sample("camrelay_http_mjpeg_frames_skipped_total", frontend.mjpegCounters().skipped.sum());
+        .sample("camrelay_http_mjpeg_frames_skipped_total", frontend.mjpegCounters().skipped.sum())
+        .sample("camrelay_auth_failures_total", frontend.auth().failures().failures())
+        .sample("camrelay_auth_throttled_total", frontend.auth().failures().throttled());
     return text.text();
   }
 }

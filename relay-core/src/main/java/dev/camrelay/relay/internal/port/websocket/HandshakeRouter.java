@@ -1,10 +1,12 @@
 package dev.camrelay.relay.internal.port.websocket;
 
 import dev.camrelay.frame.wire.CameraId;
+import dev.camrelay.relay.internal.auth.AuthFailures;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.auth.Tokens;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -16,6 +18,9 @@ import java.util.List;
  * /                           a viewer of the default camera
  * anything else               404;  an invalid {id}: 400
  * </pre>
+ *
+ * Where a token decides, an address refused for wrong tokens gets 429 with {@code Retry-After}, its token unchecked
+ * ({@link AuthFailures}); a presented token that grants nothing counts as a wrong one.
  *
  * Knows nothing of sockets or the WebSocket library, so every rule of the handshake is in this one place.
  */
@@ -31,11 +36,17 @@ final class HandshakeRouter {
     private static final long serialVersionUID = 1L;
     final int status;
     final String phrase;
+    final long retryAfterSeconds;
 
     Refusal(int status, String phrase, String message) {
+      this(status, phrase, message, 0);
+    }
+
+    Refusal(int status, String phrase, String message, long retryAfterSeconds) {
       super(message, null, false, false);
       this.status = status;
       this.phrase = phrase;
+      this.retryAfterSeconds = retryAfterSeconds;
     }
   }
 
@@ -57,9 +68,10 @@ final class HandshakeRouter {
    * @param chosenSubprotocol the subprotocol the relay selected ({@code camrelay.v1}, {@code bearer.…} or empty)
    * @param authorization the Authorization header, or null
    * @param remote the client's address, for log lines
+   * @param ip the client's IP, for {@link AuthFailures}
    */
-  Route route(String target, String subprotocols, String chosenSubprotocol, String authorization, String remote)
-      throws Refusal {
+  Route route(String target, String subprotocols, String chosenSubprotocol, String authorization, String remote,
+      InetAddress ip) throws Refusal {
     QueryStringDecoder uri = new QueryStringDecoder(target);
     String path = uri.path();
     boolean ingest;
@@ -80,8 +92,18 @@ final class HandshakeRouter {
       throw new Refusal(400, "Bad Request", "invalid camera id: want " + CameraId.RULE);
     }
     String token = Tokens.of(authorization, subprotocols, uri.parameters());
+    AuthFailures failures = auth.failures();
+    boolean tokenDecides = ingest ? auth.cameraAuthRequired(cameraId)
+        : auth.viewerAuthRequired() || token != null && auth.controlRequiresToken();
+    long wait = tokenDecides ? failures.refusedForSeconds(ip) : 0;
+    if (wait > 0) {
+      throw new Refusal(429, "Too Many Requests", AuthFailures.refusal(wait), wait);
+    }
     if (ingest) {
       if (!auth.cameraAllowed(cameraId, token)) {
+        if (token != null) {
+          failures.failed(ip);
+        }
         logLimiter.warn("ws-auth-camera", "refused WebSocket camera '" + cameraId + "' from " + remote + ": "
             + (token == null ? "no token" : "wrong token"));
         throw new Refusal(401, "Unauthorized", "camera token required");
@@ -90,13 +112,17 @@ final class HandshakeRouter {
           .anyMatch(v -> v.equals("1") || v.equalsIgnoreCase("true"));
       return new Route(true, cameraId, false, false, onDemand, auth.cameraVerified(cameraId, token));
     }
-    if (!auth.viewerAllowed(token)) {
+    boolean viewer = auth.viewerAllowed(token);
+    boolean control = viewer && auth.controlAllowed(token);
+    if (token != null && !control && !(viewer && auth.viewerAuthRequired())) {
+      failures.failed(ip); // a token that grants nothing: with open viewing, a guess at the control token
+    }
+    if (!viewer) {
       logLimiter.warn("ws-auth-viewer", "refused WebSocket viewer from " + remote + ": "
           + (token == null ? "no token" : "wrong token"));
       throw new Refusal(401, "Unauthorized", "viewer token required");
     }
-    return new Route(false, cameraId, SubprotocolChooser.V1.equals(chosenSubprotocol), auth.controlAllowed(token),
-        false, false);
+    return new Route(false, cameraId, SubprotocolChooser.V1.equals(chosenSubprotocol), control, false, false);
   }
 
   private static String trimSlash(String id) {

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket port: viewers at {@code /} (default camera) and {@code /cam/{id}}, camera ingest at
  * {@code /ingest/{id}}. Built on Java-WebSocket, with the relay's own delivery ({@link WsViewer}), handshake
- * rejection with real HTTP statuses (401 bad token, 404 unknown path, 400 bad camera id, 503 too many cameras),
- * connection limits, a handshake deadline and TLS.
+ * rejection with real HTTP statuses (401 bad token, 429 too many wrong tokens, 404 unknown path, 400 bad camera id,
+ * 503 too many cameras), connection limits, a handshake deadline and TLS.
  */
 public final class WsServer extends WebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
@@ -156,9 +156,9 @@ public final class WsServer extends WebSocketServer {
         : "";
     try {
       conn.setAttachment(router.route(request.getResourceDescriptor(), request.getFieldValue("Sec-WebSocket-Protocol"),
-          chosen, request.getFieldValue("Authorization"), ch.remote()));
+          chosen, request.getFieldValue("Authorization"), ch.remote(), ch.ip()));
     } catch (HandshakeRouter.Refusal r) {
-      throw reject(ch, r.status, r.phrase, r.getMessage());
+      throw reject(ch, r.status, r.phrase, r.getMessage(), r.retryAfterSeconds);
     }
     // Accepted: the upgrade follows at once, so the handshake deadline no longer applies (a refused connection
     // keeps it, and is closed at the deadline if the client does not go away).
@@ -166,10 +166,12 @@ public final class WsServer extends WebSocketServer {
     return new HandshakeImpl1Server();
   }
 
-  private static InvalidDataException reject(TrackedChannel ch, int status, String phrase, String message) {
+  private static InvalidDataException reject(TrackedChannel ch, int status, String phrase, String message,
+      long retryAfterSeconds) {
     byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + status + " " + phrase + "\r\n"
         + (status == 401 ? "WWW-Authenticate: Bearer\r\n" : "")
+        + (retryAfterSeconds > 0 ? "Retry-After: " + retryAfterSeconds + "\r\n" : "")
         + "Content-Type: text/plain; charset=utf-8\r\n"
         + "Content-Length: " + body.length + "\r\n"
         + "Connection: close\r\n\r\n";

@@ -15,6 +15,7 @@ import dev.camrelay.relay.ControlRequest;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.SourceHandle;
 import dev.camrelay.relay.SourceInfo;
+import dev.camrelay.relay.internal.auth.AuthFailures;
 import dev.camrelay.relay.internal.source.WireCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * camera                                   relay
  *   HELLO (id, token, capabilities)  ──►     within the handshake timeout, else ERROR 5 TIMEOUT
  *                                    ◄──   WELCOME (STREAM unless on-demand and unwatched) | ERROR 3 AUTH_FAILED
+ *                                          | ERROR 8 RATE_LIMITED (too many wrong tokens from this address lately)
  *   FRAME (one JPEG)                 ──►     valid: published; invalid JPEG: counted as dropped, session goes on
  *   CONTROL reply (flag 0x0001)      ──►     routed to whoever asked
  *                                    ◄──   CONTROL (relay-assigned request id, command JSON)
@@ -130,7 +132,16 @@ public final class FramedSessionHandler extends ChannelInboundHandlerAdapter imp
 
   private void onHello(Hello h) {
     String id = h.cameraId();
+    AuthFailures failures = context.auth().failures();
+    long wait = context.auth().cameraAuthRequired(id) ? failures.refusedForSeconds(ctx.channel().remoteAddress()) : 0;
+    if (wait > 0) {
+      sendErrorAndClose(ErrorCode.RATE_LIMITED, AuthFailures.refusal(wait));
+      return;
+    }
     if (!context.auth().cameraAllowed(id, h.tokenOrNull())) {
+      if (h.hasToken()) {
+        failures.failed(ctx.channel().remoteAddress());
+      }
       context.logLimiter().warn("framed-auth", "refused camera '" + id + "' from " + remote + ": "
           + (h.hasToken() ? "wrong token" : "no token"));
       sendErrorAndClose(ErrorCode.AUTH_FAILED, "authentication failed for camera '" + id + "'");
