@@ -10,6 +10,7 @@ import dev.camrelay.relay.internal.runtime.RelayConfig;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -304,6 +305,8 @@ class HttpFrontendTest {
   void viewerTokenIsRequiredEverywhereButHealthInfoAndThePage() throws Exception {
     RelayConfig.Builder config = TestConfig.builder();
     config.viewerToken("view-secret");
+    // Ten wrong tokens from one address follow: more than the default burst (throttling is AuthThrottleTest's).
+    config.authThrottle(100, Duration.ofSeconds(1), Duration.ofSeconds(1));
     HttpFixture http = start(config);
     http.publish("porch", TestJpegs.gradient(64, 48, 1));
     for (String target : List.of("/api/cameras", "/metrics", "/cam/porch/snapshot.jpg", "/cam/porch/stream.mjpeg",
