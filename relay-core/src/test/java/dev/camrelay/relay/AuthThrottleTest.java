@@ -126,6 +126,24 @@ class AuthThrottleTest {
     assertThat(metrics).contains("\ncamrelay_auth_failures_total 3\n");
   }
 
+  @Test
+  void withOpenViewingAWrongControlTokenCountsAsAGuess() throws Exception {
+    relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(0).httpPort(-1)
+        .controlToken("ctl-secret-4").authThrottle(3, Duration.ofSeconds(60), Duration.ofSeconds(60)).build();
+    relay.start();
+    for (int i = 0; i < 3; i++) {
+      try (RawWs ws = RawWs.openFrom(GUESSER, relay.wsPort(), "/cam/porch?token=control-guess-" + i)) {
+        assertThat(ws.statusLine).as("viewing is open").startsWith("HTTP/1.1 101 ");
+      }
+    }
+    try (RawWs ws = RawWs.openFrom(GUESSER, relay.wsPort(), "/cam/porch?token=control-guess-4")) {
+      assertThat(ws.statusLine).isEqualTo("HTTP/1.1 429 Too Many Requests");
+    }
+    try (RawWs ws = RawWs.openFrom(GUESSER, relay.wsPort(), "/cam/porch")) {
+      assertThat(ws.statusLine).as("without a token nothing is checked").startsWith("HTTP/1.1 101 ");
+    }
+  }
+
   /** Sends HELLO from {@code from} and returns the relay's ERROR (AUTH_FAILED, RATE_LIMITED, ...). */
   private Reason framedFrom(String from, String cameraId, String token) throws Exception {
     try (FakeCamera cam = FakeCamera.framedFrom(from, relay.tcpPort(), cameraId, token, 0)) {

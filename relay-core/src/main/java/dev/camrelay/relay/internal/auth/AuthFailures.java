@@ -138,6 +138,12 @@ public final class AuthFailures {
     return throttled.sum();
   }
 
+  /** Addresses tracked right now (for tests). */
+  long tracked() {
+    byAddress.cleanUp();
+    return byAddress.size();
+  }
+
   private static InetAddress ipOf(SocketAddress remote) {
     return remote instanceof InetSocketAddress isa ? isa.getAddress() : null;
   }
