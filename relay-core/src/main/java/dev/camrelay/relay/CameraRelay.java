@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Limits (defaults): frames up to 4 MiB, 2000 connections, 250 per IP address, 1024 cameras, HELLO within 5 s,
  * a silent camera is dropped after 15 s, a stuck viewer after 10 s, control commands up to 8 KiB and 10 per second
- * per viewer, answered within 5 s or failed.
+ * per viewer, answered within 5 s or failed; after 10 wrong tokens from one address its token attempts are refused
+ * for 1 s, doubling to 60 s ({@link Builder#authThrottle}).
  */
 public final class CameraRelay implements CameraHub, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CameraRelay.class);

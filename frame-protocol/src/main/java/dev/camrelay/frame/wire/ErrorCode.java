@@ -23,7 +23,7 @@ public final class ErrorCode {
   public static final int BAD_FRAME = 6;
   /** The camera does not accept control commands. */
   public static final int CONTROL_UNSUPPORTED = 7;
-  /** Too many connections or frames. */
+  /** Too many connections, frames, or wrong tokens from one address. */
   public static final int RATE_LIMITED = 8;
   /** The sender is shutting down. */
   public static final int SHUTTING_DOWN = 9;
