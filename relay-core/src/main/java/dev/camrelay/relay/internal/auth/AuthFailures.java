@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Slows token guessing, the one rule for every port. Per client address: {@code burst} wrong tokens are allowed,
- * then each further wrong token refuses the address's token attempts for a period that starts at
- * {@code firstRefusal} and doubles up to {@code maxRefusal}; an address with no wrong token for
- * {@value #FORGET_MINUTES} minutes starts afresh. While refused, attempts are answered at once without their token
+ * Slows token guessing, the one rule for every port. Per client address: the {@code burst}-th wrong token, and
+ * each one after it, refuses the address's token attempts for a period that starts at {@code firstRefusal} and
+ * doubles up to {@code maxRefusal}; an address with no wrong token for {@value #FORGET_MINUTES} minutes (or the
+ * longest refusal, if longer) starts afresh. While refused, attempts are answered at once without their token
  * being checked (ERROR 8 RATE_LIMITED, HTTP 429 with {@code Retry-After}), so the right token waits too: nothing is
  * learned by guessing meanwhile. A success resets nothing (a holder of one token could otherwise guess the others
  * between successes). Callers ask {@link #refusedForSeconds} only where a token decides access, and report
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Limits: an address is the IP (IPv6: its /64, which one host or household usually gets whole), so clients behind
  * one NAT or reverse proxy share a budget, and one address's guessing never affects another. At most
- * {@value #MAX_ADDRESSES} addresses are tracked (least recently failing dropped first), so an attacker with more
+ * {@value #MAX_ADDRESSES} addresses are tracked (the least recently seen dropped first), so an attacker with more
  * addresses than that gets a fresh burst on some of them but cannot grow memory. Thread-safe and non-blocking
  * (WebSocket handshakes call it on the selector thread).
  */
