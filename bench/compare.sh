@@ -15,7 +15,6 @@
 # target/bench/results.md. The slow-link scenario needs root (ip netns + tc); it is skipped with a message otherwise.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PEER_SRC=${PEER_SRC:-$ROOT/../shared/bench}
 WORK=$ROOT/target/bench
 JAR=$ROOT/relay-cli/target/camrelay.jar
 SCENARIOS=${SCENARIOS:-"floor fanout10 fanout200 javabench200 probe200 trace200 fanout1000 flatout stalled slowlink idle1000"}
@@ -26,18 +25,7 @@ JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx256m"}
 CAMRELAY_OPTS="--bind 127.0.0.1 --tcp-port 3008 --ws-port 3009 --http-port 3010 -q --max-connections-per-ip 2000"
 mkdir -p "$WORK"
 
-if [ ! -f "$JAR" ]; then
-  (cd "$ROOT" && mvn -B -ntp -q -pl relay-cli -am package -DskipTests)
-fi
-if [ ! -d "$WORK/peer/node_modules" ]; then
-  rm -rf "$WORK/peer" && mkdir -p "$WORK/peer"
-  cp "$PEER_SRC"/*.mjs "$PEER_SRC"/package*.json "$WORK/peer/"
-  (cd "$WORK/peer" && npm ci --no-audit --no-fund --silent)
-fi
-if [ ! -d "$WORK/peer/frames" ]; then
-  mkdir -p "$WORK/peer/frames"
-  ffmpeg -loglevel error -f lavfi -i testsrc2=size=800x600:rate=30 -frames:v 60 -c:v mjpeg -q:v 4 "$WORK/peer/frames/f%03d.jpg"
-fi
+"$ROOT/bench/prepare.sh"
 RESULTS=$WORK/results.jsonl
 : > "$RESULTS"
 

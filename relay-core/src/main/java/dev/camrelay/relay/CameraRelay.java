@@ -350,6 +350,16 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
       return this;
     }
 
+    /**
+     * Threads that help write each frame to a camera's viewers, so the last of many viewers is not served after all
+     * the others' writes on one thread; default: one per core besides the publishing thread (none on one core).
+     * Only cameras with at least 32 outputs are split.
+     */
+    public Builder fanOutThreads(int threads) {
+      settings.fanOutThreads(threads);
+      return this;
+    }
+
     /** Serves the WebSocket and HTTP ports with TLS using the key and certificate in a PKCS#12 file. */
     public Builder tls(Path pkcs12, char[] password) {
       settings.tls(pkcs12, password);

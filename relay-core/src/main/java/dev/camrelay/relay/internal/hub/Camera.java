@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * beside it: {@link AttachedOutput} (per-output delivery), {@link ControlRequests} (request/reply matching) and
  * {@link OnDemand} (stream on/off with linger).
  *
- * <p>Frames are handed to every output on the publishing thread, one publisher at a time, so every output sees
- * them in the same order as {@link #latest()}; outputs never block, so no output delays the camera or another.
+ * <p>Frames are handed to every output one publisher at a time ({@link FanOut} spreads one frame's offers over the
+ * cores), so every output sees them in the same order as {@link #latest()}; outputs never block, so no output
+ * delays the camera or another.
  */
 final class Camera {
   private static final Logger log = LoggerFactory.getLogger(Camera.class);
@@ -38,6 +39,8 @@ final class Camera {
   private final Object lock = new Object();
   private final Object publishLock = new Object();
   private final CopyOnWriteArrayList<AttachedOutput> outputs = new CopyOnWriteArrayList<>();
+  /** The outputs as an array for the fan-out; replaced, under the list's monitor, whenever one comes or goes. */
+  private volatile AttachedOutput[] outputArray = new AttachedOutput[0];
   private final RateMeter meter = new RateMeter();
   private final AtomicLong framesIn = new AtomicLong();
   private final AtomicLong framesDropped = new AtomicLong();
@@ -224,9 +227,7 @@ final class Camera {
       }
       latestNanos = nowNanos;
       meter.record(nowNanos, jpeg.size());
-      for (AttachedOutput o : outputs) {
-        o.offer(frame, count);
-      }
+      hub.fanOut().offer(outputArray, frame, count);
     }
     return true;
   }
@@ -244,7 +245,10 @@ final class Camera {
       if (retired) {
         return null;
       }
-      outputs.add(attached);
+      synchronized (outputs) {
+        outputs.add(attached);
+        outputArray = outputs.toArray(new AttachedOutput[0]);
+      }
     }
     try {
       output.onAttached(attached);
@@ -259,7 +263,14 @@ final class Camera {
   }
 
   void removeOutput(AttachedOutput o) {
-    if (outputs.remove(o)) {
+    boolean removed;
+    synchronized (outputs) {
+      removed = outputs.remove(o);
+      if (removed) {
+        outputArray = outputs.toArray(new AttachedOutput[0]);
+      }
+    }
+    if (removed) {
       if (o.viewer && viewerCount() == 0 && source == null) {
         sinceNanos = System.nanoTime();
       }

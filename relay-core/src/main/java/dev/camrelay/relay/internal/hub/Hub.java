@@ -53,11 +53,13 @@ public final class Hub implements CameraHub {
   private final ScheduledFuture<?> stallSweep;
   private final LogLimiter evictions = new LogLimiter(log, 10_000);
   private volatile boolean closed;
+  private final FanOut fanOut;
 
   public Hub(RelayConfig config, ScheduledExecutorService timer, Executor listenerExecutor) {
     this.config = config;
     this.timer = timer;
     this.listenerExecutor = listenerExecutor;
+    this.fanOut = new FanOut(config.fanOutThreads());
     long stallNanos = config.viewerStallTimeout().toNanos();
     long sweepMs = Math.max(50, Math.min(1000, config.viewerStallTimeout().toMillis() / 4));
     this.stallSweep = timer.scheduleWithFixedDelay(() -> sweepStalled(stallNanos), sweepMs, sweepMs,
@@ -70,6 +72,10 @@ public final class Hub implements CameraHub {
 
   ScheduledExecutorService timer() {
     return timer;
+  }
+
+  FanOut fanOut() {
+    return fanOut;
   }
 
   // ---- the seam
@@ -320,6 +326,7 @@ public final class Hub implements CameraHub {
         o.detach(DetachReason.SHUTTING_DOWN, "relay shutting down");
       }
     }
+    fanOut.close();
   }
 
   /** Every output of every camera (for tests and metrics). */

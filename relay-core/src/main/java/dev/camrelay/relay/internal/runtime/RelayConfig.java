@@ -41,6 +41,7 @@ public final class RelayConfig {
   private final int maxControlBytes;
   private final int controlMessagesPerSecond;
   private final int viewerSendBufferBytes;
+  private final int fanOutThreads;
   private final Path tlsPkcs12;
   private final char[] tlsPassword;
   private final Map<String, URI> pulls;
@@ -73,6 +74,7 @@ public final class RelayConfig {
     maxControlBytes = b.maxControlBytes;
     controlMessagesPerSecond = b.controlMessagesPerSecond;
     viewerSendBufferBytes = b.viewerSendBufferBytes;
+    fanOutThreads = b.fanOutThreads;
     tlsPkcs12 = b.tlsPkcs12;
     tlsPassword = b.tlsPassword == null ? null : b.tlsPassword.clone();
     pulls = Map.copyOf(b.pulls);
@@ -187,6 +189,11 @@ public final class RelayConfig {
     return viewerSendBufferBytes;
   }
 
+  /** Threads that help the publishing thread write a frame to many outputs (0 = none). */
+  public int fanOutThreads() {
+    return fanOutThreads;
+  }
+
   public Path tlsPkcs12() {
     return tlsPkcs12;
   }
@@ -284,6 +291,8 @@ public final class RelayConfig {
     private int maxControlBytes = 8 * 1024;
     private int controlMessagesPerSecond = 10;
     private int viewerSendBufferBytes = 32 * 1024;
+    // One per core besides the publishing thread; availableProcessors() honours taskset and container CPU limits.
+    private int fanOutThreads = Runtime.getRuntime().availableProcessors() - 1;
     private Path tlsPkcs12;
     private char[] tlsPassword;
     private final Map<String, URI> pulls = new LinkedHashMap<>();
@@ -402,6 +411,14 @@ public final class RelayConfig {
 
     public Builder viewerSendBufferBytes(int bytes) {
       this.viewerSendBufferBytes = checkPositive(bytes, "viewerSendBufferBytes");
+      return this;
+    }
+
+    public Builder fanOutThreads(int threads) {
+      if (threads < 0) {
+        throw new IllegalArgumentException("fanOutThreads must be 0 or more, not " + threads);
+      }
+      this.fanOutThreads = threads;
       return this;
     }
 
