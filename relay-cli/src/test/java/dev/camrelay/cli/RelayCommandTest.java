@@ -151,4 +151,21 @@ class RelayCommandTest {
     assertThat(r.err()).contains(p12.toString()).contains("CAMRELAY_TLS_PASSWORD").contains("--tls-password")
         .doesNotContain("\tat ");
   }
+
+  @Test
+  void seedCompatLetsTheNodeRelaysCameraAndMonitorConnectUnchanged() throws Exception {
+    try (Cli.Running cmd = Cli.start(Map.of(), args("--seed-compat"))) {
+      int port = cmd.relay().wsPort();
+      try (TestViewer camera = TestViewer.open(port, "/", "ipcam_");
+          TestViewer monitor = TestViewer.open(port, "/", "mon_")) {
+        Await.until("the monitor watches the seed camera", () -> cmd.relay().camera("default")
+            .map(c -> c.connected() && c.viewers() == 1).orElse(false));
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 48,
+            java.awt.image.BufferedImage.TYPE_INT_RGB), "jpg", jpeg);
+        camera.send(jpeg.toByteArray());
+        assertThat(monitor.nextFrame()).isEqualTo(jpeg.toByteArray());
+      }
+    }
+  }
 }

@@ -45,6 +45,7 @@ public final class RelayConfig {
   private final char[] tlsPassword;
   private final Map<String, URI> pulls;
   private final boolean serveViewer;
+  private final boolean seedCompatibility;
 
   private RelayConfig(Builder b) {
     bindHost = b.bindHost;
@@ -74,6 +75,7 @@ public final class RelayConfig {
     tlsPassword = b.tlsPassword == null ? null : b.tlsPassword.clone();
     pulls = Map.copyOf(b.pulls);
     serveViewer = b.serveViewer;
+    seedCompatibility = b.seedCompatibility;
   }
 
   public static Builder builder() {
@@ -198,6 +200,11 @@ public final class RelayConfig {
     return serveViewer;
   }
 
+  /** Whether the WebSocket port also takes the seed relay's clients ({@code ipcam_…}/{@code mon_…} at {@code /}). */
+  public boolean seedCompatibility() {
+    return seedCompatibility;
+  }
+
   public boolean tlsEnabled() {
     return tlsPkcs12 != null;
   }
@@ -232,7 +239,7 @@ public final class RelayConfig {
         + ", handshakeTimeout=" + handshakeTimeout + ", cameraIdleTimeout=" + cameraIdleTimeout
         + ", viewerStallTimeout=" + viewerStallTimeout + ", onDemandLinger=" + onDemandLinger
         + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", pulls=" + pulls.keySet()
-        + ", serveViewer=" + serveViewer + "]";
+        + ", serveViewer=" + serveViewer + (seedCompatibility ? ", seedCompatibility=true" : "") + "]";
   }
 
   /**
@@ -267,6 +274,7 @@ public final class RelayConfig {
     private char[] tlsPassword;
     private final Map<String, URI> pulls = new LinkedHashMap<>();
     private boolean serveViewer = true;
+    private boolean seedCompatibility;
 
     private Builder() {}
 
@@ -394,6 +402,11 @@ public final class RelayConfig {
 
     public Builder serveViewer(boolean serve) {
       this.serveViewer = serve;
+      return this;
+    }
+
+    public Builder seedCompatibility(boolean on) {
+      this.seedCompatibility = on;
       return this;
     }
 

@@ -17,6 +17,10 @@ import java.util.List;
  * anything else               404;  an invalid {id}: 400
  * </pre>
  *
+ * With seed compatibility, {@code /} also takes the seed relay's clients ({@link SeedClients}): an {@code ipcam_<token>}
+ * offer is the default camera (camera token), a {@code mon_<token>} offer a viewer of it (viewer token; control with
+ * the control token), the token read from the offer.
+ *
  * Knows nothing of sockets or the WebSocket library, so every rule of the handshake is in this one place.
  */
 final class HandshakeRouter {
@@ -24,7 +28,8 @@ final class HandshakeRouter {
   static final String CAMERA_PREFIX = "/cam/";
 
   /** An accepted handshake: what the connection is and what it may do. */
-  record Route(boolean ingest, String cameraId, boolean v1, boolean control, boolean onDemand, boolean verified) {}
+  record Route(boolean ingest, String cameraId, boolean v1, boolean control, boolean onDemand, boolean verified,
+      boolean seed) {}
 
   /** A refused handshake, answered with a real HTTP status and a text body. */
   static final class Refusal extends Exception {
@@ -42,11 +47,13 @@ final class HandshakeRouter {
   private final String defaultCameraId;
   private final Authenticator auth;
   private final LogLimiter logLimiter;
+  private final boolean seedCompatibility;
 
-  HandshakeRouter(String defaultCameraId, Authenticator auth, LogLimiter logLimiter) {
+  HandshakeRouter(String defaultCameraId, Authenticator auth, LogLimiter logLimiter, boolean seedCompatibility) {
     this.defaultCameraId = defaultCameraId;
     this.auth = auth;
     this.logLimiter = logLimiter;
+    this.seedCompatibility = seedCompatibility;
   }
 
   /**
@@ -64,7 +71,11 @@ final class HandshakeRouter {
     String path = uri.path();
     boolean ingest;
     String cameraId;
-    if (path.startsWith(INGEST_PREFIX)) {
+    SeedClients.Offer seed = seedCompatibility && SeedClients.isRoot(path) ? SeedClients.offer(subprotocols) : null;
+    if (seed != null) {
+      ingest = seed.camera();
+      cameraId = defaultCameraId;
+    } else if (path.startsWith(INGEST_PREFIX)) {
       ingest = true;
       cameraId = trimSlash(path.substring(INGEST_PREFIX.length()));
     } else if (path.startsWith(CAMERA_PREFIX)) {
@@ -79,7 +90,8 @@ final class HandshakeRouter {
     if (!CameraId.isValid(cameraId)) {
       throw new Refusal(400, "Bad Request", "invalid camera id: want " + CameraId.RULE);
     }
-    String token = Tokens.of(authorization, subprotocols, uri.parameters());
+    String token = seed != null && seed.token() != null ? seed.token()
+        : Tokens.of(authorization, subprotocols, uri.parameters());
     if (ingest) {
       if (!auth.cameraAllowed(cameraId, token)) {
         logLimiter.warn("ws-auth-camera", "refused WebSocket camera '" + cameraId + "' from " + remote + ": "
@@ -88,7 +100,8 @@ final class HandshakeRouter {
       }
       boolean onDemand = uri.parameters().getOrDefault("ondemand", List.of()).stream()
           .anyMatch(v -> v.equals("1") || v.equalsIgnoreCase("true"));
-      return new Route(true, cameraId, false, false, onDemand, auth.cameraVerified(cameraId, token));
+      return new Route(true, cameraId, false, false, onDemand && seed == null, auth.cameraVerified(cameraId, token),
+          seed != null);
     }
     if (!auth.viewerAllowed(token)) {
       logLimiter.warn("ws-auth-viewer", "refused WebSocket viewer from " + remote + ": "
@@ -96,7 +109,7 @@ final class HandshakeRouter {
       throw new Refusal(401, "Unauthorized", "viewer token required");
     }
     return new Route(false, cameraId, SubprotocolChooser.V1.equals(chosenSubprotocol), auth.controlAllowed(token),
-        false, false);
+        false, false, seed != null);
   }
 
   private static String trimSlash(String id) {
