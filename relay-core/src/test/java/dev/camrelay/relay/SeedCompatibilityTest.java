@@ -128,6 +128,23 @@ class SeedCompatibilityTest {
   }
 
   @Test
+  void strayMessagesAreIgnoredAndTheSeedClientsCarryOn() throws Exception {
+    start(true);
+    try (RawWs camera = cameraOnline(); RawWs monitor = openSeedClient("mon_" + CONTROL_TOKEN)) {
+      awaitViewers(1);
+      camera.sendText("hello monitors"); // the seed camera's own text: camrelay has no place for it
+      camera.sendFrame(2, new byte[] {1, 2, 3}); // not a JPEG: counted as dropped
+      monitor.sendFrame(2, new byte[] {4, 5, 6}); // binary from a monitor
+      monitor.sendText("still here");
+      assertThat(nextText(camera)).isEqualTo("still here");
+      byte[] jpeg = TestJpegs.frame(9);
+      camera.sendFrame(2, jpeg);
+      assertThat(monitor.nextBinary()).isEqualTo(jpeg);
+      assertThat(relay.camera("default").orElseThrow().framesDropped()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void wrongOrMissingTokensAreRefusedWith401() throws Exception {
     start(true);
     try (RawWs camera = seedClient("ipcam_wrong"); RawWs bare = seedClient("ipcam_");
