@@ -122,6 +122,8 @@ public final class CamrelayCommand implements Callable<Integer> {
     cl.setDefaultValueProvider(new EnvironmentDefaults(env));
     cl.setExecutionStrategy(parseResult -> {
       Logging.configure(root.verbosity());
+      UnknownEnvironmentVariables.warnings(env, cl.getCommandSpec())
+          .forEach(w -> cl.getErr().println("camrelay: warning: " + w));
       return new CommandLine.RunLast().execute(parseResult);
     });
     cl.setParameterExceptionHandler(ErrorReporting::usageError);

@@ -141,7 +141,7 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
     return p;
   }
 
-  private static void collectKeys(CommandSpec command, Set<String> keys) {
+  static void collectKeys(CommandSpec command, Set<String> keys) {
     for (OptionSpec o : command.options()) {
       if (!o.usageHelp() && !o.versionHelp() && !o.longestName().equals(CONFIG_OPTION)) {
         keys.addAll(keys(o));

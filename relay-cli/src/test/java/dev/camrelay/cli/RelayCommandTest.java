@@ -139,16 +139,27 @@ class RelayCommandTest {
 
   @Test
   void aKeystoreWithoutItsPasswordSaysWhereThePasswordGoes() throws Exception {
-    Path p12 = dir.resolve("relay.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "relay", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", "s3cret-ks", "-keypass", "s3cret-ks")
-        .redirectErrorStream(true).start();
-    keytool.getInputStream().readAllBytes();
-    assertThat(keytool.waitFor()).as("keytool made a keystore").isZero();
+    Path p12 = SelfSignedKeystore.create(dir, "s3cret-ks");
     Cli.Result r = Cli.run(args("--tls-keystore", p12.toString()));
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains(p12.toString()).contains("CAMRELAY_TLS_PASSWORD").contains("--tls-password")
         .doesNotContain("\tat ");
+  }
+
+  @Test
+  void seedCompatLetsTheNodeRelaysCameraAndMonitorConnectUnchanged() throws Exception {
+    try (Cli.Running cmd = Cli.start(Map.of(), args("--seed-compat"))) {
+      int port = cmd.relay().wsPort();
+      try (TestViewer camera = TestViewer.open(port, "/", "ipcam_");
+          TestViewer monitor = TestViewer.open(port, "/", "mon_")) {
+        Await.until("the monitor watches the seed camera", () -> cmd.relay().camera("default")
+            .map(c -> c.connected() && c.viewers() == 1).orElse(false));
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 48,
+            java.awt.image.BufferedImage.TYPE_INT_RGB), "jpg", jpeg);
+        camera.send(jpeg.toByteArray());
+        assertThat(monitor.nextFrame()).isEqualTo(jpeg.toByteArray());
+      }
+    }
   }
 }

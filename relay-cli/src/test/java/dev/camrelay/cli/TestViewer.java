@@ -2,12 +2,15 @@ package dev.camrelay.cli;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.handshake.ServerHandshake;
+import org.java_websocket.protocols.Protocol;
 
 /**
  * A WebSocket viewer for tests, built on Java-WebSocket's client (independent of the CLI's Netty client), that
@@ -21,9 +24,22 @@ public final class TestViewer extends WebSocketClient implements AutoCloseable {
     super(uri, Map.of());
   }
 
+  private TestViewer(URI uri, String subprotocol) {
+    // The handshake fails unless the relay selects the subprotocol, as with browsers and Node's ws.
+    super(uri, new Draft_6455(List.of(), List.of(new Protocol(subprotocol))));
+  }
+
   /** Connects to ws://127.0.0.1:port + path and waits for the handshake. */
   public static TestViewer open(int port, String path) throws InterruptedException {
-    TestViewer v = new TestViewer(URI.create("ws://127.0.0.1:" + port + path));
+    return connect(new TestViewer(URI.create("ws://127.0.0.1:" + port + path)));
+  }
+
+  /** Connects to ws://127.0.0.1:port + path offering one subprotocol, and waits for the handshake. */
+  public static TestViewer open(int port, String path, String subprotocol) throws InterruptedException {
+    return connect(new TestViewer(URI.create("ws://127.0.0.1:" + port + path), subprotocol));
+  }
+
+  private static TestViewer connect(TestViewer v) throws InterruptedException {
     if (!v.connectBlocking(20, TimeUnit.SECONDS)) {
       throw new IllegalStateException("viewer could not connect: " + v.closeReason);
     }

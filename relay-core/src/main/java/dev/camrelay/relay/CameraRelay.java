@@ -389,6 +389,18 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
       return this;
     }
 
+    /**
+     * Lets the WebSocket clients of the Node relay camrelay's users come from connect unchanged (default off): at
+     * {@code /}, a camera offering the subprotocol {@code ipcam_<token>} publishes as the default camera (the suffix is
+     * checked as its camera token), a monitor offering {@code mon_<token>} watches it (the suffix is checked as a
+     * viewer or control token) and its text messages go to the camera as control commands (with the control token
+     * only). Such a camera gets those texts as they were sent. Clients of camrelay's own protocols are unaffected.
+     */
+    public Builder seedCompatibility(boolean on) {
+      settings.seedCompatibility(on);
+      return this;
+    }
+
     public CameraRelay build() {
       return new CameraRelay(settings.build());
     }

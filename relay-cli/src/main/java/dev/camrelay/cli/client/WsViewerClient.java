@@ -17,7 +17,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -33,6 +35,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -235,22 +238,28 @@ public final class WsViewerClient implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      String message;
+      IOException failure;
       if (cause instanceof WebSocketClientHandshakeException h && h.response() != null) {
-        message = "WebSocket handshake refused: HTTP " + h.response().status();
+        HttpResponse r = h.response();
+        String body = r instanceof FullHttpResponse full
+            ? full.content().toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip() : "";
+        failure = new WsHandshakeException(r.status().code(), r.status().reasonPhrase(),
+            body.length() > 200 ? body.substring(0, 200) : body);
       } else {
-        message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        failure = new IOException(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(),
+            cause);
       }
       if (closeReason == null) {
-        closeReason = message;
+        closeReason = failure.getMessage();
       }
-      handshake.completeExceptionally(new IOException(message, cause));
+      handshake.completeExceptionally(failure);
       ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      handshake.completeExceptionally(new IOException(closeReason != null ? closeReason : "connection closed"));
+      handshake.completeExceptionally(closeReason != null ? new IOException(closeReason)
+          : new WsHandshakeException(0, "", ""));
       listener.onClosed(closeReason != null ? closeReason : "connection closed");
       super.channelInactive(ctx);
     }

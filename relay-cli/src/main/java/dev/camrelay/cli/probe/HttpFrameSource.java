@@ -7,6 +7,7 @@ import dev.camrelay.frame.mjpeg.MjpegFormatException;
 import dev.camrelay.frame.mjpeg.MjpegReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +19,8 @@ import java.time.Duration;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Reads frames from an HTTP(S) URL: a multipart/x-mixed-replace MJPEG stream (split with frame-protocol's
@@ -30,15 +32,18 @@ final class HttpFrameSource implements AutoCloseable {
   private final int maxFrameBytes;
   private final Duration timeout;
   private final FrameQueue queue;
+  private final boolean tokenGiven;
   private volatile InputStream body;
   private volatile boolean closed;
 
-  HttpFrameSource(URI uri, boolean insecure, int maxFrameBytes, Duration timeout, FrameQueue queue) {
+  HttpFrameSource(URI uri, boolean insecure, int maxFrameBytes, Duration timeout, FrameQueue queue,
+      boolean tokenGiven) {
     this.uri = uri;
     this.insecure = insecure;
     this.maxFrameBytes = maxFrameBytes;
     this.timeout = timeout;
     this.queue = queue;
+    this.tokenGiven = tokenGiven;
   }
 
   /** Sends the request and checks the answer; fails with a readable {@link UserError}. */
@@ -54,16 +59,13 @@ final class HttpFrameSource implements AutoCloseable {
       response = client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
           HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw new UserError("cannot watch " + ProbeCommand.redacted(uri) + ": "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      throw new UserError(ProbeFailures.connectFailed(uri, e, timeout.toMillis() / 1000.0));
     }
     InputStream in = response.body();
     String type = response.headers().firstValue("Content-Type").orElse("");
     if (response.statusCode() != 200) {
       String text = readSome(in);
-      throw new UserError(ProbeCommand.redacted(uri) + " answered HTTP " + response.statusCode()
-          + (text.isBlank() ? "" : ": " + text.strip())
-          + (response.statusCode() == 401 ? " (a viewer token is required: --token)" : ""));
+      throw new UserError(ProbeFailures.refused(uri, response.statusCode(), null, text, tokenGiven));
     }
     this.body = in;
     Thread reader;
@@ -146,15 +148,31 @@ final class HttpFrameSource implements AutoCloseable {
     }
   }
 
+  /**
+   * Trusts any certificate for any name. An {@link X509ExtendedTrustManager}, because the JDK wraps a plain
+   * {@code X509TrustManager} in one that still checks the host name (so a relay reached by IP address failed).
+   */
   private static SSLContext trustAll() {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new X509TrustManager() {
+      ctx.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

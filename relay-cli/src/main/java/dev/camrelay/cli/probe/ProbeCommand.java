@@ -1,6 +1,7 @@
 package dev.camrelay.cli.probe;
 
 import dev.camrelay.cli.UserError;
+import dev.camrelay.cli.client.WsHandshakeException;
 import dev.camrelay.cli.client.WsViewerClient;
 import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
@@ -97,7 +98,7 @@ public final class ProbeCommand implements Callable<Integer> {
     if (scheme.startsWith("ws")) {
       source = openWebSocket(uri, queue, timeout);
     } else {
-      source = new HttpFrameSource(uri, insecure, maxFrameBytes, timeout, queue).open();
+      source = new HttpFrameSource(uri, insecure, maxFrameBytes, timeout, queue, token != null).open();
     }
     out.println("Connected to " + redacted(uri) + (count > 0 ? ", reading " + count + " frames" : "") + ".");
     out.flush();
@@ -184,7 +185,10 @@ public final class ProbeCommand implements Callable<Integer> {
       };
     } catch (ExecutionException e) {
       client.close();
-      throw new UserError("cannot watch " + redacted(uri) + ": " + e.getCause().getMessage());
+      if (e.getCause() instanceof WsHandshakeException h && h.status() != 0) {
+        throw new UserError(ProbeFailures.refused(uri, h.status(), h.reasonPhrase(), h.body(), token != null));
+      }
+      throw new UserError(ProbeFailures.connectFailed(uri, e.getCause(), timeoutSeconds));
     } catch (TimeoutException e) {
       client.close();
       throw new UserError("cannot watch " + redacted(uri) + ": no answer within " + fmt(timeoutSeconds) + " s");
@@ -246,7 +250,7 @@ public final class ProbeCommand implements Callable<Integer> {
     return receivedMillis - sent;
   }
 
-  private static String fmt(double d) {
+  static String fmt(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 }

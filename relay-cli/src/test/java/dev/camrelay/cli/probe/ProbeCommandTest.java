@@ -3,6 +3,7 @@ package dev.camrelay.cli.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.cli.Cli;
+import dev.camrelay.cli.SelfSignedKeystore;
 import dev.camrelay.cli.simulate.SimulatedCamera;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.jpeg.JpegInfo;
@@ -87,5 +88,68 @@ class ProbeCommandTest {
     Cli.Result r = Cli.run("probe", "ftp://x/");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("ws://, wss://, http:// or https://");
+  }
+
+  private CameraRelay tlsRelay(String viewerToken) throws Exception {
+    CameraRelay.Builder b = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(0).httpPort(0)
+        .tls(SelfSignedKeystore.create(dir, "s3cret-ks"), "s3cret-ks".toCharArray());
+    if (viewerToken != null) {
+      b.viewerToken(viewerToken);
+    }
+    CameraRelay relay = b.build();
+    relay.start();
+    return relay;
+  }
+
+  @Test
+  void anUntrustedCertificateSuggestsInsecure() throws Exception {
+    try (CameraRelay relay = tlsRelay(null)) {
+      for (String url : List.of("wss://127.0.0.1:" + relay.wsPort() + "/",
+          "https://127.0.0.1:" + relay.httpPort() + "/cam/default/stream.mjpeg")) {
+        Cli.Result r = Cli.run("probe", url, "--count", "1", "--timeout", "5");
+        assertThat(r.exitCode()).as(url).isEqualTo(1);
+        assertThat(r.err()).as(url).contains("certificate is not trusted").contains("--insecure")
+            .doesNotContain("PKIX");
+      }
+    }
+  }
+
+  @Test
+  void plainWebSocketAgainstATlsRelaySuggestsWss() throws Exception {
+    try (CameraRelay relay = tlsRelay(null)) {
+      Cli.Result r = Cli.run("probe", "ws://127.0.0.1:" + relay.wsPort() + "/", "--count", "1", "--timeout", "5");
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.err()).contains("wss://127.0.0.1:" + relay.wsPort() + "/");
+    }
+  }
+
+  @Test
+  void aRefusedConnectionNamesTheAddress() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    for (String url : List.of("ws://127.0.0.1:" + port + "/", "http://127.0.0.1:" + port + "/cam/x/stream.mjpeg")) {
+      Cli.Result r = Cli.run("probe", url, "--count", "1", "--timeout", "5");
+      assertThat(r.exitCode()).as(url).isEqualTo(1);
+      assertThat(r.err()).as(url).contains("127.0.0.1:" + port).contains("connection refused")
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void aViewerTokenRefusalSaysOnceToAddTokenOnEveryScheme() throws Exception {
+    try (CameraRelay relay = tlsRelay("s3cret")) {
+      for (String url : List.of("wss://127.0.0.1:" + relay.wsPort() + "/",
+          "https://127.0.0.1:" + relay.httpPort() + "/cam/default/stream.mjpeg")) {
+        Cli.Result r = Cli.run("probe", url, "--count", "1", "--timeout", "5", "--insecure");
+        assertThat(r.exitCode()).as(url).isEqualTo(1);
+        assertThat(r.err()).as(url).contains("401").contains("--token");
+        assertThat(r.err().split("token", -1)).as(url + ": " + r.err()).hasSizeLessThanOrEqualTo(3);
+        Cli.Result wrong = Cli.run("probe", url, "--count", "1", "--timeout", "5", "--insecure", "--token",
+            "nope-token");
+        assertThat(wrong.err()).as(url).contains("401").contains("refused").doesNotContain("nope-token");
+      }
+    }
   }
 }

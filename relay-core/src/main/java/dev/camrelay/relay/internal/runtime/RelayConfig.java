@@ -49,6 +49,7 @@ public final class RelayConfig {
   private final int authFailureBurst;
   private final Duration authFirstRefusal;
   private final Duration authMaxRefusal;
+  private final boolean seedCompatibility;
 
   private RelayConfig(Builder b) {
     bindHost = b.bindHost;
@@ -82,6 +83,7 @@ public final class RelayConfig {
     authFailureBurst = b.authFailureBurst;
     authFirstRefusal = b.authFirstRefusal;
     authMaxRefusal = b.authMaxRefusal;
+    seedCompatibility = b.seedCompatibility;
   }
 
   public static Builder builder() {
@@ -226,6 +228,11 @@ public final class RelayConfig {
     return authMaxRefusal;
   }
 
+  /** Whether the WebSocket port also takes the seed relay's clients ({@code ipcam_…}/{@code mon_…} at {@code /}). */
+  public boolean seedCompatibility() {
+    return seedCompatibility;
+  }
+
   public boolean tlsEnabled() {
     return tlsPkcs12 != null;
   }
@@ -260,7 +267,7 @@ public final class RelayConfig {
         + ", handshakeTimeout=" + handshakeTimeout + ", cameraIdleTimeout=" + cameraIdleTimeout
         + ", viewerStallTimeout=" + viewerStallTimeout + ", onDemandLinger=" + onDemandLinger
         + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", pulls=" + pulls.keySet()
-        + ", serveViewer=" + serveViewer + "]";
+        + ", serveViewer=" + serveViewer + (seedCompatibility ? ", seedCompatibility=true" : "") + "]";
   }
 
   /**
@@ -300,6 +307,7 @@ public final class RelayConfig {
     private int authFailureBurst = 10;
     private Duration authFirstRefusal = Duration.ofSeconds(1);
     private Duration authMaxRefusal = Duration.ofSeconds(60);
+    private boolean seedCompatibility;
 
     private Builder() {}
 
@@ -446,6 +454,11 @@ public final class RelayConfig {
       if (maxRefusal.compareTo(firstRefusal) < 0) {
         throw new IllegalArgumentException("authThrottle maxRefusal must not be shorter than firstRefusal");
       }
+      return this;
+    }
+
+    public Builder seedCompatibility(boolean on) {
+      this.seedCompatibility = on;
       return this;
     }
 

@@ -13,9 +13,11 @@ import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.ControlException;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.OutputHandle;
+import dev.camrelay.relay.internal.port.websocket.SeedClients;
 import dev.camrelay.relay.internal.port.websocket.TrackedChannel;
 import dev.camrelay.relay.internal.port.websocket.WsEndpoint;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
+import dev.camrelay.relay.internal.runtime.LogLimiter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletionException;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
+import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket viewer, an output on the hub's seam ({@link CameraOutput}): the hub hands it one frame at a time
@@ -41,8 +44,14 @@ import org.java_websocket.framing.CloseFrame;
  * reply. Status messages replace each other while they wait. A viewer that lets more than 1024 replies wait (it
  * sends commands but does not read) is closed with 1008, so a stuck viewer cannot make the relay hold text without
  * bound.
+ *
+ * <p>A seed monitor ({@link SeedClients}, {@code mon_…} at {@code /}) is a plain viewer whose text messages are
+ * commands for the camera ({@link SeedClients#commandOf}), sent only with the control token and within the rate
+ * limit; it has no way to get an answer, so refusals and failures are logged (rate-limited) instead. Its binary
+ * messages are ignored.
  */
 public final class WsViewer implements CameraOutput, TrackedChannel.WriteListener, WsEndpoint {
+  private static final LogLimiter seedLog = new LogLimiter(LoggerFactory.getLogger(WsViewer.class), 10_000);
   private static final int MAX_QUEUED_BUFFERS = 8;
   /** Control replies (and the hello) that may wait for the socket; one more closes the viewer. */
   static final int MAX_UNSENT_REPLIES = 1024;
@@ -53,6 +62,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   private final String cameraId;
   private final boolean v1;
   private final boolean controlAllowed;
+  private final boolean seedMonitor;
   private final SharedEncoding frames;
   private final ControlRateLimiter rate;
   private volatile OutputHandle handle;
@@ -73,13 +83,14 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   private volatile boolean textWaiting;
 
   public WsViewer(WsServer server, WebSocketImpl conn, TrackedChannel channel, String cameraId, boolean v1,
-      boolean controlAllowed, SharedEncoding frames, int controlPerSecond) {
+      boolean controlAllowed, boolean seedMonitor, SharedEncoding frames, int controlPerSecond) {
     this.server = server;
     this.conn = conn;
     this.channel = channel;
     this.cameraId = cameraId;
     this.v1 = v1;
     this.controlAllowed = controlAllowed;
+    this.seedMonitor = seedMonitor;
     this.frames = frames;
     this.rate = new ControlRateLimiter(controlPerSecond);
   }
@@ -356,6 +367,10 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
 
   @Override
   public void onText(String text) {
+    if (seedMonitor) {
+      seedCommand(text);
+      return;
+    }
     if (!v1) {
       return; // Plain viewers have no text protocol; ignore rather than punish.
     }
@@ -395,6 +410,25 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
     }
   }
 
+  private void seedCommand(String text) {
+    String who = "seed monitor " + channel.remote() + " of camera '" + cameraId + "'";
+    if (!controlAllowed) {
+      seedLog.warn("seed-no-control:" + cameraId, who + ": command ignored: connect with the control token");
+      return;
+    }
+    if (!rate.tryAcquire(System.nanoTime())) {
+      seedLog.warn("seed-rate:" + cameraId, who + ": command ignored: more than " + rate.perSecond()
+          + " control messages per second");
+      return;
+    }
+    handle.control(SeedClients.commandOf(text)).whenComplete((reply, err) -> {
+      if (err != null) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        seedLog.info("seed-failed:" + cameraId, who + ": command failed: " + cause.getMessage());
+      }
+    });
+  }
+
   private void replyOk(JsonElement id, String cameraReply) {
     JsonObject out = new JsonObject();
     out.addProperty("type", "control-reply");
@@ -427,6 +461,9 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
 
   @Override
   public void onBinary(ByteBuffer data) {
+    if (seedMonitor) {
+      return; // the seed relay took anything from a monitor; there is nothing to do with binary here
+    }
     conn.close(CloseFrame.REFUSE, "viewers send text control messages only");
   }
 

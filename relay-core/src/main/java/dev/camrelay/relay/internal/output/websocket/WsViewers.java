@@ -38,9 +38,9 @@ public final class WsViewers {
 
   /** A new viewer of {@code cameraId}, registered here (start it with {@link WsViewer#start}). */
   public WsViewer add(WsServer server, WebSocketImpl conn, TrackedChannel channel, String cameraId, boolean v1,
-      boolean controlAllowed) {
-    WsViewer viewer = new WsViewer(server, conn, channel, cameraId, v1, controlAllowed, encodings.acquire(cameraId),
-        controlMessagesPerSecond);
+      boolean controlAllowed, boolean seedMonitor) {
+    WsViewer viewer = new WsViewer(server, conn, channel, cameraId, v1, controlAllowed, seedMonitor,
+        encodings.acquire(cameraId), controlMessagesPerSecond);
     viewers.add(viewer);
     return viewer;
   }

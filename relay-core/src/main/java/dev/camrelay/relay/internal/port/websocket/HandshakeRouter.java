@@ -21,6 +21,9 @@ import java.util.List;
  *
  * Where a token decides, an address refused for wrong tokens gets 429 with {@code Retry-After}, its token unchecked
  * ({@link AuthFailures}); a presented token that grants nothing counts as a wrong one.
+ * With seed compatibility, {@code /} also takes the seed relay's clients ({@link SeedClients}): an {@code ipcam_<token>}
+ * offer is the default camera (camera token), a {@code mon_<token>} offer a viewer of it (viewer token; control with
+ * the control token), the token read from the offer.
  *
  * Knows nothing of sockets or the WebSocket library, so every rule of the handshake is in this one place.
  */
@@ -29,7 +32,8 @@ final class HandshakeRouter {
   static final String CAMERA_PREFIX = "/cam/";
 
   /** An accepted handshake: what the connection is and what it may do. */
-  record Route(boolean ingest, String cameraId, boolean v1, boolean control, boolean onDemand, boolean verified) {}
+  record Route(boolean ingest, String cameraId, boolean v1, boolean control, boolean onDemand, boolean verified,
+      boolean seed) {}
 
   /** A refused handshake, answered with a real HTTP status and a text body. */
   static final class Refusal extends Exception {
@@ -53,11 +57,13 @@ final class HandshakeRouter {
   private final String defaultCameraId;
   private final Authenticator auth;
   private final LogLimiter logLimiter;
+  private final boolean seedCompatibility;
 
-  HandshakeRouter(String defaultCameraId, Authenticator auth, LogLimiter logLimiter) {
+  HandshakeRouter(String defaultCameraId, Authenticator auth, LogLimiter logLimiter, boolean seedCompatibility) {
     this.defaultCameraId = defaultCameraId;
     this.auth = auth;
     this.logLimiter = logLimiter;
+    this.seedCompatibility = seedCompatibility;
   }
 
   /**
@@ -76,7 +82,11 @@ final class HandshakeRouter {
     String path = uri.path();
     boolean ingest;
     String cameraId;
-    if (path.startsWith(INGEST_PREFIX)) {
+    SeedClients.Offer seed = seedCompatibility && SeedClients.isRoot(path) ? SeedClients.offer(subprotocols) : null;
+    if (seed != null) {
+      ingest = seed.camera();
+      cameraId = defaultCameraId;
+    } else if (path.startsWith(INGEST_PREFIX)) {
       ingest = true;
       cameraId = trimSlash(path.substring(INGEST_PREFIX.length()));
     } else if (path.startsWith(CAMERA_PREFIX)) {
@@ -91,7 +101,8 @@ final class HandshakeRouter {
     if (!CameraId.isValid(cameraId)) {
       throw new Refusal(400, "Bad Request", "invalid camera id: want " + CameraId.RULE);
     }
-    String token = Tokens.of(authorization, subprotocols, uri.parameters());
+    String token = seed != null && seed.token() != null ? seed.token()
+        : Tokens.of(authorization, subprotocols, uri.parameters());
     AuthFailures failures = auth.failures();
     boolean tokenDecides = ingest ? auth.cameraAuthRequired(cameraId)
         : auth.viewerAuthRequired() || token != null && auth.controlRequiresToken();
@@ -110,7 +121,8 @@ final class HandshakeRouter {
       }
       boolean onDemand = uri.parameters().getOrDefault("ondemand", List.of()).stream()
           .anyMatch(v -> v.equals("1") || v.equalsIgnoreCase("true"));
-      return new Route(true, cameraId, false, false, onDemand, auth.cameraVerified(cameraId, token));
+      return new Route(true, cameraId, false, false, onDemand && seed == null, auth.cameraVerified(cameraId, token),
+          seed != null);
     }
     boolean viewer = auth.viewerAllowed(token);
     boolean control = viewer && auth.controlAllowed(token);
@@ -122,7 +134,8 @@ final class HandshakeRouter {
           + (token == null ? "no token" : "wrong token"));
       throw new Refusal(401, "Unauthorized", "viewer token required");
     }
-    return new Route(false, cameraId, SubprotocolChooser.V1.equals(chosenSubprotocol), control, false, false);
+    return new Route(false, cameraId, SubprotocolChooser.V1.equals(chosenSubprotocol), control, false, false,
+        seed != null);
   }
 
   private static String trimSlash(String id) {

@@ -29,23 +29,31 @@ import org.java_websocket.protocols.IProtocol;
  */
 final class RelayDraft extends Draft_6455 {
   private final boolean ingest;
+  private final boolean seed;
   // The fragmented message being received, if any (a draft instance serves one connection, on one thread).
   private boolean inMessage;
   private long fragmentBytes;
 
-  RelayDraft(boolean ingest, int maxMessageBytes) {
+  RelayDraft(boolean ingest, int maxMessageBytes, boolean seed) {
     super(Collections.<IExtension>singletonList(new DefaultExtension()),
-        Collections.<IProtocol>singletonList(new SubprotocolChooser()), maxMessageBytes);
+        Collections.<IProtocol>singletonList(new SubprotocolChooser(seed)), maxMessageBytes);
     this.ingest = ingest;
+    this.seed = seed;
   }
 
   static boolean isIngestPath(String resourceDescriptor) {
     return resourceDescriptor != null && resourceDescriptor.startsWith(HandshakeRouter.INGEST_PREFIX);
   }
 
+  /** Camera ingest: the ingest path, or with seed compatibility a seed camera at {@code /}. */
+  private boolean isIngest(ClientHandshake handshake) {
+    return isIngestPath(handshake.getResourceDescriptor()) || (seed
+        && SeedClients.isCamera(handshake.getResourceDescriptor(), handshake.getFieldValue("Sec-WebSocket-Protocol")));
+  }
+
   @Override
   public HandshakeState acceptHandshakeAsServer(ClientHandshake handshake) throws InvalidHandshakeException {
-    if (isIngestPath(handshake.getResourceDescriptor()) != ingest) {
+    if (isIngest(handshake) != ingest) {
       return HandshakeState.NOT_MATCHED;
     }
     return super.acceptHandshakeAsServer(handshake);
@@ -127,14 +135,14 @@ final class RelayDraft extends Draft_6455 {
 
   @Override
   public Draft copyInstance() {
-    return new RelayDraft(ingest, getMaxFrameSize());
+    return new RelayDraft(ingest, getMaxFrameSize(), seed);
   }
 
   boolean ingest() {
     return ingest;
   }
 
-  static List<Draft> both(int maxFrameBytes, int maxControlBytes) {
-    return List.of(new RelayDraft(true, maxFrameBytes), new RelayDraft(false, maxControlBytes));
+  static List<Draft> both(int maxFrameBytes, int maxControlBytes, boolean seed) {
+    return List.of(new RelayDraft(true, maxFrameBytes, seed), new RelayDraft(false, maxControlBytes, seed));
   }
 }

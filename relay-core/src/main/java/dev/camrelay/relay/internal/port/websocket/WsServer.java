@@ -70,7 +70,7 @@ public final class WsServer extends WebSocketServer {
     super(bound);
     this.config = config;
     this.hub = hub;
-    this.router = new HandshakeRouter(config.defaultCameraId(), auth, logLimiter);
+    this.router = new HandshakeRouter(config.defaultCameraId(), auth, logLimiter, config.seedCompatibility());
     this.viewers = new WsViewers(config.controlMessagesPerSecond());
     this.limiter = limiter;
     this.timer = timer;
@@ -85,7 +85,8 @@ public final class WsServer extends WebSocketServer {
     // for a minute after it closed a connection itself (TIME_WAIT).
     setReuseAddr(true);
     setConnectionLostTimeout(30);
-    setWebSocketFactory(new ChannelFactory(RelayDraft.both(config.maxFrameBytes(), config.maxControlBytes()), tls,
+    setWebSocketFactory(new ChannelFactory(
+        RelayDraft.both(config.maxFrameBytes(), config.maxControlBytes(), config.seedCompatibility()), tls,
         tlsExecutor, config.viewerSendBufferBytes(), this::accepted));
   }
 
@@ -201,7 +202,7 @@ public final class WsServer extends WebSocketServer {
     try {
       if (route.ingest()) {
         WsIngestSession session = new WsIngestSession(conn, ch.remote(), route.cameraId(), route.onDemand(),
-            route.verified(), logLimiter);
+            route.verified(), route.seed(), logLimiter);
         conn.setAttachment(session);
         session.start(hub);
         if (ch.isClosed()) {
@@ -209,7 +210,7 @@ public final class WsServer extends WebSocketServer {
           session.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
         }
       } else {
-        WsViewer viewer = viewers.add(this, conn, ch, route.cameraId(), route.v1(), route.control());
+        WsViewer viewer = viewers.add(this, conn, ch, route.cameraId(), route.v1(), route.control(), route.seed());
         conn.setAttachment(viewer);
         try {
           viewer.start(hub);
@@ -224,7 +225,7 @@ public final class WsServer extends WebSocketServer {
           viewer.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
         }
         log.debug("viewer {} opened camera '{}' ({})", ch.remote(), route.cameraId(),
-            route.v1() ? "camrelay.v1" : "plain");
+            route.v1() ? "camrelay.v1" : route.seed() ? "seed monitor" : "plain");
       }
     } catch (IllegalStateException e) {
       // Too many cameras.

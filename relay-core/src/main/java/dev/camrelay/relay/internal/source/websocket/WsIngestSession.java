@@ -13,6 +13,7 @@ import dev.camrelay.relay.ControlRequest;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.SourceHandle;
 import dev.camrelay.relay.SourceInfo;
+import dev.camrelay.relay.internal.port.websocket.SeedClients;
 import dev.camrelay.relay.internal.port.websocket.WsEndpoint;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import dev.camrelay.relay.internal.source.WireCodes;
@@ -35,25 +36,33 @@ import org.slf4j.LoggerFactory;
  * <p>Such a camera is assumed to accept commands (a command it ignores times out). With {@code ?ondemand=1} it is
  * on-demand: right after the handshake it gets {@code {"id":0,"cmd":"stream","on":true|false}} and later stream
  * commands as viewers come and go. When replaced by another connection it is closed with code 4010.
+ *
+ * <p>A seed camera ({@link SeedClients}, {@code ipcam_…} at {@code /}) sends binary JPEGs the same way but knows no
+ * request ids: it gets each command as bare text ({@link SeedClients#cameraTextOf}), the request is answered
+ * {@code {"ok":true,"sent":true}} as soon as it is sent (the camera says nothing back), and its own text is ignored.
  */
 public final class WsIngestSession implements CameraSource, WsEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WsIngestSession.class);
+  /** The answer to a command sent to a seed camera, which never replies. */
+  private static final String SENT = "{\"ok\":true,\"sent\":true}";
 
   private final WebSocketImpl conn;
   private final String remote;
   private final String cameraId;
   private final boolean onDemand;
   private final boolean verified;
+  private final boolean seed;
   private final LogLimiter logLimiter;
   private volatile SourceHandle camera;
 
   public WsIngestSession(WebSocketImpl conn, String remote, String cameraId, boolean onDemand, boolean verified,
-      LogLimiter logLimiter) {
+      boolean seed, LogLimiter logLimiter) {
     this.conn = conn;
     this.remote = remote;
     this.cameraId = cameraId;
     this.onDemand = onDemand;
     this.verified = verified;
+    this.seed = seed;
     this.logLimiter = logLimiter;
   }
 
@@ -63,7 +72,7 @@ public final class WsIngestSession implements CameraSource, WsEndpoint {
    * @throws IllegalStateException when the relay has no room for another camera
    */
   public void start(CameraHub hub) {
-    SourceInfo info = SourceInfo.of("websocket", remote).withControl();
+    SourceInfo info = SourceInfo.of(seed ? "websocket-seed" : "websocket", remote).withControl();
     info = verified ? info.withVerified() : info;
     camera = hub.attachSource(cameraId, onDemand ? info.withOnDemand() : info, this);
     boolean stream = camera.streamWanted();
@@ -78,6 +87,13 @@ public final class WsIngestSession implements CameraSource, WsEndpoint {
 
   @Override
   public void onControl(ControlRequest request) {
+    if (seed) {
+      if (!sendText(SeedClients.cameraTextOf(request.json()))) {
+        throw new IllegalStateException("connection closed");
+      }
+      request.reply(SENT);
+      return;
+    }
     JsonObject command = JsonParser.parseString(request.json()).getAsJsonObject();
     JsonObject out = new JsonObject();
     out.addProperty("id", request.id());
@@ -121,6 +137,10 @@ public final class WsIngestSession implements CameraSource, WsEndpoint {
 
   @Override
   public void onText(String text) {
+    if (seed) {
+      log.debug("camera '{}': ignoring text from a seed camera", cameraId);
+      return;
+    }
     try {
       JsonObject reply = JsonParser.parseString(text).getAsJsonObject();
       JsonElement id = reply.remove("id");
