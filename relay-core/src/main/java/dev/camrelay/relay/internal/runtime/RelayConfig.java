@@ -43,6 +43,7 @@ public final class RelayConfig {
   private final int viewerSendBufferBytes;
   private final Path tlsPkcs12;
   private final char[] tlsPassword;
+  private final boolean requireCameraTls;
   private final Map<String, URI> pulls;
   private final boolean serveViewer;
 
@@ -72,6 +73,7 @@ public final class RelayConfig {
     viewerSendBufferBytes = b.viewerSendBufferBytes;
     tlsPkcs12 = b.tlsPkcs12;
     tlsPassword = b.tlsPassword == null ? null : b.tlsPassword.clone();
+    requireCameraTls = b.requireCameraTls;
     pulls = Map.copyOf(b.pulls);
     serveViewer = b.serveViewer;
   }
@@ -190,6 +192,11 @@ public final class RelayConfig {
     return tlsPassword == null ? null : tlsPassword.clone();
   }
 
+  /** Whether the camera TCP port refuses plain-TCP cameras (only with TLS; default false: existing firmware). */
+  public boolean requireCameraTls() {
+    return requireCameraTls;
+  }
+
   public Map<String, URI> pulls() {
     return pulls;
   }
@@ -231,7 +238,7 @@ public final class RelayConfig {
         + ", maxConnections=" + maxConnections + ", maxConnectionsPerIp=" + maxConnectionsPerIp
         + ", handshakeTimeout=" + handshakeTimeout + ", cameraIdleTimeout=" + cameraIdleTimeout
         + ", viewerStallTimeout=" + viewerStallTimeout + ", onDemandLinger=" + onDemandLinger
-        + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", pulls=" + pulls.keySet()
+        + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", requireCameraTls=" + requireCameraTls + ", pulls=" + pulls.keySet()
         + ", serveViewer=" + serveViewer + "]";
   }
 
@@ -265,6 +272,7 @@ public final class RelayConfig {
     private int viewerSendBufferBytes = 32 * 1024;
     private Path tlsPkcs12;
     private char[] tlsPassword;
+    private boolean requireCameraTls;
     private final Map<String, URI> pulls = new LinkedHashMap<>();
     private boolean serveViewer = true;
 
@@ -387,6 +395,11 @@ public final class RelayConfig {
       return this;
     }
 
+    public Builder requireCameraTls(boolean require) {
+      this.requireCameraTls = require;
+      return this;
+    }
+
     public Builder pull(String cameraId, URI mjpegUrl) {
       pulls.put(CameraId.check(cameraId), Objects.requireNonNull(mjpegUrl, "mjpegUrl"));
       return this;
@@ -398,6 +411,9 @@ public final class RelayConfig {
     }
 
     public RelayConfig build() {
+      if (requireCameraTls && tlsPkcs12 == null) {
+        throw new IllegalArgumentException("requireCameraTls needs a TLS keystore (tls(pkcs12, password))");
+      }
       return new RelayConfig(this);
     }
 
