@@ -12,7 +12,7 @@ import dev.camrelay.relay.testing.TestJpegs;
 import dev.camrelay.relay.testing.ViewerClient;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,13 +24,13 @@ class TlsIngestTest {
   private static final String PASSWORD = "changeit";
 
   @TempDir
-  Path dir;
+  static Path dir;
 
-  private Path p12;
-  private SSLContext client;
+  private static Path p12;
+  private static SSLContext client;
 
-  @BeforeEach
-  void keystore() throws Exception {
+  @BeforeAll
+  static void keystore() throws Exception {
     p12 = TestKeystores.generate(dir, PASSWORD);
     client = TestKeystores.clientTrusting(p12, PASSWORD);
   }
@@ -40,7 +40,7 @@ class TlsIngestTest {
         .tls(p12, PASSWORD.toCharArray()).requireCameraTls(requireCameraTls).build();
   }
 
-  private ViewerClient viewer(CameraRelay relay, String cameraId) throws InterruptedException {
+  private static ViewerClient viewer(CameraRelay relay, String cameraId) throws InterruptedException {
     ViewerClient v = ViewerClient.connect("wss://127.0.0.1:" + relay.wsPort() + "/cam/" + cameraId, client);
     assertThat(v.isOpen()).as("wss viewer connected").isTrue();
     return v;
@@ -55,7 +55,7 @@ class TlsIngestTest {
     }
   }
 
-  private void framedTlsCameraStreamsToAWssViewer(CameraRelay relay, String cameraId) throws Exception {
+  private static void framedTlsCameraStreamsToAWssViewer(CameraRelay relay, String cameraId) throws Exception {
     ViewerClient viewer = viewer(relay, cameraId);
     try (FakeCamera camera = FakeCamera.framed(FakeCamera.openTls(relay.tcpPort(), client), cameraId, null, 0)) {
       camera.awaitWelcome();

@@ -2,6 +2,7 @@ package dev.camrelay.relay.internal.port.tcp;
 
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * Names a failed TLS handshake for one log line and its rate-limit key. The JDK's messages are fixed phrases
@@ -13,6 +14,14 @@ final class TlsFailures {
   private static final int MAX_KIND = 60;
 
   private TlsFailures() {}
+
+  /**
+   * Whether the handshake ended only because the connection closed: the peer hung up (a port scan) or the relay
+   * closed it (the handshake deadline, which logs its own line).
+   */
+  static boolean closedMidHandshake(Throwable cause) {
+    return root(cause) instanceof ClosedChannelException;
+  }
 
   /** {@code "no cipher suites in common"}, or a fixed phrase for records that are not TLS. */
   static String describe(Throwable cause) {
