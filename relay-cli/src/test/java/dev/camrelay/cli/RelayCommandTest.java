@@ -139,13 +139,7 @@ class RelayCommandTest {
 
   @Test
   void aKeystoreWithoutItsPasswordSaysWhereThePasswordGoes() throws Exception {
-    Path p12 = dir.resolve("relay.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "relay", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", "s3cret-ks", "-keypass", "s3cret-ks")
-        .redirectErrorStream(true).start();
-    keytool.getInputStream().readAllBytes();
-    assertThat(keytool.waitFor()).as("keytool made a keystore").isZero();
+    Path p12 = TestKeystore.generate(dir, "s3cret-ks");
     Cli.Result r = Cli.run(args("--tls-keystore", p12.toString()));
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains(p12.toString()).contains("CAMRELAY_TLS_PASSWORD").contains("--tls-password")

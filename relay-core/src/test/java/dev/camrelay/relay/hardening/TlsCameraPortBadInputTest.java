@@ -10,12 +10,9 @@ import dev.camrelay.relay.testing.FakeCamera;
 import dev.camrelay.relay.testing.TestJpegs;
 import dev.camrelay.relay.testing.ViewerClient;
 import io.netty.util.ResourceLeakDetector;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,24 +100,6 @@ class TlsCameraPortBadInputTest {
     return s;
   }
 
-  /** Reads until the relay closes; fails if it does not within the socket's read timeout. */
-  private static byte[] readUntilClosed(Socket s) throws IOException {
-    InputStream in = s.getInputStream();
-    ByteArrayOutputStream got = new ByteArrayOutputStream();
-    byte[] buf = new byte[4096];
-    try {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        got.write(buf, 0, n);
-      }
-    } catch (SocketTimeoutException e) {
-      throw new AssertionError("the relay did not close the connection (read so far: " + got.size() + " bytes)");
-    } catch (IOException e) {
-      // reset: closed too
-    }
-    return got.toByteArray();
-  }
-
   @Test
   void clientHelloThenSilenceIsClosedByTheHandshakeTimeoutWithOneLine() throws Exception {
     List<Socket> stalled = new ArrayList<>();
@@ -131,7 +110,7 @@ class TlsCameraPortBadInputTest {
         stalled.add(s);
       }
       for (Socket s : stalled) {
-        assertThat(readUntilClosed(s)).as("the relay's ServerHello, then the close").isNotEmpty();
+        assertThat(TcpBadInputTest.readUntilClosed(s)).as("the relay's ServerHello, then the close").isNotEmpty();
       }
     } finally {
       for (Socket s : stalled) {
@@ -152,7 +131,7 @@ class TlsCameraPortBadInputTest {
     for (int i = 0; i < 20; i++) {
       try (Socket s = connect()) {
         s.getOutputStream().write(input);
-        readUntilClosed(s);
+        TcpBadInputTest.readUntilClosed(s);
       }
     }
     String kind = "TLS handshake with camera connection";
@@ -177,7 +156,7 @@ class TlsCameraPortBadInputTest {
   void anHttpsRequestOnTheCameraPortGetsTheExplainingBadRequestOverTls() throws Exception {
     try (SSLSocket s = (SSLSocket) FakeCamera.openTls(relay.tcpPort(), client)) {
       s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      String response = new String(readUntilClosed(s), StandardCharsets.UTF_8);
+      String response = new String(TcpBadInputTest.readUntilClosed(s), StandardCharsets.UTF_8);
       assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("camera ingest port");
     }
   }
@@ -186,7 +165,7 @@ class TlsCameraPortBadInputTest {
   void aLoneHandshakeByteIsClosedByTheHandshakeTimeout() throws Exception {
     try (Socket s = connect()) {
       s.getOutputStream().write(0x16);
-      assertThat(readUntilClosed(s)).isEmpty();
+      assertThat(TcpBadInputTest.readUntilClosed(s)).isEmpty();
     }
     Await.until("the silent-connection line", () -> !log.linesContaining("nothing identifiable within").isEmpty());
   }

@@ -138,7 +138,9 @@ final class SniffHandler extends ChannelInboundHandlerAdapter {
       description = ClientBytes.httpRequest(head, 0, head.length);
     }
     context.logLimiter().warn("garbage:" + (http ? "http" : description.split(" ")[0]),
-        "closing TCP ingest connection from " + remote + ": not a camera stream (" + description + ")");
+        "closing TCP ingest connection from " + remote + ": not a camera stream (" + description + ")"
+            + (description.startsWith("looks like TLS") ? "; this port speaks TLS only when the relay has a TLS key"
+                : ""));
     if (first != null) {
       first.release();
       first = null;
