@@ -215,15 +215,14 @@ final class SniffHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-      identified = true; // the SslHandler closes the connection; the deadline has nothing left to say
+      identified = true; // closed here; the deadline has nothing left to say
       if (TlsFailures.closedMidHandshake(done.cause())) {
         log.debug("TCP ingest connection {}: closed during the TLS handshake", remote);
-        ctx.fireUserEventTriggered(evt);
-        return;
+      } else {
+        context.logLimiter().info("tls-failed:" + TlsFailures.kind(done.cause()), "TLS handshake with camera"
+            + " connection from " + remote + " failed: " + TlsFailures.describe(done.cause()));
       }
-      String why = TlsFailures.describe(done.cause());
-      context.logLimiter().info("tls-failed:" + TlsFailures.kind(done.cause()), "TLS handshake with camera"
-          + " connection from " + remote + " failed: " + why);
+      ctx.close();
     }
     ctx.fireUserEventTriggered(evt);
   }
