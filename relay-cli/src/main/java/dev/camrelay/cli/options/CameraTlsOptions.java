@@ -23,11 +23,12 @@ public final class CameraTlsOptions {
   boolean insecure;
 
   /**
-   * The camera's TLS, or null for plain TCP.
+   * The camera's TLS, or null for plain TCP; {@code addressSaysTls} (a {@code tls://} relay address) asks for TLS like
+   * {@code --tls}.
    *
    * @throws IllegalArgumentException for both trust options at once or a fingerprint that is not SHA-256 hex
    */
-  public CameraTls tlsOrNull() {
+  public CameraTls tlsOrNull(boolean addressSaysTls) {
     if (fingerprint != null && insecure) {
       throw new IllegalArgumentException("--tls-fingerprint and --insecure contradict each other: give one");
     }
@@ -37,6 +38,6 @@ public final class CameraTlsOptions {
     if (insecure) {
       return CameraTls.insecure();
     }
-    return tls ? CameraTls.verified() : null;
+    return tls || addressSaysTls ? CameraTls.verified() : null;
   }
 }

@@ -83,7 +83,7 @@ public final class SimulateCommand implements Callable<Integer> {
     SimulatedCamera simulated;
     CameraTls tls;
     try {
-      tls = cameraTls.tlsOrNull();
+      tls = cameraTls.tlsOrNull(relay.tls());
       simulated = camera.applyTo(relay.applyTo(SimulatedCamera.builder()))
           .tls(tls)
           .token(token)

@@ -54,14 +54,14 @@ class SimulateTlsTest {
   }
 
   @Test
-  void framedCameraWithThePinnedFingerprintStreamsOverTls() throws Exception {
+  void framedCameraAtTheBannersTlsAddressWithThePinnedFingerprintStreamsOverTls() throws Exception {
     try (CameraRelay relay = tlsOnlyRelay()) {
-      Cli.Running sim = Cli.background("simulate", "--relay", "127.0.0.1:" + relay.tcpPort(), "--camera-id", "pin",
-          "--tls-fingerprint", fingerprint, "--fps", "25", "--size", "160x120");
+      Cli.Running sim = Cli.background("simulate", "--relay", "tls://127.0.0.1:" + relay.tcpPort(), "--camera-id",
+          "pin", "--tls-fingerprint", fingerprint, "--fps", "25", "--size", "160x120");
       awaitFrames(relay, "pin", 3);
       Cli.Result r = sim.stop();
       assertThat(r.exitCode()).as(r.err()).isZero();
-      assertThat(r.out()).contains("-> 127.0.0.1:" + relay.tcpPort() + " (TLS, pinned certificate, framed)");
+      assertThat(r.out()).contains("-> tls://127.0.0.1:" + relay.tcpPort() + " (TLS, pinned certificate, framed)");
     }
   }
 
@@ -104,6 +104,13 @@ class SimulateTlsTest {
       assertThat(r.exitCode()).isEqualTo(1);
       assertThat(r.err()).contains("could not connect to the relay").contains("--tls-keystore");
     }
+  }
+
+  @Test
+  void aFingerprintThatIsNotSha256IsAUsageError() {
+    Cli.Result r = Cli.run("simulate", "--tls-fingerprint", "AB:CD");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("'AB:CD' is not a SHA-256 fingerprint");
   }
 
   @Test
