@@ -148,7 +148,7 @@ public final class CamrelayCommand implements Callable<Integer> {
       }
       tls.check(cl);
       CameraRelay relay = start(build(cl, cameraTokens, pullUris));
-      StartupBanner banner = new StartupBanner(relay, listen.bind, tls.enabled(), access.viewerTokenRequired(),
+      StartupBanner banner = new StartupBanner(relay, listen.bind, tls, access.viewerTokenRequired(),
           listen.defaultCamera, pullUris.keySet(), demo);
       lifecycle.runUntilStopped(relay, cl.getOut(), banner,
           demo ? () -> startDemoCamera(relay, cameraTokens.forCamera(listen.defaultCamera)) : null, statusInterval);
@@ -194,6 +194,7 @@ public final class CamrelayCommand implements Callable<Integer> {
     }
     return SimulatedCamera.builder()
         .relay("127.0.0.1", relay.tcpPort())
+        .tls(tls.demoCameraTls())
         .cameraId(listen.defaultCamera)
         .token(token)
         .fps(15)

@@ -10,16 +10,20 @@ final class StartupBanner {
   private final CameraRelay relay;
   private final List<String> hosts;
   private final boolean tls;
+  private final boolean cameraTlsOnly;
+  private final String fingerprint;
   private final boolean viewerToken;
   private final String camera;
   private final Collection<String> pulled;
   private final boolean demo;
 
-  StartupBanner(CameraRelay relay, String bind, boolean tls, boolean viewerToken, String defaultCamera,
+  StartupBanner(CameraRelay relay, String bind, TlsOptions tls, boolean viewerToken, String defaultCamera,
                 Collection<String> pulled, boolean demo) {
     this.relay = relay;
     this.hosts = HostAddresses.forBind(bind);
-    this.tls = tls;
+    this.tls = tls.enabled();
+    this.cameraTlsOnly = tls.cameraTlsRequired();
+    this.fingerprint = tls.certificateFingerprint();
     this.viewerToken = viewerToken;
     this.camera = defaultCamera;
     this.pulled = pulled;
@@ -49,8 +53,7 @@ final class StartupBanner {
     }
     String lan = hosts.size() > 1 ? hosts.get(1) : first;
     if (relay.tcpPort() > 0) {
-      row(out, "Cameras", "tcp://" + lan + ":" + relay.tcpPort() + "  (raw JPEG or framed protocol"
-          + (tls ? "; plain TCP, not TLS: camera tokens cross the network in clear)" : ")"));
+      cameraPort(out, lan);
     }
     if (relay.wsPort() > 0) {
       row(out, relay.tcpPort() > 0 ? "" : "Cameras", ws + "://" + lan + ":" + relay.wsPort() + "/ingest/<camera-id>");
@@ -60,6 +63,24 @@ final class StartupBanner {
     }
     out.println("Press Ctrl-C to stop.");
     out.flush();
+  }
+
+  /** With TLS the camera port takes tls:// and, unless TLS is required, plain tcp:// too (existing firmware). */
+  private void cameraPort(PrintWriter out, String lan) {
+    String port = lan + ":" + relay.tcpPort();
+    if (!tls) {
+      row(out, "Cameras", "tcp://" + port + "  (raw JPEG or framed protocol)");
+      return;
+    }
+    row(out, "Cameras", "tls://" + port + "  (raw JPEG or framed protocol over TLS"
+        + (cameraTlsOnly ? "; plain TCP is refused)" : ")"));
+    if (fingerprint != null) {
+      row(out, "", "(certificate SHA-256 " + fingerprint + ")");
+    }
+    if (!cameraTlsOnly) {
+      row(out, "", "tcp://" + port + "  (plain TCP on the same port, for older firmware: camera tokens cross the"
+          + " network in clear; --require-camera-tls refuses it)");
+    }
   }
 
   private static void row(PrintWriter out, String label, String value) {

@@ -139,7 +139,7 @@ class RelayCommandTest {
 
   @Test
   void aKeystoreWithoutItsPasswordSaysWhereThePasswordGoes() throws Exception {
-    Path p12 = SelfSignedKeystore.create(dir, "s3cret-ks");
+    Path p12 = TestKeystore.generate(dir, "s3cret-ks");
     Cli.Result r = Cli.run(args("--tls-keystore", p12.toString()));
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains(p12.toString()).contains("CAMRELAY_TLS_PASSWORD").contains("--tls-password")

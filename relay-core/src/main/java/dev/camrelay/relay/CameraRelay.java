@@ -360,9 +360,22 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
       return this;
     }
 
-    /** Serves the WebSocket and HTTP ports with TLS using the key and certificate in a PKCS#12 file. */
+    /**
+     * Serves the WebSocket and HTTP ports with TLS using the key and certificate in a PKCS#12 file, and accepts TLS
+     * on the camera TCP port too (plain TCP cameras still work there unless {@link #requireCameraTls}).
+     */
     public Builder tls(Path pkcs12, char[] password) {
       settings.tls(pkcs12, password);
+      return this;
+    }
+
+    /**
+     * Refuses plain-TCP cameras on the camera TCP port (a framed camera gets ERROR 3 AUTH_FAILED saying TLS is
+     * required; a raw stream is closed); default false, because existing firmware speaks plain TCP. Needs
+     * {@link #tls}; {@link #build()} throws {@link IllegalArgumentException} without it.
+     */
+    public Builder requireCameraTls(boolean require) {
+      settings.requireCameraTls(require);
       return this;
     }
 

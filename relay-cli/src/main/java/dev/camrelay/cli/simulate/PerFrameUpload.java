@@ -30,7 +30,7 @@ final class PerFrameUpload implements Upload {
         OutputStream out = s.getOutputStream();
         out.write(jpeg);
         out.flush();
-        s.shutdownOutput(); // the end of the connection is the end of the frame
+        RelayConnector.endOfFrame(s); // the end of the connection is the end of the frame
         c.sent(jpeg);
         any = true;
       } finally {

@@ -2,6 +2,7 @@ package dev.camrelay.cli.simulate;
 
 import dev.camrelay.cli.UserError;
 import dev.camrelay.cli.options.CameraFeedOptions;
+import dev.camrelay.cli.options.CameraTlsOptions;
 import dev.camrelay.cli.options.RelayIngestAddress;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -36,7 +37,9 @@ import picocli.CommandLine.Spec;
       "  camrelay simulate                                  framed, 'default' camera, 640x480 at 10 fps",
       "  camrelay simulate --camera-id porch --token k3y --fps 20 --size 800x600",
       "  camrelay simulate --raw-per-frame --fps 5          like the hobby sketch: one connection per frame",
-      "  camrelay simulate --frames ./jpegs --relay 192.168.1.10:3008"
+      "  camrelay simulate --frames ./jpegs --relay 192.168.1.10:3008",
+      "  camrelay simulate --relay cam.example.org:3008 --tls --token k3y     TLS to a relay with --tls-keystore",
+      "  camrelay simulate --tls-fingerprint AB:CD:...:EF                       TLS to a self-signed relay"
     })
 public final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -44,6 +47,8 @@ public final class SimulateCommand implements Callable<Integer> {
   @Mixin RelayIngestAddress relay;
 
   @Mixin CameraFeedOptions camera;
+
+  @Mixin CameraTlsOptions cameraTls;
 
   @Option(names = "--token", paramLabel = "TOKEN", description = "Camera token sent in HELLO (framed mode).")
   String token;
@@ -76,8 +81,11 @@ public final class SimulateCommand implements Callable<Integer> {
           "--on-demand and --token need the framed protocol (drop --raw/--raw-per-frame)");
     }
     SimulatedCamera simulated;
+    CameraTls tls;
     try {
+      tls = cameraTls.tlsOrNull(relay.tls());
       simulated = camera.applyTo(relay.applyTo(SimulatedCamera.builder()))
+          .tls(tls)
           .token(token)
           .size(camera.size().width(), camera.size().height())
           .quality(camera.quality())
@@ -97,8 +105,8 @@ public final class SimulateCommand implements Callable<Integer> {
     long start = System.nanoTime();
     boolean interrupted = false;
     try {
-      out.printf("Simulating camera '%s' -> %s (%s), %s at %s fps%s%s. Ctrl-C stops.%n", camera.cameraId(), relay,
-          mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+      out.printf("Simulating camera '%s' -> %s (%s%s), %s at %s fps%s%s. Ctrl-C stops.%n", camera.cameraId(), relay,
+          tls != null ? tls + ", " : "", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
           camera.frames() != null ? "frames from " + camera.frames() : camera.size(),
           camera.fps() == 0 ? "max" : fmt(camera.fps()), onDemand ? ", on demand" : "",
           seconds > 0 ? ", for " + fmt(seconds) + " s" : "");

@@ -75,7 +75,7 @@ public final class SimulatedCamera implements AutoCloseable {
     this.onDemand = b.onDemand && b.mode == Mode.FRAMED;
     this.firmware = b.firmware;
     this.settings = new CameraSettings(b.width, b.height, b.quality, !this.onDemand, (int) Math.round(b.fps), firmware);
-    this.relay = new RelayConnector(b.host, b.port, stop);
+    this.relay = new RelayConnector(b.host, b.port, stop, b.tls);
     if (b.source != null) {
       this.source = b.source;
     } else if (b.framesFolder != null) {
@@ -265,6 +265,7 @@ public final class SimulatedCamera implements AutoCloseable {
   public static final class Builder {
     private String host = "127.0.0.1";
     private int port = 3008;
+    private CameraTls tls;
     private String cameraId = "default";
     private String token;
     private double fps = 10;
@@ -286,6 +287,12 @@ public final class SimulatedCamera implements AutoCloseable {
         throw new IllegalArgumentException("port must be 1..65535: " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /** Connect with TLS, accepting the certificate as {@code tls} says; null (the default) for plain TCP. */
+    public Builder tls(CameraTls tls) {
+      this.tls = tls;
       return this;
     }
 

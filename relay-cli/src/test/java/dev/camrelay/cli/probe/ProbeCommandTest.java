@@ -3,7 +3,7 @@ package dev.camrelay.cli.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.cli.Cli;
-import dev.camrelay.cli.SelfSignedKeystore;
+import dev.camrelay.cli.TestKeystore;
 import dev.camrelay.cli.simulate.SimulatedCamera;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.jpeg.JpegInfo;
@@ -92,7 +92,7 @@ class ProbeCommandTest {
 
   private CameraRelay tlsRelay(String viewerToken) throws Exception {
     CameraRelay.Builder b = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(0).httpPort(0)
-        .tls(SelfSignedKeystore.create(dir, "s3cret-ks"), "s3cret-ks".toCharArray());
+        .tls(TestKeystore.generateWithoutHostNames(dir, "s3cret-ks"), "s3cret-ks".toCharArray());
     if (viewerToken != null) {
       b.viewerToken(viewerToken);
     }

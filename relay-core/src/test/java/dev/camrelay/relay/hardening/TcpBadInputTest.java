@@ -49,7 +49,7 @@ class TcpBadInputTest extends AbuseFixture {
   }
 
   /** Reads everything until the relay closes the connection; fails if it does not within the read timeout. */
-  private static byte[] readUntilClosed(Socket s) throws IOException {
+  static byte[] readUntilClosed(Socket s) throws IOException {
     InputStream in = s.getInputStream();
     java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
     byte[] buf = new byte[4096];

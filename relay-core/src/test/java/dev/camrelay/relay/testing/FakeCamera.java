@@ -19,6 +19,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A scriptable camera for tests, speaking raw JPEG or the framed protocol over a real socket, with fault policies:
@@ -60,9 +62,24 @@ public final class FakeCamera implements Closeable {
     return s;
   }
 
+  /** A TLS connection to the camera port, handshake done, trusting what {@code tls} trusts. */
+  public static Socket openTls(int port, SSLContext tls) throws IOException {
+    SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    s.setTcpNoDelay(true);
+    s.setSoTimeout(10_000);
+    s.startHandshake();
+    return s;
+  }
+
   /** A raw JPEG camera: bytes go out exactly as given. */
   public static FakeCamera raw(int port) throws IOException {
-    return new FakeCamera(open(port), false);
+    return raw(open(port));
+  }
+
+  /** A raw JPEG camera on a socket already open (e.g. {@link #openTls}). */
+  public static FakeCamera raw(Socket socket) throws IOException {
+    return new FakeCamera(socket, false);
   }
 
   /** The ESP32 hobby sketch: one connection per frame, closed after the JPEG. */
@@ -91,7 +108,13 @@ public final class FakeCamera implements Closeable {
   /** Like {@link #framed}, connecting from the loopback address {@code fromAddress} (e.g. 127.0.0.2). */
   public static FakeCamera framedFrom(String fromAddress, int port, String cameraId, String token, int capabilities)
       throws IOException {
-    FakeCamera c = new FakeCamera(open(fromAddress, port), true);
+    return framed(open(fromAddress, port), cameraId, token, capabilities);
+  }
+
+  /** A framed camera on a socket already open (e.g. {@link #openTls}) that has sent HELLO. */
+  public static FakeCamera framed(Socket socket, String cameraId, String token, int capabilities)
+      throws IOException {
+    FakeCamera c = new FakeCamera(socket, true);
     c.startReader();
     c.send(Message.hello(new Hello(1, capabilities, cameraId, token, "fake-camera/1")));
     return c;

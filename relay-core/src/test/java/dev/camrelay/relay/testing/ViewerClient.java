@@ -50,6 +50,15 @@ public final class ViewerClient extends WebSocketClient {
     return c;
   }
 
+  /** Connects over TLS ({@code wss://}) trusting what {@code tls} trusts, and waits for the handshake. */
+  public static ViewerClient connect(String url, javax.net.ssl.SSLContext tls) throws InterruptedException {
+    ViewerClient c = new ViewerClient(URI.create(url), List.of(), Map.of());
+    c.setConnectionLostTimeout(0);
+    c.setSocketFactory(tls.getSocketFactory());
+    c.connectBlocking(10, TimeUnit.SECONDS);
+    return c;
+  }
+
   public byte[] nextFrame() throws InterruptedException {
     byte[] f = frames.poll(10, TimeUnit.SECONDS);
     if (f == null) {

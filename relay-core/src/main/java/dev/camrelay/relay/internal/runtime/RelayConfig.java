@@ -44,6 +44,7 @@ public final class RelayConfig {
   private final int fanOutThreads;
   private final Path tlsPkcs12;
   private final char[] tlsPassword;
+  private final boolean requireCameraTls;
   private final Map<String, URI> pulls;
   private final boolean serveViewer;
   private final int authFailureBurst;
@@ -78,6 +79,7 @@ public final class RelayConfig {
     fanOutThreads = b.fanOutThreads;
     tlsPkcs12 = b.tlsPkcs12;
     tlsPassword = b.tlsPassword == null ? null : b.tlsPassword.clone();
+    requireCameraTls = b.requireCameraTls;
     pulls = Map.copyOf(b.pulls);
     serveViewer = b.serveViewer;
     authFailureBurst = b.authFailureBurst;
@@ -205,6 +207,11 @@ public final class RelayConfig {
     return tlsPassword == null ? null : tlsPassword.clone();
   }
 
+  /** Whether the camera TCP port refuses plain-TCP cameras (only with TLS; default false: existing firmware). */
+  public boolean requireCameraTls() {
+    return requireCameraTls;
+  }
+
   public Map<String, URI> pulls() {
     return pulls;
   }
@@ -266,8 +273,9 @@ public final class RelayConfig {
         + ", maxConnections=" + maxConnections + ", maxConnectionsPerIp=" + maxConnectionsPerIp
         + ", handshakeTimeout=" + handshakeTimeout + ", cameraIdleTimeout=" + cameraIdleTimeout
         + ", viewerStallTimeout=" + viewerStallTimeout + ", onDemandLinger=" + onDemandLinger
-        + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", pulls=" + pulls.keySet()
-        + ", serveViewer=" + serveViewer + (seedCompatibility ? ", seedCompatibility=true" : "") + "]";
+        + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", requireCameraTls=" + requireCameraTls
+        + ", pulls=" + pulls.keySet() + ", serveViewer=" + serveViewer
+        + (seedCompatibility ? ", seedCompatibility=true" : "") + "]";
   }
 
   /**
@@ -302,6 +310,7 @@ public final class RelayConfig {
     private int fanOutThreads = Runtime.getRuntime().availableProcessors() - 1;
     private Path tlsPkcs12;
     private char[] tlsPassword;
+    private boolean requireCameraTls;
     private final Map<String, URI> pulls = new LinkedHashMap<>();
     private boolean serveViewer = true;
     private int authFailureBurst = 10;
@@ -436,6 +445,11 @@ public final class RelayConfig {
       return this;
     }
 
+    public Builder requireCameraTls(boolean require) {
+      this.requireCameraTls = require;
+      return this;
+    }
+
     public Builder pull(String cameraId, URI mjpegUrl) {
       pulls.put(CameraId.check(cameraId), Objects.requireNonNull(mjpegUrl, "mjpegUrl"));
       return this;
@@ -463,6 +477,9 @@ public final class RelayConfig {
     }
 
     public RelayConfig build() {
+      if (requireCameraTls && tlsPkcs12 == null) {
+        throw new IllegalArgumentException("requireCameraTls needs a TLS keystore (tls(pkcs12, password))");
+      }
       return new RelayConfig(this);
     }
 

@@ -93,7 +93,7 @@ public final class RelayRuntime {
       httpPort = http.start();
     }
     if (config.tcpPort() >= 0) {
-      tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort);
+      tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort, tls);
       tcpPort = tcp.start(boss(), workers());
     }
     config.pulls().forEach((id, url) -> {

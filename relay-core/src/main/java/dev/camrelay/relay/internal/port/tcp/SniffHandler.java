@@ -1,6 +1,9 @@
 package dev.camrelay.relay.internal.port.tcp;
 
 import dev.camrelay.frame.sniff.StreamSniffer;
+import dev.camrelay.frame.wire.ErrorCode;
+import dev.camrelay.frame.wire.Message;
+import dev.camrelay.frame.wire.MessageEncoder;
 import dev.camrelay.relay.internal.runtime.ClientBytes;
 import dev.camrelay.relay.internal.source.tcp.FramedSessionHandler;
 import dev.camrelay.relay.internal.source.tcp.IngestContext;
@@ -11,6 +14,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Looks at a connection's first bytes with {@link StreamSniffer} and replaces itself with the handler for what it
  * saw, handing it those bytes. Until the connection has identified itself (raw: first bytes; framed: HELLO
- * accepted) the handshake deadline applies.
+ * accepted) the handshake deadline applies, a TLS handshake in front of it included.
+ *
+ * <p>Behind an {@link SslHandler} it sees the decrypted stream and logs a failed TLS handshake (one line per kind
+ * of failure per 10 s, no stack trace). On a plain connection while TLS is required, a framed camera gets ERROR 3
+ * AUTH_FAILED saying so and a raw stream is closed.
  */
 final class SniffHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(SniffHandler.class);
@@ -67,6 +76,12 @@ final class SniffHandler extends ChannelInboundHandlerAdapter {
 
   private void startRaw(ChannelHandlerContext ctx) {
     String cameraId = context.config().defaultCameraId();
+    if (plainRefused(ctx)) {
+      context.logLimiter().warn("plain-refused:raw", "refused raw JPEG stream from " + remote
+          + ": plain TCP, and this relay requires TLS on the camera port");
+      releaseAndClose(ctx);
+      return;
+    }
     if (!context.config().allowRawIngest()) {
       context.logLimiter().warn("raw-disabled", "refused raw JPEG stream from " + remote
           + ": raw ingest is disabled; cameras must use the framed protocol");
@@ -87,10 +102,23 @@ final class SniffHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void startFramed(ChannelHandlerContext ctx) {
+    if (plainRefused(ctx)) {
+      context.logLimiter().warn("plain-refused:framed", "refused framed camera connection from " + remote
+          + ": plain TCP, and this relay requires TLS on the camera port");
+      String reason = "this relay requires TLS on the camera port: connect with TLS to the same port";
+      releaseAndClose(ctx, Unpooled.wrappedBuffer(MessageEncoder.encode(Message.error(ErrorCode.AUTH_FAILED,
+          reason))));
+      return;
+    }
     FramedSessionHandler handler = new FramedSessionHandler(context, remote);
     framed = handler;
     ctx.pipeline().addAfter(NAME, "framed", handler);
     handOver(ctx);
+  }
+
+  /** True for a plain-TCP connection while the relay requires TLS from cameras. */
+  private boolean plainRefused(ChannelHandlerContext ctx) {
+    return context.config().requireCameraTls() && ctx.pipeline().get(SslHandler.class) == null;
   }
 
   private void handOver(ChannelHandlerContext ctx) {
@@ -110,7 +138,9 @@ final class SniffHandler extends ChannelInboundHandlerAdapter {
       description = ClientBytes.httpRequest(head, 0, head.length);
     }
     context.logLimiter().warn("garbage:" + (http ? "http" : description.split(" ")[0]),
-        "closing TCP ingest connection from " + remote + ": not a camera stream (" + description + ")");
+        "closing TCP ingest connection from " + remote + ": not a camera stream (" + description + ")"
+            + (description.startsWith("looks like TLS") ? "; this port speaks TLS only when the relay has a TLS key"
+                : ""));
     if (first != null) {
       first.release();
       first = null;
@@ -143,12 +173,21 @@ final class SniffHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void releaseAndClose(ChannelHandlerContext ctx) {
+    releaseAndClose(ctx, null);
+  }
+
+  /** Closes after writing {@code lastWords} (when not null), so the peer reads why. */
+  private void releaseAndClose(ChannelHandlerContext ctx, ByteBuf lastWords) {
     identified = true;
     if (first != null) {
       first.release();
       first = null;
     }
-    ctx.close();
+    if (lastWords != null) {
+      ctx.writeAndFlush(lastWords).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
   }
 
   /** Runs on the channel's event loop when the handshake timeout has passed. */
@@ -160,10 +199,32 @@ final class SniffHandler extends ChannelInboundHandlerAdapter {
     if (f != null) {
       f.handshakeDeadline();
     } else if (!identified) {
-      context.logLimiter().info("tcp-silent", "closing TCP ingest connection from " + remote
-          + ": nothing identifiable within " + context.config().handshakeTimeout().toMillis() + " ms");
+      long ms = context.config().handshakeTimeout().toMillis();
+      SslHandler tls = ch.pipeline().get(SslHandler.class);
+      if (tls != null && !tls.handshakeFuture().isDone()) {
+        context.logLimiter().info("tls-stalled", "closing TLS camera connection from " + remote
+            + ": TLS handshake not finished within " + ms + " ms");
+      } else {
+        context.logLimiter().info("tcp-silent", "closing TCP ingest connection from " + remote
+            + ": nothing identifiable within " + ms + " ms");
+      }
       ch.close();
     }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+      identified = true; // closed here; the deadline has nothing left to say
+      if (TlsFailures.closedMidHandshake(done.cause())) {
+        log.debug("TCP ingest connection {}: closed during the TLS handshake", remote);
+      } else {
+        context.logLimiter().info("tls-failed:" + TlsFailures.kind(done.cause()), "TLS handshake with camera"
+            + " connection from " + remote + " failed: " + TlsFailures.describe(done.cause()));
+      }
+      ctx.close();
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,12 @@ import org.slf4j.LoggerFactory;
  * anything else  close, with a log line naming what was seen (at most one per 10 s per kind)
  * </pre>
  *
+ * <p>With a TLS key ({@code tlsOrNull}), a connection that opens with a TLS ClientHello ({@code 16 03 ...}) is
+ * decrypted first ({@link TlsOrPlain}) and then identified the same way; plain TCP still works unless
+ * {@link RelayConfig#requireCameraTls()}, which refuses it (framed: ERROR 3 AUTH_FAILED saying TLS is required).
+ *
  * <p>Connections over the total or per-IP limit are closed at once; a connection that sends nothing identifiable
- * within the handshake timeout is closed.
+ * within the handshake timeout (TLS handshake included) is closed.
  */
 public final class TcpIngestServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TcpIngestServer.class);
@@ -47,11 +52,14 @@ public final class TcpIngestServer implements AutoCloseable {
   private final IngestContext context;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final ConnectionLimiter limiter;
+  private final SSLContext tls;
   private Channel serverChannel;
 
+  /** {@code tlsOrNull}: the relay's TLS key, also offered on this port; null for plain TCP only. */
   public TcpIngestServer(RelayConfig config, CameraHub hub, Authenticator auth, ConnectionLimiter limiter,
-      ScheduledExecutorService timer, int httpPort, int wsPort) {
+      ScheduledExecutorService timer, int httpPort, int wsPort, SSLContext tlsOrNull) {
     this.limiter = limiter;
+    this.tls = tlsOrNull;
     this.context = new IngestContext(config, hub, auth, new LogLimiter(log, 10_000),
         new RawSources(hub, config, timer), httpPort, wsPort);
   }
@@ -82,7 +90,19 @@ public final class TcpIngestServer implements AutoCloseable {
       throw BindFailures.of(PortBindException.Setting.TCP_PORT, "TCP ingest", config.bindHost(), config.tcpPort(), io);
     }
     serverChannel = f.channel();
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    log.info("camera TCP ingest listening on {}:{} ({}; {})", config.bindHost(), port, accepts(),
+        config.allowRawIngest() ? "framed protocol or raw JPEG" : "framed protocol only, raw JPEG refused");
+    return port;
+  }
+
+  /** What the port takes, for the start-up line: TLS, plain TCP or both. */
+  private String accepts() {
+    if (tls == null) {
+      return "plain TCP only: no TLS key configured";
+    }
+    return context.config().requireCameraTls() ? "TLS only: plain TCP cameras are refused"
+        : "TLS or plain TCP";
   }
 
   private void accept(SocketChannel ch) {
@@ -101,6 +121,9 @@ public final class TcpIngestServer implements AutoCloseable {
       channels.remove(ch);
     });
     SniffHandler sniff = new SniffHandler(context, remote);
+    if (tls != null) {
+      ch.pipeline().addLast(TlsOrPlain.NAME, new TlsOrPlain(tls));
+    }
     ch.pipeline().addLast(SniffHandler.NAME, sniff);
     long timeoutMs = context.config().handshakeTimeout().toMillis();
     ch.eventLoop().schedule(() -> sniff.handshakeDeadline(ch), timeoutMs, TimeUnit.MILLISECONDS);
