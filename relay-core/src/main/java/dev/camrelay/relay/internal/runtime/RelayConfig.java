@@ -8,8 +8,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Every relay setting, immutable, built by {@link Builder} — the one place that holds the defaults and checks the
@@ -30,6 +32,8 @@ public final class RelayConfig {
   private final Map<String, String> cameraTokens;
   private final String viewerToken;
   private final String controlToken;
+  private final Map<String, Set<String>> scopedViewerTokens;
+  private final String shareKey;
   private final int maxConnections;
   private final int maxConnectionsPerIp;
   private final int maxCameras;
@@ -59,6 +63,10 @@ public final class RelayConfig {
     cameraTokens = Map.copyOf(b.cameraTokens);
     viewerToken = b.viewerToken;
     controlToken = b.controlToken;
+    Map<String, Set<String>> scoped = new LinkedHashMap<>();
+    b.scopedViewerTokens.forEach((token, ids) -> scoped.put(token, Set.copyOf(ids)));
+    scopedViewerTokens = Map.copyOf(scoped);
+    shareKey = b.shareKey;
     maxConnections = b.maxConnections;
     maxConnectionsPerIp = b.maxConnectionsPerIp;
     maxCameras = b.maxCameras;
@@ -137,6 +145,16 @@ public final class RelayConfig {
     return controlToken;
   }
 
+  /** Viewer tokens that open only some cameras: token → the camera ids it may view (empty map when none). */
+  public Map<String, Set<String>> scopedViewerTokens() {
+    return scopedViewerTokens;
+  }
+
+  /** The secret that signs share links, or null (then they are signed with a key derived from the viewer token). */
+  public String shareKey() {
+    return shareKey;
+  }
+
   public int maxConnections() {
     return maxConnections;
   }
@@ -204,7 +222,8 @@ public final class RelayConfig {
 
   /** True when any token of any kind is configured. */
   public boolean anyToken() {
-    return cameraToken != null || !cameraTokens.isEmpty() || viewerToken != null || controlToken != null;
+    return cameraToken != null || !cameraTokens.isEmpty() || viewerToken != null || controlToken != null
+        || !scopedViewerTokens.isEmpty() || shareKey != null;
   }
 
   /** True when the relay listens on a loopback address only (so nothing off this machine can reach it). */
@@ -228,6 +247,7 @@ public final class RelayConfig {
         + ", perCameraTokens=" + cameraTokens.keySet()
         + ", viewerToken=" + (viewerToken != null ? "<set>" : "none")
         + ", controlToken=" + (controlToken != null ? "<set>" : "none")
+        + ", scopedViewerTokens=" + scopedViewerTokens.size() + ", shareKey=" + (shareKey != null ? "<set>" : "none")
         + ", maxConnections=" + maxConnections + ", maxConnectionsPerIp=" + maxConnectionsPerIp
         + ", handshakeTimeout=" + handshakeTimeout + ", cameraIdleTimeout=" + cameraIdleTimeout
         + ", viewerStallTimeout=" + viewerStallTimeout + ", onDemandLinger=" + onDemandLinger
@@ -240,6 +260,9 @@ public final class RelayConfig {
    * message naming the setting. Not thread-safe.
    */
   public static final class Builder {
+    /** The shortest share key accepted. */
+    public static final int MIN_SHARE_KEY_CHARS = 16;
+
     private String bindHost = "0.0.0.0";
     private int tcpPort = 3008;
     private int wsPort = 3009;
@@ -252,6 +275,8 @@ public final class RelayConfig {
     private final Map<String, String> cameraTokens = new LinkedHashMap<>();
     private String viewerToken;
     private String controlToken;
+    private final Map<String, Set<String>> scopedViewerTokens = new LinkedHashMap<>();
+    private String shareKey;
     private int maxConnections = 2000;
     private int maxConnectionsPerIp = 250;
     private int maxCameras = 1024;
@@ -333,6 +358,32 @@ public final class RelayConfig {
       return this;
     }
 
+    /**
+     * A viewer token that opens only {@code cameraIds} (the same token given again adds to its cameras). Any viewer
+     * token, scoped or not, means viewers need one.
+     */
+    public Builder viewerToken(String token, Set<String> cameraIds) {
+      checkToken(token);
+      Objects.requireNonNull(cameraIds, "cameraIds");
+      if (cameraIds.isEmpty()) {
+        throw new IllegalArgumentException("a scoped viewer token needs at least one camera id");
+      }
+      cameraIds.forEach(CameraId::check);
+      scopedViewerTokens.computeIfAbsent(token, t -> new LinkedHashSet<>()).addAll(cameraIds);
+      return this;
+    }
+
+    /** The secret that signs share links: at least {@value #MIN_SHARE_KEY_CHARS} characters, hard to guess. */
+    public Builder shareKey(String key) {
+      checkToken(key);
+      if (key.length() < MIN_SHARE_KEY_CHARS) {
+        throw new IllegalArgumentException("shareKey must be at least " + MIN_SHARE_KEY_CHARS
+            + " characters: whoever guesses it can make share links for every camera");
+      }
+      this.shareKey = key;
+      return this;
+    }
+
     public Builder maxConnections(int max) {
       this.maxConnections = checkPositive(max, "maxConnections");
       return this;
@@ -398,6 +449,10 @@ public final class RelayConfig {
     }
 
     public RelayConfig build() {
+      if (scopedViewerTokens.containsKey(viewerToken) || scopedViewerTokens.containsKey(controlToken)) {
+        throw new IllegalArgumentException(
+            "a scoped viewer token must differ from the viewer and control tokens (those open every camera)");
+      }
       return new RelayConfig(this);
     }
 

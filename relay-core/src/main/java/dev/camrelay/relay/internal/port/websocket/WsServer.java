@@ -16,8 +16,11 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +65,8 @@ public final class WsServer extends WebSocketServer {
   private final CountDownLatch started = new CountDownLatch(1);
   private final ExecutorService tlsExecutor;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+  /** Share-link viewers: the close at the link's expiry, cancelled when the viewer leaves first. */
+  private final Map<WebSocket, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
   private volatile Exception fatal;
 
 
@@ -221,6 +226,9 @@ public final class WsServer extends WebSocketServer {
           viewers.remove(viewer);
           viewer.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
         }
+        if (route.expiresAt() != null) {
+          closeAtExpiry(conn, ch, route.expiresAt());
+        }
         log.debug("viewer {} opened camera '{}' ({})", ch.remote(), route.cameraId(),
             route.v1() ? "camrelay.v1" : "plain");
       }
@@ -232,8 +240,27 @@ public final class WsServer extends WebSocketServer {
     }
   }
 
+  private void closeAtExpiry(WebSocket conn, TrackedChannel ch, Instant expiresAt) {
+    long delayMs = Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis());
+    expiries.put(conn, timer.schedule(() -> {
+      expiries.remove(conn);
+      conn.close(CloseFrame.POLICY_VALIDATION, "share link expired");
+    }, delayMs, TimeUnit.MILLISECONDS));
+    if (ch.isClosed()) {
+      cancelExpiry(conn); // onClose may have run before the put
+    }
+  }
+
+  private void cancelExpiry(WebSocket conn) {
+    ScheduledFuture<?> expiry = expiries.remove(conn);
+    if (expiry != null) {
+      expiry.cancel(false);
+    }
+  }
+
   @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+    cancelExpiry(conn);
     Object a = conn.getAttachment();
     if (a instanceof WsEndpoint endpoint) {
       endpoint.onClosed(code, reason);
