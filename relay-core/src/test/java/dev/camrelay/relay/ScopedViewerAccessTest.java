@@ -291,7 +291,7 @@ class ScopedViewerAccessTest {
       System.setErr(original);
     }
     String log = captured.toString(StandardCharsets.UTF_8);
-    assertThat(log).contains("access: viewers: scoped tokens for garage, porch, yard, share links;")
+    assertThat(log).contains("access: viewers: scoped tokens for garage, porch, yard;")
         .contains("; share links: on (signed with the share key)");
     assertThat(log).doesNotContain(GARAGE_TOKEN).doesNotContain(YARD_PORCH_TOKEN).doesNotContain(SHARE_KEY)
         .doesNotContain("eyJ");

@@ -48,10 +48,7 @@ public final class AccessSummary {
       who.add((config.scopedViewerTokens().size() == 1 ? "a scoped token for " : "scoped tokens for ")
           + String.join(", ", ids));
     }
-    if (auth.shareLinksEnabled()) {
-      who.add("share links");
-    }
-    return String.join(", ", who);
+    return who.isEmpty() ? "share links only" : String.join(", ", who);
   }
 
   private static String shareLinks(RelayConfig config, Authenticator auth) {
