@@ -16,6 +16,8 @@ import java.util.Objects;
 public final class ShareLinkSigner {
   /** The longest a share link may be valid. */
   public static final Duration MAX_VALIDITY = Duration.ofDays(366);
+  /** The shortest share key accepted (here and by the relay). */
+  public static final int MIN_SHARE_KEY_CHARS = 16;
 
   private final ShareLinks links;
 
@@ -23,9 +25,23 @@ public final class ShareLinkSigner {
     this.links = links;
   }
 
-  /** A signer for relays started with {@code shareKey(key)}. */
+  /**
+   * A signer for relays started with {@code shareKey(key)}.
+   *
+   * @throws IllegalArgumentException for a key shorter than {@link #MIN_SHARE_KEY_CHARS}
+   */
   public static ShareLinkSigner withShareKey(String key) {
-    return new ShareLinkSigner(ShareLinks.keyedBy(checkSecret(key, "share key")));
+    return new ShareLinkSigner(ShareLinks.keyedBy(checkShareKey(key)));
+  }
+
+  /** {@code key} when it is long enough to sign share links; an {@link IllegalArgumentException} saying why not. */
+  public static String checkShareKey(String key) {
+    checkSecret(key, "share key");
+    if (key.length() < MIN_SHARE_KEY_CHARS) {
+      throw new IllegalArgumentException("the share key must be at least " + MIN_SHARE_KEY_CHARS
+          + " characters: whoever guesses it can make share links for every camera");
+    }
+    return key;
   }
 
   /** A signer for relays without a share key, started with {@code viewerToken(token)}. */

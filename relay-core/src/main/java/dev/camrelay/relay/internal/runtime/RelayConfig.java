@@ -2,6 +2,7 @@ package dev.camrelay.relay.internal.runtime;
 
 import com.google.common.net.InetAddresses;
 import dev.camrelay.frame.wire.CameraId;
+import dev.camrelay.relay.ShareLinkSigner;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -260,9 +261,6 @@ public final class RelayConfig {
    * message naming the setting. Not thread-safe.
    */
   public static final class Builder {
-    /** The shortest share key accepted. */
-    public static final int MIN_SHARE_KEY_CHARS = 16;
-
     private String bindHost = "0.0.0.0";
     private int tcpPort = 3008;
     private int wsPort = 3009;
@@ -373,14 +371,9 @@ public final class RelayConfig {
       return this;
     }
 
-    /** The secret that signs share links: at least {@value #MIN_SHARE_KEY_CHARS} characters, hard to guess. */
+    /** The secret that signs share links: at least 16 characters, hard to guess ({@link ShareLinkSigner}). */
     public Builder shareKey(String key) {
-      checkToken(key);
-      if (key.length() < MIN_SHARE_KEY_CHARS) {
-        throw new IllegalArgumentException("shareKey must be at least " + MIN_SHARE_KEY_CHARS
-            + " characters: whoever guesses it can make share links for every camera");
-      }
-      this.shareKey = key;
+      this.shareKey = ShareLinkSigner.checkShareKey(key);
       return this;
     }
 
