@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket port: viewers at {@code /} (default camera) and {@code /cam/{id}}, camera ingest at
  * {@code /ingest/{id}}. Built on Java-WebSocket, with the relay's own delivery ({@link WsViewer}), handshake
- * rejection with real HTTP statuses (401 bad token, 404 unknown path, 400 bad camera id, 503 too many cameras),
- * connection limits, a handshake deadline and TLS.
+ * rejection with real HTTP statuses (401 bad token, 403 a token for other cameras, 404 unknown path, 400 bad camera
+ * id, 503 too many cameras), connection limits, a handshake deadline and TLS. A viewer that came with a share link
+ * is closed (1008 "share link expired") when the link expires.
  */
 public final class WsServer extends WebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
