@@ -20,7 +20,8 @@ record ViewerTokens(String global, Map<String, Set<String>> scoped) {
    * Splits the values by the rule of {@link CameraTokens#parse}: "abc==" is a token, not camera "abc"; a scoped form
    * needs valid camera ids before the '=' and a non-empty token after it that does not start with '='.
    *
-   * @throws IllegalArgumentException for an empty token or two different global tokens (never naming a token)
+   * @throws IllegalArgumentException for an empty token, two different global tokens, or a value with ',' that is not
+   *     a valid camera list (never naming a token)
    */
   static ViewerTokens parse(List<String> values) {
     String global = null;
@@ -33,6 +34,10 @@ record ViewerTokens(String global, Map<String, Set<String>> scoped) {
         scoped.computeIfAbsent(value.substring(eq + 1), t -> new LinkedHashSet<>()).addAll(ids);
       } else if (value.isEmpty()) {
         throw new IllegalArgumentException("--viewer-token must not be empty");
+      } else if (value.indexOf(',') >= 0) {
+        // Most likely a mistyped camera list ("garage, porch=K" split at the space): never let it open every camera.
+        throw new IllegalArgumentException("--viewer-token with ',' must be ID,ID=TOKEN with valid camera ids ("
+            + CameraId.RULE + "); a token for every camera must not contain ','");
       } else if (global != null && !global.equals(value)) {
         throw new IllegalArgumentException("--viewer-token given twice without camera ids; use ID=TOKEN or"
             + " ID,ID=TOKEN for tokens that open only some cameras");
