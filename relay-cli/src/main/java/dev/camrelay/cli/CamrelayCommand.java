@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * The {@code camrelay} command: runs the relay (cameras push on TCP 3008 or WebSocket 3009, viewers watch on
  * WebSocket 3009 and HTTP 3010), prints the URLs to open and a status line while cameras are live.
  * Subcommands: {@code simulate} (a camera), {@code bench} (a load generator), {@code probe} (a viewer that prints
- * frame info).
+ * frame info), {@code share} (a link that shows one camera until it expires).
  *
  * <p>Every option can also come from the environment ({@code CAMRELAY_HTTP_PORT=8080}) or a properties file
  * ({@code --config camrelay.properties} with {@code http-port=8080}); a flag wins over the environment, the
@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    subcommands = {SimulateCommand.class, BenchCommand.class, ProbeCommand.class},
+    subcommands = {SimulateCommand.class, BenchCommand.class, ProbeCommand.class, ShareCommand.class},
     description = {
       "Relays live JPEG video from network cameras (ESP32-CAM and friends) to browsers, VLC, Home Assistant and"
           + " Java code, with low latency.",
@@ -69,6 +69,10 @@ import picocli.CommandLine.Spec;
       "  camrelay simulate --fps 15 --size 800x600   a test camera for a running relay",
       "  camrelay probe http://localhost:3010/cam/default/stream.mjpeg --count 5 --save frames/",
       "  camrelay bench --viewers 200 --seconds 10   load test a running relay",
+      "  camrelay --viewer-token s3cret --viewer-token garage,porch=n3ighb0ur",
+      "                                          n3ighb0ur opens only cameras garage and porch",
+      "  camrelay share garage --for 24h --url https://relay.example:3010",
+      "                                          a link that shows camera 'garage' to anyone for a day",
       "",
       "Exit status: 0 stopped cleanly, 1 runtime failure (port in use, unreadable keystore), 2 bad flag."
     })
@@ -141,13 +145,14 @@ public final class CamrelayCommand implements Callable<Integer> {
     try {
       CommandLine cl = spec.commandLine();
       CameraTokens cameraTokens = access.cameraTokens(cl);
+      ViewerTokens viewerTokens = access.viewerTokens(cl);
       Map<String, URI> pullUris = pulls.parse(cl);
       listen.check(cl);
       if (demo) {
         listen.demoDefaults(cl);
       }
       tls.check(cl);
-      CameraRelay relay = start(build(cl, cameraTokens, pullUris));
+      CameraRelay relay = start(build(cl, cameraTokens, viewerTokens, pullUris));
       StartupBanner banner = new StartupBanner(relay, listen.bind, tls, access.viewerTokenRequired(),
           listen.defaultCamera, pullUris.keySet(), demo);
       lifecycle.runUntilStopped(relay, cl.getOut(), banner,
@@ -159,11 +164,12 @@ public final class CamrelayCommand implements Callable<Integer> {
   }
 
   /** Maps the options onto the relay's builder; a usage error for a combination the relay refuses. */
-  private CameraRelay build(CommandLine cl, CameraTokens cameraTokens, Map<String, URI> pullUris) {
+  private CameraRelay build(CommandLine cl, CameraTokens cameraTokens, ViewerTokens viewerTokens,
+      Map<String, URI> pullUris) {
     CameraRelay.Builder b = CameraRelay.builder();
     listen.applyTo(b);
     serving.applyTo(b);
-    access.applyTo(b, cameraTokens);
+    access.applyTo(b, cameraTokens, viewerTokens);
     limits.applyTo(b);
     tls.applyTo(b);
     pullUris.forEach(b::pull);

@@ -96,7 +96,7 @@ class CamrelayCommandTest {
     assertThat(c.listen.httpPort).isEqualTo(7070);      // flag > env > file
     assertThat(c.listen.wsPort).isEqualTo(8081);        // env > file
     assertThat(c.listen.tcpPort).isEqualTo(9092);       // file > default
-    assertThat(c.access.viewerToken.token()).isEqualTo("from-file");
+    assertThat(c.access.viewerTokens).containsExactly("from-file");
     assertThat(c.serving.maxFrameSize).isEqualTo(1024 * 1024);
     assertThat(c.limits.onDemandLinger).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.listen.bind).isEqualTo("0.0.0.0");     // default

@@ -35,6 +35,8 @@ class ConvertersTest {
     assertThat(durations.convert("15s")).isEqualTo(Duration.ofSeconds(15));
     assertThat(durations.convert("1.5s")).isEqualTo(Duration.ofMillis(1500));
     assertThat(durations.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(durations.convert("24h")).isEqualTo(Duration.ofDays(1));
+    assertThat(durations.convert("7d")).isEqualTo(Duration.ofDays(7));
     assertThat(durations.convert("PT10S")).isEqualTo(Duration.ofSeconds(10));
     assertThat(durations.convert("0")).as("'0 = never' in the help must parse").isEqualTo(Duration.ZERO);
     assertThatThrownBy(() -> durations.convert("soon")).hasMessageContaining("e.g. 500ms");

@@ -2,6 +2,7 @@ package dev.camrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.camrelay.relay.ShareLinkSigner;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -13,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #14: at the most verbose level ({@code -vv}, which also turns up the network libraries) no token reaches
- * the log, whichever way a client sends it. Runs the command in its own JVM, because logging is configured once per
+ * the log, whichever way a client sends it, scoped viewer tokens and share links included. Runs the command in its own JVM, because logging is configured once per
  * JVM.
  */
 @Timeout(120)
@@ -40,6 +42,7 @@ class VerboseLogTokenTest {
   private static final String VIEWER = "v-SECRET-1";
   private static final String CAMERA = "c-SECRET-2";
   private static final String CONTROL = "k-SECRET-3";
+  private static final String SCOPED = "s-SECRET-4";
 
   @TempDir
   Path dir;
@@ -53,8 +56,9 @@ class VerboseLogTokenTest {
         "--http-port", "0", "--status-interval", "0s")
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("CAMRELAY_"));
-    pb.environment().putAll(Map.of("CAMRELAY_VIEWER_TOKEN", VIEWER, "CAMRELAY_CAMERA_TOKEN", CAMERA,
-        "CAMRELAY_CONTROL_TOKEN", CONTROL));
+    pb.environment().putAll(Map.of("CAMRELAY_VIEWER_TOKEN", VIEWER + " porch=" + SCOPED,
+        "CAMRELAY_CAMERA_TOKEN", CAMERA, "CAMRELAY_CONTROL_TOKEN", CONTROL));
+    String shareLink = ShareLinkSigner.withViewerToken(VIEWER).sign("porch", Duration.ofHours(1));
     Process p = pb.start();
     try {
       String banner = Await.until("the banner", () -> {
@@ -74,6 +78,11 @@ class VerboseLogTokenTest {
       // A WebSocket camera with the camera token in the Authorization header; control with the control token.
       assertThat(open(ws, "/ingest/porch", Map.of("Authorization", "Bearer " + CAMERA), null)).isEqualTo("open");
       assertThat(open(ws, "/cam/porch?token=" + CONTROL, Map.of(), "camrelay.v1")).isEqualTo("open");
+      // A scoped token and a share link, on their camera and (refused) on another.
+      assertThat(open(ws, "/cam/porch", Map.of(), "bearer." + SCOPED)).isEqualTo("open");
+      assertThat(open(ws, "/cam/garage?token=" + SCOPED, Map.of(), null)).startsWith("closed");
+      assertThat(open(ws, "/cam/porch", Map.of(), "bearer." + shareLink)).isEqualTo("open");
+      assertThat(open(ws, "/cam/garage?token=" + shareLink, Map.of(), null)).startsWith("closed");
 
       // HTTP: query, header, and a refused one.
       HttpClient client = HttpClient.newHttpClient();
@@ -84,6 +93,11 @@ class VerboseLogTokenTest {
           HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
       assertThat(client.send(HttpRequest.newBuilder(URI.create(cameras + "?token=wrong-" + VIEWER)).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+      URI garage = URI.create("http://127.0.0.1:" + http + "/cam/garage/snapshot.jpg");
+      assertThat(client.send(HttpRequest.newBuilder(URI.create(garage + "?token=" + shareLink)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(403);
+      assertThat(client.send(HttpRequest.newBuilder(garage).header("Authorization", "Bearer " + SCOPED).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(403);
 
       // A browser pointed at the camera port by mistake.
       try (Socket s = new Socket()) {
@@ -102,7 +116,7 @@ class VerboseLogTokenTest {
     assertThat(log).as("-vv logs at trace level").contains("[TRACE]").contains("[DEBUG]");
     List<String> leaks = new ArrayList<>();
     for (String line : log.split("\n")) {
-      if (line.contains("SECRET")) {
+      if (line.contains("SECRET") || line.contains(shareLink.substring(shareLink.lastIndexOf('.') + 1))) {
         leaks.add(line);
       }
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -277,6 +278,26 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     /** The token viewers must present ({@code ?token=}, {@code bearer.<token>} subprotocol, Bearer header). */
     public Builder viewerToken(String token) {
       settings.viewerToken(token);
+      return this;
+    }
+
+    /**
+     * A viewer token that opens only {@code cameraIds}: WebSocket viewers, MJPEG and snapshots of those cameras, and
+     * only those in {@code /api/cameras}; other cameras answer 403. Repeatable, and usable beside {@link
+     * #viewerToken(String)}; any viewer token means viewers need one.
+     */
+    public Builder viewerToken(String token, Set<String> cameraIds) {
+      settings.viewerToken(token, cameraIds);
+      return this;
+    }
+
+    /**
+     * The secret that signs share links ({@link ShareLinkSigner}), at least 16 characters. Without it, share links
+     * are signed with a key derived from the viewer token (and stop working when it changes); with neither, share
+     * links are off. Setting it means viewers need a token.
+     */
+    public Builder shareKey(String key) {
+      settings.shareKey(key);
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.camrelay.cli.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.camrelay.cli.Cli;
 import dev.camrelay.cli.simulate.SimulatedCamera;
 import dev.camrelay.relay.CameraRelay;
 import java.awt.image.BufferedImage;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -273,6 +276,31 @@ class ViewerBrowserTest {
       waitUntil(d -> frames(view("front-door")) > 0);
       assertThat(browser.driver.findElement(By.id("token-dialog")).isDisplayed()).isFalse();
       browser.driver.get("about:blank"); // leave before the relay closes, so no errors follow
+    }
+  }
+
+  @Test
+  void aShareLinkOpensThePageOnItsCameraAndShowsNoOther() throws Exception {
+    try (CameraRelay locked = startRelay(relayBuilder().viewerToken("s3cret-t0ken"));
+        SimulatedCamera front = startCamera(locked, "front-door", null);
+        SimulatedCamera back = startCamera(locked, "back-door", null)) {
+      Cli.Result share = Cli.run(Map.of("CAMRELAY_VIEWER_TOKEN", "s3cret-t0ken"), "share", "front-door", "--for", "1h",
+          "--url", pageUrl(locked, ""));
+      assertThat(share.exitCode()).as(share.err()).isZero();
+      Matcher link = Pattern.compile("Viewer +(\\S+)").matcher(share.out());
+      assertThat(link.find()).as(share.out()).isTrue();
+      browser.driver.get(link.group(1));
+      WebElement view = view("front-door");
+      waitUntil(d -> frames(view) > 0 && "live".equals(view.getDomAttribute("data-state")));
+      waitUntil(d -> visible(d.findElement(By.id("focus"))) != null);
+      assertThat(js("return location.hash")).isEqualTo("#cam=front-door");
+      assertThat(js("return location.search")).as("the token left the address bar").isEqualTo("");
+      waitUntil(d -> back.framesSent() > 0 && locked.camera("back-door").isPresent());
+      browser.driver.navigate().refresh(); // one more camera list, now that both cameras are known
+      waitUntil(d -> frames(view("front-door")) > 0);
+      assertThat(browser.driver.findElements(By.cssSelector("[data-camera='back-door']"))).isEmpty();
+      assertThat(front.framesSent()).isPositive();
+      browser.driver.get("about:blank");
     }
   }
 

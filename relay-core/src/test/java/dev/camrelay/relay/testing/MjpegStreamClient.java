@@ -36,13 +36,20 @@ public final class MjpegStreamClient implements Closeable {
 
   /** Opens the stream of camera {@code cameraId} and reads the response head; fails unless it is 200 multipart. */
   public static MjpegStreamClient open(int httpPort, String cameraId, int receiveBufferBytes) throws IOException {
+    return open(httpPort, cameraId, null, receiveBufferBytes);
+  }
+
+  /** The same, presenting {@code token} (or none when null) as {@code Authorization: Bearer}. */
+  public static MjpegStreamClient open(int httpPort, String cameraId, String token, int receiveBufferBytes)
+      throws IOException {
     Socket s = new Socket();
     try {
       s.setReceiveBufferSize(receiveBufferBytes);
       s.connect(new InetSocketAddress("127.0.0.1", httpPort), 10_000);
       s.setSoTimeout(10_000);
       s.getOutputStream().write(("GET /cam/" + cameraId + "/stream.mjpeg HTTP/1.1\r\nHost: 127.0.0.1:" + httpPort
-          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          + (token == null ? "" : "\r\nAuthorization: Bearer " + token) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       InputStream in = new BufferedInputStream(s.getInputStream(), 8 * 1024);
       String status = line(in);

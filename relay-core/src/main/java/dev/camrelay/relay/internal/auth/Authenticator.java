@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides who may view, control and publish. Tokens are compared in constant time (SHA-256 digests compared with
@@ -14,7 +16,9 @@ import java.util.Map;
  * <table>
  *   <caption>Policy</caption>
  *   <tr><th>action</th><th>allowed when</th></tr>
- *   <tr><td>view</td><td>no viewer token is configured, or the token is the viewer token or the control token</td></tr>
+ *   <tr><td>view</td><td>every camera: no viewer credential is configured (viewer token, scoped viewer token, share
+ *       key), or the token is the viewer token or the control token; some cameras: a scoped viewer token (its
+ *       cameras) or an unexpired share link ({@link ShareLinks}: its camera)</td></tr>
  *   <tr><td>control</td><td>a control token is configured and presented; with no control token, only when the
  *       relay has no tokens at all <em>and</em> listens on loopback only (a private single-user setup)</td></tr>
  *   <tr><td>publish</td><td>the camera's own token if one is set for its id, else the global camera token if set;
@@ -27,6 +31,8 @@ public final class Authenticator {
   private final byte[] controlDigest;
   private final byte[] cameraDigest;
   private final Map<String, byte[]> perCameraDigests = new HashMap<>();
+  private final Map<byte[], Set<String>> scopedViewerDigests = new LinkedHashMap<>();
+  private final ShareLinks shareLinks;
   private final boolean openControl;
   private final boolean unknownCamerasOpen;
   private final AuthFailures failures;
@@ -36,6 +42,8 @@ public final class Authenticator {
     controlDigest = digestOrNull(config.controlToken());
     cameraDigest = digestOrNull(config.cameraToken());
     config.cameraTokens().forEach((id, token) -> perCameraDigests.put(id, digest(token)));
+    config.scopedViewerTokens().forEach((token, ids) -> scopedViewerDigests.put(digest(token), ids));
+    shareLinks = ShareLinks.of(config);
     openControl = !config.anyToken() && config.loopbackOnly();
     unknownCamerasOpen = cameraDigest == null && (perCameraDigests.isEmpty() || config.allowUnknownCameras());
     failures = new AuthFailures(config.authFailureBurst(), config.authFirstRefusal(), config.authMaxRefusal());
@@ -46,11 +54,40 @@ public final class Authenticator {
     return failures;
   }
 
+  /** Whether {@code tokenOrNull} may view every camera. */
   public boolean viewerAllowed(String tokenOrNull) {
-    if (viewerDigest == null) {
-      return true;
+    return viewerAccess(tokenOrNull).everyCamera();
+  }
+
+  /**
+   * Which cameras {@code tokenOrNull} may view: all (no viewer credential configured, the viewer or control token),
+   * those of a scoped viewer token, the one of a valid share link, or none with the reason.
+   */
+  public ViewerAccess viewerAccess(String tokenOrNull) {
+    if (!viewerAuthRequired()) {
+      return ViewerAccess.ALL;
     }
-    return matches(viewerDigest, tokenOrNull) || matches(controlDigest, tokenOrNull);
+    if (tokenOrNull == null) {
+      return ViewerAccess.refused(ViewerAccess.Refusal.NO_TOKEN);
+    }
+    byte[] presented = digest(tokenOrNull);
+    if (matchesDigest(viewerDigest, presented) || matchesDigest(controlDigest, presented)) {
+      return ViewerAccess.ALL;
+    }
+    for (Map.Entry<byte[], Set<String>> scoped : scopedViewerDigests.entrySet()) {
+      if (MessageDigest.isEqual(scoped.getKey(), presented)) {
+        return ViewerAccess.only(scoped.getValue(), null);
+      }
+    }
+    if (shareLinks != null && ShareLinks.looksLikeJwt(tokenOrNull)) {
+      return shareLinks.verify(tokenOrNull);
+    }
+    return ViewerAccess.refused(ViewerAccess.Refusal.WRONG_TOKEN);
+  }
+
+  /** Whether share links are accepted (a share key is set, or a global viewer token to derive one from). */
+  public boolean shareLinksEnabled() {
+    return shareLinks != null;
   }
 
   public boolean controlAllowed(String tokenOrNull) {
@@ -79,8 +116,9 @@ public final class Authenticator {
     return !cameraAllowed(cameraId, null);
   }
 
+  /** True when viewers need a token: a viewer token, a scoped viewer token or a share key is configured. */
   public boolean viewerAuthRequired() {
-    return viewerDigest != null;
+    return viewerDigest != null || !scopedViewerDigests.isEmpty() || shareLinks != null;
   }
 
   /** True when control commands need the control token (false only in the open loopback setup). */
@@ -93,6 +131,10 @@ public final class Authenticator {
       return false;
     }
     return MessageDigest.isEqual(expectedDigest, digest(presented));
+  }
+
+  private static boolean matchesDigest(byte[] expectedDigest, byte[] presentedDigest) {
+    return expectedDigest != null && MessageDigest.isEqual(expectedDigest, presentedDigest);
   }
 
   private static byte[] digestOrNull(String token) {

@@ -2,14 +2,17 @@ package dev.camrelay.relay.internal.runtime;
 
 import com.google.common.net.InetAddresses;
 import dev.camrelay.frame.wire.CameraId;
+import dev.camrelay.relay.ShareLinkSigner;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Every relay setting, immutable, built by {@link Builder} — the one place that holds the defaults and checks the
@@ -30,6 +33,8 @@ public final class RelayConfig {
   private final Map<String, String> cameraTokens;
   private final String viewerToken;
   private final String controlToken;
+  private final Map<String, Set<String>> scopedViewerTokens;
+  private final String shareKey;
   private final int maxConnections;
   private final int maxConnectionsPerIp;
   private final int maxCameras;
@@ -65,6 +70,10 @@ public final class RelayConfig {
     cameraTokens = Map.copyOf(b.cameraTokens);
     viewerToken = b.viewerToken;
     controlToken = b.controlToken;
+    Map<String, Set<String>> scoped = new LinkedHashMap<>();
+    b.scopedViewerTokens.forEach((token, ids) -> scoped.put(token, Set.copyOf(ids)));
+    scopedViewerTokens = Map.copyOf(scoped);
+    shareKey = b.shareKey;
     maxConnections = b.maxConnections;
     maxConnectionsPerIp = b.maxConnectionsPerIp;
     maxCameras = b.maxCameras;
@@ -147,6 +156,16 @@ public final class RelayConfig {
 
   public String controlToken() {
     return controlToken;
+  }
+
+  /** Viewer tokens that open only some cameras: token → the camera ids it may view (empty map when none). */
+  public Map<String, Set<String>> scopedViewerTokens() {
+    return scopedViewerTokens;
+  }
+
+  /** The secret that signs share links, or null (then they are signed with a key derived from the viewer token). */
+  public String shareKey() {
+    return shareKey;
   }
 
   public int maxConnections() {
@@ -246,7 +265,8 @@ public final class RelayConfig {
 
   /** True when any token of any kind is configured. */
   public boolean anyToken() {
-    return cameraToken != null || !cameraTokens.isEmpty() || viewerToken != null || controlToken != null;
+    return cameraToken != null || !cameraTokens.isEmpty() || viewerToken != null || controlToken != null
+        || !scopedViewerTokens.isEmpty() || shareKey != null;
   }
 
   /** True when the relay listens on a loopback address only (so nothing off this machine can reach it). */
@@ -270,6 +290,7 @@ public final class RelayConfig {
         + ", perCameraTokens=" + cameraTokens.keySet()
         + ", viewerToken=" + (viewerToken != null ? "<set>" : "none")
         + ", controlToken=" + (controlToken != null ? "<set>" : "none")
+        + ", scopedViewerTokens=" + scopedViewerTokens.size() + ", shareKey=" + (shareKey != null ? "<set>" : "none")
         + ", maxConnections=" + maxConnections + ", maxConnectionsPerIp=" + maxConnectionsPerIp
         + ", handshakeTimeout=" + handshakeTimeout + ", cameraIdleTimeout=" + cameraIdleTimeout
         + ", viewerStallTimeout=" + viewerStallTimeout + ", onDemandLinger=" + onDemandLinger
@@ -295,6 +316,8 @@ public final class RelayConfig {
     private final Map<String, String> cameraTokens = new LinkedHashMap<>();
     private String viewerToken;
     private String controlToken;
+    private final Map<String, Set<String>> scopedViewerTokens = new LinkedHashMap<>();
+    private String shareKey;
     private int maxConnections = 2000;
     private int maxConnectionsPerIp = 250;
     private int maxCameras = 1024;
@@ -380,6 +403,27 @@ public final class RelayConfig {
 
     public Builder controlToken(String token) {
       this.controlToken = checkToken(token);
+      return this;
+    }
+
+    /**
+     * A viewer token that opens only {@code cameraIds} (the same token given again adds to its cameras). Any viewer
+     * token, scoped or not, means viewers need one.
+     */
+    public Builder viewerToken(String token, Set<String> cameraIds) {
+      checkToken(token);
+      Objects.requireNonNull(cameraIds, "cameraIds");
+      if (cameraIds.isEmpty()) {
+        throw new IllegalArgumentException("a scoped viewer token needs at least one camera id");
+      }
+      cameraIds.forEach(CameraId::check);
+      scopedViewerTokens.computeIfAbsent(token, t -> new LinkedHashSet<>()).addAll(cameraIds);
+      return this;
+    }
+
+    /** The secret that signs share links: at least 16 characters, hard to guess ({@link ShareLinkSigner}). */
+    public Builder shareKey(String key) {
+      this.shareKey = ShareLinkSigner.checkShareKey(key);
       return this;
     }
 
@@ -479,6 +523,10 @@ public final class RelayConfig {
     public RelayConfig build() {
       if (requireCameraTls && tlsPkcs12 == null) {
         throw new IllegalArgumentException("requireCameraTls needs a TLS keystore (tls(pkcs12, password))");
+      }
+      if (scopedViewerTokens.containsKey(viewerToken) || scopedViewerTokens.containsKey(controlToken)) {
+        throw new IllegalArgumentException(
+            "a scoped viewer token must differ from the viewer and control tokens (those open every camera)");
       }
       return new RelayConfig(this);
     }

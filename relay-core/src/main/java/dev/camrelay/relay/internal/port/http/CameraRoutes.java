@@ -2,6 +2,7 @@ package dev.camrelay.relay.internal.port.http;
 
 import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.internal.auth.ViewerAccess;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -9,7 +10,7 @@ import java.util.function.Predicate;
 /**
  * {@code /cam/{id}/<file>}: checks the rest of the path and the camera, then hands over to the camera route for the
  * file, {@code stream.mjpeg} or {@code snapshot.jpg}. 404 for another file, 400 for an invalid id
- * ({@link CameraId}), 404 for a camera the relay neither knows nor expects (the default camera and configured pull
+ * ({@link CameraId}), 403 for a camera the request's token does not open, 404 for a camera the relay neither knows nor expects (the default camera and configured pull
  * cameras are expected before they first connect). The id is taken as sent: percent-encoding is not decoded, so an
  * encoded id is invalid.
  */
@@ -41,6 +42,12 @@ final class CameraRoutes implements HttpRoute {
     String id = parts[0];
     if (!CameraId.isValid(id)) {
       exchange.respond(Responses.text(HttpResponseStatus.BAD_REQUEST, "invalid camera id: want " + CameraId.RULE));
+      return;
+    }
+    if (!exchange.viewerAccess().mayView(id)) {
+      // Before the 404 below: a scoped token must not learn which other cameras exist.
+      exchange.refuse("scope", exchange.loggableTarget(), "viewer token not for this camera",
+          Responses.text(HttpResponseStatus.FORBIDDEN, ViewerAccess.outOfScopeMessage(id)), exchange.keepAlive());
       return;
     }
     if (hub.camera(id).isEmpty() && !expected.test(id)) {

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.http;
 
+import dev.camrelay.relay.internal.auth.ViewerAccess;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -10,8 +11,12 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One request on one HTTP connection and the ways to answer it, so that every route answers by the same rules:
@@ -34,6 +39,7 @@ public final class HttpExchange {
   private final String path;
   private final boolean keepAlive;
   private boolean closing;
+  private ViewerAccess viewerAccess = ViewerAccess.ALL;
 
   HttpExchange(ChannelHandlerContext ctx, HttpRequest request, LogLimiter refusals) {
     this.ctx = ctx;
@@ -59,6 +65,15 @@ public final class HttpExchange {
   /** Whether the connection may stay open after the response. */
   public boolean keepAlive() {
     return keepAlive;
+  }
+
+  /** The cameras the request's token opens (every camera on open routes and relays without viewer tokens). */
+  public ViewerAccess viewerAccess() {
+    return viewerAccess;
+  }
+
+  void viewerAccess(ViewerAccess access) {
+    this.viewerAccess = access;
   }
 
   public Channel channel() {
@@ -100,10 +115,19 @@ public final class HttpExchange {
   /**
    * Replaces the request handler with {@code handler} in the connection's pipeline: from now on the connection is
    * {@code handler}'s (its inbound bytes, writability and close), and no further request on it is answered here.
+   * A connection opened with a share link is closed when the link expires.
    */
   public void handOver(String name, ChannelHandler handler) {
     closing = true;
     ctx.pipeline().replace(ctx.handler(), name, handler);
+    Instant expiresAt = viewerAccess.expiresAt();
+    if (expiresAt != null) {
+      Channel channel = ctx.channel();
+      long delayMs = Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis());
+      Runnable close = channel::close; // a share link's stream ends with the link
+      ScheduledFuture<?> expiry = channel.eventLoop().schedule(close, delayMs, TimeUnit.MILLISECONDS);
+      channel.closeFuture().addListener(f -> expiry.cancel(false));
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.camrelay.relay.internal.port.http;
 import dev.camrelay.relay.internal.auth.AuthFailures;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.auth.Tokens;
+import dev.camrelay.relay.internal.auth.ViewerAccess;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * in this order: an undecodable request (400, or 414 / 431 for a request line / headers too long), a connection over
  * the limits ({@link ConnectionGate}: 503), a method other than GET and HEAD (405), and, where the table asks for it,
  * the viewer token ({@link Tokens}: 401 with {@code WWW-Authenticate: Bearer}; 429 with {@code Retry-After}, the
- * token unchecked, while the client's address is refused for wrong tokens, see {@link AuthFailures}).
+ * token unchecked, while the client's address is refused for wrong tokens, see {@link AuthFailures}; the
+ * {@link ViewerAccess} it gives rides on the exchange for routes that serve only some cameras; 403 where the table
+ * wants every camera and the token opens only some).
  *
  * <p>Request bodies are never read: a request announcing one is answered and the connection closed. After an answer
  * that closes the connection further requests are ignored; a route may hand the connection to another handler (an
@@ -76,13 +79,13 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       log.debug("{} {} from {}", request.method(), exchange.loggableTarget(), exchange.channel().remoteAddress());
     }
     RouteTable.Match match = frontend.routes().find(exchange.path());
-    if (match.access() == RouteTable.Access.VIEWER_TOKEN && !authorized(exchange)) {
+    if (match.access() != RouteTable.Access.OPEN && !authorized(exchange, match.access())) {
       return;
     }
     match.route().handle(exchange);
   }
 
-  private boolean authorized(HttpExchange exchange) {
+  private boolean authorized(HttpExchange exchange, RouteTable.Access needed) {
     Authenticator auth = frontend.auth();
     if (!auth.viewerAuthRequired()) {
       return true;
@@ -97,20 +100,25 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     HttpRequest request = exchange.request();
     String token = Tokens.of(request.headers().get(HttpHeaderNames.AUTHORIZATION), null,
         new QueryStringDecoder(request.uri()).parameters());
-    if (auth.viewerAllowed(token)) {
-      return true;
+    ViewerAccess access = auth.viewerAccess(token);
+    if (!access.granted()) {
+      if (access.refusal() == ViewerAccess.Refusal.WRONG_TOKEN) {
+        auth.failures().failed(exchange.channel().remoteAddress());
+      }
+      FullHttpResponse response = Responses.text(HttpResponseStatus.UNAUTHORIZED, access.refusalMessage());
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
+          token == null ? "Bearer realm=\"camrelay\"" : "Bearer realm=\"camrelay\", error=\"invalid_token\"");
+      exchange.refuse("auth", exchange.loggableTarget(), access.refusal().logText(), response, exchange.keepAlive());
+      return false;
     }
-    if (token != null) {
-      auth.failures().failed(exchange.channel().remoteAddress());
+    if (needed == RouteTable.Access.EVERY_CAMERA && !access.everyCamera()) {
+      exchange.refuse("scope", exchange.loggableTarget(), "viewer token for some cameras only",
+          Responses.text(HttpResponseStatus.FORBIDDEN, "this token opens only some cameras; "
+              + exchange.path() + " needs the viewer token"), exchange.keepAlive());
+      return false;
     }
-    FullHttpResponse response = Responses.text(HttpResponseStatus.UNAUTHORIZED, token == null
-        ? "a viewer token is required: send 'Authorization: Bearer <token>' or add ?token=<token> to the URL"
-        : "the viewer token is not valid");
-    response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE,
-        token == null ? "Bearer realm=\"camrelay\"" : "Bearer realm=\"camrelay\", error=\"invalid_token\"");
-    exchange.refuse("auth", exchange.loggableTarget(), token == null ? "no viewer token" : "wrong viewer token",
-        response, exchange.keepAlive());
-    return false;
+    exchange.viewerAccess(access);
+    return true;
   }
 
   private static void refuseUndecodable(HttpExchange exchange) {

@@ -14,10 +14,11 @@ import java.util.Map;
  * <pre>
  * /healthz                      200 "ok"                          open
  * /api/info                     JSON for the web page             open (tells the page whether to ask for a token)
- * /api/cameras                  JSON list of camera stats         viewer token if one is set
- * /metrics                      Prometheus text 0.0.4             viewer token if one is set
- * /cam/{id}/stream.mjpeg        multipart/x-mixed-replace stream  viewer token if one is set
- * /cam/{id}/snapshot.jpg        the latest frame                  viewer token if one is set
+ * /api/cameras                  JSON list of camera stats         viewer token if one is set; lists only the
+ *                                                                 cameras the token opens
+ * /metrics                      Prometheus text 0.0.4             a token for every camera if one is set
+ * /cam/{id}/stream.mjpeg        multipart/x-mixed-replace stream  viewer token for {id} if one is set (403 when
+ * /cam/{id}/snapshot.jpg        the latest frame                  the token opens other cameras only)
  * /api/...  (anything else)     JSON 404                          open
  * /, /index.html, /app.js, ...  the viewer page's files           open (the page must load to ask for a token)
  * </pre>
@@ -27,8 +28,11 @@ import java.util.Map;
  * path parameters (a prefix route parses the rest of its path itself). Immutable once built.
  */
 final class RouteTable {
-  /** Whether a route is open to anyone or needs the viewer token (when the relay has one). */
-  enum Access { OPEN, VIEWER_TOKEN }
+  /**
+   * Whether a route is open to anyone, needs a viewer token that opens some camera (the route serves only those,
+   * from {@link HttpExchange#viewerAccess()}), or one that opens every camera (when the relay has viewer tokens).
+   */
+  enum Access { OPEN, VIEWER_TOKEN, EVERY_CAMERA }
 
   /** The route for a path and who may use it. */
   record Match(HttpRoute route, Access access) {}
@@ -54,9 +58,9 @@ final class RouteTable {
     return new Builder()
         .exact("/healthz", Access.OPEN, new HealthRoute())
         .exact("/api/info", Access.OPEN, new JsonRoute(frontend.gson(), frontend::info))
-        .exact("/api/cameras", Access.VIEWER_TOKEN,
-            new JsonRoute(frontend.gson(), () -> Map.of("cameras", frontend.hub().cameras())))
-        .exact("/metrics", Access.VIEWER_TOKEN, new MetricsRoute(frontend))
+        .exact("/api/cameras", Access.VIEWER_TOKEN, new JsonRoute(frontend.gson(), exchange -> Map.of("cameras",
+            frontend.hub().cameras().stream().filter(c -> exchange.viewerAccess().mayView(c.id())).toList())))
+        .exact("/metrics", Access.EVERY_CAMERA, new MetricsRoute(frontend))
         .prefix(CameraRoutes.PREFIX, Access.VIEWER_TOKEN, cameras)
         .prefix("/api/", Access.OPEN, new UnknownApiRoute())
         .otherwise(Access.OPEN, new PageRoute(frontend.assets()))

@@ -4,9 +4,11 @@ import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.internal.auth.AuthFailures;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.auth.Tokens;
+import dev.camrelay.relay.internal.auth.ViewerAccess;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -14,7 +16,7 @@ import java.util.List;
  *
  * <pre>
  * /ingest/{id}[?ondemand=1]   a camera        camera token for {id}      401 without
- * /cam/{id}                   a viewer of id  viewer token               401 without
+ * /cam/{id}                   a viewer of id  viewer token for {id}      401 without, 403 for another id's
  * /                           a viewer of the default camera
  * anything else               404;  an invalid {id}: 400
  * </pre>
@@ -31,9 +33,12 @@ final class HandshakeRouter {
   static final String INGEST_PREFIX = "/ingest/";
   static final String CAMERA_PREFIX = "/cam/";
 
-  /** An accepted handshake: what the connection is and what it may do. */
+  /**
+   * An accepted handshake: what the connection is and what it may do; {@code seed}: a client of the seed relay's
+   * protocol; {@code expiresAt}: when a viewer's share link ends (the connection is closed then), or null.
+   */
   record Route(boolean ingest, String cameraId, boolean v1, boolean control, boolean onDemand, boolean verified,
-      boolean seed) {}
+      boolean seed, Instant expiresAt) {}
 
   /** A refused handshake, answered with a real HTTP status and a text body. */
   static final class Refusal extends Exception {
@@ -122,20 +127,27 @@ final class HandshakeRouter {
       boolean onDemand = uri.parameters().getOrDefault("ondemand", List.of()).stream()
           .anyMatch(v -> v.equals("1") || v.equalsIgnoreCase("true"));
       return new Route(true, cameraId, false, false, onDemand && seed == null, auth.cameraVerified(cameraId, token),
-          seed != null);
+          seed != null, null);
     }
-    boolean viewer = auth.viewerAllowed(token);
-    boolean control = viewer && auth.controlAllowed(token);
-    if (token != null && !control && !(viewer && auth.viewerAuthRequired())) {
+    ViewerAccess access = auth.viewerAccess(token);
+    boolean control = access.granted() && auth.controlAllowed(token);
+    if (token != null && !control && !(access.granted() && auth.viewerAuthRequired())
+        && access.refusal() != ViewerAccess.Refusal.EXPIRED_SHARE_LINK) {
       failures.failed(ip); // a token that grants nothing: with open viewing, a guess at the control token
     }
-    if (!viewer) {
+    if (!access.granted()) {
       logLimiter.warn("ws-auth-viewer", "refused WebSocket viewer from " + remote + ": "
-          + (token == null ? "no token" : "wrong token"));
-      throw new Refusal(401, "Unauthorized", "viewer token required");
+          + access.refusal().logText());
+      throw new Refusal(401, "Unauthorized",
+          access.refusal() == ViewerAccess.Refusal.EXPIRED_SHARE_LINK ? "share link expired" : "viewer token required");
+    }
+    if (!access.mayView(cameraId)) {
+      logLimiter.warn("ws-scope-viewer", "refused WebSocket viewer of '" + cameraId + "' from " + remote
+          + ": viewer token not for this camera");
+      throw new Refusal(403, "Forbidden", ViewerAccess.outOfScopeMessage(cameraId));
     }
     return new Route(false, cameraId, SubprotocolChooser.V1.equals(chosenSubprotocol), control, false, false,
-        seed != null);
+        seed != null, access.expiresAt());
   }
 
   private static String trimSlash(String id) {

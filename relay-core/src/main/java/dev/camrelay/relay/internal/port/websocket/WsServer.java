@@ -16,8 +16,11 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -44,8 +47,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket port: viewers at {@code /} (default camera) and {@code /cam/{id}}, camera ingest at
  * {@code /ingest/{id}}. Built on Java-WebSocket, with the relay's own delivery ({@link WsViewer}), handshake
- * rejection with real HTTP statuses (401 bad token, 429 too many wrong tokens, 404 unknown path, 400 bad camera id,
- * 503 too many cameras), connection limits, a handshake deadline and TLS.
+ * rejection with real HTTP statuses (401 bad token, 403 a token for other cameras, 429 too many wrong tokens, 404
+ * unknown path, 400 bad camera id, 503 too many cameras), connection limits, a handshake deadline and TLS. A viewer
+ * that came with a share link is closed (1008 "share link expired") when the link expires.
  */
 public final class WsServer extends WebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
@@ -62,6 +66,8 @@ public final class WsServer extends WebSocketServer {
   private final CountDownLatch started = new CountDownLatch(1);
   private final ExecutorService tlsExecutor;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+  /** Share-link viewers: the close at the link's expiry, cancelled when the viewer leaves first. */
+  private final Map<WebSocket, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
   private volatile Exception fatal;
 
 
@@ -224,6 +230,9 @@ public final class WsServer extends WebSocketServer {
           viewers.remove(viewer);
           viewer.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
         }
+        if (route.expiresAt() != null) {
+          closeAtExpiry(conn, ch, route.expiresAt());
+        }
         log.debug("viewer {} opened camera '{}' ({})", ch.remote(), route.cameraId(),
             route.v1() ? "camrelay.v1" : route.seed() ? "seed monitor" : "plain");
       }
@@ -235,8 +244,27 @@ public final class WsServer extends WebSocketServer {
     }
   }
 
+  private void closeAtExpiry(WebSocket conn, TrackedChannel ch, Instant expiresAt) {
+    long delayMs = Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis());
+    expiries.put(conn, timer.schedule(() -> {
+      expiries.remove(conn);
+      conn.close(CloseFrame.POLICY_VALIDATION, "share link expired");
+    }, delayMs, TimeUnit.MILLISECONDS));
+    if (ch.isClosed()) {
+      cancelExpiry(conn); // onClose may have run before the put
+    }
+  }
+
+  private void cancelExpiry(WebSocket conn) {
+    ScheduledFuture<?> expiry = expiries.remove(conn);
+    if (expiry != null) {
+      expiry.cancel(false);
+    }
+  }
+
   @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+    cancelExpiry(conn);
     Object a = conn.getAttachment();
     if (a instanceof WsEndpoint endpoint) {
       endpoint.onClosed(code, reason);

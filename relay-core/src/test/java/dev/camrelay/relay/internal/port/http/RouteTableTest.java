@@ -42,10 +42,11 @@ class RouteTableTest {
   void theRelaysTableOpensOnlyHealthInfoUnknownApiPathsAndThePage() throws Exception {
     try (HttpFixture http = new HttpFixture(TestConfig.builder())) {
       RouteTable routes = http.http.routes();
-      for (String path : List.of("/api/cameras", "/metrics", "/cam/x/stream.mjpeg", "/cam/x/snapshot.jpg",
+      for (String path : List.of("/api/cameras", "/cam/x/stream.mjpeg", "/cam/x/snapshot.jpg",
           "/cam/", "/cam/x/other")) {
         assertThat(routes.find(path).access()).as(path).isEqualTo(Access.VIEWER_TOKEN);
       }
+      assertThat(routes.find("/metrics").access()).as("metrics name every camera").isEqualTo(Access.EVERY_CAMERA);
       for (String path : List.of("/healthz", "/api/info", "/api/nope", "/api/cameras/", "/", "/index.html",
           "/app.js", "/metrics/", "/cam", "/healthz/")) {
         assertThat(routes.find(path).access()).as(path).isEqualTo(Access.OPEN);
