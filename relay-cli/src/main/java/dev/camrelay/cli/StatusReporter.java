@@ -4,8 +4,6 @@ import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.CameraStats;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -14,20 +12,39 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
- * Prints one status line every interval while cameras are live: per camera fps in, viewers and frames dropped since
- * the last line; with more than {@link #DETAIL_LIMIT} live cameras a summary instead (cameras live and offline,
- * viewers, fps in, frames dropped and the most watched cameras), so the line does not grow with the number of
- * cameras. On a terminal the line updates in place ({@code \r}); otherwise each is a plain line with a time.
+ * The status line: per camera fps in, viewers and frames dropped since the last line; with more than
+ * {@link #DETAIL_LIMIT} live cameras a summary instead (cameras live and offline, viewers, fps in, frames dropped and
+ * the most watched cameras), so the line does not grow with the number of cameras.
+ *
+ * <p>On a terminal the line updates in place ({@code \r}) every interval while cameras are live. Otherwise (a service,
+ * a log file) it is an INFO log line, written only when something changed — a camera came or went, its size or
+ * viewers changed, its frame rate moved by more than {@value #FPS_CHANGE_PERCENT}% (at least 1 fps), frames were
+ * dropped — and as a heartbeat every {@link #HEARTBEAT} while cameras are live; "no camera connected" once when the
+ * last one leaves. The interval is then how often it looks.
  */
 final class StatusReporter implements AutoCloseable {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   /** Up to this many live cameras the line shows each; beyond, a summary. */
   static final int DETAIL_LIMIT = 5;
   /** The most watched cameras a summary names. */
   private static final int TOP = 3;
   private static final int MAX_ID = 24;
+  static final Duration HEARTBEAT = Duration.ofMinutes(5);
+  static final int FPS_CHANGE_PERCENT = 20;
+
+  /** What the last logged line said of one live camera. */
+  private record Shown(int width, int height, int viewers, double fps) {
+    static Shown of(CameraStats c) {
+      return new Shown(c.width(), c.height(), c.viewers(), c.fps());
+    }
+
+    boolean differsFrom(Shown now) {
+      return width != now.width || height != now.height || viewers != now.viewers
+          || Math.abs(fps - now.fps) > Math.max(1.0, fps * FPS_CHANGE_PERCENT / 100);
+    }
+  }
 
   private final CameraRelay relay;
   private final PrintWriter out;
@@ -36,6 +53,9 @@ final class StatusReporter implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Map<String, Long> droppedBefore = new HashMap<>();
   private int shownLength;
+  // Logged mode (not a terminal): what the last line showed, and when.
+  private Map<String, Shown> logged = Map.of();
+  private long loggedAtNanos;
 
   StatusReporter(CameraRelay relay, PrintWriter out, boolean terminal, Duration interval) {
     this.relay = relay;
@@ -56,27 +76,55 @@ final class StatusReporter implements AutoCloseable {
 
   private void tick() {
     try {
+      if (!terminal) {
+        String line = nextLogLine(relay.cameras(), System.nanoTime());
+        if (line != null) {
+          LoggerFactory.getLogger(StatusReporter.class).info(line);
+        }
+        return;
+      }
       String line = line(relay.cameras());
       synchronized (out) {
         if (line == null) {
-          if (terminal && shownLength > 0) {
+          if (shownLength > 0) {
             out.print("\r" + " ".repeat(shownLength) + "\r");
             out.flush();
             shownLength = 0;
           }
           return;
         }
-        if (terminal) {
-          out.print("\r" + line + " ".repeat(Math.max(0, shownLength - line.length())));
-          shownLength = line.length();
-        } else {
-          out.println(LocalTime.now().format(TIME) + " " + line);
-        }
+        out.print("\r" + line + " ".repeat(Math.max(0, shownLength - line.length())));
+        shownLength = line.length();
         out.flush();
       }
     } catch (RuntimeException e) {
       // a status line is not worth stopping the relay for; try again next tick
     }
+  }
+
+  /**
+   * Logged mode: the line to log now, or null when nothing changed notably since the last one and no heartbeat is
+   * due (see the class comment).
+   */
+  String nextLogLine(List<CameraStats> cameras, long nowNanos) {
+    Map<String, Shown> now = new HashMap<>();
+    boolean dropped = false;
+    for (CameraStats c : cameras) {
+      if (c.connected()) {
+        now.put(c.id(), Shown.of(c));
+        dropped |= c.framesDropped() > droppedBefore.getOrDefault(c.id(), c.framesDropped());
+      }
+    }
+    boolean changed = dropped || !now.keySet().equals(logged.keySet())
+        || now.entrySet().stream().anyMatch(e -> logged.get(e.getKey()).differsFrom(e.getValue()));
+    boolean heartbeat = !now.isEmpty() && nowNanos - loggedAtNanos >= HEARTBEAT.toNanos();
+    if (!changed && !heartbeat) {
+      return null;
+    }
+    String line = line(cameras);
+    logged = now;
+    loggedAtNanos = nowNanos;
+    return line == null ? "no camera connected" : line;
   }
 
   /**

@@ -75,11 +75,19 @@ class RelayCommandTest {
   }
 
   @Test
-  void statusLinesAppearWhileACameraIsLive() throws Exception {
+  void statusLinesAreLogLinesWithTimeAndLevelWhenNotOnATerminal() throws Exception {
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
     try (Cli.Running cmd = Cli.start(Map.of(), args("--demo", "--status-interval", "200ms"))) {
-      Await.until("a status line", () -> cmd.out().contains("640x480"));
-      // not a terminal here: plain lines with a time, camera, size, rate and viewers
-      assertThat(cmd.out()).containsPattern("\\d\\d:\\d\\d:\\d\\d default 640x480 [\\d.]+ fps in, \\d+ viewers?");
+      // not a terminal here: log lines (when they are written is StatusReporterTest's subject)
+      Await.until("a status line", () -> log.toString(java.nio.charset.StandardCharsets.UTF_8).contains("640x480"));
+      assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
+          .containsPattern("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[INFO\\] StatusReporter - "
+              + "default 640x480 [\\d.]+ fps in, \\d+ viewers?");
+      assertThat(cmd.out()).doesNotContain("640x480");
+    } finally {
+      System.setErr(stderr);
     }
   }
 

@@ -60,4 +60,29 @@ class StatusReporterTest {
       assertThat(status.line(after)).contains("7 dropped");
     }
   }
+
+  @Test
+  void inALogALineIsWrittenOnlyWhenSomethingChangedNotablyOrAHeartbeatIsDue() {
+    try (StatusReporter status = new StatusReporter(null, new PrintWriter(new StringWriter()), false,
+        Duration.ofSeconds(5))) {
+      long t = 1_000_000_000L;
+      long tick = Duration.ofSeconds(5).toNanos();
+      assertThat(status.nextLogLine(List.of(), t)).as("nothing connected at start").isNull();
+      assertThat(status.nextLogLine(List.of(camera("porch", true, 30, 1, 0)), t += tick)).startsWith("porch");
+      assertThat(status.nextLogLine(List.of(camera("porch", true, 30, 1, 0)), t += tick)).as("unchanged").isNull();
+      assertThat(status.nextLogLine(List.of(camera("porch", true, 29.2, 1, 0)), t += tick)).as("fps jitter").isNull();
+      assertThat(status.nextLogLine(List.of(camera("porch", true, 29.2, 2, 0)), t += tick)).contains("2 viewers");
+      assertThat(status.nextLogLine(List.of(camera("porch", true, 15, 2, 0)), t += tick)).contains("15.0 fps");
+      assertThat(status.nextLogLine(List.of(camera("porch", true, 15, 2, 3)), t += tick)).contains("3 dropped");
+      assertThat(status.nextLogLine(List.of(camera("porch", true, 15, 2, 3)), t += tick)).isNull();
+      assertThat(status.nextLogLine(List.of(camera("porch", true, 15, 2, 3),
+          camera("garage", true, 10, 0, 0)), t += tick)).as("a camera came").contains("garage");
+      assertThat(status.nextLogLine(List.of(camera("porch", true, 15, 2, 3),
+          camera("garage", true, 10, 0, 0)), t += StatusReporter.HEARTBEAT.toNanos())).as("heartbeat").isNotNull();
+      assertThat(status.nextLogLine(List.of(camera("porch", false, 0, 0, 3),
+          camera("garage", false, 0, 0, 0)), t += tick)).isEqualTo("no camera connected");
+      assertThat(status.nextLogLine(List.of(), t += StatusReporter.HEARTBEAT.toNanos())).as("no heartbeat when idle")
+          .isNull();
+    }
+  }
 }
