@@ -91,6 +91,8 @@ public final class CamrelayCommand implements Callable<Integer> {
 
   @Mixin PullOptions pulls;
 
+  @Mixin AdminOptions admin;
+
   @Mixin ServingOptions serving;
 
   @Mixin TlsOptions tls;
@@ -165,6 +167,7 @@ public final class CamrelayCommand implements Callable<Integer> {
     limits.applyTo(b);
     tls.applyTo(b);
     pullUris.forEach(b::pull);
+    admin.applyTo(b);
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {

@@ -169,6 +169,14 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     return hub.control(cameraId, json);
   }
 
+  /**
+   * The configured cameras (pulls and per-camera tokens, from the builder at first), changeable while the relay runs;
+   * the admin API uses the same registry.
+   */
+  public CameraRegistry registry() {
+    return runtime.registry();
+  }
+
   /** Internal: the WebSocket server, null when disabled or not started (for tests). */
   WsServer wsServer() {
     return runtime.wsServer();
@@ -364,6 +372,15 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     /** Whether the HTTP port serves the web viewer page at {@code /} (default true). */
     public Builder serveViewer(boolean serve) {
       settings.serveViewer(serve);
+      return this;
+    }
+
+    /**
+     * The token the admin API needs ({@code PUT}/{@code DELETE /api/cameras/{id}}: add, change and remove cameras
+     * while the relay runs, see {@link CameraRegistry}). Without one the admin API is off.
+     */
+    public Builder adminToken(String token) {
+      settings.adminToken(token);
       return this;
     }
 

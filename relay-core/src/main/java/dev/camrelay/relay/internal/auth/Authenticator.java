@@ -4,8 +4,8 @@ import dev.camrelay.relay.internal.runtime.RelayConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides who may view, control and publish. Tokens are compared in constant time (SHA-256 digests compared with
@@ -21,14 +21,19 @@ import java.util.Map;
  *       with per-camera tokens only, other ids are refused unless unknown cameras are allowed; with no camera token
  *       at all, anyone</td></tr>
  * </table>
+ *
+ * <p>Per-camera tokens can change while the relay runs ({@link #cameraToken(String, String)}, used by the camera
+ * registry); everything else is fixed at construction.
  */
 public final class Authenticator {
   private final byte[] viewerDigest;
   private final byte[] controlDigest;
   private final byte[] cameraDigest;
-  private final Map<String, byte[]> perCameraDigests = new HashMap<>();
+  private final Map<String, byte[]> perCameraDigests = new ConcurrentHashMap<>();
   private final boolean openControl;
-  private final boolean unknownCamerasOpen;
+  private final boolean allowUnknownCameras;
+  /** Set once any camera had a token of its own; never cleared, so removing the last one does not open the door. */
+  private volatile boolean perCameraTokensNamed;
 
   public Authenticator(RelayConfig config) {
     viewerDigest = digestOrNull(config.viewerToken());
@@ -36,7 +41,22 @@ public final class Authenticator {
     cameraDigest = digestOrNull(config.cameraToken());
     config.cameraTokens().forEach((id, token) -> perCameraDigests.put(id, digest(token)));
     openControl = !config.anyToken() && config.loopbackOnly();
-    unknownCamerasOpen = cameraDigest == null && (perCameraDigests.isEmpty() || config.allowUnknownCameras());
+    allowUnknownCameras = config.allowUnknownCameras();
+    perCameraTokensNamed = !perCameraDigests.isEmpty();
+  }
+
+  /** Sets (or with null, removes) camera {@code cameraId}'s own token; the next connection is checked against it. */
+  public void cameraToken(String cameraId, String tokenOrNull) {
+    if (tokenOrNull == null) {
+      perCameraDigests.remove(cameraId);
+    } else {
+      perCameraTokensNamed = true;
+      perCameraDigests.put(cameraId, digest(tokenOrNull));
+    }
+  }
+
+  private boolean unknownCamerasOpen() {
+    return cameraDigest == null && (!perCameraTokensNamed || allowUnknownCameras);
   }
 
   public boolean viewerAllowed(String tokenOrNull) {
@@ -55,7 +75,7 @@ public final class Authenticator {
 
   public boolean cameraAllowed(String cameraId, String tokenOrNull) {
     byte[] expected = perCameraDigests.getOrDefault(cameraId, cameraDigest);
-    return expected == null ? unknownCamerasOpen : matches(expected, tokenOrNull);
+    return expected == null ? unknownCamerasOpen() : matches(expected, tokenOrNull);
   }
 
   /**
@@ -81,14 +101,14 @@ public final class Authenticator {
     return !openControl;
   }
 
-  private static boolean matches(byte[] expectedDigest, String presented) {
+  static boolean matches(byte[] expectedDigest, String presented) {
     if (expectedDigest == null || presented == null) {
       return false;
     }
     return MessageDigest.isEqual(expectedDigest, digest(presented));
   }
 
-  private static byte[] digestOrNull(String token) {
+  static byte[] digestOrNull(String token) {
     return token == null ? null : digest(token);
   }
 

@@ -172,6 +172,33 @@ public final class Hub implements CameraHub {
     camera.publishInProcess(frame);
   }
 
+  // ---- operator actions (the camera registry)
+
+  /**
+   * Detaches camera {@code cameraId}'s source if {@code which} accepts it, telling it {@code reason}; returns whether
+   * one was detached.
+   */
+  public boolean detachSource(String cameraId, java.util.function.Predicate<SourceInfo> which, DetachReason reason,
+      String message) {
+    Camera c = cameras.get(cameraId);
+    SourceInfo info = c == null ? null : c.sourceInfo();
+    if (info == null || !which.test(info)) {
+      return false;
+    }
+    c.detachSource(reason, message);
+    return true;
+  }
+
+  /** Forgets camera {@code cameraId} if nothing holds it (no source, no viewer), so it leaves the camera list. */
+  public void forgetIfIdle(String cameraId) {
+    synchronized (structure) {
+      Camera c = cameras.get(cameraId);
+      if (c != null && c.idle()) {
+        forget(c);
+      }
+    }
+  }
+
   // ---- cameras
 
   private Optional<Camera> find(String id) {

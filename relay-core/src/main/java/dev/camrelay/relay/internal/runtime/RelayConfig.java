@@ -45,6 +45,7 @@ public final class RelayConfig {
   private final char[] tlsPassword;
   private final Map<String, URI> pulls;
   private final boolean serveViewer;
+  private final String adminToken;
 
   private RelayConfig(Builder b) {
     bindHost = b.bindHost;
@@ -74,6 +75,7 @@ public final class RelayConfig {
     tlsPassword = b.tlsPassword == null ? null : b.tlsPassword.clone();
     pulls = Map.copyOf(b.pulls);
     serveViewer = b.serveViewer;
+    adminToken = b.adminToken;
   }
 
   public static Builder builder() {
@@ -198,6 +200,11 @@ public final class RelayConfig {
     return serveViewer;
   }
 
+  /** The token the admin API ({@code PUT}/{@code DELETE /api/cameras/{id}}) needs; null: the admin API is off. */
+  public String adminToken() {
+    return adminToken;
+  }
+
   public boolean tlsEnabled() {
     return tlsPkcs12 != null;
   }
@@ -232,7 +239,7 @@ public final class RelayConfig {
         + ", handshakeTimeout=" + handshakeTimeout + ", cameraIdleTimeout=" + cameraIdleTimeout
         + ", viewerStallTimeout=" + viewerStallTimeout + ", onDemandLinger=" + onDemandLinger
         + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", pulls=" + pulls.keySet()
-        + ", serveViewer=" + serveViewer + "]";
+        + ", serveViewer=" + serveViewer + ", adminToken=" + (adminToken != null ? "<set>" : "none") + "]";
   }
 
   /**
@@ -267,6 +274,7 @@ public final class RelayConfig {
     private char[] tlsPassword;
     private final Map<String, URI> pulls = new LinkedHashMap<>();
     private boolean serveViewer = true;
+    private String adminToken;
 
     private Builder() {}
 
@@ -394,6 +402,11 @@ public final class RelayConfig {
 
     public Builder serveViewer(boolean serve) {
       this.serveViewer = serve;
+      return this;
+    }
+
+    public Builder adminToken(String token) {
+      this.adminToken = checkToken(token);
       return this;
     }
 

@@ -2,13 +2,17 @@ package dev.camrelay.relay.internal.port.http;
 
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.auth.Tokens;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -22,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * the limits ({@link ConnectionGate}: 503), a method other than GET and HEAD (405), and, where the table asks for it,
  * the viewer token ({@link Tokens}: 401 with {@code WWW-Authenticate: Bearer}).
  *
- * <p>Request bodies are never read: a request announcing one is answered and the connection closed. After an answer
+ * <p>The admin API's {@code PUT} and {@code DELETE} ({@link AdminRoute}) are the only requests whose body is read (up to
+ * {@link AdminRoute#MAX_BODY}); they are answered once complete, and the connection closed after. Other request bodies
+ * are never read: a request announcing one is answered and the connection closed. After an answer
  * that closes the connection further requests are ignored; a route may hand the connection to another handler (an
  * MJPEG stream), which then replaces this one. Failures are logged by {@link ConnectionErrors}, last in the pipeline.
  */
@@ -31,6 +37,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
   private final HttpFrontend frontend;
   private boolean closing;
+  /** An admin request whose body is still arriving, or null. */
+  private HttpExchange admin;
+  private java.io.ByteArrayOutputStream adminBody;
 
   HttpRequestHandler(HttpFrontend frontend) {
     this.frontend = frontend;
@@ -44,7 +53,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         handle(exchange);
         closing = exchange.closing();
       }
-      // Request bodies (HttpContent) are never needed and are dropped.
+      if (msg instanceof HttpContent content && admin != null) {
+        receiveAdminBody(content);
+      }
+      // Other request bodies (HttpContent) are never needed and are dropped.
     } finally {
       ReferenceCountUtil.release(msg);
     }
@@ -63,6 +75,15 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       exchange.refuse("limit", "HTTP connection", refused, response, false);
       return;
     }
+    if (AdminRoute.answers(request, exchange.path())) {
+      if (HttpUtil.getContentLength(request, 0L) > AdminRoute.MAX_BODY) {
+        refuseTooLarge(exchange);
+      } else {
+        admin = exchange; // answered once the body is complete
+        adminBody = new java.io.ByteArrayOutputStream();
+      }
+      return;
+    }
     if (!exchange.isHead() && !HttpMethod.GET.equals(request.method())) {
       FullHttpResponse response = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
           "method " + request.method() + " is not allowed here; use GET or HEAD");
@@ -78,6 +99,31 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     match.route().handle(exchange);
+  }
+
+  private void receiveAdminBody(HttpContent content) {
+    HttpExchange exchange = admin;
+    ByteBuf bytes = content.content();
+    if (adminBody.size() + bytes.readableBytes() > AdminRoute.MAX_BODY) {
+      admin = null;
+      refuseTooLarge(exchange);
+      closing = true;
+      return;
+    }
+    byte[] chunk = new byte[bytes.readableBytes()];
+    bytes.readBytes(chunk);
+    adminBody.write(chunk, 0, chunk.length);
+    if (content instanceof LastHttpContent) {
+      admin = null;
+      frontend.adminRoute().handle(exchange, adminBody.toByteArray());
+      adminBody = null;
+      closing = true;
+    }
+  }
+
+  private static void refuseTooLarge(HttpExchange exchange) {
+    exchange.respond(Responses.json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        "{\"error\":\"the body is larger than " + AdminRoute.MAX_BODY + " bytes\"}"), false);
   }
 
   private boolean authorized(HttpExchange exchange) {

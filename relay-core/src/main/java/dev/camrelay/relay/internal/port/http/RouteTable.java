@@ -14,7 +14,8 @@ import java.util.Map;
  * <pre>
  * /healthz                      200 "ok"                          open
  * /api/info                     JSON for the web page             open (tells the page whether to ask for a token)
- * /api/cameras                  JSON list of camera stats         viewer token if one is set
+ * /api/cameras                  JSON list of camera stats, state  viewer token if one is set
+ * PUT, DELETE /api/cameras/{id} the admin API (AdminRoute)        admin token; asked before the table
  * /metrics                      Prometheus text 0.0.4             viewer token if one is set
  * /cam/{id}/stream.mjpeg        multipart/x-mixed-replace stream  viewer token if one is set
  * /cam/{id}/snapshot.jpg        the latest frame                  viewer token if one is set
@@ -55,7 +56,7 @@ final class RouteTable {
         .exact("/healthz", Access.OPEN, new HealthRoute())
         .exact("/api/info", Access.OPEN, new JsonRoute(frontend.gson(), frontend::info))
         .exact("/api/cameras", Access.VIEWER_TOKEN,
-            new JsonRoute(frontend.gson(), () -> Map.of("cameras", frontend.hub().cameras())))
+            new JsonRoute(frontend.gson(), frontend::cameraList))
         .exact("/metrics", Access.VIEWER_TOKEN, new MetricsRoute(frontend))
         .prefix(CameraRoutes.PREFIX, Access.VIEWER_TOKEN, cameras)
         .prefix("/api/", Access.OPEN, new UnknownApiRoute())
