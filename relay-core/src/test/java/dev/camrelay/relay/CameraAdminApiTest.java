@@ -112,6 +112,29 @@ class CameraAdminApiTest {
   }
 
   @Test
+  void changingOnePullUrlRestartsOnlyThatPull() throws Exception {
+    try (MjpegServer first = new MjpegServer(); MjpegServer second = new MjpegServer();
+        MjpegServer other = new MjpegServer()) {
+      start(CameraRelay.builder().adminToken(ADMIN).pull("porch", other.url()));
+      put("garage", "{\"pullUrl\": \"" + first.url() + "\"}");
+      Await.until("both pulls are live", () -> state("garage").equals("live") && state("porch").equals("live"));
+      ViewerClient porchViewer = ViewerClient.connect("ws://127.0.0.1:" + relay.wsPort() + "/cam/porch");
+      other.send(TestJpegs.frame(1));
+      porchViewer.nextFrame();
+
+      assertThat(put("garage", "{\"pullUrl\": \"" + second.url() + "\"}").body()).contains("\"changed\":true");
+      Await.until("the old pull is closed", () -> first.ended() == 1);
+      Await.until("the new pull is live", () -> second.accepted() == 1 && state("garage").equals("live"));
+      byte[] jpeg = TestJpegs.frame(2);
+      other.send(jpeg);
+      assertThat(porchViewer.nextFrame()).as("the other camera and its viewer were not touched").isEqualTo(jpeg);
+      assertThat(other.accepted()).isEqualTo(1);
+      assertThat(other.ended()).isZero();
+      porchViewer.closeBlocking();
+    }
+  }
+
+  @Test
   void aPullCameraWhoseServerRefusesSaysSoInItsState() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {

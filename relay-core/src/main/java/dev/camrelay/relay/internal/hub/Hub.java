@@ -31,6 +31,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,7 +179,7 @@ public final class Hub implements CameraHub {
    * Detaches camera {@code cameraId}'s source if {@code which} accepts it, telling it {@code reason}; returns whether
    * one was detached.
    */
-  public boolean detachSource(String cameraId, java.util.function.Predicate<SourceInfo> which, DetachReason reason,
+  public boolean detachSource(String cameraId, Predicate<SourceInfo> which, DetachReason reason,
       String message) {
     Camera c = cameras.get(cameraId);
     SourceInfo info = c == null ? null : c.sourceInfo();

@@ -13,6 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,7 +179,7 @@ public final class LiveCameras implements CameraRegistry {
     }
     configured.forEach((id, spec) -> known.computeIfAbsent(id, k -> notSeenYet(k, spec)));
     List<Listed> out = new ArrayList<>();
-    known.values().stream().sorted(java.util.Comparator.comparing(CameraStats::id))
+    known.values().stream().sorted(Comparator.comparing(CameraStats::id))
         .forEach(c -> out.add(new Listed(c, state(c, running.get(c.id())))));
     return out;
   }
@@ -191,6 +192,7 @@ public final class LiveCameras implements CameraRegistry {
     return specs.containsKey(id);
   }
 
+  @Override
   public AutoCloseable onChange(Runnable listener) {
     Objects.requireNonNull(listener, "listener");
     listeners.add(listener);

@@ -5,10 +5,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.camrelay.frame.wire.CameraId;
+import dev.camrelay.relay.CameraRegistry;
 import dev.camrelay.relay.CameraSpec;
 import dev.camrelay.relay.internal.auth.AdminAuth;
 import dev.camrelay.relay.internal.auth.Tokens;
-import dev.camrelay.relay.internal.runtime.LiveCameras;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -17,12 +18,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.nio.ByteBuffer;
 
 /**
  * The admin API: {@code PUT /api/cameras/{id}} with a JSON body {@code {"pullUrl": "http://cam:81/stream",
@@ -46,10 +47,10 @@ final class AdminRoute {
   static final int MAX_BODY = 16 * 1024;
   private static final List<String> FIELDS = List.of("pullUrl", "cameraToken");
 
-  private final LiveCameras registry;
+  private final CameraRegistry registry;
   private final AdminAuth admin;
 
-  AdminRoute(LiveCameras registry, AdminAuth admin) {
+  AdminRoute(CameraRegistry registry, AdminAuth admin) {
     this.registry = registry;
     this.admin = admin;
   }
@@ -88,7 +89,7 @@ final class AdminRoute {
     }
     if (HttpMethod.DELETE.equals(request.method())) {
       exchange.respond(registry.remove(id)
-          ? Responses.bytes(HttpResponseStatus.NO_CONTENT, Responses.JSON, io.netty.buffer.Unpooled.EMPTY_BUFFER)
+          ? Responses.bytes(HttpResponseStatus.NO_CONTENT, Responses.JSON, Unpooled.EMPTY_BUFFER)
           : error(HttpResponseStatus.NOT_FOUND, "camera '" + id + "' is not configured"), false);
       return;
     }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   /** An admin request whose body is still arriving, or null. */
   private HttpExchange admin;
-  private java.io.ByteArrayOutputStream adminBody;
+  private ByteArrayOutputStream adminBody;
 
   HttpRequestHandler(HttpFrontend frontend) {
     this.frontend = frontend;
@@ -80,7 +81,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         refuseTooLarge(exchange);
       } else {
         admin = exchange; // answered once the body is complete
-        adminBody = new java.io.ByteArrayOutputStream();
+        adminBody = new ByteArrayOutputStream();
       }
       return;
     }
