@@ -14,11 +14,14 @@ import dev.camrelay.relay.testing.MjpegServer;
 import dev.camrelay.relay.testing.TestJpegs;
 import dev.camrelay.relay.testing.ViewerClient;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,7 @@ class CameraAdminApiTest {
   private CameraRelay relay;
 
   private void start(CameraRelay.Builder b) throws Exception {
-    relay = b.bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(0).build();
+    relay = b.bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(0).handshakeTimeout(Duration.ofSeconds(2)).build();
     relay.start();
   }
 
@@ -143,11 +146,11 @@ class CameraAdminApiTest {
     start(CameraRelay.builder().adminToken(ADMIN).pull("porch", URI.create("http://127.0.0.1:" + closedPort + "/")));
     assertThat(listed("porch")).as("configured pull cameras are listed before any frame").isPresent();
     Await.until("the state says the connection was refused",
-        () -> state("porch").toLowerCase(java.util.Locale.ROOT).startsWith("connecting: ")
-            && state("porch").toLowerCase(java.util.Locale.ROOT).contains("connection refused"));
+        () -> state("porch").toLowerCase(Locale.ROOT).startsWith("connecting: ")
+            && state("porch").toLowerCase(Locale.ROOT).contains("connection refused"));
     put("shed", "{\"pullUrl\": \"http://127.0.0.1:" + closedPort + "/stream\"}");
     Await.until("a camera put through the API says so too",
-        () -> state("shed").toLowerCase(java.util.Locale.ROOT).contains("connection refused"));
+        () -> state("shed").toLowerCase(Locale.ROOT).contains("connection refused"));
   }
 
   @Test
@@ -189,6 +192,12 @@ class CameraAdminApiTest {
     HttpResponse<String> big = put("garage", "{\"cameraToken\": \"" + "x".repeat(20_000) + "\"}");
     assertThat(big.statusCode()).isEqualTo(413);
     assertThat(put("garage", "{\"pullURL\": 1}").statusCode()).isEqualTo(400);
+    try (Socket slow = new Socket("127.0.0.1", relay.httpPort())) {
+      slow.getOutputStream().write(("PUT /api/cameras/garage HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ADMIN
+          + "\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(slow.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).as("a body that never completes is not waited for forever").startsWith("HTTP/1.1 408");
+    }
     assertThat(relay.registry().specs()).isEmpty();
     // The relay still serves after all that.
     assertThat(put("garage", "{}").statusCode()).isEqualTo(201);

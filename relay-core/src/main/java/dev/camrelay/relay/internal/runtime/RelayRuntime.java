@@ -145,7 +145,8 @@ public final class RelayRuntime {
 
   /** One line saying what is open to whom; a warning when strangers could watch or publish beyond loopback. */
   private void logAccess() {
-    String summary = "access: " + AccessSummary.of(config, auth);
+    String summary = "access: " + AccessSummary.of(config, auth)
+        + "; admin API: " + (config.adminToken() != null ? "the admin token" : "off");
     if (!config.loopbackOnly() && AccessSummary.openToStrangers(config, auth)) {
       log.warn("{} (listening on {}: anyone who can reach this machine gets what is open)", summary,
           config.bindHost());

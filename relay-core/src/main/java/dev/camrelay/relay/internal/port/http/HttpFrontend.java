@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,8 +187,9 @@ public final class HttpFrontend implements AutoCloseable {
     this.info = updated;
   }
 
-  LiveCameras registry() {
-    return registry;
+  /** How long a request body the relay reads (the admin API's) may take to arrive. */
+  Duration bodyTimeout() {
+    return config.handshakeTimeout();
   }
 
   AdminRoute adminRoute() {

@@ -5,6 +5,7 @@ import dev.camrelay.relay.internal.auth.Tokens;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -12,12 +13,14 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +85,19 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       } else {
         admin = exchange; // answered once the body is complete
         adminBody = new ByteArrayOutputStream();
+        if (HttpUtil.is100ContinueExpected(request)) {
+          exchange.channel().writeAndFlush(
+              new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        // The request head timeout stopped at the head; a body that never completes must not hold the connection.
+        exchange.channel().eventLoop().schedule(() -> {
+          if (admin == exchange) {
+            admin = null;
+            closing = true;
+            exchange.respond(Responses.json(HttpResponseStatus.REQUEST_TIMEOUT,
+                "{\"error\":\"the request body did not arrive in time\"}"), false);
+          }
+        }, frontend.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
       }
       return;
     }
