@@ -222,9 +222,12 @@ class CameraAdminApiTest {
       fresh.sendFrame(jpeg);
       Await.until("the camera with the new token publishes", () -> relay.latestFrame("garage").isPresent());
       assertThat(state("garage")).isEqualTo("live");
-    }
 
-    assertThat(send("DELETE", "/api/cameras/garage", ADMIN, null).statusCode()).isEqualTo(204);
+      assertThat(send("DELETE", "/api/cameras/garage", ADMIN, null).statusCode()).isEqualTo(204);
+      assertThat(fresh.awaitClose(MessageType.BYE).code()).as("removing the camera lets its connection go")
+          .isEqualTo(ErrorCode.AUTH_FAILED);
+    }
+    Await.until("the removed camera leaves the list", () -> listed("garage").isEmpty());
     try (FakeCamera after = FakeCamera.framed(relay.tcpPort(), "garage", "new", 0)) {
       assertThat(after.awaitClose(MessageType.ERROR).code())
           .as("once removed, the id's token proves nothing (and other ids stay refused)")
