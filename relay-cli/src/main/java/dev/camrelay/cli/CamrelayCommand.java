@@ -69,7 +69,7 @@ import picocli.CommandLine.Spec;
       "  camrelay --pull garage=http://192.168.1.40:81/stream",
       "                                          pull an ESP32 web-server stream as camera 'garage'",
       "  CAMRELAY_HTTP_PORT=8080 camrelay        ports and tokens from the environment (docker, systemd)",
-      "  camrelay --config /etc/camrelay.properties",
+      "  camrelay --config /etc/camrelay.yaml     settings from a file; its cameras: section is followed live",
       "  camrelay simulate --fps 15 --size 800x600   a test camera for a running relay",
       "  camrelay probe http://localhost:3010/cam/default/stream.mjpeg --count 5 --save frames/",
       "  camrelay bench --viewers 200 --seconds 10   load test a running relay",
