@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Keeps a running relay in step with its YAML config file, both ways:
  *
  * <ul>
- *   <li>File to relay: on SIGHUP, and when the file changes (a directory watch, debounced by {@link #DEBOUNCE_MS}), the
+ *   <li>File to relay: on SIGHUP, and when its folder changes (a directory watch, debounced by {@link #DEBOUNCE_MS}), the
  *       file is read again and only what changed since it was last read is applied: cameras added, changed or removed
  *       in {@code cameras:} go through the relay's {@link CameraRegistry} (so untouched cameras and every viewer stay
  *       connected); other settings that changed are logged as needing a restart and left alone. A file that does not
@@ -100,8 +99,13 @@ final class ConfigReloader implements AutoCloseable {
     onHangUp();
     try {
       watch = FileSystems.getDefault().newWatchService();
-      file.getParent().register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE,
-          StandardWatchEventKinds.ENTRY_DELETE);
+      Set<Path> folders = new java.util.LinkedHashSet<>();
+      folders.add(file.getParent());
+      folders.add(file.toRealPath().getParent()); // a symlinked file is edited where it really is
+      for (Path folder : folders) {
+        folder.register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE,
+            StandardWatchEventKinds.ENTRY_DELETE);
+      }
       Thread watcher = new Thread(this::watchLoop, "camrelay-config-watch");
       watcher.setDaemon(true);
       watcher.start();
@@ -218,8 +222,12 @@ final class ConfigReloader implements AutoCloseable {
     }
   }
 
-  /** Temp file in the same folder (same permissions), fsync, atomic rename over the file, fsync of the folder. */
+  /**
+   * Temp file in the same folder (same permissions), fsync, atomic rename over the file, fsync of the folder. A
+   * symlinked file is written where it really is, so the link stays.
+   */
   private void writeAtomically(String text) throws IOException {
+    Path file = Files.exists(this.file) ? this.file.toRealPath() : this.file;
     Path dir = file.getParent();
     Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
     try {
@@ -249,15 +257,11 @@ final class ConfigReloader implements AutoCloseable {
     try {
       while (true) {
         WatchKey key = watch.take();
-        boolean ours = false;
-        for (WatchEvent<?> event : key.pollEvents()) {
-          ours |= event.context() instanceof Path changed && changed.equals(file.getFileName())
-              || event.kind() == StandardWatchEventKinds.OVERFLOW;
-        }
+        // Any change in the folder: the file may be a symlink whose target was swapped (a Kubernetes ConfigMap
+        // renames its ..data link). Reading a small file again is cheap, and an unchanged text is not applied.
+        key.pollEvents();
         key.reset();
-        if (ours) {
-          scheduleReload("file change");
-        }
+        scheduleReload("file change");
       }
     } catch (ClosedWatchServiceException | InterruptedException e) {
       // closed

@@ -155,6 +155,26 @@ class ConfigReloadTest {
   }
 
   @Test
+  void aSymlinkedFileFollowsItsTargetBeingSwappedAndIsWrittenBackThroughTheLink() throws Exception {
+    // The way a Kubernetes ConfigMap updates a mounted file: a new folder, then the link is renamed over the old one.
+    Path v1 = Files.createDirectories(dir.resolve("v1"));
+    Files.writeString(v1.resolve("relay.yaml"), "admin-token: adm1n\ncameras:\n");
+    Path config = dir.resolve("relay.yaml");
+    Files.createSymbolicLink(config, v1.resolve("relay.yaml"));
+    Cli.Running cmd = start(config);
+    Path v2 = Files.createDirectories(dir.resolve("v2"));
+    Files.writeString(v2.resolve("relay.yaml"), "admin-token: adm1n\ncameras:\n  shed:\n    token: s3cret\n");
+    Path newLink = Files.createSymbolicLink(dir.resolve("relay.yaml.new"), v2.resolve("relay.yaml"));
+    Files.move(newLink, config, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Await.until("the swapped-in file is applied", () -> cmd.relay().registry().specs().containsKey("shed"));
+
+    cmd.relay().registry().put("attic", CameraSpec.token("t"));
+    Await.until("the change is written into the link's target", () -> Files.readString(v2.resolve("relay.yaml")),
+        text -> text.contains("attic"));
+    assertThat(Files.isSymbolicLink(config)).as("the link stays a link").isTrue();
+  }
+
+  @Test
   void sighupReloadsTheFile() throws Exception {
     Path config = dir.resolve("relay.yaml");
     Files.writeString(config, "cameras:\n");
