@@ -95,8 +95,17 @@ function syncViews(cameras) {
     }
   }
   $('empty').hidden = cameras.length > 0;
+  showCameraPort();
   grid.dataset.count = views.size;
   applyFocus();
+}
+
+/** The empty state names the relay's real camera port (from /api/info), or leaves TCP out when it is off. */
+function showCameraPort() {
+  const port = api.info && api.info.tcpPort;
+  if (typeof port !== 'number') return; // an older relay: the default stands
+  $('empty-tcp').hidden = port < 0;
+  $('camera-port').textContent = String(port);
 }
 
 /** A WebSocket handshake failed: if it was the token, stop the views from hammering the relay. */

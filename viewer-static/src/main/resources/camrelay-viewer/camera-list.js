@@ -1,5 +1,6 @@
 /**
- * The camera list (from /api/cameras): one row per camera with its connected state,
+ * The camera list (from /api/cameras): one row per camera with its state (the relay's
+ * `state`, e.g. "connecting: cannot connect: Connection refused" for a pulled camera),
  * resolution, fps and viewer count. Rows are updated in place so keyboard focus survives
  * the periodic refresh.
  */
@@ -66,13 +67,16 @@ export class CameraList {
 
   fill(row, camera, selected) {
     const online = Boolean(camera.connected);
+    // Older relays send no state: connected or offline is all there is.
+    const state = typeof camera.state === 'string' ? camera.state : online ? 'connected' : 'offline';
+    const shortState = state.split(':')[0];
     row.button.dataset.connected = online;
-    row.connected.textContent = online ? ' (connected) ' : ' (offline) ';
+    row.connected.textContent = online ? ' (connected) ' : ` (${shortState}) `;
     const parts = [format.resolution(camera.width, camera.height), format.fps(camera.fps)];
     if (typeof camera.viewers === 'number') parts.push(format.plural(camera.viewers, 'viewer'));
-    if (!online) parts.unshift('offline');
+    if (!online) parts.unshift(shortState);
     row.meta.textContent = parts.join(' · ');
-    row.button.title = `${camera.id}: ${online ? 'connected' : 'offline'}${camera.ingest ? ` via ${camera.ingest}` : ''}`;
+    row.button.title = `${camera.id}: ${state}${camera.ingest ? ` via ${camera.ingest}` : ''}`;
     if (selected) row.button.setAttribute('aria-current', 'true');
     else row.button.removeAttribute('aria-current');
   }

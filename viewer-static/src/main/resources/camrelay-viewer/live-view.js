@@ -286,6 +286,7 @@ export class LiveView {
       this.events.onChange?.(this);
     }
     if (typeof info.connected === 'boolean') this.setCameraConnected(info.connected);
+    if (this.state === 'offline' && this.notice.textContent !== this.offlineText()) this.setState('offline');
   }
 
   setCameraConnected(connected) {
@@ -333,11 +334,17 @@ export class LiveView {
     this.element.dataset.state = state;
     this.stateBadge.dataset.state = state;
     this.stateBadge.textContent = this.stateText();
-    if (state === 'offline') this.showNotice('Camera offline', 'offline');
+    if (state === 'offline') this.showNotice(this.offlineText(), 'offline');
     else if (state === 'auth') this.showNotice('This relay needs a token', 'auth');
     else if (state === 'live' && this.counts.frames === 0) this.showNotice('Waiting for the first frame…', 'waiting');
     else if (this.notice.dataset.kind !== 'waiting' || state === 'stopped') this.showNotice(null);
     if (changed) this.events.onChange?.(this);
+  }
+
+  /** "Camera offline", or what the relay says about a camera it is still pulling. */
+  offlineText() {
+    const state = this.info && typeof this.info.state === 'string' ? this.info.state : '';
+    return state.startsWith('connecting') ? `Camera ${state}` : 'Camera offline';
   }
 
   stateText() {

@@ -5,12 +5,16 @@ import dev.camrelay.cli.probe.ProbeCommand;
 import dev.camrelay.cli.simulate.SimulateCommand;
 import dev.camrelay.cli.simulate.SimulatedCamera;
 import dev.camrelay.relay.CameraRelay;
+import dev.camrelay.relay.CameraSpec;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
@@ -65,7 +69,7 @@ import picocli.CommandLine.Spec;
       "  camrelay --pull garage=http://192.168.1.40:81/stream",
       "                                          pull an ESP32 web-server stream as camera 'garage'",
       "  CAMRELAY_HTTP_PORT=8080 camrelay        ports and tokens from the environment (docker, systemd)",
-      "  camrelay --config /etc/camrelay.properties",
+      "  camrelay --config /etc/camrelay.yaml     settings from a file; its cameras: section is followed live",
       "  camrelay simulate --fps 15 --size 800x600   a test camera for a running relay",
       "  camrelay probe http://localhost:3010/cam/default/stream.mjpeg --count 5 --save frames/",
       "  camrelay bench --viewers 200 --seconds 10   load test a running relay",
@@ -80,7 +84,8 @@ public final class CamrelayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = EnvironmentDefaults.CONFIG_OPTION, paramLabel = "FILE",
-      description = "Read defaults from this Java properties file (keys are long option names: http-port=8080).")
+      description = "Read defaults from this file: YAML (.yaml/.yml: http-port: 8080, and a 'cameras:' section"
+          + " re-read when the file changes or on SIGHUP) or Java properties (http-port=8080).")
   Path config;
 
   @Option(names = "--demo",
@@ -94,6 +99,8 @@ public final class CamrelayCommand implements Callable<Integer> {
   @Mixin AccessOptions access;
 
   @Mixin PullOptions pulls;
+
+  @Mixin AdminOptions admin;
 
   @Mixin ServingOptions serving;
 
@@ -113,6 +120,7 @@ public final class CamrelayCommand implements Callable<Integer> {
   boolean quiet;
 
   private final RelayLifecycle lifecycle = new RelayLifecycle();
+  private volatile ConfigReloader reloader;
 
   /** Runs the command and exits with its status. */
   public static void main(String[] args) {
@@ -152,20 +160,60 @@ public final class CamrelayCommand implements Callable<Integer> {
         listen.demoDefaults(cl);
       }
       tls.check(cl);
-      CameraRelay relay = start(build(cl, cameraTokens, viewerTokens, pullUris));
+      Map<String, CameraSpec> fileCameras = fileCameras(cl);
+      CameraRelay relay = start(build(cl, cameraTokens, viewerTokens, pullUris, fileCameras));
+      Set<String> pulled = new LinkedHashSet<>(pullUris.keySet());
+      fileCameras.forEach((id, spec) -> {
+        if (spec.pullUrl() != null) {
+          pulled.add(id);
+        }
+      });
       StartupBanner banner = new StartupBanner(relay, listen.bind, tls, access.viewerTokenRequired(),
-          listen.defaultCamera, pullUris.keySet(), demo);
-      lifecycle.runUntilStopped(relay, cl.getOut(), banner,
-          demo ? () -> startDemoCamera(relay, cameraTokens.forCamera(listen.defaultCamera)) : null, statusInterval);
+          listen.defaultCamera, pulled, demo);
+      try (ConfigReloader ignored = reloader = watchConfig(cl, relay, cameraTokens, pullUris)) {
+        lifecycle.runUntilStopped(relay, cl.getOut(), banner,
+            demo ? () -> startDemoCamera(relay, cameraTokens.forCamera(listen.defaultCamera)) : null, statusInterval);
+      }
       return 0;
     } finally {
       lifecycle.notRunning();
     }
   }
 
+  /** The YAML config file's cameras (empty without one). */
+  private Map<String, CameraSpec> fileCameras(CommandLine cl) {
+    if (config == null || !YamlConfigFile.isYaml(config)
+        || !(cl.getDefaultValueProvider() instanceof EnvironmentDefaults defaults)) {
+      return Map.of();
+    }
+    return defaults.fileCameras(cl.getCommandSpec());
+  }
+
+  /** Keeps the relay in step with a YAML config file; null without one. */
+  private ConfigReloader watchConfig(CommandLine cl, CameraRelay relay, CameraTokens cameraTokens,
+      Map<String, URI> pullUris) {
+    if (config == null || !YamlConfigFile.isYaml(config)) {
+      return null;
+    }
+    Map<String, CameraSpec> pinned = new LinkedHashMap<>();
+    relay.registry().specs().forEach((id, spec) -> {
+      if (pullUris.containsKey(id) || cameraTokens.perCamera().containsKey(id)) {
+        pinned.put(id, spec);
+      }
+    });
+    Set<String> keys = EnvironmentDefaults.knownKeys(cl.getCommandSpec());
+    YamlConfigFile.Parsed initial;
+    try {
+      initial = YamlConfigFile.parse(java.nio.file.Files.readString(config), keys);
+    } catch (IOException | YamlConfigFile.Invalid e) {
+      initial = new YamlConfigFile.Parsed(Map.of(), Map.of()); // read at start already; the next reload says why
+    }
+    return new ConfigReloader(config, relay.registry(), keys, initial, pinned).start();
+  }
+
   /** Maps the options onto the relay's builder; a usage error for a combination the relay refuses. */
   private CameraRelay build(CommandLine cl, CameraTokens cameraTokens, ViewerTokens viewerTokens,
-      Map<String, URI> pullUris) {
+      Map<String, URI> pullUris, Map<String, CameraSpec> fileCameras) {
     CameraRelay.Builder b = CameraRelay.builder();
     listen.applyTo(b);
     serving.applyTo(b);
@@ -173,6 +221,15 @@ public final class CamrelayCommand implements Callable<Integer> {
     limits.applyTo(b);
     tls.applyTo(b);
     pullUris.forEach(b::pull);
+    admin.applyTo(b);
+    fileCameras.forEach((id, spec) -> { // flags and the environment win over the file
+      if (spec.pullUrl() != null && !pullUris.containsKey(id)) {
+        b.pull(id, spec.pullUrl());
+      }
+      if (spec.cameraToken() != null && !cameraTokens.perCamera().containsKey(id)) {
+        b.cameraToken(id, spec.cameraToken());
+      }
+    });
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -213,6 +270,12 @@ public final class CamrelayCommand implements Callable<Integer> {
   /** Completes with the running relay once every port is bound (tests use it). */
   CompletableFuture<CameraRelay> started() {
     return lifecycle.started();
+  }
+
+  /** Re-reads the YAML config file now, as SIGHUP does; false if there is none or it cannot be used. */
+  boolean reloadConfig() {
+    ConfigReloader r = reloader;
+    return r != null && r.reload("request");
   }
 
   /** Stops a running relay; call() then returns 0. */

@@ -1,5 +1,6 @@
 package dev.camrelay.cli;
 
+import dev.camrelay.relay.CameraSpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * Supplies option values that were not given on the command line: first from the environment, then from the
- * {@code --config} file (Java properties), then the option's own default. So a flag wins over the environment and
+ * {@code --config} file (Java properties, or YAML for a {@code .yaml}/{@code .yml} file: {@link YamlConfigFile}), then
+ * the option's own default. So a flag wins over the environment and
  * the environment over the file.
  *
  * <pre>
@@ -44,6 +46,7 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
   private final Map<String, String> env;
   private Path loadedPath;
   private Properties loaded;
+  private Map<String, CameraSpec> loadedCameras = Map.of();
 
   EnvironmentDefaults(Map<String, String> env) {
     this.env = env;
@@ -114,10 +117,40 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
       return null;
     }
     if (!path.equals(loadedPath)) {
-      loaded = load(path, root);
+      loaded = YamlConfigFile.isYaml(path) ? loadYaml(path, root) : load(path, root);
       loadedPath = path;
     }
     return loaded;
+  }
+
+  /** The {@code cameras:} section of a YAML config file read for defaults; empty for none or a properties file. */
+  synchronized Map<String, CameraSpec> fileCameras(CommandSpec root) {
+    file(root);
+    return loadedCameras;
+  }
+
+  private Properties loadYaml(Path path, CommandSpec root) {
+    YamlConfigFile.Parsed parsed;
+    try {
+      parsed = YamlConfigFile.parse(Files.readString(path, StandardCharsets.UTF_8), knownKeys(root));
+    } catch (NoSuchFileException e) {
+      throw new ParameterException(root.commandLine(), "config file " + path + " does not exist");
+    } catch (IOException e) {
+      throw new ParameterException(root.commandLine(), "cannot read config file " + path + ": " + e.getMessage());
+    } catch (YamlConfigFile.Invalid e) {
+      throw new ParameterException(root.commandLine(), "config file " + path + ": " + e.getMessage());
+    }
+    Properties p = new Properties();
+    p.putAll(parsed.options());
+    loadedCameras = parsed.cameras();
+    return p;
+  }
+
+  /** Every key a config file may set: the long option names of the command and its subcommands. */
+  static Set<String> knownKeys(CommandSpec root) {
+    Set<String> known = new HashSet<>();
+    collectKeys(root, known);
+    return known;
   }
 
   private static Properties load(Path path, CommandSpec root) {
@@ -129,10 +162,8 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
     } catch (IOException | IllegalArgumentException e) {
       throw new ParameterException(root.commandLine(), "cannot read config file " + path + ": " + e.getMessage());
     }
-    Set<String> known = new HashSet<>();
-    collectKeys(root, known);
     Set<String> unknown = new TreeSet<>(p.stringPropertyNames());
-    unknown.removeAll(known);
+    unknown.removeAll(knownKeys(root));
     if (!unknown.isEmpty()) {
       throw new ParameterException(root.commandLine(), "config file " + path + ": unknown key"
           + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)

@@ -103,6 +103,45 @@ class CamrelayCommandTest {
   }
 
   @Test
+  void aYamlConfigFileGivesTheSameDefaultsWithSubcommandsNestedAndListsCommaSeparated() throws Exception {
+    Path config = dir.resolve("camrelay.yaml");
+    Files.writeString(config, """
+        http-port: 9090            # the page
+        viewer-token: from-file
+        camera-token: [porch=k1, shed=k2]
+        max-frame-size: 1MiB
+        simulate:
+          fps: 7
+        cameras:
+          garage:
+            pull: http://192.168.1.40:81/stream
+        """);
+    CommandLine cl = CamrelayCommand.commandLine(Map.of("CAMRELAY_WS_PORT", "8081"));
+    CommandLine.ParseResult pr = cl.parseArgs("--config", config.toString(), "simulate");
+    CamrelayCommand c = cl.getCommand();
+    assertThat(c.listen.httpPort).isEqualTo(9090);
+    assertThat(c.listen.wsPort).isEqualTo(8081);
+    assertThat(c.access.viewerTokens(cl).global()).isEqualTo("from-file");
+    assertThat(c.access.cameraTokens(cl).perCamera()).containsEntry("porch", "k1").containsEntry("shed", "k2");
+    assertThat(c.serving.maxFrameSize).isEqualTo(1024 * 1024);
+    dev.camrelay.cli.simulate.SimulateCommand sim = pr.subcommand().commandSpec().commandLine().getCommand();
+    assertThat(sim).extracting("camera.fps").isEqualTo(7.0);
+  }
+
+  @Test
+  void aTypoInAYamlConfigFileIsAUsageErrorNamingItsLineAndColumn() throws Exception {
+    Path config = dir.resolve("camrelay.yml");
+    Files.writeString(config, "http-port: 9090\nviewer-tokn: x\n");
+    Cli.Result r = Cli.run("--config", config.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("config file " + config + ": line 2, column 1: unknown key 'viewer-tokn'");
+    Files.writeString(config, "cameras:\n  garage:\n    pull: ftp://cam/\n");
+    r = Cli.run("--config", config.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("line 3, column 5: camera 'garage': pull URL must be http:// or https://");
+  }
+
+  @Test
   void configFileCanBeNamedByTheEnvironment() throws Exception {
     Path config = dir.resolve("c.properties");
     Files.writeString(config, "http-port=9191\n");

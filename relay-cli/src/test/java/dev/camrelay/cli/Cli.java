@@ -67,6 +67,11 @@ public final class Cli {
       return relay;
     }
 
+    /** Re-reads the YAML config file as SIGHUP does; false if it cannot be used. */
+    public boolean reloadConfig() {
+      return root.reloadConfig();
+    }
+
     public String out() {
       return out.toString();
     }

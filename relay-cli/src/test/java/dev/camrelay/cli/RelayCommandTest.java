@@ -170,4 +170,21 @@ class RelayCommandTest {
       }
     }
   }
+
+  @Test
+  void theAdminTokenFromTheEnvironmentTurnsOnTheAdminApi() throws Exception {
+    try (Cli.Running cmd = Cli.start(Map.of("CAMRELAY_ADMIN_TOKEN", "adm1n"), args())) {
+      URI garage = URI.create("http://127.0.0.1:" + cmd.relay().httpPort() + "/api/cameras/garage");
+      HttpResponse<String> refused = http.send(HttpRequest.newBuilder(garage)
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"cameraToken\": \"k3y\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).isEqualTo(401);
+      HttpResponse<String> put = http.send(HttpRequest.newBuilder(garage).header("Authorization", "Bearer adm1n")
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"cameraToken\": \"k3y\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).isEqualTo(201);
+      assertThat(cmd.relay().registry().specs().get("garage").cameraToken()).isEqualTo("k3y");
+      assertThat(cmd.out() + cmd.err()).doesNotContain("adm1n").doesNotContain("k3y");
+    }
+  }
 }

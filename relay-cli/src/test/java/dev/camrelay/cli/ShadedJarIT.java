@@ -48,16 +48,7 @@ class ShadedJarIT {
   void demoServesASnapshotAndStopsCleanlyOnSigterm() throws Exception {
     Process p = start("--demo", "--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0", "--http-port", "0");
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      Pattern viewer = Pattern.compile("Viewer\\s+http://localhost:(\\d+)/");
-      int port = -1;
-      for (String line; port < 0 && (line = out.readLine()) != null; ) {
-        Matcher m = viewer.matcher(line);
-        if (m.find()) {
-          port = Integer.parseInt(m.group(1));
-        }
-      }
-      assertThat(port).as("the banner names the HTTP port").isPositive();
+      int port = httpPortFromBanner(p);
       HttpClient http = HttpClient.newHttpClient();
       URI snapshotUri = URI.create("http://127.0.0.1:" + port + "/cam/default/snapshot.jpg");
       HttpResponse<byte[]> snapshot = Await.until("the demo camera's first frame",
@@ -76,6 +67,43 @@ class ShadedJarIT {
     String err = Files.readString(dir.resolve("stderr.log"));
     assertThat(err).contains("[INFO]")                       // slf4j-simple found through the merged service files
         .doesNotContain("No SLF4J providers").contains("stopped");
+  }
+
+  @Test
+  void aYamlConfigIsReloadedOnSighupAndTheRelayKeepsRunning() throws Exception {
+    Path config = dir.resolve("relay.yaml");
+    Files.writeString(config, "bind: 127.0.0.1\ntcp-port: 0\nws-port: 0\nhttp-port: 0\ncameras:\n");
+    Process p = start("--config", config.toString(), "--status-interval", "0");
+    try {
+      int port = httpPortFromBanner(p);
+      Files.writeString(config, "bind: 127.0.0.1\ntcp-port: 0\nws-port: 0\nhttp-port: 0\ncameras:\n"
+          + "  porch:\n    token: k3y\n");
+      new ProcessBuilder("kill", "-HUP", String.valueOf(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
+      HttpClient http = HttpClient.newHttpClient();
+      URI cameras = URI.create("http://127.0.0.1:" + port + "/api/cameras");
+      Await.until("the reloaded camera is listed",
+          () -> http.send(HttpRequest.newBuilder(cameras).build(), HttpResponse.BodyHandlers.ofString()).body(),
+          body -> body.contains("\"porch\""));
+      assertThat(p.isAlive()).as("SIGHUP reloads, it does not end the relay").isTrue();
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(Files.readString(dir.resolve("stderr.log"))).contains("reloaded, 1 camera changed")
+        .doesNotContain("k3y");
+  }
+
+  /** Reads the banner until the viewer URL and returns its HTTP port. */
+  private static int httpPortFromBanner(Process p) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    Pattern viewer = Pattern.compile("Viewer\\s+http://localhost:(\\d+)/");
+    for (String line; (line = out.readLine()) != null; ) {
+      Matcher m = viewer.matcher(line);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("the banner named no HTTP port");
   }
 
   @Test

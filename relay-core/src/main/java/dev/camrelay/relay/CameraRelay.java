@@ -171,6 +171,14 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     return hub.control(cameraId, json);
   }
 
+  /**
+   * The configured cameras (pulls and per-camera tokens, from the builder at first), changeable while the relay runs;
+   * the admin API uses the same registry.
+   */
+  public CameraRegistry registry() {
+    return runtime.registry();
+  }
+
   /** Internal: the WebSocket server, null when disabled or not started (for tests). */
   WsServer wsServer() {
     return runtime.wsServer();
@@ -432,6 +440,15 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
      */
     public Builder seedCompatibility(boolean on) {
       settings.seedCompatibility(on);
+      return this;
+    }
+
+    /**
+     * The token the admin API needs ({@code PUT}/{@code DELETE /api/cameras/{id}}: add, change and remove cameras
+     * while the relay runs, see {@link CameraRegistry}). Without one the admin API is off.
+     */
+    public Builder adminToken(String token) {
+      settings.adminToken(token);
       return this;
     }
 

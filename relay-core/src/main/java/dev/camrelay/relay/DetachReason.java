@@ -14,5 +14,10 @@ public enum DetachReason {
    * The relay was full and a verified source (one that proved its token) needed the room: the unverified camera
    * connected longest ago is let go (sources only).
    */
-  EVICTED
+  EVICTED,
+  /**
+   * The operator changed or removed the camera's token or configuration while it was connected (the admin API or a
+   * config reload): the camera must connect again with what is now required (sources only).
+   */
+  REVOKED
 }

@@ -358,6 +358,37 @@ class ViewerBrowserTest {
   }
 
   @Test
+  void aPullCameraIsListedAtOnceWithWhatItsConnectionSays() throws Exception {
+    int refused;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      refused = s.getLocalPort(); // nothing listens here once closed
+    }
+    try (CameraRelay pulling = startRelay(relayBuilder()
+        .pull("driveway", URI.create("http://127.0.0.1:" + refused + "/stream")))) {
+      browser.driver.get(pageUrl(pulling, ""));
+      WebElement row = waitFor(d -> d.findElement(By.cssSelector(".camera-row[data-camera='driveway']")));
+      waitUntil(d -> row.getText().contains("connecting"));
+      assertThat(row.getDomAttribute("title")).containsIgnoringCase("connection refused");
+      WebElement view = view("driveway");
+      waitUntil(d -> view.findElement(By.cssSelector(".notice")).getText().toLowerCase().contains("connection refused"));
+      assertThat(view.findElement(By.cssSelector(".notice")).getText()).startsWith("Camera connecting: ");
+      assertThat(browser.driver.findElement(By.id("empty")).isDisplayed()).isFalse();
+      browser.driver.get("about:blank"); // leave before the relay closes, so no errors follow
+    }
+  }
+
+  @Test
+  void theEmptyPageNamesTheRelaysRealCameraPort() throws Exception {
+    try (CameraRelay empty = startRelay(relayBuilder())) {
+      browser.driver.get(pageUrl(empty, ""));
+      WebElement hint = waitFor(d -> visible(d.findElement(By.id("empty"))));
+      waitUntil(d -> hint.getText().contains("port " + empty.tcpPort() + ")"));
+      assertThat(hint.getText()).doesNotContain("3008");
+      browser.driver.get("about:blank");
+    }
+  }
+
+  @Test
   void withoutAWebSocketPortTheViewFallsBackToTheMjpegStream() throws Exception {
     try (CameraRelay noWs = startRelay(relayBuilder().wsPort(-1));
         SimulatedCamera cam = startCamera(noWs, "attic", null)) {

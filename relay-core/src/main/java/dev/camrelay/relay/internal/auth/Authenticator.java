@@ -4,10 +4,10 @@ import dev.camrelay.relay.internal.runtime.RelayConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides who may view, control and publish. Tokens are compared in constant time (SHA-256 digests compared with
@@ -25,16 +25,21 @@ import java.util.Set;
  *       with per-camera tokens only, other ids are refused unless unknown cameras are allowed; with no camera token
  *       at all, anyone</td></tr>
  * </table>
+ *
+ * <p>Per-camera tokens can change while the relay runs ({@link #cameraToken(String, String)}, used by the camera
+ * registry); everything else is fixed at construction.
  */
 public final class Authenticator {
   private final byte[] viewerDigest;
   private final byte[] controlDigest;
   private final byte[] cameraDigest;
-  private final Map<String, byte[]> perCameraDigests = new HashMap<>();
+  private final Map<String, byte[]> perCameraDigests = new ConcurrentHashMap<>();
   private final Map<byte[], Set<String>> scopedViewerDigests = new LinkedHashMap<>();
   private final ShareLinks shareLinks;
   private final boolean openControl;
-  private final boolean unknownCamerasOpen;
+  private final boolean allowUnknownCameras;
+  /** Set once any camera had a token of its own; never cleared, so removing the last one does not open the door. */
+  private volatile boolean perCameraTokensNamed;
   private final AuthFailures failures;
 
   public Authenticator(RelayConfig config) {
@@ -45,8 +50,23 @@ public final class Authenticator {
     config.scopedViewerTokens().forEach((token, ids) -> scopedViewerDigests.put(digest(token), ids));
     shareLinks = ShareLinks.of(config);
     openControl = !config.anyToken() && config.loopbackOnly();
-    unknownCamerasOpen = cameraDigest == null && (perCameraDigests.isEmpty() || config.allowUnknownCameras());
+    allowUnknownCameras = config.allowUnknownCameras();
+    perCameraTokensNamed = !perCameraDigests.isEmpty();
     failures = new AuthFailures(config.authFailureBurst(), config.authFirstRefusal(), config.authMaxRefusal());
+  }
+
+  /** Sets (or with null, removes) camera {@code cameraId}'s own token; the next connection is checked against it. */
+  public void cameraToken(String cameraId, String tokenOrNull) {
+    if (tokenOrNull == null) {
+      perCameraDigests.remove(cameraId);
+    } else {
+      perCameraTokensNamed = true;
+      perCameraDigests.put(cameraId, digest(tokenOrNull));
+    }
+  }
+
+  private boolean unknownCamerasOpen() {
+    return cameraDigest == null && (!perCameraTokensNamed || allowUnknownCameras);
   }
 
   /** Wrong tokens per client address, which every port asks before checking a token and tells of a wrong one. */
@@ -99,7 +119,7 @@ public final class Authenticator {
 
   public boolean cameraAllowed(String cameraId, String tokenOrNull) {
     byte[] expected = perCameraDigests.getOrDefault(cameraId, cameraDigest);
-    return expected == null ? unknownCamerasOpen : matches(expected, tokenOrNull);
+    return expected == null ? unknownCamerasOpen() : matches(expected, tokenOrNull);
   }
 
   /**
@@ -126,7 +146,7 @@ public final class Authenticator {
     return !openControl;
   }
 
-  private static boolean matches(byte[] expectedDigest, String presented) {
+  static boolean matches(byte[] expectedDigest, String presented) {
     if (expectedDigest == null || presented == null) {
       return false;
     }
@@ -137,7 +157,7 @@ public final class Authenticator {
     return expectedDigest != null && MessageDigest.isEqual(expectedDigest, presentedDigest);
   }
 
-  private static byte[] digestOrNull(String token) {
+  static byte[] digestOrNull(String token) {
     return token == null ? null : digest(token);
   }
 

@@ -155,6 +155,12 @@ final class Camera {
     return source != null;
   }
 
+  /** What the attached source declared, or null when none is attached. */
+  SourceInfo sourceInfo() {
+    AttachedSource s = source;
+    return s == null ? null : s.info;
+  }
+
   /** Nothing holds this camera: no source and no viewer (relay-wide outputs do not count); the hub may forget it. */
   boolean idle() {
     return source == null && viewerCount() == 0;

@@ -31,6 +31,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,6 +177,33 @@ public final class Hub implements CameraHub {
       camera.attachInProcessSourceIfNone();
     }
     camera.publishInProcess(frame);
+  }
+
+  // ---- operator actions (the camera registry)
+
+  /**
+   * Detaches camera {@code cameraId}'s source if {@code which} accepts it, telling it {@code reason}; returns whether
+   * one was detached.
+   */
+  public boolean detachSource(String cameraId, Predicate<SourceInfo> which, DetachReason reason,
+      String message) {
+    Camera c = cameras.get(cameraId);
+    SourceInfo info = c == null ? null : c.sourceInfo();
+    if (info == null || !which.test(info)) {
+      return false;
+    }
+    c.detachSource(reason, message);
+    return true;
+  }
+
+  /** Forgets camera {@code cameraId} if nothing holds it (no source, no viewer), so it leaves the camera list. */
+  public void forgetIfIdle(String cameraId) {
+    synchronized (structure) {
+      Camera c = cameras.get(cameraId);
+      if (c != null && c.idle()) {
+        forget(c);
+      }
+    }
   }
 
   // ---- cameras

@@ -56,6 +56,7 @@ public final class RelayConfig {
   private final Duration authFirstRefusal;
   private final Duration authMaxRefusal;
   private final boolean seedCompatibility;
+  private final String adminToken;
 
   private RelayConfig(Builder b) {
     bindHost = b.bindHost;
@@ -95,6 +96,7 @@ public final class RelayConfig {
     authFirstRefusal = b.authFirstRefusal;
     authMaxRefusal = b.authMaxRefusal;
     seedCompatibility = b.seedCompatibility;
+    adminToken = b.adminToken;
   }
 
   public static Builder builder() {
@@ -259,6 +261,11 @@ public final class RelayConfig {
     return seedCompatibility;
   }
 
+  /** The token the admin API ({@code PUT}/{@code DELETE /api/cameras/{id}}) needs; null: the admin API is off. */
+  public String adminToken() {
+    return adminToken;
+  }
+
   public boolean tlsEnabled() {
     return tlsPkcs12 != null;
   }
@@ -296,7 +303,8 @@ public final class RelayConfig {
         + ", viewerStallTimeout=" + viewerStallTimeout + ", onDemandLinger=" + onDemandLinger
         + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", requireCameraTls=" + requireCameraTls
         + ", pulls=" + pulls.keySet() + ", serveViewer=" + serveViewer
-        + (seedCompatibility ? ", seedCompatibility=true" : "") + "]";
+        + (seedCompatibility ? ", seedCompatibility=true" : "") + ", adminToken=" + (adminToken != null ? "<set>" : "none")
+        + "]";
   }
 
   /**
@@ -340,6 +348,7 @@ public final class RelayConfig {
     private Duration authFirstRefusal = Duration.ofSeconds(1);
     private Duration authMaxRefusal = Duration.ofSeconds(60);
     private boolean seedCompatibility;
+    private String adminToken;
 
     private Builder() {}
 
@@ -517,6 +526,11 @@ public final class RelayConfig {
 
     public Builder seedCompatibility(boolean on) {
       this.seedCompatibility = on;
+      return this;
+    }
+
+    public Builder adminToken(String token) {
+      this.adminToken = checkToken(token);
       return this;
     }
 

@@ -10,13 +10,10 @@ import dev.camrelay.relay.internal.port.TlsContexts;
 import dev.camrelay.relay.internal.port.http.HttpFrontend;
 import dev.camrelay.relay.internal.port.tcp.TcpIngestServer;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
-import dev.camrelay.relay.internal.source.pull.MjpegPuller;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -49,7 +46,7 @@ public final class RelayRuntime {
   private final ScheduledThreadPoolExecutor timer;
   private final ThreadPoolExecutor listenerExecutor;
   private final Hub hub;
-  private final List<MjpegPuller> pullers = new ArrayList<>();
+  private final LiveCameras registry;
   private WsServer ws;
   private TcpIngestServer tcp;
   private HttpFrontend http;
@@ -70,10 +67,16 @@ public final class RelayRuntime {
         new LinkedBlockingQueue<>(), threads("camrelay-listener"));
     listenerExecutor.allowCoreThreadTimeOut(true);
     this.hub = new Hub(config, timer, listenerExecutor);
+    this.registry = new LiveCameras(config, hub, auth, this::workers);
   }
 
   public Hub hub() {
     return hub;
+  }
+
+  /** The configured cameras, changeable while running. */
+  public LiveCameras registry() {
+    return registry;
   }
 
   public RelayConfig config() {
@@ -89,18 +92,17 @@ public final class RelayRuntime {
       wsPort = ws.getPort();
     }
     if (config.httpPort() >= 0) {
-      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter);
+      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry);
       httpPort = http.start();
     }
     if (config.tcpPort() >= 0) {
       tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort, tls);
       tcpPort = tcp.start(boss(), workers());
+      if (http != null) {
+        http.info(info()); // now with the camera port
+      }
     }
-    config.pulls().forEach((id, url) -> {
-      MjpegPuller puller = new MjpegPuller(hub, id, url, config, workers());
-      pullers.add(puller);
-      puller.start();
-    });
+    registry.start();
     if (log.isDebugEnabled()) {
       timer.scheduleWithFixedDelay(this::logStats, 10, 10, TimeUnit.SECONDS);
     }
@@ -130,7 +132,7 @@ public final class RelayRuntime {
 
   public RelayInfo info() {
     return new RelayInfo(Version.get(), wsPort, config.tlsEnabled(), config.tlsEnabled(),
-        auth.viewerAuthRequired(), auth.controlRequiresToken());
+        auth.viewerAuthRequired(), auth.controlRequiresToken(), tcpPort);
   }
 
   private void logStats() {
@@ -143,7 +145,8 @@ public final class RelayRuntime {
 
   /** One line saying what is open to whom; a warning when strangers could watch or publish beyond loopback. */
   private void logAccess() {
-    String summary = "access: " + AccessSummary.of(config, auth);
+    String summary = "access: " + AccessSummary.of(config, auth)
+        + "; admin API: " + (config.adminToken() != null ? "the admin token" : "off");
     if (!config.loopbackOnly() && AccessSummary.openToStrangers(config, auth)) {
       log.warn("{} (listening on {}: anyone who can reach this machine gets what is open)", summary,
           config.bindHost());
@@ -157,9 +160,7 @@ public final class RelayRuntime {
    * thread. Returns within about a second.
    */
   public void close() {
-    for (MjpegPuller p : pullers) {
-      p.close();
-    }
+    registry.close();
     hub.close();
     if (tcp != null) {
       tcp.close();
@@ -190,14 +191,14 @@ public final class RelayRuntime {
     httpPort = -1;
   }
 
-  private EventLoopGroup boss() {
+  private synchronized EventLoopGroup boss() {
     if (boss == null) {
       boss = new NioEventLoopGroup(1, new DefaultThreadFactory("camrelay-accept", true));
     }
     return boss;
   }
 
-  private EventLoopGroup workers() {
+  private synchronized EventLoopGroup workers() {
     if (workers == null) {
       workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
           new DefaultThreadFactory("camrelay-io", true));

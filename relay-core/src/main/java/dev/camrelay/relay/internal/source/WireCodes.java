@@ -12,6 +12,7 @@ public final class WireCodes {
       case REPLACED -> ErrorCode.REPLACED;
       case SHUTTING_DOWN -> ErrorCode.SHUTTING_DOWN;
       case EVICTED -> ErrorCode.RATE_LIMITED;
+      case REVOKED -> ErrorCode.AUTH_FAILED;
       default -> ErrorCode.NORMAL;
     };
   }

@@ -2,15 +2,20 @@ package dev.camrelay.relay.internal.port.http;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import dev.camrelay.frame.mjpeg.MjpegWriter;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.PortBindException;
+import dev.camrelay.relay.internal.auth.AdminAuth;
 import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.auth.ViewerAccess;
 import dev.camrelay.relay.internal.output.SharedEncodings;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegCounters;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegPartEncoding;
 import dev.camrelay.relay.internal.port.BindFailures;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
+import dev.camrelay.relay.internal.runtime.LiveCameras;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
 import dev.camrelay.relay.internal.runtime.RelayInfo;
@@ -31,6 +36,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +64,9 @@ public final class HttpFrontend implements AutoCloseable {
   private final RelayConfig config;
   private final CameraHub hub;
   private final Authenticator auth;
-  private final RelayInfo info;
+  private volatile RelayInfo info;
+  private final LiveCameras registry;
+  private final AdminRoute adminRoute;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final SSLContext tls;
@@ -77,25 +85,24 @@ public final class HttpFrontend implements AutoCloseable {
   private final RouteTable routes;
   private Channel serverChannel;
 
-  /** A frontend with connection limits of its own (HTTP connections only), from the config. */
+  /**
+   * A frontend counting its connections in the relay-wide {@code limiter} shared with the other ports, listing and
+   * changing the cameras of {@code registry}.
+   */
   public HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
-      EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull) {
-    this(config, hub, auth, info, boss, workers, tlsOrNull,
-        new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp()));
-  }
-
-  /** A frontend counting its connections in the relay-wide {@code limiter} shared with the other ports. */
-  public HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
-      EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter) {
-    this(config, hub, auth, info, boss, workers, tlsOrNull, limiter,
+      EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter,
+      LiveCameras registry) {
+    this(config, hub, auth, info, boss, workers, tlsOrNull, limiter, registry,
         config.serveViewer() ? StaticAssets.viewer() : null);
   }
 
   /** With another static folder (tests), or null to serve no files. */
   HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
       EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter,
-      StaticAssets assets) {
+      LiveCameras registry, StaticAssets assets) {
     this.config = config;
+    this.registry = registry;
+    this.adminRoute = new AdminRoute(registry, new AdminAuth(config.adminToken()), auth.failures());
     this.hub = hub;
     this.auth = auth;
     this.info = info;
@@ -176,6 +183,20 @@ public final class HttpFrontend implements AutoCloseable {
     return info;
   }
 
+  /** Replaces what {@code /api/info} says (the runtime knows the camera port only after this port is bound). */
+  public void info(RelayInfo updated) {
+    this.info = updated;
+  }
+
+  /** How long a request body the relay reads (the admin API's) may take to arrive. */
+  Duration bodyTimeout() {
+    return config.handshakeTimeout();
+  }
+
+  AdminRoute adminRoute() {
+    return adminRoute;
+  }
+
   StaticAssets assets() {
     return assets;
   }
@@ -216,8 +237,25 @@ public final class HttpFrontend implements AutoCloseable {
     return mjpegParts.users() + mjpegAdvanceParts.users();
   }
 
-  /** Cameras worth waiting for even before they first connect: the default camera and configured pulls. */
+  /** {@code /api/cameras}: every camera the relay knows or has configured, each with its state. */
+  /** The cameras {@code access} may see, with their state (configured cameras too, before they first connect). */
+  JsonObject cameraList(ViewerAccess access) {
+    JsonArray cameras = new JsonArray();
+    for (LiveCameras.Listed c : registry.listing()) {
+      if (!access.mayView(c.stats().id())) {
+        continue;
+      }
+      JsonObject entry = gson.toJsonTree(c.stats()).getAsJsonObject();
+      entry.addProperty("state", c.state());
+      cameras.add(entry);
+    }
+    JsonObject out = new JsonObject();
+    out.add("cameras", cameras);
+    return out;
+  }
+
+  /** Cameras worth waiting for even before they first connect: the default camera and configured ones. */
   boolean expectsCamera(String id) {
-    return id.equals(config.defaultCameraId()) || config.pulls().containsKey(id);
+    return id.equals(config.defaultCameraId()) || registry.configured(id);
   }
 }

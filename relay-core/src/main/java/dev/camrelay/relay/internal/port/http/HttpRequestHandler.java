@@ -4,17 +4,25 @@ import dev.camrelay.relay.internal.auth.AuthFailures;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.auth.Tokens;
 import dev.camrelay.relay.internal.auth.ViewerAccess;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * {@link ViewerAccess} it gives rides on the exchange for routes that serve only some cameras; 403 where the table
  * wants every camera and the token opens only some).
  *
- * <p>Request bodies are never read: a request announcing one is answered and the connection closed. After an answer
+ * <p>The admin API's {@code PUT} and {@code DELETE} ({@link AdminRoute}) are the only requests whose body is read (up to
+ * {@link AdminRoute#MAX_BODY}); they are answered once complete, and the connection closed after. Other request bodies
+ * are never read: a request announcing one is answered and the connection closed. After an answer
  * that closes the connection further requests are ignored; a route may hand the connection to another handler (an
  * MJPEG stream), which then replaces this one. Failures are logged by {@link ConnectionErrors}, last in the pipeline.
  */
@@ -36,6 +46,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
   private final HttpFrontend frontend;
   private boolean closing;
+  /** An admin request whose body is still arriving, or null. */
+  private HttpExchange admin;
+  private ByteArrayOutputStream adminBody;
 
   HttpRequestHandler(HttpFrontend frontend) {
     this.frontend = frontend;
@@ -49,7 +62,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         handle(exchange);
         closing = exchange.closing();
       }
-      // Request bodies (HttpContent) are never needed and are dropped.
+      if (msg instanceof HttpContent content && admin != null) {
+        receiveAdminBody(content);
+      }
+      // Other request bodies (HttpContent) are never needed and are dropped.
     } finally {
       ReferenceCountUtil.release(msg);
     }
@@ -66,6 +82,28 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       FullHttpResponse response = Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, refused);
       response.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
       exchange.refuse("limit", "HTTP connection", refused, response, false);
+      return;
+    }
+    if (AdminRoute.answers(request, exchange.path())) {
+      if (HttpUtil.getContentLength(request, 0L) > AdminRoute.MAX_BODY) {
+        refuseTooLarge(exchange);
+      } else {
+        admin = exchange; // answered once the body is complete
+        adminBody = new ByteArrayOutputStream();
+        if (HttpUtil.is100ContinueExpected(request)) {
+          exchange.channel().writeAndFlush(
+              new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        // The request head timeout stopped at the head; a body that never completes must not hold the connection.
+        exchange.channel().eventLoop().schedule(() -> {
+          if (admin == exchange) {
+            admin = null;
+            closing = true;
+            exchange.respond(Responses.json(HttpResponseStatus.REQUEST_TIMEOUT,
+                "{\"error\":\"the request body did not arrive in time\"}"), false);
+          }
+        }, frontend.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      }
       return;
     }
     if (!exchange.isHead() && !HttpMethod.GET.equals(request.method())) {
@@ -85,6 +123,31 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     match.route().handle(exchange);
   }
 
+  private void receiveAdminBody(HttpContent content) {
+    HttpExchange exchange = admin;
+    ByteBuf bytes = content.content();
+    if (adminBody.size() + bytes.readableBytes() > AdminRoute.MAX_BODY) {
+      admin = null;
+      refuseTooLarge(exchange);
+      closing = true;
+      return;
+    }
+    byte[] chunk = new byte[bytes.readableBytes()];
+    bytes.readBytes(chunk);
+    adminBody.write(chunk, 0, chunk.length);
+    if (content instanceof LastHttpContent) {
+      admin = null;
+      frontend.adminRoute().handle(exchange, adminBody.toByteArray());
+      adminBody = null;
+      closing = true;
+    }
+  }
+
+  private static void refuseTooLarge(HttpExchange exchange) {
+    exchange.respond(Responses.json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        "{\"error\":\"the body is larger than " + AdminRoute.MAX_BODY + " bytes\"}"), false);
+  }
+
   private boolean authorized(HttpExchange exchange, RouteTable.Access needed) {
     Authenticator auth = frontend.auth();
     if (!auth.viewerAuthRequired()) {
@@ -92,9 +155,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     }
     long wait = auth.failures().refusedForSeconds(exchange.channel().remoteAddress());
     if (wait > 0) {
-      FullHttpResponse response = Responses.text(HttpResponseStatus.TOO_MANY_REQUESTS, AuthFailures.refusal(wait));
-      response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(wait));
-      exchange.refuse("auth-throttled", exchange.loggableTarget(), "too many failed token attempts", response, false);
+      exchange.refuse("auth-throttled", exchange.loggableTarget(), "too many failed token attempts",
+          Responses.throttled(wait), false);
       return false;
     }
     HttpRequest request = exchange.request();

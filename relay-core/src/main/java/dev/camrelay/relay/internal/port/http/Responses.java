@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.http;
 
+import dev.camrelay.relay.internal.auth.AuthFailures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -57,5 +58,13 @@ public final class Responses {
       out.append("?<query omitted>");
     }
     return out.toString();
+  }
+
+  /** 429 for an address refused for wrong tokens ({@code AuthFailures}), with {@code Retry-After}. */
+  static FullHttpResponse throttled(long waitSeconds) {
+    FullHttpResponse response = text(HttpResponseStatus.TOO_MANY_REQUESTS,
+        AuthFailures.refusal(waitSeconds));
+    response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(waitSeconds));
+    return response;
   }
 }

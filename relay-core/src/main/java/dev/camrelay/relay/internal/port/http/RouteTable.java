@@ -14,8 +14,9 @@ import java.util.Map;
  * <pre>
  * /healthz                      200 "ok"                          open
  * /api/info                     JSON for the web page             open (tells the page whether to ask for a token)
- * /api/cameras                  JSON list of camera stats         viewer token if one is set; lists only the
+ * /api/cameras                  JSON list of camera stats, state  viewer token if one is set; lists only the
  *                                                                 cameras the token opens
+ * PUT, DELETE /api/cameras/{id} the admin API (AdminRoute)        admin token; asked before the table
  * /metrics                      Prometheus text 0.0.4             a token for every camera if one is set
  * /cam/{id}/stream.mjpeg        multipart/x-mixed-replace stream  viewer token for {id} if one is set (403 when
  * /cam/{id}/snapshot.jpg        the latest frame                  the token opens other cameras only)
@@ -57,9 +58,9 @@ final class RouteTable {
         new SnapshotRoute(frontend.hub()));
     return new Builder()
         .exact("/healthz", Access.OPEN, new HealthRoute())
-        .exact("/api/info", Access.OPEN, new JsonRoute(frontend.gson(), frontend::info))
-        .exact("/api/cameras", Access.VIEWER_TOKEN, new JsonRoute(frontend.gson(), exchange -> Map.of("cameras",
-            frontend.hub().cameras().stream().filter(c -> exchange.viewerAccess().mayView(c.id())).toList())))
+        .exact("/api/info", Access.OPEN, new JsonRoute(frontend.gson(), () -> frontend.info()))
+        .exact("/api/cameras", Access.VIEWER_TOKEN,
+            new JsonRoute(frontend.gson(), exchange -> frontend.cameraList(exchange.viewerAccess())))
         .exact("/metrics", Access.EVERY_CAMERA, new MetricsRoute(frontend))
         .prefix(CameraRoutes.PREFIX, Access.VIEWER_TOKEN, cameras)
         .prefix("/api/", Access.OPEN, new UnknownApiRoute())

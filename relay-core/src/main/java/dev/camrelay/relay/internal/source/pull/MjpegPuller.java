@@ -7,6 +7,7 @@ import dev.camrelay.frame.mjpeg.MjpegReader;
 import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.CameraSource;
+import dev.camrelay.relay.CameraSpec;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.SourceHandle;
 import dev.camrelay.relay.SourceInfo;
@@ -101,7 +102,8 @@ public final class MjpegPuller implements AutoCloseable {
   private boolean closed;
   private Connection connection;
   private ScheduledFuture<?> retry;
-  private String lastFailure;
+  /** Why the last attempt failed before a stream started; null while connecting first or after a stream. */
+  private volatile String lastFailure;
 
   /** A puller with its own single event-loop thread (ended by {@link #close()}). */
   public MjpegPuller(CameraHub hub, String cameraId, URI url, RelayConfig config) {
@@ -156,19 +158,43 @@ public final class MjpegPuller implements AutoCloseable {
     });
   }
 
+  /**
+   * Why the last attempt to connect failed (e.g. {@code cannot connect: Connection refused: ...}), or null while the
+   * first attempt runs and once a stream started (until it fails again).
+   */
+  public String failure() {
+    return lastFailure;
+  }
+
+  /**
+   * Stops pulling without waiting: the connection closes and the source detaches on the puller's event loop soon
+   * after (safe to call from any thread, an event loop included). For a puller on the relay's group only.
+   */
+  public void stop() {
+    try {
+      loop.execute(this::stopOnLoop);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The event loop is already gone: nothing is running.
+    }
+  }
+
+  private void stopOnLoop() {
+    closed = true;
+    if (retry != null) {
+      retry.cancel(false);
+    }
+    if (connection != null) {
+      connection.fail("pull stopped", false);
+    }
+  }
+
   /** Stops pulling: closes the connection, detaches the source from the camera, ends the own thread if any. */
   @Override
   public void close() {
     CountDownLatch done = new CountDownLatch(1);
     try {
       loop.execute(() -> {
-        closed = true;
-        if (retry != null) {
-          retry.cancel(false);
-        }
-        if (connection != null) {
-          connection.fail("pull stopped", false);
-        }
+        stopOnLoop();
         done.countDown();
       });
       done.await(1, TimeUnit.SECONDS);
@@ -464,15 +490,7 @@ public final class MjpegPuller implements AutoCloseable {
   }
 
   static String safe(URI url) {
-    StringBuilder out = new StringBuilder();
-    out.append(url.getScheme()).append("://").append(url.getHost());
-    if (url.getPort() >= 0) {
-      out.append(':').append(url.getPort());
-    }
-    if (url.getRawPath() != null) {
-      out.append(url.getRawPath());
-    }
-    return out.toString();
+    return CameraSpec.safeUrl(url);
   }
 
   private static String hostOf(URI url) {

@@ -4,6 +4,7 @@ import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
+import dev.camrelay.relay.internal.runtime.LiveCameras;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
 import dev.camrelay.relay.internal.runtime.RelayInfo;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -31,6 +32,7 @@ final class HttpFixture implements AutoCloseable {
     return t;
   });
   final ConnectionLimiter limiter;
+  final LiveCameras registry;
   final HttpFrontend http;
   final int port;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -58,8 +60,9 @@ final class HttpFixture implements AutoCloseable {
     limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
     auth = new Authenticator(config);
     RelayInfo info = new RelayInfo("test-version", 3009, false, tls != null, auth.viewerAuthRequired(),
-        auth.controlRequiresToken());
-    http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, assets);
+        auth.controlRequiresToken(), 3008);
+    registry = new LiveCameras(config, hub, auth, () -> workers);
+    http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, registry, assets);
     try {
       port = http.start();
     } catch (IOException | RuntimeException e) {
@@ -93,6 +96,9 @@ final class HttpFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    if (registry != null) {
+      registry.close();
+    }
     hub.close();
     http.close();
     boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();

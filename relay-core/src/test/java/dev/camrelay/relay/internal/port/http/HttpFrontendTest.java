@@ -250,8 +250,9 @@ class HttpFrontendTest {
     JsonObject attic = cameras.get(0).getAsJsonObject();
     assertThat(attic.keySet()).containsExactlyInAnyOrder("id", "connected", "ingest", "remote", "width", "height",
         "progressive", "fps", "bitrateKbps", "viewers", "framesIn", "framesDropped", "lastFrameAgeMs", "control",
-        "onDemand", "streaming");
+        "onDemand", "streaming", "state");
     assertThat(attic.get("id").getAsString()).isEqualTo("attic");
+    assertThat(attic.get("state").getAsString()).isEqualTo("live");
     assertThat(attic.get("connected").getAsBoolean()).isTrue();
     assertThat(attic.get("ingest").getAsString()).isEqualTo("java");
     assertThat(attic.get("width").getAsInt()).isEqualTo(32);
@@ -269,8 +270,9 @@ class HttpFrontendTest {
     assertThat(response.statusCode()).isEqualTo(200);
     JsonObject info = JsonParser.parseString(new String(response.body(), StandardCharsets.UTF_8)).getAsJsonObject();
     assertThat(info.keySet()).containsExactlyInAnyOrder("version", "wsPort", "wsTls", "httpTls", "authRequired",
-        "controlRequiresToken");
+        "controlRequiresToken", "tcpPort");
     assertThat(info.get("version").getAsString()).isEqualTo("test-version");
+    assertThat(info.get("tcpPort").getAsInt()).isEqualTo(3008);
     assertThat(info.get("wsPort").getAsInt()).isEqualTo(3009);
     assertThat(info.get("authRequired").getAsBoolean()).isTrue();
   }
