@@ -29,8 +29,9 @@ import java.util.function.IntConsumer;
  * <p>Limits: a link with an RTT above ~100–200 ms stays limited by its buffer, below what it could carry. A cap at or
  * below 32 KiB pins the size (no measuring). The kernel clamps the size to
  * {@code net.core.wmem_max} (208 KiB on a stock kernel, i.e. 416 KiB in the kernel): raise that sysctl for fast long
- * links. TLS viewers are measured on the plain bytes handed to TLS, which buffers some of them itself, so they get
- * fewer samples. Not thread-safe: callers serialise their writes anyway (a lock or an event loop).
+ * links. Over the relay's own TLS, WebSocket viewers keep 32 KiB (the library's TLS channel hides whether the socket
+ * is full); MJPEG over TLS adapts only as far as Netty's TLS handler reports write progress (not measured). Not
+ * thread-safe: callers serialise their writes anyway (a lock or an event loop).
  */
 public final class ViewerSendBuffer {
   /** The smallest size, and every viewer's size until it has been measured: the former fixed default. */

@@ -60,7 +60,10 @@ final class ChannelFactory implements WebSocketServerFactory {
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
     // The kernel send buffer starts small and follows the viewer's rate: a slow viewer has little queued, so the
     // relay, not the kernel, decides which frame it gets next; a fast or long link gets room for its frames.
-    ViewerSendBuffer sendBuffer = new ViewerSendBuffer(sendBufferCap, bytes -> setSendBuffer(channel, bytes));
+    // Over TLS the library's channel takes one TLS record of a frame per write whatever the socket's state, so a
+    // write that leaves bytes says nothing about the socket: those viewers keep the starting size.
+    int cap = tls == null ? sendBufferCap : ViewerSendBuffer.initialSize(sendBufferCap);
+    ViewerSendBuffer sendBuffer = new ViewerSendBuffer(cap, bytes -> setSendBuffer(channel, bytes));
     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
     String remote = peer.getAddress().getHostAddress() + ":" + peer.getPort();
