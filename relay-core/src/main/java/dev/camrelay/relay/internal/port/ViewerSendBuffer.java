@@ -9,8 +9,8 @@ import java.util.function.IntConsumer;
  *
  * <p>Why: the relay hands a viewer its next frame only once the previous one is entirely in the kernel (newest
  * wins), so everything the kernel still holds is what makes the next frame late. A fixed small buffer keeps a slow
- * viewer fresh but also caps every viewer at about buffer / RTT (at 32 KiB: ~1 frame per second of 2 MB JPEGs on
- * loopback, where delayed ACKs make the "RTT" ~40 ms); a fixed large one lets a slow viewer's kernel queue hold
+ * viewer fresh but also caps every viewer at about buffer / RTT (at 32 KiB: ~1 frame per second of 2 MB JPEGs even
+ * on loopback, measured); a fixed large one lets a slow viewer's kernel queue hold
  * seconds of video. What the relay wants is what {@code TCP_NOTSENT_LOWAT} gives — little unsent data, no limit on
  * data in flight — but Java NIO cannot set that option (and the HTTP port uses Netty's NIO transport too). Sizing
  * the buffer to ~100 ms of the measured rate is the portable equivalent: a slow link's buffer stays small (its queue
