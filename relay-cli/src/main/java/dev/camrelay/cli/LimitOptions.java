@@ -18,8 +18,9 @@ final class LimitOptions {
   Integer maxCameras;
 
   @Option(names = "--viewer-send-buffer", paramLabel = "SIZE", converter = ByteSizeConverter.class,
-      description = "Kernel send buffer per viewer socket: bounds the bytes in flight to a slow viewer"
-          + " (relay default 32KiB).")
+      description = "Cap of each viewer's kernel send buffer, which starts at 32KiB and follows the viewer's measured"
+          + " rate (~100 ms of it): small for a slow link, large for a fast or long one. 32KiB or less fixes it"
+          + " (relay default 4MiB).")
   Integer viewerSendBuffer;
 
   @Option(names = "--control-timeout", paramLabel = "DURATION", converter = DurationConverter.class,

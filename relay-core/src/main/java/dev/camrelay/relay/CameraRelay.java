@@ -370,9 +370,11 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     }
 
     /**
-     * Kernel send buffer per viewer socket (bounds bytes in flight to a slow viewer); default 32 KiB. Linux doubles
-     * it, so a viewer holds at most about 64 KiB plus one frame: on a link at half a 30 fps stream's bitrate that
-     * keeps its latency near 150 ms (128 KiB gave about 470 ms).
+     * The most a viewer socket's kernel send buffer may grow to; default 4 MiB. Each viewer's buffer starts at
+     * 32 KiB and follows its measured delivery rate (about 100 ms of it, Linux doubling the value for bookkeeping),
+     * so a slow viewer keeps little queued (fresh frames) while a fast or long link gets room for big frames. A value
+     * of 32 KiB or less fixes every viewer's buffer at that value. The kernel also clamps it to
+     * {@code net.core.wmem_max}.
      */
     public Builder viewerSendBufferBytes(int bytes) {
       settings.viewerSendBufferBytes(bytes);

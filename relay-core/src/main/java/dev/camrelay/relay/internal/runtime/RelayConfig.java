@@ -336,7 +336,8 @@ public final class RelayConfig {
     private Duration controlTimeout = Duration.ofSeconds(5);
     private int maxControlBytes = 8 * 1024;
     private int controlMessagesPerSecond = 10;
-    private int viewerSendBufferBytes = 32 * 1024;
+    /** The cap of each viewer's adaptive kernel send buffer (internal.port.ViewerSendBuffer). */
+    private int viewerSendBufferBytes = 4 * 1024 * 1024;
     // One per core besides the publishing thread; availableProcessors() honours taskset and container CPU limits.
     private int fanOutThreads = Runtime.getRuntime().availableProcessors() - 1;
     private Path tlsPkcs12;

@@ -48,18 +48,21 @@ public final class MjpegRoute implements CameraRoute {
   private final SharedEncodings parts;
   private final SharedEncodings advanceParts;
   private final MjpegCounters counters;
+  private final int sendBufferCap;
 
   /**
    * @param parts the shared parts with Content-Length ({@link MjpegPartEncoding}) of {@code writer}
    * @param advanceParts the shared {@link MjpegPartEncoding#advanceHeaders} parts of {@code writer}
+   * @param sendBufferCap the most a viewer's kernel send buffer may grow to
    */
   public MjpegRoute(CameraHub hub, MjpegWriter writer, SharedEncodings parts, SharedEncodings advanceParts,
-      MjpegCounters counters) {
+      MjpegCounters counters, int sendBufferCap) {
     this.hub = hub;
     this.writer = writer;
     this.parts = parts;
     this.advanceParts = advanceParts;
     this.counters = counters;
+    this.sendBufferCap = sendBufferCap;
   }
 
   /**
@@ -101,7 +104,8 @@ public final class MjpegRoute implements CameraRoute {
     OutputHandle handle;
     try {
       SharedEncoding cameraParts = registry.acquire(cameraId);
-      stream = new MjpegStream(new MjpegViewer(channel, cameraId, cameraParts, counters), cameraParts, registry);
+      MjpegViewer viewer = new MjpegViewer(channel, cameraId, cameraParts, counters, sendBufferCap);
+      stream = new MjpegStream(viewer, cameraParts, registry);
       handle = hub.attachOutput(cameraId, stream.viewer());
     } catch (RuntimeException e) {
       log.warn("could not attach MJPEG viewer {} to camera '{}': {}", channel.remoteAddress(), cameraId,

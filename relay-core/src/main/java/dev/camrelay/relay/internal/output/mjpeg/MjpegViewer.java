@@ -5,9 +5,14 @@ import dev.camrelay.relay.CameraOutput;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.OutputHandle;
 import dev.camrelay.relay.internal.output.SharedEncoding;
+import dev.camrelay.relay.internal.port.ViewerSendBuffer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -18,6 +23,10 @@ import java.util.concurrent.RejectedExecutionException;
  * frames, never a growing backlog; one whose frame does not go out within the stall timeout is detached by the hub
  * and closed here.
  *
+ * <p>Each write reports its progress to the viewer's {@link ViewerSendBuffer}, which sizes the socket's kernel send
+ * buffer to the rate this viewer takes bytes at (Netty's NIO transport, like Java NIO, cannot set
+ * {@code TCP_NOTSENT_LOWAT}).
+ *
  * <p>{@link #onFrame} is called on a relay thread and never blocks; all other state lives on the channel's event loop.
  */
 public final class MjpegViewer implements CameraOutput {
@@ -26,6 +35,7 @@ public final class MjpegViewer implements CameraOutput {
   private final String cameraId;
   private final SharedEncoding parts;
   private final MjpegCounters counters;
+  private final ViewerSendBuffer sendBuffer;
   private volatile OutputHandle handle;
 
   // Event-loop state.
@@ -33,8 +43,12 @@ public final class MjpegViewer implements CameraOutput {
   private long framesSent;
   private String closeReason;
 
-  public MjpegViewer(Channel channel, String cameraId, SharedEncoding parts, MjpegCounters counters) {
+  /** @param sendBufferCap the most this viewer's kernel send buffer may grow to ({@link ViewerSendBuffer}) */
+  public MjpegViewer(Channel channel, String cameraId, SharedEncoding parts, MjpegCounters counters,
+      int sendBufferCap) {
     this.channel = channel;
+    this.sendBuffer = new ViewerSendBuffer(sendBufferCap,
+        bytes -> channel.config().setOption(ChannelOption.SO_SNDBUF, bytes));
     this.counters = counters;
     this.loop = channel.eventLoop();
     this.cameraId = cameraId;
@@ -70,13 +84,31 @@ public final class MjpegViewer implements CameraOutput {
     }
     ByteBuf part = parts.retained(unwritten.jpeg());
     unwritten = null;
-    channel.writeAndFlush(part).addListener(this::written);
+    ChannelProgressivePromise promise = channel.newProgressivePromise();
+    promise.addListener(new PartProgress());
+    channel.writeAndFlush(part, promise);
   }
 
-  private void written(io.netty.util.concurrent.Future<? super Void> future) {
+  /** Event loop: reports each socket write of one part to the send buffer's sizer, then the part's completion. */
+  private final class PartProgress implements ChannelProgressiveFutureListener {
+    private long reported;
+
+    @Override
+    public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+      sendBuffer.wrote(System.nanoTime(), progress - reported, progress < total);
+      reported = progress;
+    }
+
+    @Override
+    public void operationComplete(ChannelProgressiveFuture future) {
+      written(future);
+    }
+  }
+
+  private void written(ChannelFuture future) {
     if (!future.isSuccess()) {
       // The peer went away mid-write; channelInactive does the rest.
-      ((ChannelFuture) future).channel().close();
+      future.channel().close();
       return;
     }
     framesSent++;

@@ -14,6 +14,7 @@ import dev.camrelay.relay.internal.output.SharedEncodings;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegCounters;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegPartEncoding;
 import dev.camrelay.relay.internal.port.BindFailures;
+import dev.camrelay.relay.internal.port.ViewerSendBuffer;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LiveCameras;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
@@ -59,7 +60,6 @@ public final class HttpFrontend implements AutoCloseable {
   static final int MAX_INITIAL_LINE = 4096;
   static final int MAX_HEADER_BYTES = 8192;
   static final int MAX_CHUNK_BYTES = 8192;
-  static final int DEFAULT_SEND_BUFFER = 64 * 1024;
 
   private final RelayConfig config;
   private final CameraHub hub;
@@ -116,15 +116,16 @@ public final class HttpFrontend implements AutoCloseable {
 
   /** Binds the configured host and HTTP port; returns the bound port (useful when the config says 0). */
   public int start() throws IOException {
-    int sendBuffer = config.viewerSendBufferBytes() > 0 ? config.viewerSendBufferBytes() : DEFAULT_SEND_BUFFER;
+    int sendBuffer = ViewerSendBuffer.initialSize(sendBufferCap());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 256)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        // A small kernel buffer and low water marks keep at most about one frame queued per viewer, so a slow
-        // viewer's next frame is chosen late (fresh) instead of queued early (stale).
+        // A small kernel buffer (which an MJPEG viewer's ViewerSendBuffer then fits to its rate) and low water marks
+        // keep at most about one frame queued per viewer, so a slow viewer's next frame is chosen late (fresh)
+        // instead of queued early (stale).
         .childOption(ChannelOption.SO_SNDBUF, sendBuffer)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(sendBuffer / 2, sendBuffer))
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -227,6 +228,11 @@ public final class HttpFrontend implements AutoCloseable {
 
   LogLimiter refusals() {
     return refusals;
+  }
+
+  /** The most an MJPEG viewer's kernel send buffer may grow to. */
+  int sendBufferCap() {
+    return config.viewerSendBufferBytes();
   }
 
   MjpegCounters mjpegCounters() {

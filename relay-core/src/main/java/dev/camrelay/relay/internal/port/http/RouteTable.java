@@ -54,7 +54,7 @@ final class RouteTable {
   static RouteTable of(HttpFrontend frontend) {
     CameraRoutes cameras = new CameraRoutes(frontend.hub(), frontend::expectsCamera,
         new MjpegRoute(frontend.hub(), frontend.mjpegWriter(), frontend.mjpegParts(), frontend.mjpegAdvanceParts(),
-            frontend.mjpegCounters()),
+            frontend.mjpegCounters(), frontend.sendBufferCap()),
         new SnapshotRoute(frontend.hub()));
     return new Builder()
         .exact("/healthz", Access.OPEN, new HealthRoute())

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.websocket;
 
+import dev.camrelay.relay.internal.port.ViewerSendBuffer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,15 +33,16 @@ final class ChannelFactory implements WebSocketServerFactory {
   private final List<Draft> drafts;
   private final SSLContext tls;
   private final ExecutorService tlsExecutor;
-  private final int sendBufferBytes;
+  /** The most a viewer's kernel send buffer may grow to ({@link ViewerSendBuffer}). */
+  private final int sendBufferCap;
   private final Acceptor acceptor;
 
-  ChannelFactory(List<Draft> drafts, SSLContext tls, ExecutorService tlsExecutor, int sendBufferBytes,
+  ChannelFactory(List<Draft> drafts, SSLContext tls, ExecutorService tlsExecutor, int sendBufferCap,
       Acceptor acceptor) {
     this.drafts = drafts;
     this.tls = tls;
     this.tlsExecutor = tlsExecutor;
-    this.sendBufferBytes = sendBufferBytes;
+    this.sendBufferCap = sendBufferCap;
     this.acceptor = acceptor;
   }
 
@@ -56,9 +58,12 @@ final class ChannelFactory implements WebSocketServerFactory {
 
   @Override
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
-    // A small kernel send buffer bounds what a slow viewer has in flight: the relay, not the kernel, decides which
-    // frame it gets next.
-    channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
+    // The kernel send buffer starts small and follows the viewer's rate: a slow viewer has little queued, so the
+    // relay, not the kernel, decides which frame it gets next; a fast or long link gets room for its frames.
+    // Over TLS the library's channel takes one TLS record of a frame per write whatever the socket's state, so a
+    // write that leaves bytes says nothing about the socket: those viewers keep the starting size.
+    int cap = tls == null ? sendBufferCap : ViewerSendBuffer.initialSize(sendBufferCap);
+    ViewerSendBuffer sendBuffer = new ViewerSendBuffer(cap, bytes -> setSendBuffer(channel, bytes));
     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
     String remote = peer.getAddress().getHostAddress() + ":" + peer.getPort();
@@ -72,7 +77,17 @@ final class ChannelFactory implements WebSocketServerFactory {
           .toArray(String[]::new));
       wrapped = new SSLSocketChannel2(channel, engine, tlsExecutor, key);
     }
-    return acceptor.accept(wrapped, channel, key, peer.getAddress(), remote);
+    TrackedChannel tracked = acceptor.accept(wrapped, channel, key, peer.getAddress(), remote);
+    tracked.sizeSendBuffer(sendBuffer);
+    return tracked;
+  }
+
+  private static void setSendBuffer(SocketChannel channel, int bytes) {
+    try {
+      channel.setOption(StandardSocketOptions.SO_SNDBUF, bytes);
+    } catch (IOException e) {
+      // Closed meanwhile (nothing else makes it fail): the next write fails and the library closes the connection.
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.websocket;
 
+import dev.camrelay.relay.internal.port.ViewerSendBuffer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -22,6 +23,8 @@ import org.java_websocket.WrappedByteChannel;
  *       written: one {@code write(2)} per viewer and frame, instead of a selector wake-up, two {@code epoll_ctl}
  *       calls and a hand-over to the selector thread (the relay's main cost with hundreds of viewers);</li>
  *   <li>progress timestamps, so a viewer that accepts no bytes can be found and dropped;</li>
+ *   <li>every socket write reported to the viewer's {@link ViewerSendBuffer}, which sizes the kernel send buffer
+ *       to the rate the viewer takes bytes at;</li>
  *   <li>a cap on handshake bytes (the library buffers an incomplete handshake without limit);</li>
  *   <li>rejecting a handshake with a proper HTTP status (the library only knows 404 and 500): once
  *       {@link #rejectWith} is set, that response is written and everything the library queues after it is
@@ -77,6 +80,8 @@ public final class TrackedChannel implements WrappedByteChannel {
   private boolean writesClosed;
   /** The selector thread while it finishes {@link #pending} in {@link #writeMore}. */
   private volatile Thread finishingPending;
+  /** Told of every write; guarded by writeLock (null until set, and in tests). */
+  private ViewerSendBuffer sendBuffer;
 
   TrackedChannel(ByteChannel inner, SocketChannel socket, SelectionKey key, InetAddress ip, String remote,
       Runnable onClose) {
@@ -116,6 +121,12 @@ public final class TrackedChannel implements WrappedByteChannel {
 
   boolean pastDeadline(long nowNanos, long handshakeNanos) {
     return !deadlineCleared && nowNanos - acceptedNanos > handshakeNanos;
+  }
+
+  void sizeSendBuffer(ViewerSendBuffer sizer) {
+    synchronized (writeLock) {
+      this.sendBuffer = sizer;
+    }
   }
 
   public void setWriteListener(WriteListener listener) {
@@ -213,6 +224,7 @@ public final class TrackedChannel implements WrappedByteChannel {
     }
     boolean failedHandshake = !opened && isErrorResponse(src);
     int n = inner.write(src);
+    measured(n, src);
     if (failedHandshake && !src.hasRemaining() && !isNeedWrite()) {
       // The library's own 404/500 page for a request it could not upgrade: end the response, as above.
       socket.shutdownOutput();
@@ -223,9 +235,18 @@ public final class TrackedChannel implements WrappedByteChannel {
     return n;
   }
 
+  /** Guarded by writeLock: tells the send buffer's sizer what a write of {@code src} did. */
+  private void measured(int written, ByteBuffer src) {
+    if (sendBuffer != null) {
+      sendBuffer.wrote(System.nanoTime(), written, src.hasRemaining());
+    }
+  }
+
   /** Guarded by writeLock: writes what it can of {@link #pending}; true when all of it is written. */
   private boolean flushPending() throws IOException {
-    if (inner.write(pending) > 0) {
+    int n = inner.write(pending);
+    measured(n, pending);
+    if (n > 0) {
       progressed();
     }
     return !pending.hasRemaining();
@@ -263,7 +284,9 @@ public final class TrackedChannel implements WrappedByteChannel {
           throw new ClosedChannelException();
         }
       }
-      if (socket.write(buf) > 0) {
+      int n = socket.write(buf);
+      measured(n, buf);
+      if (n > 0) {
         progressed();
       }
       if (!buf.hasRemaining()) {
