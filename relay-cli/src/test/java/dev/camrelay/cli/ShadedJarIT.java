@@ -50,13 +50,7 @@ class ShadedJarIT {
     try {
       int port = httpPortFromBanner(p);
       HttpClient http = HttpClient.newHttpClient();
-      URI snapshotUri = URI.create("http://127.0.0.1:" + port + "/cam/default/snapshot.jpg");
-      HttpResponse<byte[]> snapshot = Await.until("the demo camera's first frame",
-          () -> http.send(HttpRequest.newBuilder(snapshotUri).build(), HttpResponse.BodyHandlers.ofByteArray()),
-          r -> r.statusCode() != 503 && r.statusCode() != 404);
-      assertThat(snapshot.statusCode()).isEqualTo(200);
-      assertThat(snapshot.body()[0] & 0xff).isEqualTo(0xff);
-      assertThat(snapshot.body()[1] & 0xff).isEqualTo(0xd8);
+      DemoSnapshot.assertServed(http, port);
       HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200); // the web viewer is in the jar
