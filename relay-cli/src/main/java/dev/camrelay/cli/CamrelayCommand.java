@@ -61,24 +61,34 @@ import picocli.CommandLine.Spec;
       ""
     },
     footerHeading = "%nExamples:%n",
+    // One example per two lines (command, then what it does), each under 80 columns: picocli wraps a longer line
+    // wherever it likes, also inside a URL.
     footer = {
-      "  camrelay --demo                         relay + simulated camera: open http://localhost:3010/",
-      "  camrelay                                relay on 3008/3009/3010; point the ESP32 sketch at this machine",
+      "  camrelay --demo",
+      "      relay + a simulated camera: open http://localhost:3010/",
+      "  camrelay",
+      "      relay on 3008/3009/3010; point the ESP32 sketch at this machine",
       "  camrelay --viewer-token s3cret --camera-token cam=k3y",
-      "                                          viewers need ?token=s3cret; camera 'cam' must send k3y",
-      "  camrelay --pull garage=http://192.168.1.40:81/stream",
-      "                                          pull an ESP32 web-server stream as camera 'garage'",
-      "  CAMRELAY_HTTP_PORT=8080 camrelay        ports and tokens from the environment (docker, systemd)",
-      "  camrelay --config /etc/camrelay.yaml     settings from a file; its cameras: section is followed live",
-      "  camrelay simulate --fps 15 --size 800x600   a test camera for a running relay",
-      "  camrelay probe http://localhost:3010/cam/default/stream.mjpeg --count 5 --save frames/",
-      "  camrelay bench --viewers 200 --seconds 10   load test a running relay",
+      "      viewers need ?token=s3cret; camera 'cam' must send k3y",
       "  camrelay --viewer-token s3cret --viewer-token garage,porch=n3ighb0ur",
-      "                                          n3ighb0ur opens only cameras garage and porch",
+      "      n3ighb0ur opens only cameras garage and porch",
+      "  camrelay --pull garage=http://192.168.1.40:81/stream",
+      "      pull an ESP32 web-server stream as camera 'garage'",
+      "  CAMRELAY_HTTP_PORT=8080 camrelay",
+      "      ports and tokens from the environment (docker, systemd)",
+      "  camrelay --config /etc/camrelay.yaml",
+      "      settings from a file; its cameras: section is followed live",
+      "  camrelay simulate --fps 15 --size 800x600",
+      "      a test camera for a running relay",
+      "  camrelay probe http://localhost:3010/cam/default/stream.mjpeg --count 5",
+      "      check a stream: frames, sizes, rate",
+      "  camrelay bench --viewers 200 --seconds 10",
+      "      load test a running relay",
       "  camrelay share garage --for 24h --url https://relay.example:3010",
-      "                                          a link that shows camera 'garage' to anyone for a day",
+      "      a link that shows camera 'garage' to anyone for a day",
       "",
-      "Exit status: 0 stopped cleanly, 1 runtime failure (port in use, unreadable keystore), 2 bad flag."
+      "Exit status: 0 stopped cleanly, 1 runtime failure (port in use, unreadable keystore),",
+      "2 bad flag."
     })
 public final class CamrelayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

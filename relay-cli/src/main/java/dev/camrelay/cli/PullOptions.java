@@ -15,7 +15,8 @@ import picocli.CommandLine.ParameterException;
 /** {@code --pull ID=URL}: MJPEG streams the relay pulls in as cameras. */
 final class PullOptions {
   @Option(names = "--pull", paramLabel = "ID=URL", split = ",",
-      description = "Pull an MJPEG stream (e.g. an ESP32 web server's :81/stream) as camera ID. Repeatable.")
+      description = "Pull an MJPEG stream as camera ID, e.g. an ESP32 web server's stream (port 81, path"
+          + " /stream). Repeatable.")
   List<String> pulls = new ArrayList<>();
 
   /** Camera id → http(s) URL, in the order given; a usage error for a bad id, a bad URL or an id given twice. */

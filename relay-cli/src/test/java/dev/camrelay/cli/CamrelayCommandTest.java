@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -20,6 +22,24 @@ class CamrelayCommandTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("Usage: camrelay", "--http-port", "--camera-token", "--pull", "--demo",
         "CAMRELAY_HTTP_PORT", "Examples:", "camrelay --demo", "simulate", "bench", "probe");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "simulate", "bench", "probe", "share"})
+  void helpNeverBreaksALineInsideAUrlOrPathAndShowsNoEscapes(String subcommand) {
+    Cli.Result r = subcommand.isEmpty() ? Cli.run("--help") : Cli.run(subcommand, "--help");
+    String[] lines = r.out().split("\\R");
+    for (int i = 0; i + 1 < lines.length; i++) {
+      String line = lines[i].stripTrailing();
+      String next = lines[i + 1].strip();
+      boolean brokenUrl = line.matches(".*\\b(https?|wss?|tls|tcp):/?") // a scheme alone ("wss://") may end a line
+          || line.matches(".*(\\d| ):") && next.matches("\\d.*") // host:port, or ":81/stream"
+          || line.matches(".*\\S/") && next.matches("[\\w<>.-]+/\\S*( .*)?");
+      assertThat(brokenUrl).as("line %d of '%s --help' continues on the next:%n%s%n%s", i, subcommand, line, next)
+          .isFalse();
+      assertThat(next).as("line %d of '%s --help'", i + 1, subcommand).doesNotStartWith("//");
+    }
+    assertThat(r.out()).doesNotContain("\\\"");
   }
 
   @Test

@@ -20,7 +20,7 @@ public final class RelayIngestAddress {
 
   @Option(names = {"--relay", "--tcp"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:3008",
       converter = Converter.class,
-      description = "The relay's TCP ingest address; tls://HOST:PORT connects with TLS (default: ${DEFAULT-VALUE}).")
+      description = "The relay's TCP ingest address; tls://HOST:PORT connects with TLS;%ndefault ${DEFAULT-VALUE}.")
   void address(Address given) {
     this.address = given.hostAndPort();
     this.tls = given.tls();
