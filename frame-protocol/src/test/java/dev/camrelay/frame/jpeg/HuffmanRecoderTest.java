@@ -1,0 +1,97 @@
+package dev.camrelay.frame.jpeg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class HuffmanRecoderTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"baseline-420.jpg", "baseline-422.jpg", "camera-800x600-1.jpg", "large-1600x1200.jpg",
+      "tiny-8x8.jpg", "exif-thumbnail.jpg", "comment-with-ffd9.jpg", "recoder/ffmpeg-optimal-444.jpg"})
+  void ffmpegOptimalHuffmanFramesAreRecodedToTheSamePixels(String name) throws Exception {
+    assertRecodedLosslessly(Fixtures.bytes(name));
+  }
+
+  @Test
+  void imageIoOptimizedFramesAreRecodedToTheSamePixels() throws Exception {
+    assertRecodedLosslessly(JpegPixels.encode(333, 211, BufferedImage.TYPE_INT_RGB, true, 0));
+  }
+
+  @Test
+  void restartMarkersSurviveRecodingWithTheSameInterval() throws Exception {
+    byte[] in = JpegPixels.encode(200, 120, BufferedImage.TYPE_INT_RGB, true, 3);
+    JpegFrame out = assertRecodedLosslessly(in);
+    assertThat(count(out.toByteArray(), 0xDD)).isEqualTo(1);
+    assertThat(restartMarkers(out.toByteArray())).isEqualTo(restartMarkers(in)).isGreaterThan(8);
+  }
+
+  @Test
+  void greyscaleFramesAreRecodedToTheSamePixels() throws Exception {
+    assertRecodedLosslessly(JpegPixels.encode(150, 97, BufferedImage.TYPE_BYTE_GRAY, true, 0));
+    assertRecodedLosslessly(JpegPixels.encode(64, 64, BufferedImage.TYPE_BYTE_GRAY, true, 5));
+  }
+
+  @Test
+  void framesWithTheStandardTablesComeBackAsTheSameObject() throws Exception {
+    // ffmpeg falls back to the standard tables when it encodes in slices (and then writes restart markers)
+    for (byte[] jpeg : new byte[][] {Fixtures.bytes("restart-markers.jpg"),
+        Fixtures.bytes("recoder/ffmpeg-sliced-422-restart.jpg"),
+        JpegPixels.encode(120, 80, BufferedImage.TYPE_INT_RGB, false, 0)}) {
+      JpegFrame frame = JpegFrame.parse(jpeg);
+      assertThat(StandardHuffman.usesStandardTables(frame)).isTrue();
+      assertThat(HuffmanRecoder.toStandardTables(frame)).isSameAs(frame);
+    }
+  }
+
+  @Test
+  void progressiveFramesAreRefusedWithAReason() throws Exception {
+    JpegFrame frame = JpegFrame.parse(Fixtures.bytes("progressive.jpg"));
+    assertThatThrownBy(() -> HuffmanRecoder.toStandardTables(frame))
+        .isInstanceOf(JpegFormatException.class).hasMessageContaining("progressive");
+  }
+
+  @Test
+  void aScanCutShortIsRefusedAsCorrupt() throws Exception {
+    byte[] in = Fixtures.bytes("baseline-420.jpg");
+    byte[] cut = Fixtures.concat(Arrays.copyOf(in, in.length / 2), new byte[] {(byte) 0xFF, (byte) 0xD9});
+    JpegFrame frame = JpegFrame.parse(cut);
+    assertThatThrownBy(() -> HuffmanRecoder.toStandardTables(frame))
+        .isInstanceOf(JpegFormatException.class).hasMessageContaining("inside block");
+  }
+
+  static JpegFrame assertRecodedLosslessly(byte[] in) throws Exception {
+    JpegFrame frame = JpegFrame.parse(in);
+    assertThat(StandardHuffman.usesStandardTables(frame)).as("input uses standard tables").isFalse();
+    JpegFrame out = HuffmanRecoder.toStandardTables(frame);
+    assertThat(out).isNotSameAs(frame);
+    JpegFrame.parse(out.toByteArray());
+    assertThat(StandardHuffman.usesStandardTables(out)).isTrue();
+    assertThat(HuffmanRecoder.toStandardTables(out)).isSameAs(out);
+    assertThat(JpegPixels.rgb(out.toByteArray())).isEqualTo(JpegPixels.rgb(in));
+    return out;
+  }
+
+  private static int count(byte[] b, int code) {
+    int n = 0;
+    for (int i = 0; i + 1 < b.length; i++) {
+      if (b[i] == (byte) 0xFF && (b[i + 1] & 0xFF) == code) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static int restartMarkers(byte[] b) {
+    int n = 0;
+    for (int c = 0xD0; c <= 0xD7; c++) {
+      n += count(b, c);
+    }
+    return n;
+  }
+}
