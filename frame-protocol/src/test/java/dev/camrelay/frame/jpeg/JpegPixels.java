@@ -43,6 +43,15 @@ public final class JpegPixels {
    * Huffman tables instead of the standard ones; {@code restartInterval > 0} adds a DRI segment.
    */
   public static byte[] encode(int width, int height, int imageType, boolean optimizeHuffman, int restartInterval) {
+    return encode(width, height, imageType, optimizeHuffman, restartInterval, 0.8f, false);
+  }
+
+  /**
+   * As {@link #encode(int, int, int, boolean, int)} with ImageIO's quality 0..1 (the IJG quality / 100); {@code
+   * yuv422} samples luminance 2x1 instead of ImageIO's 2x2 (4:2:2 the way RFC 2435 type 0 has it).
+   */
+  public static byte[] encode(int width, int height, int imageType, boolean optimizeHuffman, int restartInterval,
+      float quality, boolean yuv422) {
     BufferedImage img = new BufferedImage(width, height, imageType);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
@@ -56,18 +65,22 @@ public final class JpegPixels {
       ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
       JPEGImageWriteParam p = new JPEGImageWriteParam(null);
       p.setCompressionMode(JPEGImageWriteParam.MODE_EXPLICIT);
-      p.setCompressionQuality(0.8f);
+      p.setCompressionQuality(quality);
       p.setOptimizeHuffmanTables(optimizeHuffman);
       IIOMetadata md = w.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), p);
+      String fmt = "javax_imageio_jpeg_image_1.0";
+      Node root = md.getAsTree(fmt);
       if (restartInterval > 0) {
-        String fmt = "javax_imageio_jpeg_image_1.0";
-        Node root = md.getAsTree(fmt);
         Node seq = ((org.w3c.dom.Element) root).getElementsByTagName("markerSequence").item(0);
         IIOMetadataNode dri = new IIOMetadataNode("dri");
         dri.setAttribute("interval", Integer.toString(restartInterval));
         seq.insertBefore(dri, seq.getFirstChild());
-        md.setFromTree(fmt, root);
       }
+      if (yuv422) {
+        ((IIOMetadataNode) ((org.w3c.dom.Element) root).getElementsByTagName("componentSpec").item(0))
+            .setAttribute("VsamplingFactor", "1");
+      }
+      md.setFromTree(fmt, root);
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(bytes)) {
         w.setOutput(ios);
