@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The depacketizer against payloads built by hand from RFC 2435's header layout (see {@link #packets}), not by
  * the production packetizer, so the two are checked independently.
  */
-class RtpJpegDepacketizerTest {
+public class RtpJpegDepacketizerTest {
 
   @Test
   void type1WithInBandTablesIsRebuiltToTheSamePixels() throws Exception {
@@ -161,7 +161,7 @@ class RtpJpegDepacketizerTest {
 
   // ---- a minimal hand-written RFC 2435 sender, for these tests only ----
 
-  static JpegFrame feed(RtpJpegDepacketizer d, List<byte[]> packets, long timestamp) {
+  public static JpegFrame feed(RtpJpegDepacketizer d, List<byte[]> packets, long timestamp) {
     JpegFrame out = null;
     for (int i = 0; i < packets.size(); i++) {
       byte[] p = packets.get(i);
@@ -178,7 +178,7 @@ class RtpJpegDepacketizerTest {
    * type 0, +64 with a DRI): Q 1..99 sends no tables, Q 128..255 sends the DQT tables in the first packet;
    * each payload carries at most {@code maxData} scan bytes.
    */
-  static List<byte[]> packets(byte[] jpeg, int q, int maxData) {
+  public static List<byte[]> packets(byte[] jpeg, int q, int maxData) {
     ByteArrayOutputStream tables = new ByteArrayOutputStream();
     int width = 0;
     int height = 0;
