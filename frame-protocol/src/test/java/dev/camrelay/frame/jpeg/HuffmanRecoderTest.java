@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,61 @@ class HuffmanRecoderTest {
     JpegFrame frame = JpegFrame.parse(cut);
     assertThatThrownBy(() -> HuffmanRecoder.toStandardTables(frame))
         .isInstanceOf(JpegFormatException.class).hasMessageContaining("inside block");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "C9, 0, 8, arithmetic-coded",
+      "C1, 0, 8, extended sequential",
+      "C3, 0, 8, lossless",
+      "C0, 0, 12, 12-bit",
+      "C0, 1, 8, height 0"})
+  void framesOutsideBaselineAreRefusedWithAReason(String sof, int zeroHeight, int precision, String reason)
+      throws Exception {
+    byte[] b = Fixtures.bytes("baseline-420.jpg");
+    int at = indexOf(b, 0xC0);
+    b[at + 1] = (byte) Integer.parseInt(sof, 16);
+    b[at + 4] = (byte) precision;
+    if (zeroHeight == 1) {
+      b[at + 5] = 0;
+      b[at + 6] = 0;
+    }
+    JpegFrame frame = JpegFrame.parse(b);
+    assertThatThrownBy(() -> HuffmanRecoder.toStandardTables(frame))
+        .isInstanceOf(JpegFormatException.class).hasMessageContaining(reason);
+  }
+
+  @Test
+  void aMissingRestartMarkerIsRefused() throws Exception {
+    byte[] in = JpegPixels.encode(64, 32, BufferedImage.TYPE_INT_RGB, true, 2);
+    int rst = indexOf(in, 0xD1);
+    byte[] cut = Fixtures.concat(Arrays.copyOf(in, rst), Arrays.copyOfRange(in, rst + 2, in.length));
+    JpegFrame frame = JpegFrame.parse(cut);
+    assertThatThrownBy(() -> HuffmanRecoder.toStandardTables(frame))
+        .isInstanceOf(JpegFormatException.class).hasMessageContaining("expected restart marker FF D1");
+  }
+
+  @Test
+  void nonInterleavedScansAreRefused() throws Exception {
+    // A scan header that lists only the first of three components: a multi-scan (non-interleaved) frame.
+    byte[] b = Fixtures.bytes("baseline-420.jpg");
+    int sos = indexOf(b, 0xDA);
+    byte[] oneComponentSos = Fixtures.hex("ffda 0008 01 0100 003f00");
+    int sosEnd = sos + 2 + (((b[sos + 2] & 0xFF) << 8) | (b[sos + 3] & 0xFF));
+    JpegFrame frame = JpegFrame.parse(Fixtures.concat(Arrays.copyOf(b, sos), oneComponentSos,
+        Arrays.copyOfRange(b, sosEnd, b.length)));
+    assertThatThrownBy(() -> HuffmanRecoder.toStandardTables(frame))
+        .isInstanceOf(JpegFormatException.class).hasMessageContaining("single-scan");
+  }
+
+  /** Offset of the first FF xx marker with code {@code code}. */
+  private static int indexOf(byte[] b, int code) {
+    for (int i = 0; i + 1 < b.length; i++) {
+      if (b[i] == (byte) 0xFF && (b[i + 1] & 0xFF) == code) {
+        return i;
+      }
+    }
+    throw new AssertionError("no marker " + Integer.toHexString(code));
   }
 
   static JpegFrame assertRecodedLosslessly(byte[] in) throws Exception {
