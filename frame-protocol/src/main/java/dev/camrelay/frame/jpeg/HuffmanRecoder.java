@@ -263,6 +263,7 @@ public final class HuffmanRecoder {
     private final byte[] in;
     private final Headers hd;
     private final long maxOutput;
+    private final int scanEnd;
 
     // bit reader over in[pos, scanEnd)
     private int pos;
@@ -281,6 +282,7 @@ public final class HuffmanRecoder {
       this.in = in;
       this.hd = hd;
       this.maxOutput = 4L * in.length + 65536;
+      this.scanEnd = hd.scanEnd;
     }
 
     byte[] run() throws JpegFormatException {
@@ -385,10 +387,7 @@ public final class HuffmanRecoder {
       if (s > 11) {
         throw corrupt("DC difference category " + s + " (baseline allows 0..11)");
       }
-      put(stdDc.code(s), stdDc.length(s));
-      if (s > 0) {
-        put(take(s), s);
-      }
+      put(stdDc.code(s) << s | take(s), stdDc.length(s) + s); // the standard code, then the same extra bits
       for (int k = 1; k < 64; ) {
         if (bits < 32) {
           fill();
@@ -417,10 +416,7 @@ public final class HuffmanRecoder {
             throw corrupt("a coefficient past the end of a block");
           }
         }
-        put(stdAc.code(rs), stdAc.length(rs));
-        if (s > 0) {
-          put(take(s), s);
-        }
+        put(stdAc.code(rs) << s | take(s), stdAc.length(rs) + s);
       }
     }
 
@@ -444,6 +440,7 @@ public final class HuffmanRecoder {
       throw corrupt("a bit pattern that is no code of the frame's Huffman table");
     }
 
+    /** The next {@code n} (0..11) bits as they are. */
     private int take(int n) {
       bits -= n;
       return (int) (acc >>> bits) & ((1 << n) - 1);
@@ -451,29 +448,32 @@ public final class HuffmanRecoder {
 
     /** Tops the reader up to more than 56 bits; after a marker, with zero bits that must not be consumed. */
     private void fill() {
-      while (bits <= 56) {
-        int v = 0;
-        if (markerAt >= 0) {
-          fakeBits += 8;
-        } else if (pos >= hd.scanEnd) {
-          markerAt = hd.scanEnd;
-          continue;
-        } else {
-          v = in[pos] & 0xFF;
-          if (v == 0xFF) {
-            if (pos + 1 < in.length && in[pos + 1] == 0) {
-              pos += 2;
-            } else {
-              markerAt = pos;
-              continue;
-            }
+      final byte[] b = in;
+      final int end = scanEnd;
+      long a = acc;
+      int n = bits;
+      int p = pos;
+      while (n <= 56) {
+        if (markerAt < 0) {
+          int v = p < end ? b[p] & 0xFF : 0x100; // 0x100: the scan's end, a marker
+          if (v < 0xFF) {
+            p++;
+          } else if (v == 0xFF && p + 1 < b.length && b[p + 1] == 0) {
+            p += 2; // stuffed FF 00 stands for FF
           } else {
-            pos++;
+            markerAt = Math.min(p, end);
+            continue;
           }
+          a = (a << 8) | v;
+        } else {
+          a <<= 8;
+          fakeBits += 8;
         }
-        acc = (acc << 8) | v;
-        bits += 8;
+        n += 8;
       }
+      acc = a;
+      bits = n;
+      pos = p;
     }
 
     /** Between restart intervals: drops the partial byte, expects RSTn, writes 1-bit padding and RSTn. */
@@ -514,17 +514,24 @@ public final class HuffmanRecoder {
 
     // ---- bit writer ----
 
+    /** Appends the low {@code len} (at most 27) bits of {@code code}, stuffing a 00 after every FF byte. */
     private void put(int code, int len) {
       wacc = (wacc << len) | code;
       wbits += len;
-      while (wbits >= 8) {
+      if (wbits < 8) {
+        return;
+      }
+      byte[] o = out;
+      int p = op;
+      do {
         wbits -= 8;
         int v = (int) (wacc >>> wbits) & 0xFF;
-        out[op++] = (byte) v;
+        o[p++] = (byte) v;
         if (v == 0xFF) {
-          out[op++] = 0;
+          o[p++] = 0;
         }
-      }
+      } while (wbits >= 8);
+      op = p;
     }
 
     private void padToByte() throws JpegFormatException {
