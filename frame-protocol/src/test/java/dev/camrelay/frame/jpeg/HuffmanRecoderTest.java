@@ -25,6 +25,13 @@ class HuffmanRecoderTest {
   }
 
   @Test
+  void aFlatImageTheWorstCaseForGrowthStaysWithinTheBound() throws Exception {
+    byte[] in = JpegPixels.encode(640, 480, BufferedImage.TYPE_BYTE_GRAY, true, 0, 0.75f, false, true);
+    JpegFrame out = assertRecodedLosslessly(in);
+    assertThat(out.size()).isGreaterThan(2 * in.length).isLessThan(4 * in.length);
+  }
+
+  @Test
   void restartMarkersSurviveRecodingWithTheSameInterval() throws Exception {
     byte[] in = JpegPixels.encode(200, 120, BufferedImage.TYPE_INT_RGB, true, 3);
     JpegFrame out = assertRecodedLosslessly(in);

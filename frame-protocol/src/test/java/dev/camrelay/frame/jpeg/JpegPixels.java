@@ -43,22 +43,23 @@ public final class JpegPixels {
    * Huffman tables instead of the standard ones; {@code restartInterval > 0} adds a DRI segment.
    */
   public static byte[] encode(int width, int height, int imageType, boolean optimizeHuffman, int restartInterval) {
-    return encode(width, height, imageType, optimizeHuffman, restartInterval, 0.8f, false);
+    return encode(width, height, imageType, optimizeHuffman, restartInterval, 0.8f, false, false);
   }
 
   /**
    * As {@link #encode(int, int, int, boolean, int)} with ImageIO's quality 0..1 (the IJG quality / 100); {@code
-   * yuv422} samples luminance 2x1 instead of ImageIO's 2x2 (4:2:2 the way RFC 2435 type 0 has it).
+   * yuv422} samples luminance 2x1 instead of ImageIO's 2x2 (4:2:2 the way RFC 2435 type 0 has it); {@code
+   * flat} paints every pixel mid grey instead of the test pattern.
    */
   public static byte[] encode(int width, int height, int imageType, boolean optimizeHuffman, int restartInterval,
-      float quality, boolean yuv422) {
+      float quality, boolean yuv422, boolean flat) {
     BufferedImage img = new BufferedImage(width, height, imageType);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
         int r = (x * 255 / Math.max(1, width - 1)) ^ (y & 0x1F);
         int g = (y * 255 / Math.max(1, height - 1));
         int b = ((x / 7 + y / 5) & 1) == 0 ? 40 : 220;
-        img.setRGB(x, y, (r << 16) | (g << 8) | b);
+        img.setRGB(x, y, flat ? 0x808080 : (r << 16) | (g << 8) | b);
       }
     }
     try {

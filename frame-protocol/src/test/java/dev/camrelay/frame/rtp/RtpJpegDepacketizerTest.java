@@ -38,7 +38,7 @@ public class RtpJpegDepacketizerTest {
 
   @Test
   void restartHeaderAndType0BecomeDriAnd422() throws Exception {
-    byte[] jpeg = JpegPixels.encode(320, 240, BufferedImage.TYPE_INT_RGB, false, 7, 0.8f, true);
+    byte[] jpeg = JpegPixels.encode(320, 240, BufferedImage.TYPE_INT_RGB, false, 7, 0.8f, true, false);
     List<byte[]> packets = packets(jpeg, 255, 1400);
     assertThat(packets.get(0)[4] & 0xFF).isEqualTo(64);
 
@@ -66,7 +66,7 @@ public class RtpJpegDepacketizerTest {
     // ImageIO's quality q/100 scales the Annex K tables like RFC 2435 Appendix A does for Q = q, so the frame can
     // travel without its tables and still decode to the same pixels.
     for (int q : new int[] {20, 50, 80}) {
-      byte[] jpeg = JpegPixels.encode(160, 96, BufferedImage.TYPE_INT_RGB, false, 0, q / 100f, false);
+      byte[] jpeg = JpegPixels.encode(160, 96, BufferedImage.TYPE_INT_RGB, false, 0, q / 100f, false, false);
       JpegFrame frame = feed(new RtpJpegDepacketizer(), packets(jpeg, q, 700), 5);
       assertThat(frame).as("Q %d", q).isNotNull();
       assertThat(JpegPixels.rgb(frame.toByteArray())).as("Q %d", q).isEqualTo(JpegPixels.rgb(jpeg));
