@@ -41,8 +41,9 @@ import java.util.Arrays;
  * maxFrameBytes}, an unsupported type, a reserved Q (0, 100–127) or missing tables drop the frame (counted in
  * {@link #framesDropped()}, reason in {@link #lastDropReason()}); the next timestamp starts afresh. A frame whose
  * marker packet never comes is dropped when a packet with another timestamp arrives. No reordering buffer:
- * over UDP a reordered packet costs the frame. Partial-frame decoding with restart counts (F/L bits) is not
- * done.
+ * over UDP a reordered or duplicated packet costs the frame; late duplicates of a finished frame are ignored.
+ * Partial-frame decoding with restart counts (F/L bits) is not done, and the type-specific field (interlaced
+ * fields) is ignored: each payload frame is rebuilt as one image of the size in its header.
  *
  * <p>Limits: types 0, 1, 64, 65 only (others are dropped). Q 128–254 tables are remembered per Q and reused
  * when a later frame sends Length 0; Q 255 tables must come with every frame. 16-bit tables (precision bits)

@@ -118,6 +118,12 @@ class HuffmanRecoderTest {
         .isInstanceOf(JpegFormatException.class).hasMessageContaining("single-scan");
   }
 
+  /** The bytes before the scan header, without the DHT segments. */
+  private static byte[] headersWithoutDht(byte[] jpeg) {
+    byte[] b = StandardHuffmanTest.withoutSegments(jpeg, 0xC4);
+    return Arrays.copyOf(b, indexOf(b, 0xDA));
+  }
+
   /** Offset of the first FF xx marker with code {@code code}. */
   private static int indexOf(byte[] b, int code) {
     for (int i = 0; i + 1 < b.length; i++) {
@@ -137,6 +143,8 @@ class HuffmanRecoderTest {
     assertThat(StandardHuffman.usesStandardTables(out)).isTrue();
     assertThat(HuffmanRecoder.toStandardTables(out)).isSameAs(out);
     assertThat(JpegPixels.rgb(out.toByteArray())).isEqualTo(JpegPixels.rgb(in));
+    assertThat(headersWithoutDht(out.toByteArray())).as("every other segment kept as it was")
+        .isEqualTo(headersWithoutDht(in));
     return out;
   }
 

@@ -74,6 +74,18 @@ public class RtpJpegDepacketizerTest {
   }
 
   @Test
+  void theLargestSizeRtpJpegCanDescribeIsRebuilt() throws Exception {
+    byte[] jpeg = JpegPixels.encode(2040, 16, BufferedImage.TYPE_INT_RGB, false, 0);
+    List<byte[]> packets = packets(jpeg, 255, 1400);
+    assertThat(packets.get(0)[6] & 0xFF).isEqualTo(255);
+
+    JpegFrame frame = feed(new RtpJpegDepacketizer(), packets, 1);
+    assertThat(frame).isNotNull();
+    assertThat(JpegInfo.of(frame).width()).isEqualTo(2040);
+    assertThat(JpegPixels.rgb(frame.toByteArray())).isEqualTo(JpegPixels.rgb(jpeg));
+  }
+
+  @Test
   void aLostMiddleFragmentDropsTheFrameAndTheNextFrameArrives() throws Exception {
     byte[] jpeg = JpegPixels.encode(320, 240, BufferedImage.TYPE_INT_RGB, false, 0);
     List<byte[]> packets = packets(jpeg, 255, 1000);
