@@ -74,8 +74,8 @@ final class HuffmanTable {
     for (int i = 0; i < 16; i++) {
       count += b[pos + i] & 0xFF;
     }
-    if (count == 0 || count > 256) {
-      throw new JpegFormatException("Huffman table at offset " + pos + " has " + count + " codes (must be 1..256)");
+    if (count > 256) { // an empty table is allowed (libjpeg does too); using it fails as an undefined code
+      throw new JpegFormatException("Huffman table at offset " + pos + " has " + count + " codes (at most 256)");
     }
     if (pos + 16 + count > end) {
       throw new JpegFormatException("DHT segment ends inside the symbols of a table at offset " + pos);
