@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.camrelay.frame.rtp.RtpJpegDepacketizer;
 import dev.camrelay.frame.rtp.RtpJpegDepacketizerTest;
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -79,24 +78,14 @@ class HuffmanRecoderFfmpegTest {
     Files.write(recoded, HuffmanRecoder.toStandardTables(JpegFrame.parse(original)).toByteArray());
 
     RtpJpegDepacketizer receiver = new RtpJpegDepacketizer();
-    JpegFrame received = null;
+    JpegFrame received;
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       socket.setSoTimeout(30_000);
       Process sender = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-i", recoded.toString(),
           "-c:v", "copy", "-f", "rtp", "rtp://127.0.0.1:" + socket.getLocalPort() + "?pkt_size=1200")
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       try {
-        byte[] buf = new byte[65536];
-        while (received == null) {
-          DatagramPacket packet = new DatagramPacket(buf, buf.length);
-          socket.receive(packet); // SocketTimeoutException fails the test
-          int headerLength = 12 + 4 * (buf[0] & 0x0F); // no header extension from ffmpeg
-          boolean marker = (buf[1] & 0x80) != 0;
-          assertThat(buf[1] & 0x7F).isEqualTo(26);
-          long timestamp = ((buf[4] & 0xFFL) << 24) | ((buf[5] & 0xFF) << 16) | ((buf[6] & 0xFF) << 8) | (buf[7] & 0xFF);
-          received = receiver.push(buf, headerLength, packet.getLength() - headerLength, marker, timestamp);
-          assertThat(receiver.framesDropped()).as("dropped: %s", receiver.lastDropReason()).isZero();
-        }
+        received = RtpJpegDepacketizerTest.receiveFrame(socket, receiver); // a timeout fails the test
       } finally {
         sender.destroy();
         sender.waitFor(30, TimeUnit.SECONDS);

@@ -8,6 +8,9 @@ import dev.camrelay.frame.jpeg.JpegInfo;
 import dev.camrelay.frame.jpeg.JpegPixels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -169,6 +172,28 @@ public class RtpJpegDepacketizerTest {
     byte[] last = packets.get(packets.size() - 1);
     assertThat(d.push(last, 0, last.length, true, 5)).isNull();
     assertThat(d.framesDropped()).isZero();
+  }
+
+  /**
+   * Receives RTP packets on {@code socket} (12-byte header plus CSRCs, no extension, as ffmpeg and GStreamer send
+   * them) and pushes their payloads until a frame completes; fails if a frame is dropped or nothing arrives in
+   * the socket's timeout.
+   */
+  public static JpegFrame receiveFrame(DatagramSocket socket, RtpJpegDepacketizer receiver) throws IOException {
+    byte[] buf = new byte[65536];
+    for (;;) {
+      DatagramPacket packet = new DatagramPacket(buf, buf.length);
+      socket.receive(packet);
+      int headerLength = 12 + 4 * (buf[0] & 0x0F);
+      assertThat(buf[1] & 0x7F).as("payload type").isEqualTo(26);
+      boolean marker = (buf[1] & 0x80) != 0;
+      long timestamp = ((buf[4] & 0xFFL) << 24) | ((buf[5] & 0xFF) << 16) | ((buf[6] & 0xFF) << 8) | (buf[7] & 0xFF);
+      JpegFrame frame = receiver.push(buf, headerLength, packet.getLength() - headerLength, marker, timestamp);
+      assertThat(receiver.framesDropped()).as("dropped: %s", receiver.lastDropReason()).isZero();
+      if (frame != null) {
+        return frame;
+      }
+    }
   }
 
   // ---- a minimal hand-written RFC 2435 sender, for these tests only ----
