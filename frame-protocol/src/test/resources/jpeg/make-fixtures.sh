@@ -32,13 +32,21 @@ java FixtureTool.java comment baseline-420.jpg comment-with-ffd9.jpg
 # Camera-like frames for stream tests: 800x600, q4, three consecutive moving test-pattern frames (~30-40 KB).
 ff -f lavfi -i testsrc2=size=800x600:rate=10 -frames:v 3 -pix_fmt yuvj420p -q:v 4 "camera-800x600-%d.jpg"
 
+# For the Huffman re-coder and RTP/JPEG (recoder/): ffmpeg encodes with image-specific ("optimal") Huffman tables by
+# default, but falls back to the standard tables and writes DRI + RSTn (one interval per MCU row) when it encodes
+# in slices. Note its 4:2:2 is Y 2x2 + chroma 1x2 (not RFC 2435 type 0) and its 4:4:4 is 1x2 for every component.
+ff -f lavfi -i testsrc2=size=176x144:rate=1 -frames:v 1 -c:v mjpeg -q:v 3 -pix_fmt yuvj444p recoder/ffmpeg-optimal-444.jpg
+ff -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 -c:v mjpeg -q:v 3 -threads 4 -slices 4 -pix_fmt yuvj422p recoder/ffmpeg-sliced-422-restart.jpg
+ff -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 -c:v mjpeg -q:v 3 -threads 4 -slices 4 -pix_fmt yuvj420p recoder/ffmpeg-sliced-420-restart.jpg
+
 # Check with a hexdump that the fixtures hold what their names promise.
 markers() { xxd -p "$1" | tr -d '\n' | fold -w2 | paste -sd' ' | grep -o "ff $2" | wc -l; }
+[ "$(markers recoder/ffmpeg-sliced-420-restart.jpg dd)" -eq 1 ] || { echo "ffmpeg-sliced-420-restart.jpg: no DRI"; exit 1; }
 [ "$(markers restart-markers.jpg dd)" -eq 1 ] || { echo "restart-markers.jpg: no DRI (FF DD)"; exit 1; }
 [ "$(markers restart-markers.jpg 'd[0-7]')" -gt 8 ] || { echo "restart-markers.jpg: no RSTn (FF D0..D7)"; exit 1; }
 [ "$(markers progressive.jpg c2)" -eq 1 ] || { echo "progressive.jpg: no SOF2"; exit 1; }
 [ "$(markers exif-thumbnail.jpg d8)" -eq 2 ] || { echo "exif-thumbnail.jpg: no embedded thumbnail"; exit 1; }
 [ "$(markers comment-with-ffd9.jpg d9)" -eq 2 ] || { echo "comment-with-ffd9.jpg: no FF D9 in the comment"; exit 1; }
-for f in ./*.jpg; do [ "$(wc -c < "$f")" -lt 61440 ] || { echo "$f is not < 60 KB"; exit 1; }; done
+for f in ./*.jpg recoder/*.jpg; do [ "$(wc -c < "$f")" -lt 61440 ] || { echo "$f is not < 60 KB"; exit 1; }; done
 
 ls -l ./*.jpg
