@@ -154,7 +154,7 @@ public final class CamrelayCommand implements Callable<Integer> {
   }
 
   /** -1 quiet, 0 normal, 1 -v, 2 -vv. */
-  int verbosity() {
+  public int verbosity() {
     return quiet ? -1 : Math.min(2, verbose.length);
   }
 

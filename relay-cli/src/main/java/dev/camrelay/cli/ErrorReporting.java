@@ -22,11 +22,25 @@ final class ErrorReporting implements IExecutionExceptionHandler {
   static int usageError(ParameterException e, String[] args) {
     CommandLine cl = e.getCommandLine();
     PrintWriter err = cl.getErr();
-    err.println("camrelay: " + e.getMessage());
+    err.println("camrelay: " + message(e));
     CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
     err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return cl.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /**
+   * The error in one line. For a mistyped option picocli lists the option and the value after it as two unknown
+   * options ({@code Unknown options: '--http-prot', '8080'}); name only the option.
+   */
+  private static String message(ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+        && u.getUnmatched().get(0).startsWith("-")) {
+      String first = u.getUnmatched().get(0);
+      int eq = first.indexOf('=');
+      return "unknown option '" + (eq > 0 ? first.substring(0, eq) : first) + "'";
+    }
+    return e.getMessage();
   }
 
   @Override

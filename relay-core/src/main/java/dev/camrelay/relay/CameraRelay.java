@@ -196,14 +196,18 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
    */
   @Override
   public void close() {
+    boolean wasStarted;
     synchronized (lifecycle) {
       if (state == State.CLOSED) {
         return;
       }
+      wasStarted = state == State.STARTED;
       state = State.CLOSED;
     }
     runtime.close();
-    log.info("camrelay stopped");
+    if (wasStarted) {
+      log.info("camrelay stopped"); // not after a failed start: it never ran
+    }
   }
 
   /**

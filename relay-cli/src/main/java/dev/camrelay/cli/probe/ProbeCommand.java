@@ -104,7 +104,9 @@ public final class ProbeCommand implements Callable<Integer> {
     out.flush();
     int frames = 0;
     int invalid = 0;
-    long firstNanos = 0;
+    // The rate is timed from the second frame: the first is the relay's latest frame, sent the moment we connect,
+    // not one the camera sent at its pace (counting it made 5 frames of a 15 fps camera read as ~30 fps).
+    long secondNanos = 0;
     long previousNanos = 0;
     long bytes = 0;
     String endReason = null;
@@ -121,8 +123,8 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         frames++;
         bytes += item.jpeg().length;
-        if (frames == 1) {
-          firstNanos = item.receivedNanos();
+        if (frames == 2) {
+          secondNanos = item.receivedNanos();
         }
         String info = describe(item.jpeg());
         if (info.startsWith("INVALID")) {
@@ -147,10 +149,10 @@ public final class ProbeCommand implements Callable<Integer> {
         out.flush();
       }
     }
-    double span = frames > 1 ? (previousNanos - firstNanos) / 1e9 : 0;
+    double fps = rate(frames, secondNanos, previousNanos);
     out.printf(Locale.ROOT, "%d frame%s, %.1f KB average%s%s.%n", frames, frames == 1 ? "" : "s",
         frames == 0 ? 0.0 : bytes / 1024.0 / frames,
-        span > 0 ? String.format(Locale.ROOT, ", %.1f fps", (frames - 1) / span) : "",
+        fps > 0 ? String.format(Locale.ROOT, ", %.1f fps", fps) : "",
         invalid > 0 ? ", " + invalid + " INVALID" : "");
     out.flush();
     if (count > 0 && frames < count) {
@@ -252,5 +254,10 @@ public final class ProbeCommand implements Callable<Integer> {
 
   static String fmt(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }  /** Frames per second from the second frame to the last (0 with fewer than three frames). */
+  static double rate(int frames, long secondNanos, long lastNanos) {
+    return frames > 2 && lastNanos > secondNanos ? (frames - 2) / ((lastNanos - secondNanos) / 1e9) : 0;
   }
+
+
 }

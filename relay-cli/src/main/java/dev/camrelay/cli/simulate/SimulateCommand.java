@@ -1,5 +1,6 @@
 package dev.camrelay.cli.simulate;
 
+import dev.camrelay.cli.CamrelayCommand;
 import dev.camrelay.cli.UserError;
 import dev.camrelay.cli.options.CameraFeedOptions;
 import dev.camrelay.cli.options.CameraTlsOptions;
@@ -104,13 +105,17 @@ public final class SimulateCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     long start = System.nanoTime();
     boolean interrupted = false;
+    // -q: only warnings and errors, so no start line, progress or summary
+    boolean quiet = spec.root().userObject() instanceof CamrelayCommand root && root.verbosity() < 0;
     try {
-      out.printf("Simulating camera '%s' -> %s (%s%s), %s at %s fps%s%s. Ctrl-C stops.%n", camera.cameraId(), relay,
-          tls != null ? tls + ", " : "", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-          camera.frames() != null ? "frames from " + camera.frames() : camera.size(),
-          camera.fps() == 0 ? "max" : fmt(camera.fps()), onDemand ? ", on demand" : "",
-          seconds > 0 ? ", for " + fmt(seconds) + " s" : "");
-      out.flush();
+      if (!quiet) {
+        out.printf("Simulating camera '%s' -> %s (%s%s), %s at %s fps%s%s. Ctrl-C stops.%n", camera.cameraId(), relay,
+            tls != null ? tls + ", " : "", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+            camera.frames() != null ? "frames from " + camera.frames() : camera.size(),
+            camera.fps() == 0 ? "max" : fmt(camera.fps()), onDemand ? ", on demand" : "",
+            seconds > 0 ? ", for " + fmt(seconds) + " s" : "");
+        out.flush();
+      }
       simulated.start();
       long deadline = seconds > 0 ? start + (long) (seconds * 1e9) : Long.MAX_VALUE;
       long lastFrames = 0;
@@ -127,7 +132,7 @@ public final class SimulateCommand implements Callable<Integer> {
           break;
         }
         now = System.nanoTime();
-        if (now - lastReport >= TimeUnit.SECONDS.toNanos(5)) {
+        if (!quiet && now - lastReport >= TimeUnit.SECONDS.toNanos(5)) {
           long sent = simulated.framesSent();
           double rate = (sent - lastFrames) / ((now - lastReport) / 1e9);
           out.printf("%s: %d frames sent (%.1f fps)%s%n", camera.cameraId(), sent, rate,
@@ -150,10 +155,13 @@ public final class SimulateCommand implements Callable<Integer> {
       }
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    out.printf("Sent %d frames (%.1f MB) in %.1f s; %d connection%s, %d control command%s.%n", simulated.framesSent(),
-        simulated.bytesSent() / 1e6, elapsed, simulated.connections(), simulated.connections() == 1 ? "" : "s",
-        simulated.controlsReceived(), simulated.controlsReceived() == 1 ? "" : "s");
-    out.flush();
+    if (!quiet) {
+      out.printf("Sent %d frames (%.1f MB) in %.1f s; %d connection%s, %d control command%s.%n",
+          simulated.framesSent(), simulated.bytesSent() / 1e6, elapsed, simulated.connections(),
+          simulated.connections() == 1 ? "" : "s",
+          simulated.controlsReceived(), simulated.controlsReceived() == 1 ? "" : "s");
+      out.flush();
+    }
     if (simulated.connections() == 0) {
       throw new UserError("could not connect to the relay at " + relay
           + (simulated.lastError() != null ? ": " + simulated.lastError() : ""));

@@ -152,4 +152,14 @@ class ProbeCommandTest {
       }
     }
   }
+
+  @Test
+  void theRateIsTimedFromTheSecondFrameBecauseTheFirstIsTheRelaysCachedOne() {
+    long ms = 1_000_000L;
+    // five frames of a 15 fps camera: the cached one at connect, the next 1 ms later, then every 66.7 ms
+    long second = 1 * ms;
+    long last = second + 3 * 66_667_000L;
+    assertThat(ProbeCommand.rate(5, second, last)).isCloseTo(15.0, org.assertj.core.data.Offset.offset(0.1));
+    assertThat(ProbeCommand.rate(2, second, second)).isZero();
+  }
 }

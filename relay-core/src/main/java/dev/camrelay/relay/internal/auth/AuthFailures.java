@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.auth;
 
+import dev.camrelay.relay.internal.runtime.Addresses;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
@@ -116,7 +117,7 @@ public final class AuthFailures {
     }
     byAddress.put(key, s); // a new write: the quiet time that forgets the address starts again
     if (refusalNanos > 0) {
-      String who = key.getHostAddress() + (key instanceof Inet6Address ? "/64" : "");
+      String who = Addresses.ip(key) + (key instanceof Inet6Address ? "/64" : "");
       logLimiter.warn("throttled:" + who, "refusing token attempts from " + who + " for "
           + Math.max(1, TimeUnit.NANOSECONDS.toSeconds(refusalNanos)) + " s after " + failed
           + " wrong tokens (see camrelay_auth_throttled_total)");

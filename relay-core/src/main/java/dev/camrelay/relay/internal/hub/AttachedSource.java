@@ -17,6 +17,8 @@ final class AttachedSource implements SourceHandle {
   final Camera camera;
   /** What the source declared; kind and remote may change ({@link #update}), capabilities may not. */
   volatile SourceInfo info;
+  /** What the source declared when it attached: the connect and disconnect log lines both name it so. */
+  final SourceInfo attachedAs;
   final CameraSource source;
   /** Cleared (under the camera's lock) once this is no longer the camera's source. */
   volatile boolean attached = true;
@@ -24,6 +26,7 @@ final class AttachedSource implements SourceHandle {
   AttachedSource(Camera camera, SourceInfo info, CameraSource source) {
     this.camera = camera;
     this.info = info;
+    this.attachedAs = info;
     this.source = source;
   }
 
@@ -64,6 +67,9 @@ final class AttachedSource implements SourceHandle {
       throw new IllegalArgumentException("a source cannot change its control or on-demand capability; attach anew");
     }
     info = newInfo;
+    if (!newInfo.kind().equals(old.kind())) {
+      log.info("camera '{}': now {} (was {})", camera.id(), newInfo.kind(), old.kind());
+    }
   }
 
   @Override

@@ -139,7 +139,7 @@ final class Camera {
   private void left(AttachedSource s, String reason) {
     controls.failAll(s, ControlException.Kind.DISCONNECTED,
         "camera '" + id + "' disconnected before replying (" + reason + ")");
-    churn.disconnected(hub.timer(), id, s.info.kind() + " from " + s.info.remote(), reason);
+    churn.disconnected(hub.timer(), id, s.attachedAs.kind() + " from " + s.attachedAs.remote(), reason);
     hub.fireDisconnected(id, reason);
   }
 

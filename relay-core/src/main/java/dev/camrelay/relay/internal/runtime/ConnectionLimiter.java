@@ -23,7 +23,7 @@ public final class ConnectionLimiter {
     }
     int n = perIp.getOrDefault(ip, 0);
     if (n >= maxPerIp) {
-      return ip.getHostAddress() + " has " + n + " connections (limit " + maxPerIp + " per address)";
+      return Addresses.ip(ip) + " has " + n + " connections (limit " + maxPerIp + " per address)";
     }
     perIp.put(ip, n + 1);
     total++;

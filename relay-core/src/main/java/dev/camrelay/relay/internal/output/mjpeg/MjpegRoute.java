@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.output.mjpeg;
 
+import dev.camrelay.relay.internal.runtime.Addresses;
 import dev.camrelay.frame.mjpeg.MjpegWriter;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.OutputHandle;
@@ -108,7 +109,7 @@ public final class MjpegRoute implements CameraRoute {
       stream = new MjpegStream(viewer, cameraParts, registry);
       handle = hub.attachOutput(cameraId, stream.viewer());
     } catch (RuntimeException e) {
-      log.warn("could not attach MJPEG viewer {} to camera '{}': {}", channel.remoteAddress(), cameraId,
+      log.warn("could not attach MJPEG viewer {} to camera '{}': {}", Addresses.of(channel.remoteAddress()), cameraId,
           e.getMessage());
       if (stream != null) {
         stream.stop();
@@ -129,7 +130,7 @@ public final class MjpegRoute implements CameraRoute {
       // A stream has no way to say "this picture is old": a viewer of an offline camera waits for its next frame.
       handle.requestLatest();
     }
-    log.info("MJPEG viewer {} watching camera '{}'{}", channel.remoteAddress(), cameraId,
+    log.debug("MJPEG viewer {} watching camera '{}'{}", Addresses.of(channel.remoteAddress()), cameraId,
         advance ? " (advance headers)" : "");
   }
 

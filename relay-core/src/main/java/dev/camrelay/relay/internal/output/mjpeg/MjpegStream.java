@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.output.mjpeg;
 
+import dev.camrelay.relay.internal.runtime.Addresses;
 import dev.camrelay.relay.internal.output.SharedEncoding;
 import dev.camrelay.relay.internal.output.SharedEncodings;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,8 +51,10 @@ final class MjpegStream extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (!stopped) {
       String reason = viewer.closeReason() != null ? viewer.closeReason() : "connection closed";
-      log.info("MJPEG viewer {} of camera '{}' left ({}): {} frames sent, {} skipped",
-          ctx.channel().remoteAddress(), viewer.cameraId(), reason, viewer.framesSent(), viewer.framesSkipped());
+      // Viewers come and go all the time: DEBUG, like WebSocket viewers (cameras are the INFO lines).
+      log.debug("MJPEG viewer {} of camera '{}' left ({}): {} frames sent, {} skipped",
+          Addresses.of(ctx.channel().remoteAddress()), viewer.cameraId(), reason, viewer.framesSent(),
+          viewer.framesSkipped());
       stop();
     }
     super.channelInactive(ctx);

@@ -1,12 +1,12 @@
 package dev.camrelay.relay.internal.port.http;
 
+import dev.camrelay.relay.internal.runtime.Addresses;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +29,13 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    String client = ctx.channel().remoteAddress() instanceof InetSocketAddress inet
-        ? inet.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+    String client = Addresses.ipOf(ctx.channel().remoteAddress());
     if (root instanceof SSLException) {
-      limited.info("tls " + client, "TLS failed with " + ctx.channel().remoteAddress() + ": " + root.getMessage());
+      limited.info("tls " + client, "TLS failed with " + Addresses.of(ctx.channel().remoteAddress()) + ": " + root.getMessage());
     } else if (root instanceof IOException) {
-      log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), root.getMessage());
+      log.debug("HTTP connection {} failed: {}", Addresses.of(ctx.channel().remoteAddress()), root.getMessage());
     } else {
-      limited.warn("failed " + client, "HTTP connection " + ctx.channel().remoteAddress() + " failed: " + root);
+      limited.warn("failed " + client, "HTTP connection " + Addresses.of(ctx.channel().remoteAddress()) + " failed: " + root);
     }
     ctx.close();
   }

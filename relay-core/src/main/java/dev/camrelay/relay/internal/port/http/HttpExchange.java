@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.http;
 
+import dev.camrelay.relay.internal.runtime.Addresses;
 import dev.camrelay.relay.internal.auth.ViewerAccess;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.buffer.Unpooled;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -150,8 +150,7 @@ public final class HttpExchange {
   }
 
   private String client() {
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress inet
-        ? inet.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+    return Addresses.ipOf(ctx.channel().remoteAddress());
   }
 
   private static boolean announcesBody(HttpRequest request) {

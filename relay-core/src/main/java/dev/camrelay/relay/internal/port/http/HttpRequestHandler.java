@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.http;
 
+import dev.camrelay.relay.internal.runtime.Addresses;
 import dev.camrelay.relay.internal.auth.AuthFailures;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.auth.Tokens;
@@ -114,7 +115,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (log.isDebugEnabled()) {
-      log.debug("{} {} from {}", request.method(), exchange.loggableTarget(), exchange.channel().remoteAddress());
+      log.debug("{} {} from {}", request.method(), exchange.loggableTarget(),
+          Addresses.of(exchange.channel().remoteAddress()));
     }
     RouteTable.Match match = frontend.routes().find(exchange.path());
     if (match.access() != RouteTable.Access.OPEN && !authorized(exchange, match.access())) {

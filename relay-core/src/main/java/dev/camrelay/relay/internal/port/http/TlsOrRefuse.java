@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.http;
 
+import dev.camrelay.relay.internal.runtime.Addresses;
 import dev.camrelay.relay.internal.runtime.ClientBytes;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.buffer.ByteBuf;
@@ -8,7 +9,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -54,7 +54,7 @@ final class TlsOrRefuse extends ByteToMessageDecoder {
     ctx.channel().config().setAutoRead(false);
     String request = ClientBytes.httpRequest(first, 0, first.length);
     String kind = request != null ? "plain-http" : "not-tls";
-    String ip = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
+    String ip = Addresses.ipOf(ctx.channel().remoteAddress());
     refusals(ctx).info(kind + ":" + ip, "refused " + remote(ctx) + " on the HTTPS port: "
         + (request != null ? request : ClientBytes.notTls(first, 0, first.length)));
     if (request == null) {
@@ -77,7 +77,6 @@ final class TlsOrRefuse extends ByteToMessageDecoder {
   }
 
   private static String remote(ChannelHandlerContext ctx) {
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress a
-        ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(ctx.channel().remoteAddress());
+    return Addresses.of(ctx.channel().remoteAddress());
   }
 }

@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.tcp;
 
+import dev.camrelay.relay.internal.runtime.Addresses;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.auth.Authenticator;
@@ -108,7 +109,7 @@ public final class TcpIngestServer implements AutoCloseable {
   private void accept(SocketChannel ch) {
     InetSocketAddress peer = ch.remoteAddress();
     InetAddress ip = peer.getAddress();
-    String remote = ip.getHostAddress() + ":" + peer.getPort();
+    String remote = Addresses.of(peer);
     String refusal = limiter.tryAcquire(ip);
     if (refusal != null) {
       context.logLimiter().warn("tcp-limit", "refused TCP ingest connection from " + remote + ": " + refusal);

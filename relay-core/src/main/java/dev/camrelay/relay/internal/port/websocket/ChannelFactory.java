@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.websocket;
 
+import dev.camrelay.relay.internal.runtime.Addresses;
 import dev.camrelay.relay.internal.port.ViewerSendBuffer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -66,7 +67,7 @@ final class ChannelFactory implements WebSocketServerFactory {
     ViewerSendBuffer sendBuffer = new ViewerSendBuffer(cap, bytes -> setSendBuffer(channel, bytes));
     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
     InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
-    String remote = peer.getAddress().getHostAddress() + ":" + peer.getPort();
+    String remote = Addresses.of(peer);
     ByteChannel wrapped = channel;
     if (tls != null) {
       SSLEngine engine = tls.createSSLEngine();
