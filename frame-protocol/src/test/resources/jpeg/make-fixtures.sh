@@ -32,6 +32,11 @@ java FixtureTool.java comment baseline-420.jpg comment-with-ffd9.jpg
 # Camera-like frames for stream tests: 800x600, q4, three consecutive moving test-pattern frames (~30-40 KB).
 ff -f lavfi -i testsrc2=size=800x600:rate=10 -frames:v 3 -pix_fmt yuvj420p -q:v 4 "camera-800x600-%d.jpg"
 
+# Standard (JPEG Annex K) Huffman tables, as RFC 2435 (RTP/JPEG) receivers assume: ffmpeg's default is "optimal".
+ff -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 -pix_fmt yuvj420p -q:v 5 -huffman default standard-huffman-420.jpg
+# 4:4:4 chroma sampling (which RFC 2435 cannot carry).
+ff -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 -pix_fmt yuvj444p -q:v 5 -huffman default yuv444.jpg
+
 # Check with a hexdump that the fixtures hold what their names promise.
 markers() { xxd -p "$1" | tr -d '\n' | fold -w2 | paste -sd' ' | grep -o "ff $2" | wc -l; }
 [ "$(markers restart-markers.jpg dd)" -eq 1 ] || { echo "restart-markers.jpg: no DRI (FF DD)"; exit 1; }
