@@ -22,6 +22,7 @@ public final class RelayConfig {
   private final int tcpPort;
   private final int wsPort;
   private final int httpPort;
+  private final int rtspPort;
   private final String defaultCameraId;
   private final int maxFrameBytes;
   private final Boolean allowRawIngest;
@@ -56,6 +57,7 @@ public final class RelayConfig {
     tcpPort = b.tcpPort;
     wsPort = b.wsPort;
     httpPort = b.httpPort;
+    rtspPort = b.rtspPort;
     defaultCameraId = b.defaultCameraId;
     maxFrameBytes = b.maxFrameBytes;
     allowRawIngest = b.allowRawIngest;
@@ -104,6 +106,11 @@ public final class RelayConfig {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The RTSP port; -1 (off) unless set. */
+  public int rtspPort() {
+    return rtspPort;
   }
 
   public String defaultCameraId() {
@@ -279,6 +286,7 @@ public final class RelayConfig {
     private int tcpPort = 3008;
     private int wsPort = 3009;
     private int httpPort = 3010;
+    private int rtspPort = -1;
     private String defaultCameraId = "default";
     private int maxFrameBytes = 4 * 1024 * 1024;
     private Boolean allowRawIngest;
@@ -328,6 +336,11 @@ public final class RelayConfig {
 
     public Builder httpPort(int port) {
       this.httpPort = checkPort(port);
+      return this;
+    }
+
+    public Builder rtspPort(int port) {
+      this.rtspPort = checkPort(port);
       return this;
     }
 

@@ -8,6 +8,7 @@ import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
 import dev.camrelay.relay.internal.port.TlsContexts;
 import dev.camrelay.relay.internal.port.http.HttpFrontend;
+import dev.camrelay.relay.internal.port.rtsp.RtspServer;
 import dev.camrelay.relay.internal.port.tcp.TcpIngestServer;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
 import dev.camrelay.relay.internal.source.pull.MjpegPuller;
@@ -53,11 +54,13 @@ public final class RelayRuntime {
   private WsServer ws;
   private TcpIngestServer tcp;
   private HttpFrontend http;
+  private RtspServer rtsp;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private volatile int tcpPort = -1;
   private volatile int wsPort = -1;
   private volatile int httpPort = -1;
+  private volatile int rtspPort = -1;
 
   public RelayRuntime(RelayConfig config) {
     this.config = config;
@@ -96,6 +99,10 @@ public final class RelayRuntime {
       tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort);
       tcpPort = tcp.start(boss(), workers());
     }
+    if (config.rtspPort() >= 0) {
+      rtsp = new RtspServer(config, hub, auth, limiter, RtspServer.SESSION_TIMEOUT);
+      rtspPort = rtsp.start(boss(), workers());
+    }
     config.pulls().forEach((id, url) -> {
       MjpegPuller puller = new MjpegPuller(hub, id, url, config, workers());
       pullers.add(puller);
@@ -121,6 +128,10 @@ public final class RelayRuntime {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  public int rtspPort() {
+    return rtspPort;
   }
 
   /** The WebSocket server, null when disabled or not started (for tests). */
@@ -167,6 +178,9 @@ public final class RelayRuntime {
     if (http != null) {
       http.close();
     }
+    if (rtsp != null) {
+      rtsp.close();
+    }
     if (ws != null) {
       ws.shutdown();
     }
@@ -188,6 +202,7 @@ public final class RelayRuntime {
     tcpPort = -1;
     wsPort = -1;
     httpPort = -1;
+    rtspPort = -1;
   }
 
   private EventLoopGroup boss() {

@@ -1,0 +1,111 @@
+package dev.camrelay.relay.internal.port.rtsp;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** A bare RTSP/1.0 client over a socket, for checking the server's bytes: requests, responses, $-packets. */
+final class RtspTestClient implements AutoCloseable {
+  record Response(int status, Map<String, String> headers, String body) {
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** One {@code $}-framed packet. */
+  record Interleaved(int channel, byte[] data) {}
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+  private int cseq;
+
+  RtspTestClient(int port) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(10_000);
+    in = new DataInputStream(socket.getInputStream());
+    out = socket.getOutputStream();
+  }
+
+  /** Sends a request with CSeq and the given header lines, and reads its response (skipping $-packets). */
+  Response request(String method, String url, String... headerLines) throws IOException {
+    StringBuilder sb = new StringBuilder(method).append(' ').append(url).append(" RTSP/1.0\r\n")
+        .append("CSeq: ").append(++cseq).append("\r\n");
+    for (String h : headerLines) {
+      sb.append(h).append("\r\n");
+    }
+    sb.append("\r\n");
+    out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    return readResponse();
+  }
+
+  void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  Response readResponse() throws IOException {
+    int first;
+    while ((first = in.read()) == '$') {
+      in.readUnsignedByte();
+      in.skipNBytes(in.readUnsignedShort());
+    }
+    if (first < 0) {
+      throw new IOException("connection closed before a response");
+    }
+    String statusLine = (char) first + readLine();
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+      int colon = line.indexOf(':');
+      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+    }
+    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+    String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers, body);
+  }
+
+  /** The next {@code $}-framed packet. */
+  Interleaved readInterleaved() throws IOException {
+    int dollar = in.read();
+    if (dollar != '$') {
+      throw new IOException("expected '$', got " + dollar);
+    }
+    int channel = in.readUnsignedByte();
+    byte[] data = in.readNBytes(in.readUnsignedShort());
+    return new Interleaved(channel, data);
+  }
+
+  /** Whether the server closed the connection (reads until end of stream, within the socket timeout). */
+  boolean closedByServer() {
+    try {
+      while (in.read() >= 0) {
+        // drain
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private String readLine() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0 && c != '\n') {
+      if (c != '\r') {
+        sb.append((char) c);
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
