@@ -117,6 +117,15 @@ class RtspRealClientsTest {
   }
 
   @Test
+  void ffmpegWithoutChoosingATransportFallsBackToTcp() throws Exception {
+    requireTool("/usr/bin/ffmpeg", "ffmpeg");
+    int port = startPublishing(null, TestJpegs.frame(5, WIDTH, HEIGHT));
+    Tools.Result r = Tools.run("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error",
+        "-i", "rtsp://127.0.0.1:" + port + "/cam", "-frames:v", "2", "-f", "null", "-");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+  }
+
+  @Test
   void gstreamerRtspsrcDepayloadsAndDecodesFrames() throws Exception {
     requireTool("/usr/bin/gst-launch-1.0", "gstreamer1.0-tools gstreamer1.0-plugins-good");
     int port = startPublishing(null, TestJpegs.frame(4, WIDTH, HEIGHT));
