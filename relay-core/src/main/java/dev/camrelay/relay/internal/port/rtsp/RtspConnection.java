@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * The session ends with the connection, or when nothing arrives for the session timeout (requests and the client's
  * RTCP reports both count).
  *
- * <p>Auth, when a viewer token is set: Basic with the token as password, or {@code ?token=} on the URL; once a
+ * <p>Auth, when a viewer token is set: Digest or Basic with the token as password ({@link RtspDigest}), or
+ * {@code ?token=} on the URL; once a
  * request on a connection carried a valid token, the connection is trusted (clients drop the query from the control
- * URLs they build). OPTIONS needs no token. Missing or wrong: 401 with a Basic challenge. Tokens are never logged.
+ * URLs they build). OPTIONS needs no token. Missing or wrong: 401 with a Digest and a Basic challenge. Tokens are never logged.
  *
  * <p>Event loop only.
  */
@@ -53,6 +54,9 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
 
   private final CameraHub hub;
   private final Authenticator auth;
+  private final RtspDigest digest;
+  private final String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong())
+      + Long.toHexString(ThreadLocalRandom.current().nextLong());
   private final RtpFramesByCamera rtpFrames;
   private final LogLimiter logs;
   private final String defaultCameraId;
@@ -68,10 +72,11 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   private boolean playing;
   private boolean attachAfterResponse;
 
-  RtspConnection(CameraHub hub, Authenticator auth, RtpFramesByCamera rtpFrames, LogLimiter logs,
+  RtspConnection(CameraHub hub, Authenticator auth, RtspDigest digest, RtpFramesByCamera rtpFrames, LogLimiter logs,
       String defaultCameraId, Duration sessionTimeout, ChannelOutboundInvoker rawOut) {
     this.hub = hub;
     this.auth = auth;
+    this.digest = digest;
     this.rtpFrames = rtpFrames;
     this.logs = logs;
     this.defaultCameraId = defaultCameraId;
@@ -283,10 +288,15 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
       refused.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(wait));
       return refused;
     }
-    String token = RtspCredentials.token(request.headers().get(RtspHeaderNames.AUTHORIZATION), target.query());
-    if (auth.viewerAllowed(token)) {
+    String authorization = request.headers().get(RtspHeaderNames.AUTHORIZATION);
+    boolean digestOffered = RtspDigest.isDigest(authorization);
+    String token = digestOffered ? null : RtspCredentials.token(authorization, target.query());
+    if (digestOffered ? digest.verify(authorization, request.method().name(), nonce) : auth.viewerAllowed(token)) {
       authorized = true;
       return null;
+    }
+    if (digestOffered) {
+      token = "digest"; // a wrong answer counts as a wrong token
     }
     if (token != null) {
       auth.failures().failed(ctx.channel().remoteAddress());
@@ -296,7 +306,9 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     FullHttpResponse refused = text(RtspResponseStatuses.UNAUTHORIZED, token == null
         ? "a viewer token is required: rtsp://any-user:TOKEN@host:port/camera or ?token=TOKEN"
         : "the viewer token is not valid");
-    refused.headers().set(RtspHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"camrelay\"");
+    refused.headers()
+        .add(RtspHeaderNames.WWW_AUTHENTICATE, RtspDigest.challenge(nonce))
+        .add(RtspHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + RtspDigest.REALM + "\"");
     return refused;
   }
 

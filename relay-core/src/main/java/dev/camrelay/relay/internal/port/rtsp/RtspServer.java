@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *           RTP and RTCP are written at the encoder's context, so they bypass it and go out as they are.
  * </pre>
  *
- * <p>Limits: RTP over the RTSP connection (interleaved TCP) only, no UDP yet; Basic auth and {@code ?token=}, no
- * Digest yet.
+ * <p>Limits: RTP over the RTSP connection (interleaved TCP) only, no UDP yet; Digest and Basic auth (the token as
+ * password) and {@code ?token=}.
  */
 public final class RtspServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RtspServer.class);
@@ -56,6 +56,7 @@ public final class RtspServer implements AutoCloseable {
   private final LogLimiter logs = new LogLimiter(log, 10_000);
   private final RtpFramesByCamera rtpFrames = new RtpFramesByCamera(
       new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES), PooledByteBufAllocator.DEFAULT);
+  private final RtspDigest digest;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private Channel serverChannel;
 
@@ -66,6 +67,7 @@ public final class RtspServer implements AutoCloseable {
     this.auth = auth;
     this.limiter = limiter;
     this.sessionTimeout = sessionTimeout;
+    this.digest = new RtspDigest(config.viewerToken(), config.controlToken());
   }
 
   /**
@@ -113,7 +115,7 @@ public final class RtspServer implements AutoCloseable {
         .addLast("idle", new IdleStateHandler(sessionTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("rtsp-encoder", encoder)
         .addLast("rtsp-decoder", new RtspRequestDecoder());
-    ch.pipeline().addLast("rtsp", new RtspConnection(hub, auth, rtpFrames, logs, config.defaultCameraId(),
+    ch.pipeline().addLast("rtsp", new RtspConnection(hub, auth, digest, rtpFrames, logs, config.defaultCameraId(),
         sessionTimeout, ch.pipeline().context(encoder)));
   }
 

@@ -98,6 +98,7 @@ class RtspRealClientsTest {
     assertThat(probe.stdoutText()).contains("codec_name=mjpeg", "width=" + WIDTH, "height=" + HEIGHT);
   }
 
+  /** ffmpeg answers the Digest challenge when the URL has credentials (it prefers Digest over Basic). */
   @Test
   void ffmpegWithTheTokenAsPasswordWatchesAndWithoutItGets401() throws Exception {
     requireTool("/usr/bin/ffmpeg", "ffmpeg");

@@ -171,7 +171,8 @@ class RtspServerTest {
       assertThat(client.request("OPTIONS", url).status()).isEqualTo(200);
       RtspTestClient.Response missing = client.request("DESCRIBE", url);
       assertThat(missing.status()).isEqualTo(401);
-      assertThat(missing.header("WWW-Authenticate")).isEqualTo("Basic realm=\"camrelay\"");
+      assertThat(missing.header("WWW-Authenticate")).matches(
+          "Digest realm=\"camrelay\", nonce=\"[0-9a-f]+\", algorithm=MD5, qop=\"auth\"\nBasic realm=\"camrelay\"");
       RtspTestClient.Response wrong = client.request("DESCRIBE", url, "Authorization: Basic " + basic("admin:nope"));
       assertThat(wrong.status()).isEqualTo(401);
       assertThat(wrong.body()).doesNotContain("nope");
@@ -185,6 +186,29 @@ class RtspServerTest {
     }
     try (RtspTestClient client = new RtspTestClient(port)) {
       assertThat(client.request("DESCRIBE", url + "?token=s3cret").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void digestWithTheTokenAsPasswordIsAcceptedAndAWrongOneRefused() throws Exception {
+    int port = start("s3cret");
+    relay.publish("yard", TestJpegs.frame(1));
+    String url = "rtsp://127.0.0.1:" + port + "/yard";
+    try (RtspTestClient client = new RtspTestClient(port)) {
+      String challenge = client.request("DESCRIBE", url).header("WWW-Authenticate").split("\n")[0];
+      String nonce = RtspDigest.parameters(challenge.substring(7)).get("nonce");
+      // RFC 2617 3.2.2 with qop=auth, computed step by step.
+      String ha1 = RtspDigest.md5("nvr:camrelay:nope");
+      String ha2 = RtspDigest.md5("DESCRIBE:" + url);
+      String wrong = RtspDigest.md5(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2);
+      assertThat(client.request("DESCRIBE", url, "Authorization: Digest username=\"nvr\", realm=\"camrelay\", nonce=\""
+          + nonce + "\", uri=\"" + url + "\", qop=auth, nc=00000001, cnonce=\"c0ffee\", response=\"" + wrong + "\"")
+          .status()).isEqualTo(401);
+      ha1 = RtspDigest.md5("nvr:camrelay:s3cret");
+      String right = RtspDigest.md5(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2);
+      assertThat(client.request("DESCRIBE", url, "Authorization: Digest username=\"nvr\", realm=\"camrelay\", nonce=\""
+          + nonce + "\", uri=\"" + url + "\", qop=auth, nc=00000001, cnonce=\"c0ffee\", response=\"" + right + "\"")
+          .status()).isEqualTo(200);
     }
   }
 

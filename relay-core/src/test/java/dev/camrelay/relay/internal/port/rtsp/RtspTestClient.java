@@ -63,7 +63,9 @@ final class RtspTestClient implements AutoCloseable {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String line = readLine(); !line.isEmpty(); line = readLine()) {
       int colon = line.indexOf(':');
-      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      // a header sent twice (two WWW-Authenticate challenges) keeps both values, one per line
+      headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
+          (a, b) -> a + "\n" + b);
     }
     int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
     String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
