@@ -9,19 +9,18 @@ import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One RTSP client's RTP stream over its RTSP connection (interleaved, RFC 2326 10.12), an output on the hub's seam:
- * the hub hands it one frame at a time (newest wins while one is in flight); once the connection is writable it
- * writes all of the frame's packets at once, each as {@code $ channel length} + RTP header + a slice of the
- * camera's shared payloads ({@link RtpFrames}), and says {@link OutputHandle#ready()} when the last one went out.
- * So a slow client gets fewer whole frames, never a frame with packets missing; a stalled one is detached by the hub
- * after the stall timeout and its connection closed here.
+ * One RTSP client's RTP stream, an output on the hub's seam: the hub hands it one frame at a time (newest wins while
+ * one is in flight); once its {@link RtpSink} (the RTSP connection, interleaved, or UDP) can take it, it writes all
+ * of the frame's packets at once, each an RTP header + a slice of the camera's shared payloads ({@link RtpFrames}),
+ * and says {@link OutputHandle#ready()} when the last one went out. So a slow client gets fewer whole frames, never a
+ * frame with packets missing; a stalled one is detached by the hub after the stall timeout and its connection closed
+ * here.
  *
  * <p>RTP: version 2, payload type 26 (JPEG), a random SSRC, initial sequence number and timestamp offset per client;
  * the timestamp is the frame's capture time at 90 kHz. An RTCP sender report (mapping that timestamp to the frame's
@@ -31,18 +30,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RtspViewer implements CameraOutput {
   static final int SENDER_REPORT_SECONDS = 5;
-  private static final int INTERLEAVED_HEADER = 4;
   private static final int RTP_HEADER = 12;
   private static final int PAYLOAD_TYPE_JPEG = 26;
 
   private final Channel channel;
-  private final ChannelOutboundInvoker rawOut;
+  private final RtpSink sink;
   private final EventLoop loop;
   private final String cameraId;
   private final RtpFrames frames;
   private final LogLimiter logs;
-  private final int rtpChannel;
-  private final int rtcpChannel;
   private final int ssrc;
   private final int timestampOffset;
   private volatile OutputHandle handle;
@@ -56,20 +52,14 @@ public final class RtspViewer implements CameraOutput {
   private long lastReportNanos;
   private boolean reported;
 
-  /**
-   * @param rawOut where RTP and RTCP bytes are written: the pipeline below the RTSP response encoder
-   * @param rtpChannel the interleaved channel for RTP; {@code rtcpChannel} the one for RTCP
-   */
-  public RtspViewer(Channel channel, ChannelOutboundInvoker rawOut, String cameraId, RtpFrames frames,
-      LogLimiter logs, int rtpChannel, int rtcpChannel) {
+  /** @param channel the client's RTSP connection, whose event loop runs this viewer */
+  public RtspViewer(Channel channel, RtpSink sink, String cameraId, RtpFrames frames, LogLimiter logs) {
     this.channel = channel;
-    this.rawOut = rawOut;
+    this.sink = sink;
     this.loop = channel.eventLoop();
     this.cameraId = cameraId;
     this.frames = frames;
     this.logs = logs;
-    this.rtpChannel = rtpChannel;
-    this.rtcpChannel = rtcpChannel;
     ThreadLocalRandom random = ThreadLocalRandom.current();
     this.ssrc = random.nextInt();
     this.sequence = random.nextInt(1 << 16);
@@ -104,7 +94,7 @@ public final class RtspViewer implements CameraOutput {
 
   /** Writes the frame the hub handed over once the connection can take it. Event loop only. */
   public void pump() {
-    if (unwritten == null || !channel.isActive() || !channel.isWritable()) {
+    if (unwritten == null || !channel.isActive() || !sink.writable()) {
       return;
     }
     CameraFrame frame = unwritten;
@@ -123,13 +113,18 @@ public final class RtspViewer implements CameraOutput {
       if (!reported || now - lastReportNanos >= TimeUnit.SECONDS.toNanos(SENDER_REPORT_SECONDS)) {
         reported = true;
         lastReportNanos = now;
-        ByteBuf report = channel.alloc().directBuffer(INTERLEAVED_HEADER + RtcpSenderReport.BYTES);
-        report.writeByte('$').writeByte(rtcpChannel).writeShort(RtcpSenderReport.BYTES);
+        ByteBuf report = channel.alloc().directBuffer(RtcpSenderReport.BYTES);
         RtcpSenderReport.write(report, ssrc, frame.receivedAtMicros(), timestamp, packets, octets);
-        rawOut.write(report, rawOut.voidPromise());
+        sink.writeRtcp(report);
       }
-      rawOut.flush();
-      last.addListener(this::written);
+      sink.flush();
+      last.addListener(f -> {
+        if (loop.inEventLoop()) {
+          written(f);
+        } else {
+          loop.execute(() -> written(f)); // a UDP socket's own loop completed the write
+        }
+      });
     } finally {
       if (rtp.buffer() != null) {
         rtp.buffer().release();
@@ -140,22 +135,15 @@ public final class RtspViewer implements CameraOutput {
   private ChannelFuture writePackets(RtpFrame rtp, int timestamp) {
     RtpJpegPayloads payloads = rtp.payloads();
     int count = payloads.count();
-    int headerBytes = INTERLEAVED_HEADER + RTP_HEADER;
-    ByteBuf headers = channel.alloc().directBuffer(headerBytes * count);
+    ByteBuf headers = channel.alloc().directBuffer(RTP_HEADER * count);
     ChannelFuture last = null;
     try {
       for (int i = 0; i < count; i++) {
-        int length = payloads.length(i);
-        headers.writeByte('$').writeByte(rtpChannel).writeShort(RTP_HEADER + length);
-        headers.writeByte(0x80).writeByte(PAYLOAD_TYPE_JPEG | (i == count - 1 ? 0x80 : 0));
+        boolean lastPacket = i == count - 1;
+        headers.writeByte(0x80).writeByte(PAYLOAD_TYPE_JPEG | (lastPacket ? 0x80 : 0));
         headers.writeShort(sequence++).writeInt(timestamp).writeInt(ssrc);
-        rawOut.write(headers.retainedSlice(headerBytes * i, headerBytes), rawOut.voidPromise());
-        if (i < count - 1) {
-          rawOut.write(rtp.retainedPayload(i), rawOut.voidPromise());
-        } else {
-          last = rawOut.write(rtp.retainedPayload(i));
-        }
-        octets += length;
+        last = sink.writeRtp(headers.retainedSlice(RTP_HEADER * i, RTP_HEADER), rtp.retainedPayload(i), lastPacket);
+        octets += payloads.length(i);
       }
     } finally {
       headers.release();
@@ -196,6 +184,10 @@ public final class RtspViewer implements CameraOutput {
 
   public long framesSent() {
     return framesSent;
+  }
+
+  public String transport() {
+    return sink.describe();
   }
 
   public String cameraId() {

@@ -5,9 +5,12 @@ import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.OutputHandle;
 import dev.camrelay.relay.internal.auth.AuthFailures;
 import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.output.rtsp.InterleavedSink;
 import dev.camrelay.relay.internal.output.rtsp.RtpFrames;
 import dev.camrelay.relay.internal.output.rtsp.RtpFramesByCamera;
+import dev.camrelay.relay.internal.output.rtsp.RtpSink;
 import dev.camrelay.relay.internal.output.rtsp.RtspViewer;
+import dev.camrelay.relay.internal.output.rtsp.UdpSink;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,6 +28,7 @@ import io.netty.handler.codec.rtsp.RtspMethods;
 import io.netty.handler.codec.rtsp.RtspResponseStatuses;
 import io.netty.handler.codec.rtsp.RtspVersions;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One RTSP client connection (RFC 2326) and its one session: OPTIONS, DESCRIBE (an {@link Sdp}), SETUP with RTP
- * interleaved on this connection ({@code RTP/AVP/TCP;unicast;interleaved=0-1}), PLAY (attaches an
+ * interleaved on this connection ({@code RTP/AVP/TCP;unicast;interleaved=0-1}) or over unicast UDP
+ * ({@code RTP/AVP;unicast;client_port=...}, from the port's shared {@link UdpPorts}), PLAY (attaches an
  * {@link RtspViewer} to the camera), PAUSE (detaches it), TEARDOWN, and GET_PARAMETER / SET_PARAMETER as keep-alive.
  * The session ends with the connection, or when nothing arrives for the session timeout (requests and the client's
  * RTCP reports both count).
@@ -62,6 +67,7 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   private final String defaultCameraId;
   private final long timeoutSeconds;
   private final ChannelOutboundInvoker rawOut;
+  private final UdpPorts udp;
   private boolean authorized;
   private String remote = "?";
 
@@ -73,7 +79,7 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   private boolean attachAfterResponse;
 
   RtspConnection(CameraHub hub, Authenticator auth, RtspDigest digest, RtpFramesByCamera rtpFrames, LogLimiter logs,
-      String defaultCameraId, Duration sessionTimeout, ChannelOutboundInvoker rawOut) {
+      String defaultCameraId, Duration sessionTimeout, ChannelOutboundInvoker rawOut, UdpPorts udp) {
     this.hub = hub;
     this.auth = auth;
     this.digest = digest;
@@ -82,6 +88,7 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     this.defaultCameraId = defaultCameraId;
     this.timeoutSeconds = Math.max(1, sessionTimeout.toSeconds());
     this.rawOut = rawOut;
+    this.udp = udp;
   }
 
   @Override
@@ -187,57 +194,39 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     if (sessionId != null && !sessionMatches(request)) {
       return sessionNotFound();
     }
-    int[] channels = interleavedChannels(request.headers().get(RtspHeaderNames.TRANSPORT));
-    if (channels == null) {
-      FullHttpResponse refused = text(RtspResponseStatuses.UNSUPPORTED_TRANSPORT,
-          "this relay sends RTP over the RTSP connection only: RTP/AVP/TCP;unicast;interleaved=0-1");
-      return refused;
+    RtspTransport transport = RtspTransport.choose(request.headers().get(RtspHeaderNames.TRANSPORT), udp != null);
+    if (transport == null) {
+      return text(RtspResponseStatuses.UNSUPPORTED_TRANSPORT, "this relay sends RTP over the RTSP connection"
+          + " (RTP/AVP/TCP;unicast;interleaved=0-1)" + (udp != null ? " or unicast UDP (RTP/AVP;unicast;client_port=)"
+          : ""));
     }
     if (viewer != null && !viewer.cameraId().equals(target.cameraId())) {
       return text(RtspResponseStatuses.AGGREGATE_OPERATION_NOT_ALLOWED, "one camera per session");
     }
     if (viewer == null) {
       frames = rtpFrames.acquire(target.cameraId());
-      viewer = new RtspViewer(ctx.channel(), rawOut, target.cameraId(), frames, logs, channels[0], channels[1]);
+      viewer = new RtspViewer(ctx.channel(), sink(ctx, transport), target.cameraId(), frames, logs);
       sessionId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).toUpperCase(Locale.ROOT);
     }
     FullHttpResponse ok = response(RtspResponseStatuses.OK);
     ok.headers()
-        .set(RtspHeaderNames.TRANSPORT, "RTP/AVP/TCP;unicast;interleaved=" + channels[0] + "-" + channels[1]
+        .set(RtspHeaderNames.TRANSPORT, (transport.interleaved()
+            ? "RTP/AVP/TCP;unicast;interleaved=" + transport.rtp() + "-" + transport.rtcp()
+            : "RTP/AVP;unicast;client_port=" + transport.rtp() + "-" + transport.rtcp() + ";server_port="
+                + udp.rtpPort() + "-" + udp.rtcpPort())
             + ";ssrc=" + String.format("%08X", viewer.ssrc()))
         .set(RtspHeaderNames.SESSION, sessionHeader());
     return ok;
   }
 
-  /** The interleaved channels of the first TCP transport the client offers (default 0-1), or null for none. */
-  static int[] interleavedChannels(String transport) {
-    if (transport == null) {
-      return null;
+  /** Where the client's packets go: this connection, or UDP to the client's address and ports. */
+  private RtpSink sink(ChannelHandlerContext ctx, RtspTransport transport) {
+    if (transport.interleaved()) {
+      return new InterleavedSink(ctx.channel(), rawOut, transport.rtp(), transport.rtcp());
     }
-    for (String spec : transport.split(",")) {
-      String[] parts = spec.trim().split(";");
-      if (!parts[0].trim().equalsIgnoreCase("RTP/AVP/TCP")) {
-        continue;
-      }
-      for (String p : parts) {
-        String param = p.trim();
-        if (param.regionMatches(true, 0, "interleaved=", 0, 12)) {
-          String[] range = param.substring(12).split("-");
-          try {
-            int rtp = Integer.parseInt(range[0].trim());
-            int rtcp = range.length > 1 ? Integer.parseInt(range[1].trim()) : rtp + 1;
-            if (rtp >= 0 && rtp <= 255 && rtcp >= 0 && rtcp <= 255) {
-              return new int[] {rtp, rtcp};
-            }
-          } catch (NumberFormatException e) {
-            return null;
-          }
-          return null;
-        }
-      }
-      return new int[] {0, 1};
-    }
-    return null;
+    InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    return new UdpSink(udp.rtp, udp.rtcp, new InetSocketAddress(client, transport.rtp()),
+        new InetSocketAddress(client, transport.rtcp()));
   }
 
   private void startPlaying() {
@@ -255,7 +244,7 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     if (handle.camera().connected()) {
       handle.requestLatest();
     }
-    log.info("RTSP client {} watching camera '{}' (RTP over RTSP/TCP)", remote, viewer.cameraId());
+    log.info("RTSP client {} watching camera '{}' ({})", remote, viewer.cameraId(), viewer.transport());
   }
 
   private void stopPlaying(String why) {

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *           RTP and RTCP are written at the encoder's context, so they bypass it and go out as they are.
  * </pre>
  *
- * <p>Limits: RTP over the RTSP connection (interleaved TCP) only, no UDP yet; Digest and Basic auth (the token as
+ * <p>Limits: RTP over the RTSP connection (interleaved TCP) or unicast UDP, no multicast; Digest and Basic auth (the token as
  * password) and {@code ?token=}.
  */
 public final class RtspServer implements AutoCloseable {
@@ -59,6 +59,7 @@ public final class RtspServer implements AutoCloseable {
   private final RtspDigest digest;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private Channel serverChannel;
+  private UdpPorts udp;
 
   public RtspServer(RelayConfig config, CameraHub hub, Authenticator auth, ConnectionLimiter limiter,
       Duration sessionTimeout) {
@@ -94,6 +95,7 @@ public final class RtspServer implements AutoCloseable {
           f.cause());
     }
     serverChannel = f.channel();
+    udp = UdpPorts.bind(workers, config.bindHost());
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
@@ -116,7 +118,7 @@ public final class RtspServer implements AutoCloseable {
         .addLast("rtsp-encoder", encoder)
         .addLast("rtsp-decoder", new RtspRequestDecoder());
     ch.pipeline().addLast("rtsp", new RtspConnection(hub, auth, digest, rtpFrames, logs, config.defaultCameraId(),
-        sessionTimeout, ch.pipeline().context(encoder)));
+        sessionTimeout, ch.pipeline().context(encoder), udp));
   }
 
   /** Connections open right now (for tests). */
@@ -135,6 +137,9 @@ public final class RtspServer implements AutoCloseable {
     }
     for (Channel ch : channels) {
       ch.closeFuture().awaitUninterruptibly(200, TimeUnit.MILLISECONDS);
+    }
+    if (udp != null) {
+      udp.close();
     }
     rtpFrames.releaseAll();
   }

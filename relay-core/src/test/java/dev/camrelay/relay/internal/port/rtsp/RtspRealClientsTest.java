@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Real RTSP clients read cameras from the RTSP port over loopback: ffmpeg/ffprobe (Debian package {@code ffmpeg})
@@ -59,8 +61,9 @@ class RtspRealClientsTest {
     return relay.rtspPort();
   }
 
-  @Test
-  void ffmpegDecodesTheSamePixelsOverRtspAsFromTheOriginalJpeg() throws Exception {
+  @ParameterizedTest(name = "-rtsp_transport {0}")
+  @ValueSource(strings = {"tcp", "udp"})
+  void ffmpegDecodesTheSamePixelsOverRtspAsFromTheOriginalJpeg(String transport) throws Exception {
     requireTool("/usr/bin/ffmpeg", "ffmpeg");
     byte[] jpeg = TestJpegs.bigFrame(3, WIDTH, HEIGHT);
     Path original = Files.createTempFile("camrelay-rtsp", ".jpg");
@@ -73,7 +76,7 @@ class RtspRealClientsTest {
 
       int port = startPublishing(null, jpeg);
       Tools.Result streamed = Tools.run("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error",
-          "-rtsp_transport", "tcp", "-i", "rtsp://127.0.0.1:" + port + "/cam",
+          "-rtsp_transport", transport, "-i", "rtsp://127.0.0.1:" + port + "/cam",
           "-frames:v", "3", "-f", "rawvideo", "-pix_fmt", "rgb24", "-");
       assertThat(streamed.exit()).as(streamed.stderr()).isZero();
       byte[] frames = streamed.stdout();
@@ -118,7 +121,7 @@ class RtspRealClientsTest {
   }
 
   @Test
-  void ffmpegWithoutChoosingATransportFallsBackToTcp() throws Exception {
+  void ffmpegWithoutChoosingATransportPlays() throws Exception {
     requireTool("/usr/bin/ffmpeg", "ffmpeg");
     int port = startPublishing(null, TestJpegs.frame(5, WIDTH, HEIGHT));
     Tools.Result r = Tools.run("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error",
@@ -126,12 +129,13 @@ class RtspRealClientsTest {
     assertThat(r.exit()).as(r.stderr()).isZero();
   }
 
-  @Test
-  void gstreamerRtspsrcDepayloadsAndDecodesFrames() throws Exception {
+  @ParameterizedTest(name = "protocols={0}")
+  @ValueSource(strings = {"tcp", "udp"})
+  void gstreamerRtspsrcDepayloadsAndDecodesFrames(String protocols) throws Exception {
     requireTool("/usr/bin/gst-launch-1.0", "gstreamer1.0-tools gstreamer1.0-plugins-good");
     int port = startPublishing(null, TestJpegs.frame(4, WIDTH, HEIGHT));
     Tools.Result gst = Tools.run("/usr/bin/gst-launch-1.0", "-q",
-        "rtspsrc", "location=rtsp://127.0.0.1:" + port + "/cam", "protocols=tcp", "!",
+        "rtspsrc", "location=rtsp://127.0.0.1:" + port + "/cam", "protocols=" + protocols, "!",
         "rtpjpegdepay", "!", "jpegdec", "!", "video/x-raw,width=" + WIDTH + ",height=" + HEIGHT, "!",
         "fakesink", "num-buffers=3");
     assertThat(gst.exit()).as(gst.stdoutText() + gst.stderr()).isZero();

@@ -65,15 +65,15 @@ class RtspServerTest {
   }
 
   @Test
-  void unknownCameraIs404AndUdpTransportIs461() throws Exception {
+  void unknownCameraIs404AndMulticastIs461() throws Exception {
     int port = start(null);
     relay.publish("yard", TestJpegs.frame(1));
     try (RtspTestClient client = new RtspTestClient(port)) {
       assertThat(client.request("DESCRIBE", "rtsp://127.0.0.1:" + port + "/nope").status()).isEqualTo(404);
       RtspTestClient.Response udp = client.request("SETUP", "rtsp://127.0.0.1:" + port + "/yard/trackID=0",
-          "Transport: RTP/AVP;unicast;client_port=5000-5001");
+          "Transport: RTP/AVP;multicast;port=5000-5001");
       assertThat(udp.status()).isEqualTo(461);
-      assertThat(udp.body()).contains("RTP/AVP/TCP;unicast;interleaved=0-1");
+      assertThat(udp.body()).contains("RTP/AVP/TCP;unicast;interleaved=0-1", "RTP/AVP;unicast;client_port=");
     }
   }
 
@@ -137,6 +137,32 @@ class RtspServerTest {
       assertThat(client.request("TEARDOWN", base, "Session: " + sessionId).status()).isEqualTo(200);
       Await.until("the client is detached", () -> viewers("yard") == 0);
       assertThat(client.request("PLAY", base, "Session: " + sessionId).status()).as("session gone").isEqualTo(454);
+    }
+  }
+
+  @Test
+  void setupOverUdpNamesTheServerPortsAndPlaySendsTheFrameThere() throws Exception {
+    int port = start(null);
+    byte[] jpeg = TestJpegs.frame(3, 320, 240);
+    relay.publish("yard", jpeg);
+    try (RtspTestClient client = new RtspTestClient(port);
+        java.net.DatagramSocket rtp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      rtp.setSoTimeout(10_000);
+      String base = "rtsp://127.0.0.1:" + port + "/yard/";
+      RtspTestClient.Response setup = client.request("SETUP", base + "trackID=0",
+          "Transport: RTP/AVP;unicast;client_port=" + rtp.getLocalPort() + "-" + (rtp.getLocalPort() + 1));
+      assertThat(setup.status()).isEqualTo(200);
+      assertThat(setup.header("Transport")).matches("RTP/AVP;unicast;client_port=" + rtp.getLocalPort() + "-"
+          + (rtp.getLocalPort() + 1) + ";server_port=\\d+-\\d+;ssrc=[0-9A-F]{8}");
+      client.request("PLAY", base, "Session: " + setup.header("Session").substring(0, 16));
+      RtpJpegPayloads expected = new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES)
+          .packetize(JpegFrame.parse(jpeg));
+      for (int i = 0; i < expected.count(); i++) {
+        java.net.DatagramPacket d = new java.net.DatagramPacket(new byte[2048], 2048);
+        rtp.receive(d);
+        assertThat(d.getData()[1] & 0xFF).isEqualTo(i == expected.count() - 1 ? 0x80 + 26 : 26);
+        assertThat(java.util.Arrays.copyOfRange(d.getData(), 12, d.getLength())).isEqualTo(bytes(expected.payload(i)));
+      }
     }
   }
 
