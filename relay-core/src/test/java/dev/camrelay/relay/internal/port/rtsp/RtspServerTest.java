@@ -166,6 +166,59 @@ class RtspServerTest {
     }
   }
 
+  /**
+   * One client never reads (a tiny receive window) while another reads: the reader keeps getting whole frames, each
+   * with all its packets, and the stuck one is disconnected once its frame has not gone out for the stall timeout.
+   */
+  @Test
+  void aStalledClientIsDroppedAfterTheStallTimeoutWhileAReaderGetsWholeFrames() throws Exception {
+    relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0)
+        .viewerStallTimeout(java.time.Duration.ofMillis(800)).build();
+    relay.start();
+    int port = relay.rtspPort();
+    byte[][] frames = {TestJpegs.bigFrame(1, 640, 480), TestJpegs.bigFrame(2, 640, 480)};
+    assertThat(frames[0].length).as("frames must dwarf the socket buffers").isGreaterThan(150_000);
+    relay.publish("yard", frames[0]);
+    java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (RtspTestClient stuck = new RtspTestClient(port, 4096); RtspTestClient reader = new RtspTestClient(port)) {
+      stuck.play(port, "yard");
+      reader.play(port, "yard");
+      Thread publisher = new Thread(() -> {
+        for (int i = 0; publishing.get(); i++) {
+          try {
+            relay.publish("yard", frames[i % 2].clone());
+            Thread.sleep(50);
+          } catch (Exception e) {
+            return;
+          }
+        }
+      });
+      publisher.start();
+      try {
+        RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES);
+        List<RtpJpegPayloads> expected = List.of(packetizer.packetize(JpegFrame.parse(frames[0])),
+            packetizer.packetize(JpegFrame.parse(frames[1])));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (viewers("yard") == 2 && System.nanoTime() < deadline) {
+          List<byte[]> frame = reader.readFrame();
+          RtpJpegPayloads which = expected.stream()
+              .filter(e -> java.util.Arrays.equals(bytes(e.payload(0)), frame.get(0))).findFirst()
+              .orElseThrow(() -> new AssertionError("the first packet is of neither published frame"));
+          assertThat(frame).hasSize(which.count());
+          for (int i = 0; i < frame.size(); i++) {
+            assertThat(java.util.Arrays.equals(frame.get(i), bytes(which.payload(i)))).as("packet %d", i).isTrue();
+          }
+        }
+        assertThat(viewers("yard")).as("the stuck client was detached").isEqualTo(1);
+        assertThat(stuck.closedByServer()).isTrue();
+        reader.readFrame(); // and the reader goes on
+      } finally {
+        publishing.set(false);
+        publisher.join(5000);
+      }
+    }
+  }
+
   @Test
   void aFrameRtpCannotCarryIsSkippedAndTheNextOneSent() throws Exception {
     int port = start(null);

@@ -26,7 +26,16 @@ final class RtspTestClient implements AutoCloseable {
   private int cseq;
 
   RtspTestClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(port, 0);
+  }
+
+  /** @param receiveBuffer the socket's receive buffer in bytes (small: a client that reads slowly), 0 for default */
+  RtspTestClient(int port, int receiveBuffer) throws IOException {
+    socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
     socket.setSoTimeout(10_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
@@ -81,6 +90,42 @@ final class RtspTestClient implements AutoCloseable {
     int channel = in.readUnsignedByte();
     byte[] data = in.readNBytes(in.readUnsignedShort());
     return new Interleaved(channel, data);
+  }
+
+  /** SETUP (interleaved 0-1) and PLAY {@code camera}; returns the session id. */
+  String play(int port, String camera) throws IOException {
+    String base = "rtsp://127.0.0.1:" + port + "/" + camera + "/";
+    Response setup = request("SETUP", base + "trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+    if (setup.status() != 200) {
+      throw new IOException("SETUP answered " + setup.status() + ": " + setup.body());
+    }
+    String session = setup.header("Session").substring(0, 16);
+    Response play = request("PLAY", base, "Session: " + session);
+    if (play.status() != 200) {
+      throw new IOException("PLAY answered " + play.status() + ": " + play.body());
+    }
+    return session;
+  }
+
+  /** The RTP payloads of the next whole frame (RTCP packets skipped), checking one timestamp per frame. */
+  java.util.List<byte[]> readFrame() throws IOException {
+    java.util.List<byte[]> payloads = new java.util.ArrayList<>();
+    Integer timestamp = null;
+    while (true) {
+      Interleaved p = readInterleaved();
+      if (p.channel() != 0) {
+        continue;
+      }
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(p.data());
+      if (timestamp != null && b.getInt(4) != timestamp) {
+        throw new IOException("a frame's packets carry different timestamps: packets of a frame went missing");
+      }
+      timestamp = b.getInt(4);
+      payloads.add(java.util.Arrays.copyOfRange(p.data(), 12, p.data().length));
+      if ((b.get(1) & 0x80) != 0) {
+        return payloads;
+      }
+    }
   }
 
   /** Whether the server closed the connection (reads until end of stream, within the socket timeout). */
