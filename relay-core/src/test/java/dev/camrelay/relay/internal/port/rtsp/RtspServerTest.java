@@ -299,6 +299,25 @@ class RtspServerTest {
   }
 
   @Test
+  void afterTooManyWrongTokensAnAddressGets429WithRetryAfterEvenWithTheRightOne() throws Exception {
+    relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0)
+        .viewerToken("s3cret").authThrottle(2, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60))
+        .build();
+    relay.start();
+    int port = relay.rtspPort();
+    relay.publish("yard", TestJpegs.frame(1));
+    String url = "rtsp://127.0.0.1:" + port + "/yard";
+    try (RtspTestClient client = new RtspTestClient(port)) {
+      assertThat(client.request("DESCRIBE", url + "?token=a").status()).isEqualTo(401);
+      assertThat(client.request("DESCRIBE", url + "?token=b").status()).isEqualTo(401);
+      RtspTestClient.Response refused = client.request("DESCRIBE", url + "?token=s3cret");
+      assertThat(refused.status()).isEqualTo(429);
+      assertThat(refused.header("Retry-After")).matches("\\d+");
+      assertThat(refused.body()).contains("too many failed token attempts");
+    }
+  }
+
+  @Test
   void digestWithTheTokenAsPasswordIsAcceptedAndAWrongOneRefused() throws Exception {
     int port = start("s3cret");
     relay.publish("yard", TestJpegs.frame(1));
