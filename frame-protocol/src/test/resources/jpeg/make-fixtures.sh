@@ -38,6 +38,10 @@ ff -f lavfi -i testsrc2=size=800x600:rate=10 -frames:v 3 -pix_fmt yuvj420p -q:v 
 ff -f lavfi -i testsrc2=size=176x144:rate=1 -frames:v 1 -c:v mjpeg -q:v 3 -pix_fmt yuvj444p recoder/ffmpeg-optimal-444.jpg
 ff -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 -c:v mjpeg -q:v 3 -threads 4 -slices 4 -pix_fmt yuvj422p recoder/ffmpeg-sliced-422-restart.jpg
 ff -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 -c:v mjpeg -q:v 3 -threads 4 -slices 4 -pix_fmt yuvj420p recoder/ffmpeg-sliced-420-restart.jpg
+# Standard (JPEG Annex K) Huffman tables, as RFC 2435 (RTP/JPEG) receivers assume: ffmpeg's default is "optimal".
+ff -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 -pix_fmt yuvj420p -q:v 5 -huffman default standard-huffman-420.jpg
+# 4:4:4 chroma sampling (which RFC 2435 cannot carry).
+ff -f lavfi -i testsrc2=size=320x240:rate=1 -frames:v 1 -pix_fmt yuvj444p -q:v 5 -huffman default yuv444.jpg
 
 # Check with a hexdump that the fixtures hold what their names promise.
 markers() { xxd -p "$1" | tr -d '\n' | fold -w2 | paste -sd' ' | grep -o "ff $2" | wc -l; }

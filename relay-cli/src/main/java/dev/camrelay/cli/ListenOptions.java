@@ -12,6 +12,7 @@ final class ListenOptions {
   static final String TCP_PORT = "--tcp-port";
   static final String WS_PORT = "--ws-port";
   static final String HTTP_PORT = "--http-port";
+  static final String RTSP_PORT = "--rtsp-port";
 
   @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
       description = "Address to listen on (default: ${DEFAULT-VALUE}, every interface; 127.0.0.1 for this machine"
@@ -31,6 +32,11 @@ final class ListenOptions {
       description = "HTTP port: web viewer, MJPEG, snapshots, API, metrics (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
+  @Option(names = RTSP_PORT, paramLabel = "PORT", defaultValue = "8554",
+      description = "RTSP port for NVRs and media tools: rtsp://host:PORT/<camera>, the camera's JPEGs as MJPEG over"
+          + " RTP (default: ${DEFAULT-VALUE}; -1 = off).")
+  int rtspPort;
+
   @Option(names = "--default-camera", paramLabel = "ID", defaultValue = "default",
       description = "Camera id for raw TCP ingest and the ws:// root path (default: ${DEFAULT-VALUE}).")
   String defaultCamera;
@@ -40,6 +46,7 @@ final class ListenOptions {
     checkPort(cl, TCP_PORT, tcpPort);
     checkPort(cl, WS_PORT, wsPort);
     checkPort(cl, HTTP_PORT, httpPort);
+    checkPort(cl, RTSP_PORT, rtspPort);
     if (!CameraId.isValid(defaultCamera)) {
       throw new ParameterException(cl, "--default-camera '" + defaultCamera + "': a camera id is " + CameraId.RULE);
     }
@@ -63,6 +70,7 @@ final class ListenOptions {
 
   void applyTo(CameraRelay.Builder relay) {
     relay.bind(bind).tcpPort(tcpPort).wsPort(wsPort).httpPort(httpPort).defaultCameraId(defaultCamera);
+    relay.rtspPort(rtspPort);
   }
 
   /** The flag that sets the port behind a relay setting. */
@@ -71,6 +79,7 @@ final class ListenOptions {
       case TCP_PORT -> TCP_PORT;
       case WS_PORT -> WS_PORT;
       case HTTP_PORT -> HTTP_PORT;
+      case RTSP_PORT -> RTSP_PORT;
     };
   }
 

@@ -48,6 +48,9 @@ final class StartupBanner {
     if (relay.wsPort() > 0) {
       row(out, "WebSocket", ws + "://" + first + ":" + relay.wsPort() + "/");
     }
+    if (relay.rtspPort() > 0) {
+      row(out, "RTSP", "rtsp://" + first + ":" + relay.rtspPort() + "/" + camera);
+    }
     if (viewerToken) {
       row(out, "", "(viewers need the viewer token: add ?token=<token> to these URLs)");
     }

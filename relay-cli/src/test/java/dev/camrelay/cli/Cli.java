@@ -24,11 +24,18 @@ public final class Cli {
   public static Result run(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = CamrelayCommand.commandLine(env);
+    CommandLine cl = CamrelayCommand.commandLine(withAnyRtspPort(env));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);
     return new Result(code, out.toString(), err.toString());
+  }
+
+  /** The RTSP port defaults to 8554: tests take any free one unless they set it (tests run side by side). */
+  private static Map<String, String> withAnyRtspPort(Map<String, String> env) {
+    Map<String, String> withPort = new java.util.HashMap<>(env);
+    withPort.putIfAbsent("CAMRELAY_RTSP_PORT", "0");
+    return withPort;
   }
 
   /** Starts the relay command in the background and waits until its ports are bound. */
@@ -53,7 +60,7 @@ public final class Cli {
     private CameraRelay relay;
 
     Running(Map<String, String> env, String... args) {
-      CommandLine cl = CamrelayCommand.commandLine(env);
+      CommandLine cl = CamrelayCommand.commandLine(withAnyRtspPort(env));
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
       root = cl.getCommand();

@@ -46,7 +46,8 @@ class ShadedJarIT {
 
   @Test
   void demoServesASnapshotAndStopsCleanlyOnSigterm() throws Exception {
-    Process p = start("--demo", "--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0", "--http-port", "0");
+    Process p = start("--demo", "--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0", "--http-port", "0",
+        "--rtsp-port", "0");
     try {
       int port = httpPortFromBanner(p);
       HttpClient http = HttpClient.newHttpClient();

@@ -61,4 +61,17 @@ class StartupBannerTest {
           .doesNotContain("tls://").doesNotContain("in clear").doesNotContain("SHA-256");
     }
   }
+
+  @Test
+  void theRtspUrlOfTheDefaultCameraIsShownWhenTheRtspPortIsOpen() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0)
+        .build()) {
+      relay.start();
+      assertThat(banner(relay, false)).contains("RTSP       rtsp://localhost:" + relay.rtspPort() + "/default");
+    }
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(0).build()) {
+      relay.start();
+      assertThat(banner(relay, false)).doesNotContain("rtsp://");
+    }
+  }
 }

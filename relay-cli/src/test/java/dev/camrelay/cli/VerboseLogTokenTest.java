@@ -53,7 +53,7 @@ class VerboseLogTokenTest {
     Path err = dir.resolve("stderr.log");
     ProcessBuilder pb = new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"),
         CamrelayCommand.class.getName(), "-vv", "--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0",
-        "--http-port", "0", "--status-interval", "0s")
+        "--http-port", "0", "--rtsp-port", "0", "--status-interval", "0s")
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("CAMRELAY_"));
     pb.environment().putAll(Map.of("CAMRELAY_VIEWER_TOKEN", VIEWER + " porch=" + SCOPED,

@@ -100,6 +100,11 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     return runtime.httpPort();
   }
 
+  /** The bound RTSP port, -1 when disabled or not started. */
+  public int rtspPort() {
+    return runtime.rtspPort();
+  }
+
   /**
    * Publishes one JPEG as camera {@code cameraId} (which shows as ingest {@code java} unless another source is
    * attached). The array is validated and then kept: do not modify it afterwards.
@@ -241,6 +246,15 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     /** The HTTP port (page, MJPEG, snapshots, API, metrics); default 3010, 0 = any free port, -1 = off. */
     public Builder httpPort(int port) {
       settings.httpPort(port);
+      return this;
+    }
+
+    /**
+     * The RTSP port (MJPEG over RTP, RFC 2435, for NVRs and media tools: {@code rtsp://host:port/{camera}});
+     * default -1 = off (the command line's default is 8554), 0 = any free port.
+     */
+    public Builder rtspPort(int port) {
+      settings.rtspPort(port);
       return this;
     }
 

@@ -12,7 +12,7 @@ public final class PortBindException extends BindException {
   private static final long serialVersionUID = 1L;
 
   /** Which {@link CameraRelay.Builder} setting chose the port that could not be bound. */
-  public enum Setting { TCP_PORT, WS_PORT, HTTP_PORT }
+  public enum Setting { TCP_PORT, WS_PORT, HTTP_PORT, RTSP_PORT }
 
   private final Setting setting;
   private final int port;

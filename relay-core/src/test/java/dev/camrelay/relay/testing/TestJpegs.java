@@ -45,6 +45,16 @@ public final class TestJpegs {
     return encode(img, 0.9f);
   }
 
+  /** A one-component (grayscale) JPEG, which some outputs (RTSP) cannot carry. */
+  public static byte[] grayscale(int width, int height) {
+    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    Graphics2D g = img.createGraphics();
+    g.setColor(Color.GRAY);
+    g.fillRect(0, 0, width / 2, height);
+    g.dispose();
+    return encode(img, 0.8f);
+  }
+
   private static byte[] encode(BufferedImage img, float quality) {
     try {
       ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();

@@ -25,6 +25,7 @@ public final class RelayConfig {
   private final int tcpPort;
   private final int wsPort;
   private final int httpPort;
+  private final int rtspPort;
   private final String defaultCameraId;
   private final int maxFrameBytes;
   private final Boolean allowRawIngest;
@@ -63,6 +64,7 @@ public final class RelayConfig {
     tcpPort = b.tcpPort;
     wsPort = b.wsPort;
     httpPort = b.httpPort;
+    rtspPort = b.rtspPort;
     defaultCameraId = b.defaultCameraId;
     maxFrameBytes = b.maxFrameBytes;
     allowRawIngest = b.allowRawIngest;
@@ -117,6 +119,11 @@ public final class RelayConfig {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The RTSP port; -1 (off) unless set. */
+  public int rtspPort() {
+    return rtspPort;
   }
 
   public String defaultCameraId() {
@@ -316,6 +323,7 @@ public final class RelayConfig {
     private int tcpPort = 3008;
     private int wsPort = 3009;
     private int httpPort = 3010;
+    private int rtspPort = -1;
     private String defaultCameraId = "default";
     private int maxFrameBytes = 4 * 1024 * 1024;
     private Boolean allowRawIngest;
@@ -370,6 +378,11 @@ public final class RelayConfig {
 
     public Builder httpPort(int port) {
       this.httpPort = checkPort(port);
+      return this;
+    }
+
+    public Builder rtspPort(int port) {
+      this.rtspPort = checkPort(port);
       return this;
     }
 

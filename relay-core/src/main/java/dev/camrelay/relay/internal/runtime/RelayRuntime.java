@@ -8,6 +8,7 @@ import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
 import dev.camrelay.relay.internal.port.TlsContexts;
 import dev.camrelay.relay.internal.port.http.HttpFrontend;
+import dev.camrelay.relay.internal.port.rtsp.RtspServer;
 import dev.camrelay.relay.internal.port.tcp.TcpIngestServer;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
 import io.netty.channel.EventLoopGroup;
@@ -50,11 +51,13 @@ public final class RelayRuntime {
   private WsServer ws;
   private TcpIngestServer tcp;
   private HttpFrontend http;
+  private RtspServer rtsp;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private volatile int tcpPort = -1;
   private volatile int wsPort = -1;
   private volatile int httpPort = -1;
+  private volatile int rtspPort = -1;
 
   public RelayRuntime(RelayConfig config) {
     this.config = config;
@@ -102,6 +105,10 @@ public final class RelayRuntime {
         http.info(info()); // now with the camera port
       }
     }
+    if (config.rtspPort() >= 0) {
+      rtsp = new RtspServer(config, hub, auth, limiter, RtspServer.SESSION_TIMEOUT);
+      rtspPort = rtsp.start(boss(), workers());
+    }
     registry.start();
     if (log.isDebugEnabled()) {
       timer.scheduleWithFixedDelay(this::logStats, 10, 10, TimeUnit.SECONDS);
@@ -123,6 +130,10 @@ public final class RelayRuntime {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  public int rtspPort() {
+    return rtspPort;
   }
 
   /** The WebSocket server, null when disabled or not started (for tests). */
@@ -168,6 +179,9 @@ public final class RelayRuntime {
     if (http != null) {
       http.close();
     }
+    if (rtsp != null) {
+      rtsp.close();
+    }
     if (ws != null) {
       ws.shutdown();
     }
@@ -189,6 +203,7 @@ public final class RelayRuntime {
     tcpPort = -1;
     wsPort = -1;
     httpPort = -1;
+    rtspPort = -1;
   }
 
   private synchronized EventLoopGroup boss() {

@@ -1,0 +1,81 @@
+package dev.camrelay.relay.internal.output.rtsp;
+
+import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.frame.rtp.RtpJpegException;
+import dev.camrelay.frame.rtp.RtpJpegPacketizer;
+import dev.camrelay.frame.rtp.RtpJpegPayloads;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * One camera's recent frames cut into RTP/JPEG payloads, shared by all of its RTSP clients: each frame is packetized
+ * once, into one direct buffer, and each client writes slices of it behind its own RTP headers. Keeps the two frames
+ * asked for last (found by identity), so clients on the newest frame and one a frame behind share. Thread-safe.
+ */
+public final class RtpFrames {
+  private final RtpJpegPacketizer packetizer;
+  private final ByteBufAllocator allocator;
+  private JpegFrame newestJpeg;
+  private RtpFrame newest;
+  private JpegFrame previousJpeg;
+  private RtpFrame previous;
+  private boolean released;
+  int users; // guarded by the registry (RtpFramesByCamera)
+
+  RtpFrames(RtpJpegPacketizer packetizer, ByteBufAllocator allocator) {
+    this.packetizer = packetizer;
+    this.allocator = allocator;
+  }
+
+  /** The payloads of {@code jpeg}, with one reference to its buffer (if any) that the caller must release. */
+  synchronized RtpFrame retained(JpegFrame jpeg) {
+    if (jpeg == newestJpeg) {
+      return retain(newest);
+    }
+    if (jpeg == previousJpeg) {
+      return retain(previous);
+    }
+    RtpFrame made = packetize(jpeg);
+    if (released) {
+      return made; // not kept: the caller holds the only reference
+    }
+    if (previous != null && previous.buffer() != null) {
+      previous.buffer().release();
+    }
+    previousJpeg = newestJpeg;
+    previous = newest;
+    newestJpeg = jpeg;
+    newest = made;
+    return retain(made);
+  }
+
+  private static RtpFrame retain(RtpFrame frame) {
+    if (frame.buffer() != null) {
+      frame.buffer().retain();
+    }
+    return frame;
+  }
+
+  private RtpFrame packetize(JpegFrame jpeg) {
+    try {
+      RtpJpegPayloads payloads = packetizer.packetize(jpeg);
+      ByteBuf buffer = allocator.directBuffer(payloads.totalBytes());
+      buffer.writeBytes(payloads.asByteBuffer());
+      return new RtpFrame(payloads, buffer, null);
+    } catch (RtpJpegException e) {
+      return new RtpFrame(null, null, e.getMessage());
+    }
+  }
+
+  /** Drops the kept frames (slices being written keep their buffer); later calls keep none. */
+  synchronized void release() {
+    released = true;
+    for (RtpFrame f : new RtpFrame[] {newest, previous}) {
+      if (f != null && f.buffer() != null) {
+        f.buffer().release();
+      }
+    }
+    newest = previous = null;
+    newestJpeg = previousJpeg = null;
+  }
+}

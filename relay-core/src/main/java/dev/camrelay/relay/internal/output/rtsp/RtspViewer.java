@@ -1,0 +1,196 @@
+package dev.camrelay.relay.internal.output.rtsp;
+
+import dev.camrelay.frame.rtp.RtpJpegPayloads;
+import dev.camrelay.relay.CameraFrame;
+import dev.camrelay.relay.CameraOutput;
+import dev.camrelay.relay.DetachReason;
+import dev.camrelay.relay.OutputHandle;
+import dev.camrelay.relay.internal.runtime.LogLimiter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One RTSP client's RTP stream, an output on the hub's seam: the hub hands it one frame at a time (newest wins while
+ * one is in flight); once its {@link RtpSink} (the RTSP connection, interleaved, or UDP) can take it, it writes all
+ * of the frame's packets at once, each an RTP header + a slice of the camera's shared payloads ({@link RtpFrames}),
+ * and says {@link OutputHandle#ready()} when the last one went out. So a slow client gets fewer whole frames, never a
+ * frame with packets missing; a stalled one is detached by the hub after the stall timeout and its connection closed
+ * here.
+ *
+ * <p>RTP: version 2, payload type 26 (JPEG), a random SSRC, initial sequence number and timestamp offset per client;
+ * the timestamp is the frame's capture time at 90 kHz. An RTCP sender report (mapping that timestamp to the frame's
+ * wall-clock time) follows the first frame and then a frame every {@value #SENDER_REPORT_SECONDS} s.
+ *
+ * <p>{@link #onFrame} runs on a relay thread and never blocks; all other state lives on the connection's event loop.
+ */
+public final class RtspViewer implements CameraOutput {
+  static final int SENDER_REPORT_SECONDS = 5;
+  private static final int RTP_HEADER = 12;
+  private static final int PAYLOAD_TYPE_JPEG = 26;
+
+  private final Channel channel;
+  private final RtpSink sink;
+  private final EventLoop loop;
+  private final String cameraId;
+  private final RtpFrames frames;
+  private final LogLimiter logs;
+  private final int ssrc;
+  private final int timestampOffset;
+  private volatile OutputHandle handle;
+
+  // Event-loop state.
+  private CameraFrame unwritten;
+  private int sequence;
+  private long packets;
+  private long octets;
+  private long framesSent;
+  private long lastReportNanos;
+  private boolean reported;
+
+  /** @param channel the client's RTSP connection, whose event loop runs this viewer */
+  public RtspViewer(Channel channel, RtpSink sink, String cameraId, RtpFrames frames, LogLimiter logs) {
+    this.channel = channel;
+    this.sink = sink;
+    this.loop = channel.eventLoop();
+    this.cameraId = cameraId;
+    this.frames = frames;
+    this.logs = logs;
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    this.ssrc = random.nextInt();
+    this.sequence = random.nextInt(1 << 16);
+    this.timestampOffset = random.nextInt();
+  }
+
+  public int ssrc() {
+    return ssrc;
+  }
+
+  @Override
+  public void onAttached(OutputHandle h) {
+    handle = h;
+  }
+
+  @Override
+  public String kind() {
+    return "rtsp";
+  }
+
+  @Override
+  public void onFrame(CameraFrame frame) {
+    try {
+      loop.execute(() -> {
+        unwritten = frame;
+        pump();
+      });
+    } catch (RejectedExecutionException e) {
+      handle.close(); // the relay is shutting down; this client is about to be closed
+    }
+  }
+
+  /** Writes the frame the hub handed over once the connection can take it. Event loop only. */
+  public void pump() {
+    if (unwritten == null || !channel.isActive() || !sink.writable()) {
+      return;
+    }
+    CameraFrame frame = unwritten;
+    unwritten = null;
+    RtpFrame rtp = frames.retained(frame.jpeg());
+    try {
+      if (rtp.refusal() != null) {
+        logs.warn("rtsp-refused:" + cameraId, "camera '" + cameraId + "': frame not sent over RTSP: "
+            + rtp.refusal());
+        handle.ready();
+        return;
+      }
+      int timestamp = (int) (frame.captureMicros() * 9 / 100) + timestampOffset;
+      ChannelFuture last = writePackets(rtp, timestamp);
+      long now = System.nanoTime();
+      if (!reported || now - lastReportNanos >= TimeUnit.SECONDS.toNanos(SENDER_REPORT_SECONDS)) {
+        reported = true;
+        lastReportNanos = now;
+        ByteBuf report = channel.alloc().directBuffer(RtcpSenderReport.BYTES);
+        RtcpSenderReport.write(report, ssrc, frame.receivedAtMicros(), timestamp, packets, octets);
+        sink.writeRtcp(report);
+      }
+      sink.flush();
+      last.addListener(f -> {
+        if (loop.inEventLoop()) {
+          written(f);
+        } else {
+          loop.execute(() -> written(f)); // a UDP socket's own loop completed the write
+        }
+      });
+    } finally {
+      if (rtp.buffer() != null) {
+        rtp.buffer().release();
+      }
+    }
+  }
+
+  private ChannelFuture writePackets(RtpFrame rtp, int timestamp) {
+    RtpJpegPayloads payloads = rtp.payloads();
+    int count = payloads.count();
+    ByteBuf headers = channel.alloc().directBuffer(RTP_HEADER * count);
+    ChannelFuture last = null;
+    try {
+      for (int i = 0; i < count; i++) {
+        boolean lastPacket = i == count - 1;
+        headers.writeByte(0x80).writeByte(PAYLOAD_TYPE_JPEG | (lastPacket ? 0x80 : 0));
+        headers.writeShort(sequence++).writeInt(timestamp).writeInt(ssrc);
+        last = sink.writeRtp(headers.retainedSlice(RTP_HEADER * i, RTP_HEADER), rtp.retainedPayload(i), lastPacket);
+        octets += payloads.length(i);
+      }
+    } finally {
+      headers.release();
+    }
+    packets += count;
+    return last;
+  }
+
+  private void written(io.netty.util.concurrent.Future<? super Void> future) {
+    if (!future.isSuccess()) {
+      channel.close(); // the peer went away mid-write
+      return;
+    }
+    framesSent++;
+    handle.ready();
+  }
+
+  @Override
+  public void onDetached(DetachReason reason, String message) {
+    try {
+      loop.execute(() -> {
+        unwritten = null;
+        channel.close();
+      });
+    } catch (RejectedExecutionException e) {
+      channel.close();
+    }
+  }
+
+  /** Detaches from the camera and drops the frame not yet written (PAUSE, TEARDOWN, connection closed). */
+  public void stop() {
+    OutputHandle h = handle;
+    if (h != null) {
+      h.close();
+    }
+    unwritten = null;
+  }
+
+  public long framesSent() {
+    return framesSent;
+  }
+
+  public String transport() {
+    return sink.describe();
+  }
+
+  public String cameraId() {
+    return cameraId;
+  }
+}

@@ -1,0 +1,146 @@
+package dev.camrelay.relay.internal.port.rtsp;
+
+import dev.camrelay.frame.rtp.RtpJpegPacketizer;
+import dev.camrelay.relay.CameraHub;
+import dev.camrelay.relay.PortBindException;
+import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.output.rtsp.RtpFramesByCamera;
+import dev.camrelay.relay.internal.port.BindFailures;
+import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
+import dev.camrelay.relay.internal.runtime.LogLimiter;
+import dev.camrelay.relay.internal.runtime.RelayConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.rtsp.RtspEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RTSP port: serves each camera at {@code rtsp://host:port/{camera}} as MJPEG over RTP (RFC 2435), the camera's
+ * JPEGs untouched, to NVRs and media tools. Each connection is an {@link RtspConnection}; frames are cut into RTP
+ * payloads once per camera and frame ({@link RtpFramesByCamera}), whatever the number of clients.
+ *
+ * <pre>
+ * pipeline: [idle timeout] → [RtspEncoder: responses] → [RtspRequestDecoder: requests, $-packets] → [RtspConnection]
+ *           RTP and RTCP are written at the encoder's context, so they bypass it and go out as they are.
+ * </pre>
+ *
+ * <p>Limits: RTP over the RTSP connection (interleaved TCP) or unicast UDP, no multicast; Digest and Basic auth (the token as
+ * password) and {@code ?token=}.
+ */
+public final class RtspServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RtspServer.class);
+  /** The session timeout announced in the Session header. */
+  public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(60);
+
+  private final RelayConfig config;
+  private final CameraHub hub;
+  private final Authenticator auth;
+  private final ConnectionLimiter limiter;
+  private final Duration sessionTimeout;
+  private final LogLimiter logs = new LogLimiter(log, 10_000);
+  private final RtpFramesByCamera rtpFrames = new RtpFramesByCamera(
+      new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES), PooledByteBufAllocator.DEFAULT);
+  private final RtspDigest digest;
+  private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+  private Channel serverChannel;
+  private UdpPorts udp;
+
+  public RtspServer(RelayConfig config, CameraHub hub, Authenticator auth, ConnectionLimiter limiter,
+      Duration sessionTimeout) {
+    this.config = config;
+    this.hub = hub;
+    this.auth = auth;
+    this.limiter = limiter;
+    this.sessionTimeout = sessionTimeout;
+    this.digest = new RtspDigest(config.viewerToken(), config.controlToken());
+  }
+
+  /**
+   * Binds the RTSP port; returns the bound port.
+   *
+   * @throws PortBindException naming the port when it cannot be bound
+   */
+  public int start(EventLoopGroup boss, EventLoopGroup workers) throws IOException {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 256)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            accept(ch);
+          }
+        });
+    ChannelFuture f = b.bind(new InetSocketAddress(config.bindHost(), config.rtspPort())).awaitUninterruptibly();
+    if (!f.isSuccess()) {
+      throw BindFailures.of(PortBindException.Setting.RTSP_PORT, "RTSP", config.bindHost(), config.rtspPort(),
+          f.cause());
+    }
+    serverChannel = f.channel();
+    udp = UdpPorts.bind(workers, config.bindHost());
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  private void accept(SocketChannel ch) {
+    InetAddress ip = ch.remoteAddress().getAddress();
+    String refusal = limiter.tryAcquire(ip);
+    if (refusal != null) {
+      logs.warn("rtsp-limit", "refused RTSP connection from " + ip.getHostAddress() + ": " + refusal);
+      ch.close();
+      return;
+    }
+    channels.add(ch);
+    ch.closeFuture().addListener(f -> {
+      limiter.release(ip);
+      channels.remove(ch);
+    });
+    RtspEncoder encoder = new RtspEncoder();
+    ch.pipeline()
+        .addLast("idle", new IdleStateHandler(sessionTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+        .addLast("rtsp-encoder", encoder)
+        .addLast("rtsp-decoder", new RtspRequestDecoder());
+    ch.pipeline().addLast("rtsp", new RtspConnection(hub, auth, digest, rtpFrames, logs, config.defaultCameraId(),
+        sessionTimeout, ch.pipeline().context(encoder), udp));
+  }
+
+  /** Connections open right now (for tests). */
+  public int connectionCount() {
+    return channels.size();
+  }
+
+  /** Unbinds and closes every connection. */
+  @Override
+  public void close() {
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+    for (Channel ch : channels) {
+      ch.close();
+    }
+    for (Channel ch : channels) {
+      ch.closeFuture().awaitUninterruptibly(200, TimeUnit.MILLISECONDS);
+    }
+    if (udp != null) {
+      udp.close();
+    }
+    rtpFrames.releaseAll();
+  }
+}
