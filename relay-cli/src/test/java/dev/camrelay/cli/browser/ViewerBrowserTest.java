@@ -270,6 +270,26 @@ class ViewerBrowserTest {
   }
 
   @Test
+  void severalCamerasShareTheDesktopWidthAsTilesSideBySide() throws Exception {
+    try (CameraRelay two = startRelay(relayBuilder());
+        SimulatedCamera front = startCamera(two, "front-door", null);
+        SimulatedCamera back = startCamera(two, "back-door", null)) {
+      browser.driver.manage().window().setSize(new Dimension(1280, 800));
+      browser.driver.get(pageUrl(two, ""));
+      WebElement frontView = view("front-door");
+      WebElement backView = view("back-door");
+      waitUntil(d -> frames(frontView) > 0 && frames(backView) > 0);
+      browser.screenshot(SCREENSHOTS.resolve("viewer-desktop-two-cameras.png"));
+      // the list (and so the grid) is in name order: back-door first
+      assertThat(js("const [a, b] = [...arguments].map(v => v.getBoundingClientRect());"
+          + "return Math.abs(a.top - b.top) < 1 && a.right <= b.left", backView, frontView))
+          .as("two tiles side by side").isEqualTo(true);
+      assertThat(pictureShareOfWindowWidth(frontView)).as("width of one tile's picture / the window's").isBetween(0.28, 0.5);
+      browser.driver.get("about:blank"); // leave before the relay closes, so no errors follow
+    }
+  }
+
+  @Test
   void onAPhoneTheCameraCardTakesTheWholeWidthAndTheHeaderWrapsInsteadOfBeingCut() throws IOException {
     WebElement view = pageWithLiveGarage(390, 844);
     waitUntil(d -> js("return document.getElementById('relay-status').textContent").toString().contains("camera"));
