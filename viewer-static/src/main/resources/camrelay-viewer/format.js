@@ -1,4 +1,4 @@
-/** Small text formatters shared by the camera list and the view overlays. */
+/** Small text formatters shared by the camera list and the views' caption bars. */
 
 export function resolution(width, height) {
   return width > 0 && height > 0 ? `${width}×${height}` : '—';

@@ -1,6 +1,7 @@
 /**
- * One camera's live view: a WebSocket to the relay, the picture, and an overlay with
- * connection state, fps, resolution, frame age and skipped/dropped frames.
+ * One camera's live view: a WebSocket to the relay, the picture, and a caption bar below it
+ * (never over it, so the camera's own timestamp stays readable) with the name, connection state,
+ * fps, resolution, frame age and skipped/dropped frames, each figure explained in its tooltip.
  *
  * WebSocket messages (docs/DESIGN.md, "Relay network interface"): every binary message is one
  * JPEG; with the camrelay.v1 subprotocol the relay also sends JSON text (hello, status,
@@ -21,6 +22,12 @@ const HEALTHY_AFTER_MS = 5000;
 const FPS_WINDOW_MS = 2000;
 const STALE_AFTER_MS = 3000;
 const TICK_MS = 500;
+const SKIP_TITLE =
+  'skip: frames this page did not show because a newer one arrived while it was still decoding the previous one ' +
+  '(newest wins, so the picture never lags behind)';
+const DROP_TITLE =
+  'drop: frames the camera sent that the relay threw away as broken (not a JPEG, truncated or too large), ' +
+  'counted for all viewers of this camera';
 
 let lastControlId = 0;
 
@@ -91,9 +98,8 @@ export class LiveView {
         { class: 'stage' },
         picture,
         this.notice,
-        format.el('div', { class: 'overlay overlay-top' }, this.titleButton, this.stateBadge),
-        format.el('div', { class: 'overlay overlay-bottom' }, this.statsLine),
       ),
+      format.el('div', { class: 'caption' }, this.titleButton, this.stateBadge, this.statsLine),
     );
     this.setState('stopped');
     return this.element;
@@ -236,6 +242,10 @@ export class LiveView {
     this.counts.frames++;
     this.drawnTimes.push(now);
     while (this.drawnTimes.length && now - this.drawnTimes[0] > FPS_WINDOW_MS) this.drawnTimes.shift();
+    if (width !== this.width || height !== this.height) {
+      // The stage takes the picture's own shape (CSS falls back to 4:3 before the first frame).
+      this.element.style.setProperty('--aspect', String(width / height));
+    }
     this.width = width;
     this.height = height;
     const data = this.element.dataset;
@@ -245,7 +255,7 @@ export class LiveView {
     data.received = this.counts.received;
     data.skipped = this.counts.skipped;
     if (this.notice.dataset.kind === 'waiting') this.showNotice(null);
-    if (this.counts.frames === 1) this.tick(); // show the overlay at once, not at the next tick
+    if (this.counts.frames === 1) this.tick(); // show the figures at once, not at the next tick
   }
 
   onText(text) {
@@ -368,7 +378,7 @@ export class LiveView {
     this.notice.dataset.kind = text ? kind : '';
   }
 
-  /** Refreshes the overlay text (twice a second, not per frame). */
+  /** Refreshes the caption's figures (twice a second, not per frame). */
   tick() {
     const now = performance.now();
     while (this.drawnTimes.length && now - this.drawnTimes[0] > FPS_WINDOW_MS) this.drawnTimes.shift();
@@ -382,8 +392,8 @@ export class LiveView {
       [`age ${format.age(age)}`, 'time since the last frame arrived'],
     ];
     if (typeof relayAge === 'number') items.push([`relay ${format.age(relayAge)}`, 'frame age reported by the relay']);
-    items.push([`skip ${this.counts.skipped}`, 'frames skipped here because decoding was behind']);
-    if (dropped !== null) items.push([`drop ${dropped}`, 'broken frames from the camera that the relay dropped']);
+    items.push([`skip ${this.counts.skipped}`, SKIP_TITLE]);
+    if (dropped !== null) items.push([`drop ${dropped}`, DROP_TITLE]);
     this.statsLine.replaceChildren(...items.map(([text, title]) => format.el('span', { title, text })));
     this.statsLine.classList.toggle('stale', this.state === 'live' && age > STALE_AFTER_MS);
     this.element.dataset.skipped = this.counts.skipped;

@@ -252,6 +252,62 @@ class ViewerBrowserTest {
   }
 
   @Test
+  void oneCameraFillsTheDesktopWidthWithItsFiguresBelowThePictureAndExplained() throws IOException {
+    WebElement view = pageWithLiveGarage(1280, 800);
+    assertThat(pictureShareOfWindowWidth(view)).as("width of the one camera's picture / the window's")
+        .isGreaterThanOrEqualTo(0.8);
+    assertThat(js("const r = arguments[0].querySelector('canvas').getBoundingClientRect();"
+        + "return Math.abs(r.width / r.height - 4 / 3) < 0.02", view)).as("the stage keeps the picture's 4:3").isEqualTo(true);
+    assertThat(js("return arguments[0].querySelector('.caption').getBoundingClientRect().top"
+        + " >= arguments[0].querySelector('canvas').getBoundingClientRect().bottom - 0.5", view))
+        .as("name, state and figures sit below the picture, not over it").isEqualTo(true);
+    // the figures are rebuilt twice a second: read their tooltips in one go, once "drop" (from the camera list) is there
+    Map<?, ?> titles = waitFor(d -> {
+      Map<?, ?> byWord = (Map<?, ?>) js("return Object.fromEntries([...arguments[0].querySelectorAll('.stats span')]"
+          + ".map(s => [s.textContent.split(' ')[0], s.title]))", view);
+      return byWord.containsKey("drop") ? byWord : null;
+    });
+    assertThat(titles.get("skip")).asString().contains("newer one arrived").contains("newest wins");
+    assertThat(titles.get("drop")).asString().contains("relay threw away as broken");
+    browser.screenshot(SCREENSHOTS.resolve("viewer-desktop-one-camera.png"));
+  }
+
+  @Test
+  void severalCamerasShareTheDesktopWidthAsTilesSideBySide() throws Exception {
+    try (CameraRelay two = startRelay(relayBuilder());
+        SimulatedCamera front = startCamera(two, "front-door", null);
+        SimulatedCamera back = startCamera(two, "back-door", null)) {
+      browser.driver.manage().window().setSize(new Dimension(1280, 800));
+      browser.driver.get(pageUrl(two, ""));
+      WebElement frontView = view("front-door");
+      WebElement backView = view("back-door");
+      waitUntil(d -> frames(frontView) > 0 && frames(backView) > 0);
+      browser.screenshot(SCREENSHOTS.resolve("viewer-desktop-two-cameras.png"));
+      // the list (and so the grid) is in name order: back-door first
+      assertThat(js("const [a, b] = [...arguments].map(v => v.getBoundingClientRect());"
+          + "return Math.abs(a.top - b.top) < 1 && a.right <= b.left", backView, frontView))
+          .as("two tiles side by side").isEqualTo(true);
+      assertThat(pictureShareOfWindowWidth(frontView)).as("width of one tile's picture / the window's").isBetween(0.28, 0.5);
+      browser.driver.get("about:blank"); // leave before the relay closes, so no errors follow
+    }
+  }
+
+  @Test
+  void onAPhoneTheCameraCardTakesTheWholeWidthAndTheHeaderWrapsInsteadOfBeingCut() throws IOException {
+    WebElement view = pageWithLiveGarage(390, 844);
+    waitUntil(d -> js("return document.getElementById('relay-status').textContent").toString().contains("camera"));
+    double viewport = ((Number) js("return window.innerWidth")).doubleValue();
+    double card = ((Number) js("return document.querySelector(\".camera-row[data-camera='garage']\")"
+        + ".getBoundingClientRect().width")).doubleValue();
+    assertThat(card / viewport).as("width of the camera card / the window's").isGreaterThanOrEqualTo(0.9);
+    assertThat(js("return [document.querySelector('.topbar'), ...document.querySelectorAll('.topbar *')]"
+        + ".filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth).map(e => e.outerHTML)"))
+        .as("header elements whose content is cut").asList().isEmpty();
+    assertThat(pictureShareOfWindowWidth(view)).as("width of the picture / the window's").isGreaterThanOrEqualTo(0.9);
+    browser.screenshot(SCREENSHOTS.resolve("viewer-phone-one-camera.png"));
+  }
+
+  @Test
   void protectedRelayAsksForTheTokenAndThenShowsTheCamera() throws Exception {
     try (CameraRelay locked = startRelay(relayBuilder().viewerToken("s3cret-t0ken"));
         SimulatedCamera door = startCamera(locked, "front-door", null)) {
@@ -457,6 +513,22 @@ class ViewerBrowserTest {
         .size(WIDTH, HEIGHT).fps(10);
     if (token != null) b.token(token);
     return b.build().start();
+  }
+
+  /** Width of the view's picture as drawn (its box less any letterboxing by object-fit: contain) / the window's. */
+  private static double pictureShareOfWindowWidth(WebElement view) {
+    return ((Number) js("const c = arguments[0].querySelector('canvas, img.picture'); const r = c.getBoundingClientRect();"
+        + " const w = c.naturalWidth || c.width, h = c.naturalHeight || c.height;"
+        + " return (w && h ? Math.min(r.width, r.height * w / h) : 0) / window.innerWidth", view)).doubleValue();
+  }
+
+  /** Opens the page in a window of this size and waits until the garage camera's view draws frames. */
+  private static WebElement pageWithLiveGarage(int width, int height) {
+    browser.driver.manage().window().setSize(new Dimension(width, height));
+    browser.driver.get(pageUrl(relay, ""));
+    WebElement view = view("garage");
+    waitUntil(d -> "live".equals(view.getDomAttribute("data-state")) && frames(view) > 0);
+    return view;
   }
 
   private static String pageUrl(CameraRelay r, String path) {
