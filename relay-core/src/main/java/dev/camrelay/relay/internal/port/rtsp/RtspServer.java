@@ -5,27 +5,17 @@ import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.output.rtsp.RtpFramesByCamera;
-import dev.camrelay.relay.internal.port.BindFailures;
+import dev.camrelay.relay.internal.port.TcpListener;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +47,7 @@ public final class RtspServer implements AutoCloseable {
   private final RtpFramesByCamera rtpFrames = new RtpFramesByCamera(
       new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES), PooledByteBufAllocator.DEFAULT);
   private final RtspDigest digest;
-  private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
-  private Channel serverChannel;
+  private final TcpListener listener;
   private UdpPorts udp;
 
   public RtspServer(RelayConfig config, CameraHub hub, Authenticator auth, ConnectionLimiter limiter,
@@ -69,6 +58,7 @@ public final class RtspServer implements AutoCloseable {
     this.limiter = limiter;
     this.sessionTimeout = sessionTimeout;
     this.digest = new RtspDigest(config.viewerToken(), config.controlToken());
+    this.listener = new TcpListener("RTSP", PortBindException.Setting.RTSP_PORT, limiter, logs);
   }
 
   /**
@@ -77,41 +67,12 @@ public final class RtspServer implements AutoCloseable {
    * @throws PortBindException naming the port when it cannot be bound
    */
   public int start(EventLoopGroup boss, EventLoopGroup workers) throws IOException {
-    ServerBootstrap b = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 256)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            accept(ch);
-          }
-        });
-    ChannelFuture f = b.bind(new InetSocketAddress(config.bindHost(), config.rtspPort())).awaitUninterruptibly();
-    if (!f.isSuccess()) {
-      throw BindFailures.of(PortBindException.Setting.RTSP_PORT, "RTSP", config.bindHost(), config.rtspPort(),
-          f.cause());
-    }
-    serverChannel = f.channel();
+    int port = listener.bind(boss, workers, config.bindHost(), config.rtspPort(), this::accept);
     udp = UdpPorts.bind(workers, config.bindHost());
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    return port;
   }
 
-  private void accept(SocketChannel ch) {
-    InetAddress ip = ch.remoteAddress().getAddress();
-    String refusal = limiter.tryAcquire(ip);
-    if (refusal != null) {
-      logs.warn("rtsp-limit", "refused RTSP connection from " + ip.getHostAddress() + ": " + refusal);
-      ch.close();
-      return;
-    }
-    channels.add(ch);
-    ch.closeFuture().addListener(f -> {
-      limiter.release(ip);
-      channels.remove(ch);
-    });
+  private void accept(SocketChannel ch, String remote) {
     RtspEncoder encoder = new RtspEncoder();
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(sessionTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
@@ -123,21 +84,13 @@ public final class RtspServer implements AutoCloseable {
 
   /** Connections open right now (for tests). */
   public int connectionCount() {
-    return channels.size();
+    return listener.connectionCount();
   }
 
   /** Unbinds and closes every connection. */
   @Override
   public void close() {
-    if (serverChannel != null) {
-      serverChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-    }
-    for (Channel ch : channels) {
-      ch.close();
-    }
-    for (Channel ch : channels) {
-      ch.closeFuture().awaitUninterruptibly(200, TimeUnit.MILLISECONDS);
-    }
+    listener.close();
     if (udp != null) {
       udp.close();
     }

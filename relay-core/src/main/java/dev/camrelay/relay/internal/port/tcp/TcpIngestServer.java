@@ -1,28 +1,17 @@
 package dev.camrelay.relay.internal.port.tcp;
 
-import dev.camrelay.relay.internal.runtime.Addresses;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.auth.Authenticator;
-import dev.camrelay.relay.internal.port.BindFailures;
+import dev.camrelay.relay.internal.port.TcpListener;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
 import dev.camrelay.relay.internal.source.tcp.IngestContext;
 import dev.camrelay.relay.internal.source.tcp.RawSources;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -51,18 +40,16 @@ public final class TcpIngestServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TcpIngestServer.class);
 
   private final IngestContext context;
-  private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
-  private final ConnectionLimiter limiter;
+  private final TcpListener listener;
   private final SSLContext tls;
-  private Channel serverChannel;
 
   /** {@code tlsOrNull}: the relay's TLS key, also offered on this port; null for plain TCP only. */
   public TcpIngestServer(RelayConfig config, CameraHub hub, Authenticator auth, ConnectionLimiter limiter,
       ScheduledExecutorService timer, int httpPort, int wsPort, SSLContext tlsOrNull) {
-    this.limiter = limiter;
     this.tls = tlsOrNull;
     this.context = new IngestContext(config, hub, auth, new LogLimiter(log, 10_000),
         new RawSources(hub, config, timer), httpPort, wsPort);
+    this.listener = new TcpListener("TCP ingest", PortBindException.Setting.TCP_PORT, limiter, context.logLimiter());
   }
 
   /**
@@ -72,26 +59,7 @@ public final class TcpIngestServer implements AutoCloseable {
    */
   public int start(EventLoopGroup boss, EventLoopGroup workers) throws IOException {
     RelayConfig config = context.config();
-    ServerBootstrap b = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 256)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            accept(ch);
-          }
-        });
-    ChannelFuture f = b.bind(new InetSocketAddress(config.bindHost(), config.tcpPort())).awaitUninterruptibly();
-    if (!f.isSuccess()) {
-      Throwable cause = f.cause();
-      IOException io = cause instanceof IOException e ? e : new IOException(String.valueOf(cause));
-      throw BindFailures.of(PortBindException.Setting.TCP_PORT, "TCP ingest", config.bindHost(), config.tcpPort(), io);
-    }
-    serverChannel = f.channel();
-    int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    int port = listener.bind(boss, workers, config.bindHost(), config.tcpPort(), this::accept);
     log.info("camera TCP ingest listening on {}:{} ({}; {})", config.bindHost(), port, accepts(),
         config.allowRawIngest() ? "framed protocol or raw JPEG" : "framed protocol only, raw JPEG refused");
     return port;
@@ -106,21 +74,7 @@ public final class TcpIngestServer implements AutoCloseable {
         : "TLS or plain TCP";
   }
 
-  private void accept(SocketChannel ch) {
-    InetSocketAddress peer = ch.remoteAddress();
-    InetAddress ip = peer.getAddress();
-    String remote = Addresses.of(peer);
-    String refusal = limiter.tryAcquire(ip);
-    if (refusal != null) {
-      context.logLimiter().warn("tcp-limit", "refused TCP ingest connection from " + remote + ": " + refusal);
-      ch.close();
-      return;
-    }
-    channels.add(ch);
-    ch.closeFuture().addListener(f -> {
-      limiter.release(ip);
-      channels.remove(ch);
-    });
+  private void accept(SocketChannel ch, String remote) {
     SniffHandler sniff = new SniffHandler(context, remote);
     if (tls != null) {
       ch.pipeline().addLast(TlsOrPlain.NAME, new TlsOrPlain(tls));
@@ -132,20 +86,12 @@ public final class TcpIngestServer implements AutoCloseable {
 
   /** Connections open right now (for tests). */
   public int connectionCount() {
-    return channels.size();
+    return listener.connectionCount();
   }
 
   /** Unbinds and closes every connection (sessions were already told BYE by the hub). */
   @Override
   public void close() {
-    if (serverChannel != null) {
-      serverChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-    }
-    for (Channel ch : channels) {
-      ch.close();
-    }
-    for (Channel ch : channels) {
-      ch.closeFuture().awaitUninterruptibly(200, TimeUnit.MILLISECONDS);
-    }
+    listener.close();
   }
 }
