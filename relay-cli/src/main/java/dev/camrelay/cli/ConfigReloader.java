@@ -64,7 +64,7 @@ final class ConfigReloader implements AutoCloseable {
   });
   private AutoCloseable registryListener;
   private WatchService watch;
-  private Object previousHupHandler;
+  private HangUpSignal hangUp;
   private ScheduledFuture<?> pendingReload;
 
   // Under the lock: what the file said when last read or written.
@@ -280,18 +280,15 @@ final class ConfigReloader implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("restriction")
   private void onHangUp() {
     try {
-      sun.misc.Signal hup = new sun.misc.Signal("HUP");
-      previousHupHandler = sun.misc.Signal.handle(hup, signal -> scheduleReload("SIGHUP"));
-    } catch (IllegalArgumentException | LinkageError e) {
+      hangUp = HangUpSignal.install(() -> scheduleReload("SIGHUP"));
+    } catch (ReflectiveOperationException | LinkageError e) {
       log.debug("no SIGHUP on this platform ({}); the file is still watched", e.toString());
     }
   }
 
   @Override
-  @SuppressWarnings("restriction")
   public void close() {
     try {
       if (registryListener != null) {
@@ -303,10 +300,10 @@ final class ConfigReloader implements AutoCloseable {
     } catch (Exception e) {
       log.debug("closing the config watch: {}", e.toString());
     }
-    if (previousHupHandler instanceof sun.misc.SignalHandler previous) {
+    if (hangUp != null) {
       try {
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), previous);
-      } catch (IllegalArgumentException e) {
+        hangUp.restore();
+      } catch (ReflectiveOperationException e) {
         // nothing to restore
       }
     }

@@ -182,7 +182,7 @@ class ConfigReloadTest {
     Files.writeString(dir.resolve("other.txt"), "x"); // not the config: no reload from this
     // The watch may pick the change up as well; what matters is that the signal reloads and does not end the JVM.
     Files.writeString(config, "cameras:\n  porch:\n    token: k3y\n");
-    sun.misc.Signal.raise(new sun.misc.Signal("HUP"));
+    HangUpSignal.raise();
     Await.until("SIGHUP applied the new camera", () -> cmd.relay().registry().specs().containsKey("porch"));
   }
 

@@ -95,8 +95,8 @@ abstract class SourceContractTest extends ContractFixture {
     CompletableFuture<String> status = relay.control(CAMERA, "{\"cmd\":\"status\"}");
     SourceProbe.Command command = source.nextCommand(WAIT);
     assertSameJson(command.json().toString(), "{\"cmd\":\"status\"}");
-    ExecutionException e = catchThrowableOfType(() -> status.get(WAIT.toMillis(), TimeUnit.MILLISECONDS),
-        ExecutionException.class);
+    ExecutionException e = catchThrowableOfType(ExecutionException.class,
+        () -> status.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
     assertThat(e).as("the command fails").isNotNull();
     assertThat(e.getCause()).isInstanceOf(ControlException.class);
     assertThat(((ControlException) e.getCause()).kind()).isEqualTo(ControlException.Kind.TIMEOUT);
