@@ -67,11 +67,11 @@ class StartupBannerTest {
     try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0)
         .build()) {
       relay.start();
-      assertThat(banner(relay, false)).contains("RTSP       rtsp://localhost:" + relay.rtspPort() + "/default");
+      assertThat(banner(relay, new TlsOptions())).contains("RTSP       rtsp://localhost:" + relay.rtspPort() + "/default");
     }
     try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(0).build()) {
       relay.start();
-      assertThat(banner(relay, false)).doesNotContain("rtsp://");
+      assertThat(banner(relay, new TlsOptions())).doesNotContain("rtsp://");
     }
   }
 }

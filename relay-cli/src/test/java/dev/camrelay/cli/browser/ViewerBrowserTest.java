@@ -300,9 +300,9 @@ class ViewerBrowserTest {
     double card = ((Number) js("return document.querySelector(\".camera-row[data-camera='garage']\")"
         + ".getBoundingClientRect().width")).doubleValue();
     assertThat(card / viewport).as("width of the camera card / the window's").isGreaterThanOrEqualTo(0.9);
-    assertThat(js("return [document.querySelector('.topbar'), ...document.querySelectorAll('.topbar *')]"
+    assertThat((List<?>) js("return [document.querySelector('.topbar'), ...document.querySelectorAll('.topbar *')]"
         + ".filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth).map(e => e.outerHTML)"))
-        .as("header elements whose content is cut").asList().isEmpty();
+        .as("header elements whose content is cut").isEmpty();
     assertThat(pictureShareOfWindowWidth(view)).as("width of the picture / the window's").isGreaterThanOrEqualTo(0.9);
     browser.screenshot(SCREENSHOTS.resolve("viewer-phone-one-camera.png"));
   }

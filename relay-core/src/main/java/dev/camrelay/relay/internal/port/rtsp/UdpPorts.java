@@ -38,7 +38,7 @@ final class UdpPorts implements AutoCloseable {
         .handler(new QuietErrors());
     for (int attempt = 0; attempt < 20; attempt++) {
       DatagramChannel rtp = bindOne(b, host, 0);
-      int port = ((InetSocketAddress) rtp.localAddress()).getPort();
+      int port = rtp.localAddress().getPort();
       if (port % 2 == 0 && port < 65535) {
         ChannelFuture next = b.bind(new InetSocketAddress(host, port + 1)).awaitUninterruptibly();
         if (next.isSuccess()) {
@@ -69,11 +69,11 @@ final class UdpPorts implements AutoCloseable {
   }
 
   int rtpPort() {
-    return ((InetSocketAddress) rtp.localAddress()).getPort();
+    return rtp.localAddress().getPort();
   }
 
   int rtcpPort() {
-    return ((InetSocketAddress) rtcp.localAddress()).getPort();
+    return rtcp.localAddress().getPort();
   }
 
   @Override
