@@ -20,7 +20,7 @@ JAR=$ROOT/relay-cli/target/camrelay.jar
 SCENARIOS=${SCENARIOS:-"floor fanout10 fanout200 javabench200 probe200 trace200 fanout1000 flatout stalled slowlink idle1000"}
 SLOW_SECONDS=${SLOW_SECONDS:-60}
 WARMUP_SECONDS=${WARMUP_SECONDS:-30}
-JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx256m"}
+JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx256m -XX:TieredStopAtLevel=1"}
 # All bench viewers come from 127.0.0.1: lift the per-address connection limit (default 250) for the 1,000-viewer runs.
 CAMRELAY_OPTS="--bind 127.0.0.1 --tcp-port 3008 --ws-port 3009 --http-port 3010 -q --max-connections-per-ip 2000"
 mkdir -p "$WORK"

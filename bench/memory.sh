@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$ROOT/target/bench
 JAR=$ROOT/relay-cli/target/camrelay.jar
-RECOMMENDED=${RECOMMENDED:-"-XX:+UseSerialGC -Xms32m -Xmx256m"}
+RECOMMENDED=${RECOMMENDED:-"-XX:+UseSerialGC -Xms32m -Xmx256m -XX:TieredStopAtLevel=1"}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
 CAMRELAY_OPTS="--bind 127.0.0.1 --tcp-port 3008 --ws-port 3009 --http-port 3010 -q --max-connections-per-ip 2000 --max-cameras 1000"
 "$ROOT/bench/prepare.sh"

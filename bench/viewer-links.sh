@@ -28,7 +28,7 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-15}
 SLOW_SECONDS=${SLOW_SECONDS:-60}
 WS_VIEWERS=${WS_VIEWERS:-4}
 LONG_VIEWERS=${LONG_VIEWERS:-1}
-JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx256m"}
+JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx256m -XX:TieredStopAtLevel=1"}
 PY=$(command -v /usr/bin/python3 || command -v python3)
 NS=crlinks-$$
 HOST=10.77.0.1 PEER=10.77.0.2 DEV0=crl0-$$ DEV1=crl1-$$

@@ -35,7 +35,7 @@ exec jpackage --type deb --dest "$target" \
   --vendor camrelay --license-file "$here/../../../../LICENSE" \
   --input "$input" --main-jar lib/camrelay.jar --main-class dev.camrelay.cli.CamrelayCommand \
   --runtime-image "$runtime" \
-  --java-options "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:+ExitOnOutOfMemoryError" \
+  --java-options "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError" \
   --install-dir /opt \
   --linux-package-name camrelay --linux-app-category net --linux-deb-maintainer camrelay@localhost \
   --resource-dir "$here/resources"
