@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.rtsp;
 
+import dev.camrelay.relay.internal.auth.ViewerAccess;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.OutputHandle;
@@ -68,7 +69,8 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   private final long timeoutSeconds;
   private final ChannelOutboundInvoker rawOut;
   private final UdpPorts udp;
-  private boolean authorized;
+  /** What the token this connection proved opens (clients drop ?token= from the URLs they build); null: none yet. */
+  private ViewerAccess authorized;
   private String remote = "?";
 
   // The session, once SET UP.
@@ -268,7 +270,7 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
 
   /** 401 or 429 when the request may not watch; null when it may. */
   private FullHttpResponse refusal(ChannelHandlerContext ctx, FullHttpRequest request, RtspTarget target) {
-    if (authorized || !auth.viewerAuthRequired()) {
+    if (!auth.viewerAuthRequired() || authorized != null && authorized.mayView(target.cameraId())) {
       return null;
     }
     long wait = auth.failures().refusedForSeconds(ctx.channel().remoteAddress());
@@ -280,9 +282,18 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     String authorization = request.headers().get(RtspHeaderNames.AUTHORIZATION);
     boolean digestOffered = RtspDigest.isDigest(authorization);
     String token = digestOffered ? null : RtspCredentials.token(authorization, target.query());
-    if (digestOffered ? digest.verify(authorization, request.method().name(), nonce) : auth.viewerAllowed(token)) {
-      authorized = true;
+    ViewerAccess access = digestOffered
+        ? (digest.verify(authorization, request.method().name(), nonce) ? ViewerAccess.ALL : null)
+        : auth.viewerAccess(token);
+    if (access != null && access.granted()) {
+      if (!access.mayView(target.cameraId())) {
+        return text(RtspResponseStatuses.FORBIDDEN, ViewerAccess.outOfScopeMessage(target.cameraId()));
+      }
+      authorized = access;
       return null;
+    }
+    if (access != null && access.refusal() == ViewerAccess.Refusal.EXPIRED_SHARE_LINK) {
+      token = null; // a genuine link that ended is no guess
     }
     if (digestOffered) {
       token = "digest"; // a wrong answer counts as a wrong token

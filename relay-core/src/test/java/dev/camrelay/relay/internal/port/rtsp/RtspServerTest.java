@@ -299,6 +299,28 @@ class RtspServerTest {
   }
 
   @Test
+  void aScopedViewerTokenWatchesItsCameraAndGets403ForAnother() throws Exception {
+    relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0)
+        .viewerToken("s3cret").viewerToken("n3ighb0ur", java.util.Set.of("yard")).build();
+    relay.start();
+    int port = relay.rtspPort();
+    relay.publish("yard", TestJpegs.frame(1));
+    relay.publish("porch", TestJpegs.frame(2));
+    String base = "rtsp://127.0.0.1:" + port + "/";
+    try (RtspTestClient client = new RtspTestClient(port)) {
+      assertThat(client.request("DESCRIBE", base + "yard", "Authorization: Basic " + basic("x:n3ighb0ur")).status())
+          .isEqualTo(200);
+      assertThat(client.request("DESCRIBE", base + "porch").status())
+          .as("the token this connection proved opens only 'yard'").isEqualTo(401);
+      assertThat(client.request("DESCRIBE", base + "porch", "Authorization: Basic " + basic("x:n3ighb0ur")).status())
+          .isEqualTo(403);
+    }
+    try (RtspTestClient client = new RtspTestClient(port)) {
+      assertThat(client.request("DESCRIBE", base + "porch?token=n3ighb0ur").status()).isEqualTo(403);
+    }
+  }
+
+  @Test
   void afterTooManyWrongTokensAnAddressGets429WithRetryAfterEvenWithTheRightOne() throws Exception {
     relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0)
         .viewerToken("s3cret").authThrottle(2, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60))
