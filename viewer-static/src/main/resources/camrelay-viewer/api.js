@@ -116,6 +116,18 @@ export class RelayApi {
     return this.linkUrl(cameraId, 'snapshot.jpg');
   }
 
+  /**
+   * rtsp://<this host>:<rtspPort><the camera's RTSP path>, with ?token= for NVRs that cannot send headers; null when
+   * the relay serves no RTSP (rtspPort -1, or a relay too old to say). The relay cannot know which host name reaches
+   * it, so the page uses its own, as for the WebSocket URLs.
+   */
+  rtspUrl(camera) {
+    const port = this.info && this.info.rtspPort;
+    if (typeof port !== 'number' || port < 0 || !camera || typeof camera.rtsp !== 'string') return null;
+    const token = this.token;
+    return `rtsp://${this.origin.hostname}:${port}${camera.rtsp}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  }
+
   /** False when the relay runs without its WebSocket port (wsPort -1): then views fall back to MJPEG. */
   hasWebSocket() {
     const port = this.info && this.info.wsPort;

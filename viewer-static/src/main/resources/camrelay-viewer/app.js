@@ -18,6 +18,8 @@ const api = new RelayApi();
 const $ = (id) => document.getElementById(id);
 const grid = $('grid');
 const views = new Map();
+/** The latest /api/cameras entry of each camera. */
+const entries = new Map();
 const cameraList = new CameraList($('camera-list'), (id) => focusCamera(id));
 const controlPanel = new ControlPanel($('control-panel'));
 let focusedId = null;
@@ -70,6 +72,8 @@ async function refreshCameras() {
 
 function syncViews(cameras) {
   cameraList.update(cameras, focusedId);
+  entries.clear();
+  for (const camera of cameras) entries.set(camera.id, camera);
   const ids = new Set(cameras.map((c) => c.id));
   for (const camera of cameras) {
     let view = views.get(camera.id);
@@ -180,11 +184,24 @@ function applyFocus() {
     const url = api.mjpegUrl(focusedId);
     $('mjpeg-link').href = url;
     $('mjpeg-url').value = url;
+    showRtsp(entries.get(focusedId));
     document.title = `${focusedId} · camrelay`;
   } else {
     document.title = 'camrelay';
   }
   controlPanel.attach(view || null);
+}
+
+/** The focused camera's RTSP URL when the relay serves RTSP, and why its frames are refused there, if they are. */
+function showRtsp(camera) {
+  const url = api.rtspUrl(camera);
+  $('rtsp-row').hidden = !url;
+  if (!url) return;
+  const input = $('rtsp-url');
+  if (input.value !== url) input.value = url; // keep a selection across the periodic refresh
+  const refused = $('rtsp-refused');
+  refused.hidden = !camera.rtspRefused;
+  refused.textContent = camera.rtspRefused ? `Not sent over RTSP: ${camera.rtspRefused}` : '';
 }
 
 function toolMessage(text, problem = false) {
@@ -220,11 +237,11 @@ function toggleFullscreen() {
   else view.element.requestFullscreen().catch((e) => toolMessage(`Fullscreen refused: ${e.message}`, true));
 }
 
-async function copyMjpegUrl() {
-  const input = $('mjpeg-url');
+async function copyUrl(inputId, what) {
+  const input = $(inputId);
   try {
     await navigator.clipboard.writeText(input.value);
-    toolMessage('MJPEG URL copied.');
+    toolMessage(`${what} URL copied.`);
   } catch {
     // Clipboard needs https or localhost; selecting lets the user copy by hand.
     input.select();
@@ -237,7 +254,8 @@ function wireUp() {
   $('token-dialog').addEventListener('close', onTokenDialogClose);
   $('back-button').addEventListener('click', () => focusCamera(null));
   $('snapshot-button').addEventListener('click', downloadSnapshot);
-  $('copy-button').addEventListener('click', copyMjpegUrl);
+  $('copy-button').addEventListener('click', () => copyUrl('mjpeg-url', 'MJPEG'));
+  $('rtsp-copy-button').addEventListener('click', () => copyUrl('rtsp-url', 'RTSP'));
   const fullscreen = $('fullscreen-button');
   if (document.fullscreenEnabled) fullscreen.addEventListener('click', toggleFullscreen);
   else fullscreen.hidden = true;

@@ -59,7 +59,7 @@ class ViewerBrowserTest {
     if (HeadlessChromium.unavailableReason() != null) {
       return; // each test reports the skip (a skipped @BeforeAll would hide the reason)
     }
-    relay = startRelay(relayBuilder());
+    relay = startRelay(relayBuilder().rtspPort(0));
     camera = startCamera(relay, "garage", null);
     Files.createDirectories(TARGET);
     browser = HeadlessChromium.start(TARGET, 1280, 860);
@@ -204,6 +204,15 @@ class ViewerBrowserTest {
     } finally {
       connection.disconnect();
     }
+  }
+
+  @Test
+  void focusedCameraShowsItsRtspUrlWithThePagesHostAndTheRelaysRtspPort() {
+    focus("garage");
+    WebElement rtsp = waitFor(d -> visible(d.findElement(By.id("rtsp-url"))));
+    assertThat(rtsp.getDomProperty("value")).isEqualTo("rtsp://127.0.0.1:" + relay.rtspPort() + "/garage");
+    assertThat(browser.driver.findElement(By.id("rtsp-refused")).isDisplayed()).as("the camera's JPEGs fit RTP")
+        .isFalse();
   }
 
   @Test

@@ -10,7 +10,8 @@ package dev.camrelay.relay.internal.runtime;
  * @param authRequired whether viewers need a token
  * @param controlRequiresToken whether sending control commands needs the control token
  * @param tcpPort the bound camera (TCP ingest) port, -1 when disabled or not bound yet
+ * @param rtspPort the bound RTSP port ({@code rtsp://host:rtspPort/{camera}}), -1 when disabled or not bound yet
  */
 public record RelayInfo(
     String version, int wsPort, boolean wsTls, boolean httpTls, boolean authRequired, boolean controlRequiresToken,
-    int tcpPort) {}
+    int tcpPort, int rtspPort) {}

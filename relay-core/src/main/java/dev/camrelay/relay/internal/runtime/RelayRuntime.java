@@ -108,6 +108,10 @@ public final class RelayRuntime {
     if (config.rtspPort() >= 0) {
       rtsp = new RtspServer(config, hub, auth, limiter, RtspServer.SESSION_TIMEOUT);
       rtspPort = rtsp.start(boss(), workers());
+      if (http != null) {
+        http.info(info()); // now with the RTSP port
+        http.rtspRefusals(rtsp::refusal);
+      }
     }
     registry.start();
     if (log.isDebugEnabled()) {
@@ -143,7 +147,7 @@ public final class RelayRuntime {
 
   public RelayInfo info() {
     return new RelayInfo(Version.get(), wsPort, config.tlsEnabled(), config.tlsEnabled(),
-        auth.viewerAuthRequired(), auth.controlRequiresToken(), tcpPort);
+        auth.viewerAuthRequired(), auth.controlRequiresToken(), tcpPort, rtspPort);
   }
 
   private void logStats() {

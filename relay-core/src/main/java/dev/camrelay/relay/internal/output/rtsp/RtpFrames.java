@@ -6,6 +6,7 @@ import dev.camrelay.frame.rtp.RtpJpegPacketizer;
 import dev.camrelay.frame.rtp.RtpJpegPayloads;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.Map;
 
 /**
  * One camera's recent frames cut into RTP/JPEG payloads, shared by all of its RTSP clients: each frame is packetized
@@ -13,8 +14,10 @@ import io.netty.buffer.ByteBufAllocator;
  * asked for last (found by identity), so clients on the newest frame and one a frame behind share. Thread-safe.
  */
 public final class RtpFrames {
+  private final String cameraId;
   private final RtpJpegPacketizer packetizer;
   private final ByteBufAllocator allocator;
+  private final Map<String, String> refusals;
   private JpegFrame newestJpeg;
   private RtpFrame newest;
   private JpegFrame previousJpeg;
@@ -22,9 +25,12 @@ public final class RtpFrames {
   private boolean released;
   int users; // guarded by the registry (RtpFramesByCamera)
 
-  RtpFrames(RtpJpegPacketizer packetizer, ByteBufAllocator allocator) {
+  /** @param refusals where the reason a frame of this camera was refused goes, by camera (shared, concurrent) */
+  RtpFrames(String cameraId, RtpJpegPacketizer packetizer, ByteBufAllocator allocator, Map<String, String> refusals) {
+    this.cameraId = cameraId;
     this.packetizer = packetizer;
     this.allocator = allocator;
+    this.refusals = refusals;
   }
 
   /** The payloads of {@code jpeg}, with one reference to its buffer (if any) that the caller must release. */
@@ -61,8 +67,10 @@ public final class RtpFrames {
       RtpJpegPayloads payloads = packetizer.packetize(jpeg);
       ByteBuf buffer = allocator.directBuffer(payloads.totalBytes());
       buffer.writeBytes(payloads.asByteBuffer());
+      refusals.remove(cameraId);
       return new RtpFrame(payloads, buffer, null);
     } catch (RtpJpegException e) {
+      refusals.put(cameraId, e.getMessage());
       return new RtpFrame(null, null, e.getMessage());
     }
   }

@@ -38,6 +38,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,7 @@ public final class HttpFrontend implements AutoCloseable {
   private final CameraHub hub;
   private final Authenticator auth;
   private volatile RelayInfo info;
+  private volatile Function<String, String> rtspRefusals = cameraId -> null;
   private final LiveCameras registry;
   private final AdminRoute adminRoute;
   private final EventLoopGroup boss;
@@ -189,6 +191,11 @@ public final class HttpFrontend implements AutoCloseable {
     this.info = updated;
   }
 
+  /** Where {@code /api/cameras} learns why a camera's frames are refused for RTSP (the RTSP port, once bound). */
+  public void rtspRefusals(Function<String, String> byCamera) {
+    this.rtspRefusals = byCamera;
+  }
+
   /** How long a request body the relay reads (the admin API's) may take to arrive. */
   Duration bodyTimeout() {
     return config.handshakeTimeout();
@@ -243,9 +250,15 @@ public final class HttpFrontend implements AutoCloseable {
     return mjpegParts.users() + mjpegAdvanceParts.users();
   }
 
-  /** {@code /api/cameras}: every camera the relay knows or has configured, each with its state. */
-  /** The cameras {@code access} may see, with their state (configured cameras too, before they first connect). */
+  /**
+   * {@code /api/cameras}: the cameras {@code access} may see, with their state (configured cameras too, before they
+   * first connect); with the RTSP port on, each camera's RTSP path ({@code "rtsp": "/garage"}: the page adds the host
+   * it reached the relay by and {@code /api/info}'s {@code rtspPort}) and, while its frames cannot go out over RTSP,
+   * why ({@code "rtspRefused"}).
+   */
   JsonObject cameraList(ViewerAccess access) {
+    boolean rtsp = info.rtspPort() >= 0;
+    Function<String, String> refusals = rtspRefusals;
     JsonArray cameras = new JsonArray();
     for (LiveCameras.Listed c : registry.listing()) {
       if (!access.mayView(c.stats().id())) {
@@ -253,6 +266,13 @@ public final class HttpFrontend implements AutoCloseable {
       }
       JsonObject entry = gson.toJsonTree(c.stats()).getAsJsonObject();
       entry.addProperty("state", c.state());
+      if (rtsp) {
+        entry.addProperty("rtsp", "/" + c.stats().id()); // ids need no escaping in a URL path (CameraId's rule)
+        String refused = refusals.apply(c.stats().id());
+        if (refused != null) {
+          entry.addProperty("rtspRefused", refused);
+        }
+      }
       cameras.add(entry);
     }
     JsonObject out = new JsonObject();

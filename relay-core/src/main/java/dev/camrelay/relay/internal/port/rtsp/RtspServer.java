@@ -82,6 +82,11 @@ public final class RtspServer implements AutoCloseable {
         sessionTimeout, ch.pipeline().context(encoder), udp));
   }
 
+  /** Why camera {@code cameraId}'s frames are not going out over RTSP, or null when they are (or none was tried). */
+  public String refusal(String cameraId) {
+    return rtpFrames.refusal(cameraId);
+  }
+
   /** Connections open right now (for tests). */
   public int connectionCount() {
     return listener.connectionCount();

@@ -60,7 +60,7 @@ final class HttpFixture implements AutoCloseable {
     limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
     auth = new Authenticator(config);
     RelayInfo info = new RelayInfo("test-version", 3009, false, tls != null, auth.viewerAuthRequired(),
-        auth.controlRequiresToken(), 3008);
+        auth.controlRequiresToken(), 3008, -1);
     registry = new LiveCameras(config, hub, auth, () -> workers);
     http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, registry, assets);
     try {

@@ -270,7 +270,7 @@ class HttpFrontendTest {
     assertThat(response.statusCode()).isEqualTo(200);
     JsonObject info = JsonParser.parseString(new String(response.body(), StandardCharsets.UTF_8)).getAsJsonObject();
     assertThat(info.keySet()).containsExactlyInAnyOrder("version", "wsPort", "wsTls", "httpTls", "authRequired",
-        "controlRequiresToken", "tcpPort");
+        "controlRequiresToken", "tcpPort", "rtspPort");
     assertThat(info.get("version").getAsString()).isEqualTo("test-version");
     assertThat(info.get("tcpPort").getAsInt()).isEqualTo(3008);
     assertThat(info.get("wsPort").getAsInt()).isEqualTo(3009);
