@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Real RTSP clients read cameras from the RTSP port over loopback: ffmpeg/ffprobe (Debian package {@code ffmpeg})
- * and GStreamer's rtspsrc (packages {@code gstreamer1.0-tools gstreamer1.0-plugins-good}). A missing client fails
- * the test, naming the package to install.
+ * GStreamer's rtspsrc (packages {@code gstreamer1.0-tools gstreamer1.0-plugins-good}) and the motion daemon (package
+ * {@code motion}). A missing client fails the test, naming the package to install. VLC is not among them: Debian
+ * builds it without live555, so Debian's VLC has no RTSP client for cameras.
  */
 class RtspRealClientsTest {
   private static final int WIDTH = 320;
