@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Real RTSP clients read cameras from the RTSP port over loopback: ffmpeg/ffprobe (Debian package {@code ffmpeg})
+ * Real RTSP clients read cameras from the RTSP port over loopback: ffmpeg/ffprobe (Debian package {@code ffmpeg}),
  * GStreamer's rtspsrc (packages {@code gstreamer1.0-tools gstreamer1.0-plugins-good}) and the motion daemon (package
  * {@code motion}). A missing client fails the test, naming the package to install. VLC is not among them: Debian
  * builds it without live555, so Debian's VLC has no RTSP client for cameras.
