@@ -8,7 +8,12 @@ public final class Await {
   private Await() {}
 
   public static void until(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
+    until(what, java.time.Duration.ofSeconds(10), condition);
+  }
+
+  /** For conditions that wait on an external program's start-up (a daemon connecting, decoding, writing files). */
+  public static void until(String what, java.time.Duration limit, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting until " + what);

@@ -5,21 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.jpeg.StandardHuffman;
+import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.TestJpegs;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Real RTSP clients read cameras from the RTSP port over loopback: ffmpeg/ffprobe (Debian package {@code ffmpeg})
- * and GStreamer's rtspsrc (packages {@code gstreamer1.0-tools gstreamer1.0-plugins-good}). A missing client fails
- * the test, naming the package to install.
+ * Real RTSP clients read cameras from the RTSP port over loopback: ffmpeg/ffprobe (Debian package {@code ffmpeg}),
+ * GStreamer's rtspsrc (packages {@code gstreamer1.0-tools gstreamer1.0-plugins-good}) and the motion daemon (package
+ * {@code motion}). A missing client fails the test, naming the package to install. VLC is not among them: Debian
+ * builds it without live555, so Debian's VLC has no RTSP client for cameras.
  */
 class RtspRealClientsTest {
   private static final int WIDTH = 320;
@@ -157,6 +166,63 @@ class RtspRealClientsTest {
         "rtpjpegdepay", "!", "jpegdec", "!", "video/x-raw,width=" + WIDTH + ",height=" + HEIGHT, "!",
         "fakesink", "num-buffers=3");
     assertThat(gst.exit()).as(gst.stdoutText() + gst.stderr()).isZero();
+  }
+
+  /**
+   * The motion daemon (Debian package {@code motion}) takes the {@code rtsp://} URL as a network camera through
+   * libavformat, over interleaved TCP, and writes a snapshot picture every second. Its web control and stream ports
+   * are off, so it opens no listening socket.
+   */
+  @Test
+  void theMotionDaemonRecordsPicturesFromTheRtspUrl(@TempDir Path dir) throws Exception {
+    requireTool("/usr/bin/motion", "motion");
+    requireTool("/usr/bin/ffprobe", "ffmpeg");
+    int port = startPublishing(null, TestJpegs.frame(6, WIDTH, HEIGHT));
+    Path pictures = Files.createDirectory(dir.resolve("pictures"));
+    Path log = dir.resolve("motion.log");
+    Path config = dir.resolve("motion.conf");
+    Files.writeString(config, String.join("\n", "daemon off", "setup_mode off", "log_file " + log, "log_level 7",
+        "target_dir " + pictures, "netcam_url rtsp://127.0.0.1:" + port + "/cam",
+        "netcam_params rtsp_transport=tcp", "width " + WIDTH, "height " + HEIGHT, "framerate 5",
+        "picture_output off", "movie_output off", "snapshot_interval 1", "snapshot_filename snap-%Y%m%d%H%M%S",
+        "webcontrol_port 0", "stream_port 0", ""));
+    Process motion = new ProcessBuilder("/usr/bin/motion", "-n", "-c", config.toString())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectErrorStream(true).redirectOutput(dir.resolve("motion.out").toFile()).start();
+    try {
+      Await.until("motion wrote a snapshot picture", Duration.ofSeconds(60),
+          () -> firstSnapshot(pictures) != null);
+      Path snapshot = firstSnapshot(pictures);
+      Tools.Result probe = Tools.run("/usr/bin/ffprobe", "-v", "error", "-select_streams", "v:0",
+          "-show_entries", "stream=codec_name,width,height", "-of", "default=noprint_wrappers=1",
+          snapshot.toString());
+      assertThat(probe.exit()).as(probe.stderr()).isZero();
+      assertThat(probe.stdoutText()).contains("codec_name=mjpeg", "width=" + WIDTH, "height=" + HEIGHT);
+      assertThat(Files.readString(log, StandardCharsets.ISO_8859_1)).as("motion's log")
+          .contains("option: rtsp_transport = tcp", "Camera ((null)) connected");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nmotion's log:\n" + readIfExists(log), e);
+    } finally {
+      motion.descendants().forEach(ProcessHandle::destroy);
+      motion.destroy();
+      if (!motion.waitFor(10, TimeUnit.SECONDS)) {
+        motion.descendants().forEach(ProcessHandle::destroyForcibly);
+        motion.destroyForcibly();
+      }
+    }
+  }
+
+  private static Path firstSnapshot(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("snap-")
+          && p.getFileName().toString().endsWith(".jpg")).findFirst().orElse(null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String readIfExists(Path file) throws IOException {
+    return Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "(none)";
   }
 
   private static void requireTool(String path, String debianPackages) {
