@@ -297,6 +297,15 @@ final class Camera {
     return n;
   }
 
+  /** Viewers whose output says {@code kind} ({@link dev.camrelay.relay.CameraOutput#kind()}). */
+  int viewerCount(String kind) {
+    int n = 0;
+    for (AttachedOutput o : outputs) {
+      n += o.viewer && kind.equals(o.output.kind()) ? 1 : 0;
+    }
+    return n;
+  }
+
   int outputCount() {
     return outputs.size();
   }

@@ -128,6 +128,11 @@ public final class Hub implements CameraHub {
     return find(cameraId).map(Camera::stats);
   }
 
+  /** Viewers of the camera whose output is of {@code kind} ({@code ws}, {@code mjpeg}, {@code rtsp}); 0 if unknown. */
+  public int viewers(String cameraId, String kind) {
+    return find(cameraId).map(c -> c.viewerCount(kind)).orElse(0);
+  }
+
   @Override
   public List<CameraStats> cameras() {
     List<Camera> list = new ArrayList<>(cameras.values());

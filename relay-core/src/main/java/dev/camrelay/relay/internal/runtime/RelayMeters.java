@@ -1,7 +1,7 @@
 package dev.camrelay.relay.internal.runtime;
 
-import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.internal.hub.Hub;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -32,11 +32,13 @@ import java.util.function.ToDoubleFunction;
 public final class RelayMeters {
   private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
-  private final CameraHub hub;
+  private final Hub hub;
+  /** The viewer kinds counted per camera ({@link dev.camrelay.relay.CameraOutput#kind()}). */
+  private static final List<String> VIEWER_KINDS = List.of("ws", "mjpeg", "rtsp");
   private final Map<String, List<Meter>> cameraMeters = new ConcurrentHashMap<>();
 
   /** Meters of {@code hub}, also registered in {@code embedderOrNull} when not null. */
-  public RelayMeters(CameraHub hub, MeterRegistry embedderOrNull) {
+  public RelayMeters(Hub hub, MeterRegistry embedderOrNull) {
     this.hub = hub;
     registry.add(prometheus);
     if (embedderOrNull != null) {
@@ -91,6 +93,11 @@ public final class RelayMeters {
         .register(registry));
     meters.add(gauge("camrelay.camera.viewers", "Viewers watching the camera (WebSocket and MJPEG).", id, tags,
         CameraStats::viewers));
+    for (String kind : VIEWER_KINDS) {
+      meters.add(Gauge.builder("camrelay.camera.output.viewers", hub, h -> h.viewers(id, kind))
+          .description("Viewers watching the camera, by output kind (ws, mjpeg, rtsp).").tags(tags.and("kind", kind))
+          .register(registry));
+    }
     meters.add(gauge("camrelay.camera.fps", "Frames per second received over the last two seconds.", id, tags,
         CameraStats::fps));
     meters.add(gauge("camrelay.camera.bitrate.kbps", "Kilobits per second received over the last two seconds.", id,

@@ -120,6 +120,7 @@ public final class RelayRuntime {
     }
     if (config.rtspPort() >= 0) {
       rtsp = new RtspServer(config, hub, auth, limiter, RtspServer.SESSION_TIMEOUT);
+      rtsp.bindTo(meters.registry());
       rtspPort = rtsp.start(boss(), workers());
     }
     registry.start();

@@ -1,6 +1,5 @@
 package dev.camrelay.relay.internal.port.http;
 
-import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Hub;
@@ -109,7 +108,7 @@ final class HttpFixture implements AutoCloseable {
   }
 
   /** The relay's meters as the runtime makes them: the hub's, the auth counters, then the frontend's. */
-  private static RelayMeters meters(CameraHub hub, Authenticator auth) {
+  private static RelayMeters meters(Hub hub, Authenticator auth) {
     RelayMeters meters = new RelayMeters(hub, null);
     auth.failures().bindTo(meters.registry());
     return meters;

@@ -1,0 +1,58 @@
+package dev.camrelay.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.camrelay.relay.testing.Await;
+import dev.camrelay.relay.testing.FakeCamera;
+import dev.camrelay.relay.testing.MjpegStreamClient;
+import dev.camrelay.relay.testing.TestJpegs;
+import dev.camrelay.relay.testing.ViewerClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** An application embedding the relay sees its meters in the application's own Micrometer registry. */
+class EmbedderMetricsTest {
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @Test
+  void theEmbeddersRegistrySeesPerCameraFramesAndViewersByKind() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(0).rtspPort(-1)
+            .meterRegistry(registry).build()) {
+      relay.start();
+      watchOverRealSockets(relay);
+    }
+  }
+
+  private void watchOverRealSockets(CameraRelay relay) throws Exception {
+    try (FakeCamera cam = FakeCamera.framed(relay.tcpPort(), "garage", null, 0)) {
+      assertThat(cam.awaitWelcome().stream()).isTrue();
+      cam.sendFrame(TestJpegs.frame(1));
+      Await.until("the first frame arrives", () -> relay.camera("garage").map(c -> c.framesIn() >= 1).orElse(false));
+      ViewerClient ws = ViewerClient.connect("ws://127.0.0.1:" + relay.wsPort() + "/cam/garage");
+      try (MjpegStreamClient mjpeg = MjpegStreamClient.open(relay.httpPort(), "garage", 256 * 1024)) {
+        cam.sendFrame(TestJpegs.frame(2));
+        assertThat(mjpeg.nextPart(Duration.ofSeconds(20))).isNotNull();
+        Await.until("the embedder's registry counts both frames and both viewers",
+            () -> framesIn("garage") >= 2 && viewers("garage", "ws") == 1 && viewers("garage", "mjpeg") == 1);
+        assertThat(viewers("garage", "rtsp")).isZero();
+        assertThat(registry.get("camrelay.viewers").gauge().value()).isEqualTo(2);
+      } finally {
+        ws.close();
+      }
+      Await.until("the MJPEG viewer is gone from the registry", () -> viewers("garage", "mjpeg") == 0);
+    }
+  }
+
+  private double framesIn(String camera) {
+    FunctionCounter c = registry.find("camrelay.camera.frames.in").tag("camera", camera).functionCounter();
+    return c == null ? 0 : c.count();
+  }
+
+  private double viewers(String camera, String kind) {
+    Gauge g = registry.find("camrelay.camera.output.viewers").tags("camera", camera, "kind", kind).gauge();
+    return g == null ? -1 : g.value();
+  }
+}
