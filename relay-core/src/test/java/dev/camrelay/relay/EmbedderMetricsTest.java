@@ -24,6 +24,7 @@ class EmbedderMetricsTest {
       relay.start();
       watchOverRealSockets(relay);
     }
+    assertThat(registry.getMeters()).as("a closed relay leaves no meters in the embedder's registry").isEmpty();
   }
 
   private void watchOverRealSockets(CameraRelay relay) throws Exception {

@@ -79,6 +79,18 @@ public final class RelayMeters {
     }
   }
 
+  /**
+   * Removes every meter of this relay, from the embedder's registry too (which stays open: it is the embedder's), so a
+   * closed relay leaves no gauges behind that still read it.
+   */
+  public synchronized void close() {
+    for (Meter meter : new ArrayList<>(registry.getMeters())) {
+      registry.remove(meter);
+    }
+    cameraMeters.clear();
+    prometheus.close();
+  }
+
   private List<Meter> registerCamera(String id) {
     Tags tags = Tags.of("camera", id);
     List<Meter> meters = new ArrayList<>();

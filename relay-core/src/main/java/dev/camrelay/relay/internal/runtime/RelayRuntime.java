@@ -216,6 +216,7 @@ public final class RelayRuntime {
     }
     awaitQuietly(timer);
     awaitQuietly(listenerExecutor);
+    meters.close();
     tcpPort = -1;
     wsPort = -1;
     httpPort = -1;
