@@ -39,6 +39,8 @@ class EmbedderMetricsTest {
         Await.until("the embedder's registry counts both frames and both viewers",
             () -> framesIn("garage") >= 2 && viewers("garage", "ws") == 1 && viewers("garage", "mjpeg") == 1);
         assertThat(viewers("garage", "rtsp")).isZero();
+        assertThat(registry.get("camrelay.camera.bytes.in").tag("camera", "garage").functionCounter().count())
+            .isEqualTo(TestJpegs.frame(1).length + TestJpegs.frame(2).length);
         assertThat(registry.get("camrelay.viewers").gauge().value()).isEqualTo(2);
       } finally {
         ws.close();

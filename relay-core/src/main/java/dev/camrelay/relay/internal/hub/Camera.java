@@ -43,6 +43,7 @@ final class Camera {
   private volatile AttachedOutput[] outputArray = new AttachedOutput[0];
   private final RateMeter meter = new RateMeter();
   private final AtomicLong framesIn = new AtomicLong();
+  private final AtomicLong bytesIn = new AtomicLong();
   private final AtomicLong framesDropped = new AtomicLong();
   private final ControlRequests controls;
   private final OnDemand onDemand;
@@ -233,6 +234,7 @@ final class Camera {
       }
       latestNanos = nowNanos;
       meter.record(nowNanos, jpeg.size());
+      bytesIn.addAndGet(jpeg.size());
       hub.fanOut().offer(outputArray, frame, count);
     }
     return true;
@@ -304,6 +306,11 @@ final class Camera {
       n += o.viewer && kind.equals(o.output.kind()) ? 1 : 0;
     }
     return n;
+  }
+
+  /** JPEG bytes of the frames published since the camera was first seen. */
+  long bytesIn() {
+    return bytesIn.get();
   }
 
   int outputCount() {

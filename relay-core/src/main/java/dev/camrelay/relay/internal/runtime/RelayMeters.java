@@ -99,6 +99,8 @@ public final class RelayMeters {
     meters.add(FunctionCounter.builder("camrelay.camera.frames.in", this,
             m -> m.stat(id).map(c -> (double) c.framesIn()).orElse(0.0))
         .description("Complete JPEG frames received from the camera.").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("camrelay.camera.bytes.in", hub, h -> h.bytesIn(id))
+        .description("JPEG bytes of the complete frames received from the camera.").tags(tags).register(registry));
     meters.add(FunctionCounter.builder("camrelay.camera.frames.dropped", this,
             m -> m.stat(id).map(c -> (double) c.framesDropped()).orElse(0.0))
         .description("Frames from the camera dropped as invalid, oversized or truncated.").tags(tags)
