@@ -2,15 +2,18 @@ package dev.camrelay.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.camrelay.frame.wire.Hello;
 import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.FakeCamera;
 import dev.camrelay.relay.testing.MjpegStreamClient;
 import dev.camrelay.relay.testing.TestJpegs;
 import dev.camrelay.relay.testing.ViewerClient;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** An application embedding the relay sees its meters in the application's own Micrometer registry. */
@@ -28,7 +31,8 @@ class EmbedderMetricsTest {
   }
 
   private void watchOverRealSockets(CameraRelay relay) throws Exception {
-    try (FakeCamera cam = FakeCamera.framed(relay.tcpPort(), "garage", null, 0)) {
+    try (FakeCamera cam = FakeCamera.framed(relay.tcpPort(), "garage", null, Hello.CONTROL)
+        .answerControl(json -> "{\"ok\":true}")) {
       assertThat(cam.awaitWelcome().stream()).isTrue();
       cam.sendFrame(TestJpegs.frame(1));
       Await.until("the first frame arrives", () -> relay.camera("garage").map(c -> c.framesIn() >= 1).orElse(false));
@@ -42,6 +46,11 @@ class EmbedderMetricsTest {
         assertThat(registry.get("camrelay.camera.bytes.in").tag("camera", "garage").functionCounter().count())
             .isEqualTo(TestJpegs.frame(1).length + TestJpegs.frame(2).length);
         assertThat(registry.get("camrelay.viewers").gauge().value()).isEqualTo(2);
+        assertThat(relay.control("garage", "{\"cmd\":\"status\"}").get(20, TimeUnit.SECONDS))
+            .contains("ok");
+        FunctionTimer rtt = registry.get("camrelay.camera.control.round.trip").tag("camera", "garage").functionTimer();
+        assertThat(rtt.count()).isEqualTo(1);
+        assertThat(rtt.totalTime(TimeUnit.NANOSECONDS)).isPositive();
       } finally {
         ws.close();
       }

@@ -138,6 +138,16 @@ public final class Hub implements CameraHub {
     return find(cameraId).map(Camera::bytesIn).orElse(0L);
   }
 
+  /** Control replies the camera sent in time; 0 if unknown. */
+  public long controlReplies(String cameraId) {
+    return find(cameraId).map(c -> c.controls().replies()).orElse(0L);
+  }
+
+  /** Summed control round-trip nanoseconds of those replies; 0 if unknown. */
+  public double controlReplyNanos(String cameraId) {
+    return find(cameraId).map(c -> (double) c.controls().replyNanos()).orElse(0.0);
+  }
+
   @Override
   public List<CameraStats> cameras() {
     List<Camera> list = new ArrayList<>(cameras.values());

@@ -3,6 +3,7 @@ package dev.camrelay.relay.internal.runtime;
 import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.internal.hub.Hub;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -101,6 +103,10 @@ public final class RelayMeters {
         .description("Complete JPEG frames received from the camera.").tags(tags).register(registry));
     meters.add(FunctionCounter.builder("camrelay.camera.bytes.in", hub, h -> h.bytesIn(id))
         .description("JPEG bytes of the complete frames received from the camera.").tags(tags).register(registry));
+    meters.add(FunctionTimer.builder("camrelay.camera.control.round.trip", hub, h -> h.controlReplies(id),
+            h -> h.controlReplyNanos(id), TimeUnit.NANOSECONDS)
+        .description("Control requests the camera answered in time, and the time from sending each to its answer.")
+        .tags(tags).register(registry));
     meters.add(FunctionCounter.builder("camrelay.camera.frames.dropped", this,
             m -> m.stat(id).map(c -> (double) c.framesDropped()).orElse(0.0))
         .description("Frames from the camera dropped as invalid, oversized or truncated.").tags(tags)
