@@ -58,6 +58,25 @@ class EmbedderMetricsTest {
     }
   }
 
+  @Test
+  void aForgottenCamerasMetersLeaveTheEmbeddersRegistry() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(-1).httpPort(-1).rtspPort(-1)
+        .maxCameras(1).meterRegistry(registry).build()) {
+      relay.start();
+      try (FakeCamera cam = FakeCamera.framed(relay.tcpPort(), "first", null, 0)) {
+        assertThat(cam.awaitWelcome().stream()).isTrue();
+        cam.sendFrame(TestJpegs.frame(1));
+        Await.until("the first camera's meters appear", () -> framesIn("first") == 1);
+      }
+      Await.until("the first camera goes offline",
+          () -> relay.camera("first").map(c -> !c.connected()).orElse(false));
+      relay.publish("second", TestJpegs.frame(2)); // the relay is full: the idle first camera is evicted
+      Await.until("the second camera's meters replace the first's", () -> framesIn("second") == 1
+          && registry.find("camrelay.camera.frames.in").tag("camera", "first").meters().isEmpty());
+      assertThat(registry.find("camrelay.camera.output.viewers").tag("camera", "first").meters()).isEmpty();
+    }
+  }
+
   private double framesIn(String camera) {
     FunctionCounter c = registry.find("camrelay.camera.frames.in").tag("camera", camera).functionCounter();
     return c == null ? 0 : c.count();
