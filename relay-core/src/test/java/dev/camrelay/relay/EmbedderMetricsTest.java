@@ -43,6 +43,8 @@ class EmbedderMetricsTest {
         Await.until("the embedder's registry counts both frames and both viewers",
             () -> framesIn("garage") >= 2 && viewers("garage", "ws") == 1 && viewers("garage", "mjpeg") == 1);
         assertThat(viewers("garage", "rtsp")).isZero();
+        Await.until("frames out count the frame each viewer was handed", () -> registry.get("camrelay.camera.frames.out")
+            .tag("camera", "garage").functionCounter().count() >= 2);
         assertThat(registry.get("camrelay.camera.bytes.in").tag("camera", "garage").functionCounter().count())
             .isEqualTo(TestJpegs.frame(1).length + TestJpegs.frame(2).length);
         assertThat(registry.get("camrelay.viewers").gauge().value()).isEqualTo(2);

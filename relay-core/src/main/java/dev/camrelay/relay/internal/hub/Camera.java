@@ -44,6 +44,8 @@ final class Camera {
   private final RateMeter meter = new RateMeter();
   private final AtomicLong framesIn = new AtomicLong();
   private final AtomicLong bytesIn = new AtomicLong();
+  /** Frames handed to viewers that have since left, so {@link #framesOut()} never goes down. */
+  private final AtomicLong framesOutOfGoneViewers = new AtomicLong();
   private final AtomicLong framesDropped = new AtomicLong();
   private final ControlRequests controls;
   private final OnDemand onDemand;
@@ -279,6 +281,9 @@ final class Camera {
       }
     }
     if (removed) {
+      if (o.viewer) {
+        framesOutOfGoneViewers.addAndGet(o.framesDelivered());
+      }
       if (o.viewer && viewerCount() == 0 && source == null) {
         sinceNanos = System.nanoTime();
       }
@@ -304,6 +309,15 @@ final class Camera {
     int n = 0;
     for (AttachedOutput o : outputs) {
       n += o.viewer && kind.equals(o.output.kind()) ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** Frames handed to this camera's viewers since it was first seen, each viewer counted (relay-wide outputs not). */
+  long framesOut() {
+    long n = framesOutOfGoneViewers.get();
+    for (AttachedOutput o : outputs) {
+      n += o.viewer ? o.framesDelivered() : 0;
     }
     return n;
   }

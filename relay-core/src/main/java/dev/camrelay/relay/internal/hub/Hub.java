@@ -133,6 +133,11 @@ public final class Hub implements CameraHub {
     return find(cameraId).map(c -> c.viewerCount(kind)).orElse(0);
   }
 
+  /** Frames handed to the camera's viewers (each viewer counted); 0 if unknown. */
+  public long framesOut(String cameraId) {
+    return find(cameraId).map(Camera::framesOut).orElse(0L);
+  }
+
   /** JPEG bytes the camera published since it was first seen; 0 if unknown. */
   public long bytesIn(String cameraId) {
     return find(cameraId).map(Camera::bytesIn).orElse(0L);

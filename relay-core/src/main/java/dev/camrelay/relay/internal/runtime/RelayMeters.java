@@ -101,6 +101,9 @@ public final class RelayMeters {
     meters.add(FunctionCounter.builder("camrelay.camera.frames.in", this,
             m -> m.stat(id).map(c -> (double) c.framesIn()).orElse(0.0))
         .description("Complete JPEG frames received from the camera.").tags(tags).register(registry));
+    meters.add(FunctionCounter.builder("camrelay.camera.frames.out", hub, h -> h.framesOut(id))
+        .description("Frames handed to the camera's viewers, each viewer counted (frames a slow viewer skipped not).")
+        .tags(tags).register(registry));
     meters.add(FunctionCounter.builder("camrelay.camera.bytes.in", hub, h -> h.bytesIn(id))
         .description("JPEG bytes of the complete frames received from the camera.").tags(tags).register(registry));
     meters.add(FunctionTimer.builder("camrelay.camera.control.round.trip", hub, h -> h.controlReplies(id),
