@@ -7,6 +7,7 @@ import dev.camrelay.relay.internal.port.websocket.WsServer;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
 import dev.camrelay.relay.internal.runtime.RelayRuntime;
 import dev.camrelay.relay.internal.runtime.Version;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -49,8 +50,8 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
   private final Object lifecycle = new Object();
   private State state = State.NEW;
 
-  private CameraRelay(RelayConfig config) {
-    this.runtime = new RelayRuntime(config);
+  private CameraRelay(RelayConfig config, MeterRegistry meterRegistry) {
+    this.runtime = new RelayRuntime(config, meterRegistry);
     this.hub = runtime.hub();
   }
 
@@ -222,6 +223,7 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
    */
   public static final class Builder {
     private final RelayConfig.Builder settings = RelayConfig.builder();
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
 
@@ -472,8 +474,19 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
       return this;
     }
 
+    /**
+     * Also registers the relay's meters (those of {@code /metrics}: per-camera frames, viewers, connections, MJPEG,
+     * auth and RTSP figures, see the README) in {@code registry}, the embedding application's Micrometer registry.
+     * Per-camera meters (tag {@code camera}) are removed when the relay forgets the camera. {@code /metrics} is
+     * served from the relay's own Prometheus registry either way.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = java.util.Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
     public CameraRelay build() {
-      return new CameraRelay(settings.build());
+      return new CameraRelay(settings.build(), meterRegistry);
     }
   }
 }

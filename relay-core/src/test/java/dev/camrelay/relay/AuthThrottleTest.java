@@ -82,8 +82,8 @@ class AuthThrottleTest {
     assertThat(http).contains(THROTTLED);
 
     String metrics = httpFrom("127.0.0.1", "/metrics?token=" + VIEWER_TOKEN);
-    assertThat(metrics).startsWith("HTTP/1.1 200").contains("\ncamrelay_auth_failures_total 10\n")
-        .contains("\ncamrelay_auth_throttled_total 4\n");
+    assertThat(metrics).startsWith("HTTP/1.1 200").contains("\ncamrelay_auth_failures_total 10.0\n")
+        .contains("\ncamrelay_auth_throttled_total 4.0\n");
   }
 
   @Test
@@ -123,7 +123,7 @@ class AuthThrottleTest {
       assertThat(cam.awaitWelcome().stream()).isTrue();
     }
     String metrics = httpFrom("127.0.0.1", "/metrics?token=" + VIEWER_TOKEN);
-    assertThat(metrics).contains("\ncamrelay_auth_failures_total 3\n");
+    assertThat(metrics).contains("\ncamrelay_auth_failures_total 3.0\n");
   }
 
   @Test

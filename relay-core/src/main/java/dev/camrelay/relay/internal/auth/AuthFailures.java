@@ -130,6 +130,15 @@ public final class AuthFailures {
   }
 
   /** Wrong tokens presented so far, on every port. */
+  /** Registers {@code camrelay_auth_failures_total} and {@code camrelay_auth_throttled_total}. */
+  public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+    io.micrometer.core.instrument.FunctionCounter.builder("camrelay.auth.failures", failures, LongAdder::sum)
+        .description("Wrong tokens presented, on every port (a missing token is not counted).").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("camrelay.auth.throttled", throttled, LongAdder::sum)
+        .description("Token attempts refused unchecked because their address presented too many wrong tokens lately.")
+        .register(registry);
+  }
+
   public long failures() {
     return failures.sum();
   }

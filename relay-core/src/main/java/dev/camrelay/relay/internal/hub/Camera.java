@@ -43,6 +43,9 @@ final class Camera {
   private volatile AttachedOutput[] outputArray = new AttachedOutput[0];
   private final RateMeter meter = new RateMeter();
   private final AtomicLong framesIn = new AtomicLong();
+  private final AtomicLong bytesIn = new AtomicLong();
+  /** Frames handed to viewers that have since left, so {@link #framesOut()} never goes down. */
+  private final AtomicLong framesOutOfGoneViewers = new AtomicLong();
   private final AtomicLong framesDropped = new AtomicLong();
   private final ControlRequests controls;
   private final OnDemand onDemand;
@@ -233,6 +236,7 @@ final class Camera {
       }
       latestNanos = nowNanos;
       meter.record(nowNanos, jpeg.size());
+      bytesIn.addAndGet(jpeg.size());
       hub.fanOut().offer(outputArray, frame, count);
     }
     return true;
@@ -277,6 +281,9 @@ final class Camera {
       }
     }
     if (removed) {
+      if (o.viewer) {
+        framesOutOfGoneViewers.addAndGet(o.framesDelivered());
+      }
       if (o.viewer && viewerCount() == 0 && source == null) {
         sinceNanos = System.nanoTime();
       }
@@ -295,6 +302,29 @@ final class Camera {
       n += o.viewer ? 1 : 0;
     }
     return n;
+  }
+
+  /** Viewers whose output says {@code kind} ({@link dev.camrelay.relay.CameraOutput#kind()}). */
+  int viewerCount(String kind) {
+    int n = 0;
+    for (AttachedOutput o : outputs) {
+      n += o.viewer && kind.equals(o.output.kind()) ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** Frames handed to this camera's viewers since it was first seen, each viewer counted (relay-wide outputs not). */
+  long framesOut() {
+    long n = framesOutOfGoneViewers.get();
+    for (AttachedOutput o : outputs) {
+      n += o.viewer ? o.framesDelivered() : 0;
+    }
+    return n;
+  }
+
+  /** JPEG bytes of the frames published since the camera was first seen. */
+  long bytesIn() {
+    return bytesIn.get();
   }
 
   int outputCount() {

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,9 @@ final class ControlRequests {
   private final long timeoutMs;
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  /** Replies received and their summed round-trip times, for the control round-trip meter. */
+  private final LongAdder replies = new LongAdder();
+  private final LongAdder replyNanos = new LongAdder();
 
   ControlRequests(String cameraId, ScheduledExecutorService timer, long timeoutMs) {
     this.cameraId = cameraId;
@@ -71,6 +75,21 @@ final class ControlRequests {
     return p.reply(json);
   }
 
+  /** Replies the camera sent in time (answers and refusals alike). */
+  long replies() {
+    return replies.sum();
+  }
+
+  /** Summed nanoseconds from sending each replied request to its reply. */
+  long replyNanos() {
+    return replyNanos.sum();
+  }
+
+  private void replied(long sentNanos) {
+    replyNanos.add(System.nanoTime() - sentNanos);
+    replies.increment();
+  }
+
   /** Fails every request waiting on {@code source}. */
   void failAll(AttachedSource source, ControlException.Kind kind, String message) {
     for (Pending p : pending.values()) {
@@ -85,6 +104,7 @@ final class ControlRequests {
     final String json;
     final AttachedSource source;
     final CompletableFuture<String> future = new CompletableFuture<>();
+    final long sentNanos = System.nanoTime();
     volatile ScheduledFuture<?> timeout;
 
     Pending(long id, String json, AttachedSource source) {
@@ -108,13 +128,18 @@ final class ControlRequests {
       if (!finish()) {
         return false;
       }
+      replied(sentNanos);
       future.complete(replyJson);
       return true;
     }
 
     @Override
     public boolean fail(String message) {
-      return failWith(ControlException.Kind.REJECTED, message);
+      if (!failWith(ControlException.Kind.REJECTED, message)) {
+        return false;
+      }
+      replied(sentNanos);
+      return true;
     }
 
     boolean failWith(ControlException.Kind kind, String message) {

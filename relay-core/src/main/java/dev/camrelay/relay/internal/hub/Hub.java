@@ -128,6 +128,31 @@ public final class Hub implements CameraHub {
     return find(cameraId).map(Camera::stats);
   }
 
+  /** Viewers of the camera whose output is of {@code kind} ({@code ws}, {@code mjpeg}, {@code rtsp}); 0 if unknown. */
+  public int viewers(String cameraId, String kind) {
+    return find(cameraId).map(c -> c.viewerCount(kind)).orElse(0);
+  }
+
+  /** Frames handed to the camera's viewers (each viewer counted); 0 if unknown. */
+  public long framesOut(String cameraId) {
+    return find(cameraId).map(Camera::framesOut).orElse(0L);
+  }
+
+  /** JPEG bytes the camera published since it was first seen; 0 if unknown. */
+  public long bytesIn(String cameraId) {
+    return find(cameraId).map(Camera::bytesIn).orElse(0L);
+  }
+
+  /** Control replies the camera sent in time; 0 if unknown. */
+  public long controlReplies(String cameraId) {
+    return find(cameraId).map(c -> c.controls().replies()).orElse(0L);
+  }
+
+  /** Summed control round-trip nanoseconds of those replies; 0 if unknown. */
+  public double controlReplyNanos(String cameraId) {
+    return find(cameraId).map(c -> (double) c.controls().replyNanos()).orElse(0.0);
+  }
+
   @Override
   public List<CameraStats> cameras() {
     List<Camera> list = new ArrayList<>(cameras.values());

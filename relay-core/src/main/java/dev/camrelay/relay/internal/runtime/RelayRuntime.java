@@ -48,6 +48,7 @@ public final class RelayRuntime {
   private final ThreadPoolExecutor listenerExecutor;
   private final Hub hub;
   private final LiveCameras registry;
+  private final RelayMeters meters;
   private WsServer ws;
   private TcpIngestServer tcp;
   private HttpFrontend http;
@@ -60,6 +61,11 @@ public final class RelayRuntime {
   private volatile int rtspPort = -1;
 
   public RelayRuntime(RelayConfig config) {
+    this(config, null);
+  }
+
+  /** A runtime whose meters are also registered in {@code embedderMetersOrNull} when not null. */
+  public RelayRuntime(RelayConfig config, io.micrometer.core.instrument.MeterRegistry embedderMetersOrNull) {
     this.config = config;
     this.auth = new Authenticator(config);
     this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
@@ -71,6 +77,13 @@ public final class RelayRuntime {
     listenerExecutor.allowCoreThreadTimeOut(true);
     this.hub = new Hub(config, timer, listenerExecutor);
     this.registry = new LiveCameras(config, hub, auth, this::workers);
+    this.meters = new RelayMeters(hub, embedderMetersOrNull);
+    auth.failures().bindTo(meters.registry());
+  }
+
+  /** The relay's meters (served as {@code /metrics}). */
+  public RelayMeters meters() {
+    return meters;
   }
 
   public Hub hub() {
@@ -95,7 +108,7 @@ public final class RelayRuntime {
       wsPort = ws.getPort();
     }
     if (config.httpPort() >= 0) {
-      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry);
+      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry, meters);
       httpPort = http.start();
     }
     if (config.tcpPort() >= 0) {
@@ -107,6 +120,7 @@ public final class RelayRuntime {
     }
     if (config.rtspPort() >= 0) {
       rtsp = new RtspServer(config, hub, auth, limiter, RtspServer.SESSION_TIMEOUT);
+      rtsp.bindTo(meters.registry());
       rtspPort = rtsp.start(boss(), workers());
       if (http != null) {
         http.info(info()); // now with the RTSP port
@@ -114,6 +128,8 @@ public final class RelayRuntime {
       }
     }
     registry.start();
+    // Per-camera meters follow the hub for embedders' registries too, not only at /metrics scrapes.
+    timer.scheduleWithFixedDelay(meters::syncCameras, 0, 5, TimeUnit.SECONDS);
     if (log.isDebugEnabled()) {
       timer.scheduleWithFixedDelay(this::logStats, 10, 10, TimeUnit.SECONDS);
     }
@@ -204,6 +220,7 @@ public final class RelayRuntime {
     }
     awaitQuietly(timer);
     awaitQuietly(listenerExecutor);
+    meters.close();
     tcpPort = -1;
     wsPort = -1;
     httpPort = -1;

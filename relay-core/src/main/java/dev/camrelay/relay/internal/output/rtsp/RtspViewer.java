@@ -39,6 +39,7 @@ public final class RtspViewer implements CameraOutput {
   private final String cameraId;
   private final RtpFrames frames;
   private final LogLimiter logs;
+  private final RtspCounters counters;
   private final int ssrc;
   private final int timestampOffset;
   private volatile OutputHandle handle;
@@ -53,13 +54,15 @@ public final class RtspViewer implements CameraOutput {
   private boolean reported;
 
   /** @param channel the client's RTSP connection, whose event loop runs this viewer */
-  public RtspViewer(Channel channel, RtpSink sink, String cameraId, RtpFrames frames, LogLimiter logs) {
+  public RtspViewer(Channel channel, RtpSink sink, String cameraId, RtpFrames frames, LogLimiter logs,
+      RtspCounters counters) {
     this.channel = channel;
     this.sink = sink;
     this.loop = channel.eventLoop();
     this.cameraId = cameraId;
     this.frames = frames;
     this.logs = logs;
+    this.counters = counters;
     ThreadLocalRandom random = ThreadLocalRandom.current();
     this.ssrc = random.nextInt();
     this.sequence = random.nextInt(1 << 16);
@@ -137,6 +140,7 @@ public final class RtspViewer implements CameraOutput {
     int count = payloads.count();
     ByteBuf headers = channel.alloc().directBuffer(RTP_HEADER * count);
     ChannelFuture last = null;
+    long before = octets;
     try {
       for (int i = 0; i < count; i++) {
         boolean lastPacket = i == count - 1;
@@ -149,6 +153,8 @@ public final class RtspViewer implements CameraOutput {
       headers.release();
     }
     packets += count;
+    counters.packets.add(count);
+    counters.bytes.add(octets - before);
     return last;
   }
 
@@ -158,6 +164,7 @@ public final class RtspViewer implements CameraOutput {
       return;
     }
     framesSent++;
+    counters.frames.increment();
     handle.ready();
   }
 

@@ -20,6 +20,10 @@ import dev.camrelay.relay.internal.runtime.LiveCameras;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
 import dev.camrelay.relay.internal.runtime.RelayInfo;
+import dev.camrelay.relay.internal.runtime.RelayMeters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -38,6 +42,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -81,6 +86,7 @@ public final class HttpFrontend implements AutoCloseable {
       new SharedEncodings(MjpegPartEncoding.advanceHeaders(mjpegWriter), PooledByteBufAllocator.DEFAULT);
   private final ConnectionGate gate;
   private final MjpegCounters mjpegCounters = new MjpegCounters();
+  private final RelayMeters meters;
   /** Refusals (bad paths, auth, limits) are logged at most once per client and kind per 10 s. */
   private final LogLimiter refusals = new LogLimiter(LoggerFactory.getLogger(HttpRequestHandler.class), 10_000);
   private final ChannelGroup channels = new DefaultChannelGroup("camrelay-http", ImmediateEventExecutor.INSTANCE);
@@ -93,16 +99,17 @@ public final class HttpFrontend implements AutoCloseable {
    */
   public HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
       EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter,
-      LiveCameras registry) {
-    this(config, hub, auth, info, boss, workers, tlsOrNull, limiter, registry,
+      LiveCameras registry, RelayMeters meters) {
+    this(config, hub, auth, info, boss, workers, tlsOrNull, limiter, registry, meters,
         config.serveViewer() ? StaticAssets.viewer() : null);
   }
 
   /** With another static folder (tests), or null to serve no files. */
   HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
       EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter,
-      LiveCameras registry, StaticAssets assets) {
+      LiveCameras registry, RelayMeters meters, StaticAssets assets) {
     this.config = config;
+    this.meters = meters;
     this.registry = registry;
     this.adminRoute = new AdminRoute(registry, new AdminAuth(config.adminToken()), auth.failures());
     this.hub = hub;
@@ -114,6 +121,22 @@ public final class HttpFrontend implements AutoCloseable {
     this.assets = assets;
     this.gate = new ConnectionGate(limiter);
     this.routes = RouteTable.of(this);
+    registerMeters(meters.registry());
+  }
+
+  private void registerMeters(MeterRegistry m) {
+    Gauge.builder("camrelay.connections", gate, ConnectionGate::relayTotal)
+        .description("Open connections counted against the relay's connection limit (all ports sharing it).")
+        .register(m);
+    Gauge.builder("camrelay.http.connections", gate, ConnectionGate::open)
+        .description("Open connections on the HTTP port.").register(m);
+    Gauge.builder("camrelay.http.mjpeg.viewers", this, HttpFrontend::mjpegViewers)
+        .description("MJPEG stream viewers on the HTTP port.").register(m);
+    FunctionCounter.builder("camrelay.http.mjpeg.frames.sent", mjpegCounters.sent, LongAdder::sum)
+        .description("Frames written to MJPEG viewers.").register(m);
+    FunctionCounter.builder("camrelay.http.mjpeg.frames.skipped", mjpegCounters.skipped, LongAdder::sum)
+        .description("Frames MJPEG viewers skipped because a newer frame replaced one still waiting (slow viewers).")
+        .register(m);
   }
 
   /** Binds the configured host and HTTP port; returns the bound port (useful when the config says 0). */
@@ -240,6 +263,10 @@ public final class HttpFrontend implements AutoCloseable {
   /** The most an MJPEG viewer's kernel send buffer may grow to. */
   int sendBufferCap() {
     return config.viewerSendBufferBytes();
+  }
+
+  RelayMeters meters() {
+    return meters;
   }
 
   MjpegCounters mjpegCounters() {

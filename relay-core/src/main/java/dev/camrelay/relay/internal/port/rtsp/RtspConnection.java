@@ -9,6 +9,7 @@ import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.output.rtsp.InterleavedSink;
 import dev.camrelay.relay.internal.output.rtsp.RtpFrames;
 import dev.camrelay.relay.internal.output.rtsp.RtpFramesByCamera;
+import dev.camrelay.relay.internal.output.rtsp.RtspCounters;
 import dev.camrelay.relay.internal.output.rtsp.RtpSink;
 import dev.camrelay.relay.internal.output.rtsp.RtspViewer;
 import dev.camrelay.relay.internal.output.rtsp.UdpSink;
@@ -64,6 +65,7 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   private final String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong())
       + Long.toHexString(ThreadLocalRandom.current().nextLong());
   private final RtpFramesByCamera rtpFrames;
+  private final RtspCounters counters;
   private final LogLimiter logs;
   private final String defaultCameraId;
   private final long timeoutSeconds;
@@ -80,12 +82,14 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   private boolean playing;
   private boolean attachAfterResponse;
 
-  RtspConnection(CameraHub hub, Authenticator auth, RtspDigest digest, RtpFramesByCamera rtpFrames, LogLimiter logs,
+  RtspConnection(CameraHub hub, Authenticator auth, RtspDigest digest, RtpFramesByCamera rtpFrames, RtspCounters counters,
+      LogLimiter logs,
       String defaultCameraId, Duration sessionTimeout, ChannelOutboundInvoker rawOut, UdpPorts udp) {
     this.hub = hub;
     this.auth = auth;
     this.digest = digest;
     this.rtpFrames = rtpFrames;
+    this.counters = counters;
     this.logs = logs;
     this.defaultCameraId = defaultCameraId;
     this.timeoutSeconds = Math.max(1, sessionTimeout.toSeconds());
@@ -207,7 +211,8 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     }
     if (viewer == null) {
       frames = rtpFrames.acquire(target.cameraId());
-      viewer = new RtspViewer(ctx.channel(), sink(ctx, transport), target.cameraId(), frames, logs);
+      viewer = new RtspViewer(ctx.channel(), sink(ctx, transport), target.cameraId(), frames, logs,
+          counters);
       sessionId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).toUpperCase(Locale.ROOT);
     }
     FullHttpResponse ok = response(RtspResponseStatuses.OK);

@@ -5,10 +5,14 @@ import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.output.rtsp.RtpFramesByCamera;
+import dev.camrelay.relay.internal.output.rtsp.RtspCounters;
 import dev.camrelay.relay.internal.port.TcpListener;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -17,6 +21,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +52,7 @@ public final class RtspServer implements AutoCloseable {
   private final RtpFramesByCamera rtpFrames = new RtpFramesByCamera(
       new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES), PooledByteBufAllocator.DEFAULT);
   private final RtspDigest digest;
+  private final RtspCounters counters = new RtspCounters();
   private final TcpListener listener;
   private UdpPorts udp;
 
@@ -78,13 +84,25 @@ public final class RtspServer implements AutoCloseable {
         .addLast("idle", new IdleStateHandler(sessionTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("rtsp-encoder", encoder)
         .addLast("rtsp-decoder", new RtspRequestDecoder());
-    ch.pipeline().addLast("rtsp", new RtspConnection(hub, auth, digest, rtpFrames, logs, config.defaultCameraId(),
+    ch.pipeline().addLast("rtsp", new RtspConnection(hub, auth, digest, rtpFrames, counters, logs, config.defaultCameraId(),
         sessionTimeout, ch.pipeline().context(encoder), udp));
   }
 
   /** Why camera {@code cameraId}'s frames are not going out over RTSP, or null when they are (or none was tried). */
   public String refusal(String cameraId) {
     return rtpFrames.refusal(cameraId);
+  }
+
+  /** Registers the {@code camrelay_rtsp_*} meters: connections, RTP packets, payload bytes and frames sent. */
+  public void bindTo(MeterRegistry registry) {
+    Gauge.builder("camrelay.rtsp.connections", listener, TcpListener::connectionCount)
+        .description("Open RTSP client connections.").register(registry);
+    FunctionCounter.builder("camrelay.rtsp.packets.sent", counters.packets, LongAdder::sum)
+        .description("RTP packets sent to RTSP clients.").register(registry);
+    FunctionCounter.builder("camrelay.rtsp.payload.bytes.sent", counters.bytes, LongAdder::sum)
+        .description("RTP/JPEG payload bytes sent to RTSP clients (headers not counted).").register(registry);
+    FunctionCounter.builder("camrelay.rtsp.frames.sent", counters.frames, LongAdder::sum)
+        .description("Frames written to RTSP clients as RTP/JPEG.").register(registry);
   }
 
   /** Connections open right now (for tests). */

@@ -7,6 +7,7 @@ import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LiveCameras;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
 import dev.camrelay.relay.internal.runtime.RelayInfo;
+import dev.camrelay.relay.internal.runtime.RelayMeters;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.net.URI;
@@ -62,7 +63,7 @@ final class HttpFixture implements AutoCloseable {
     RelayInfo info = new RelayInfo("test-version", 3009, false, tls != null, auth.viewerAuthRequired(),
         auth.controlRequiresToken(), 3008, -1);
     registry = new LiveCameras(config, hub, auth, () -> workers);
-    http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, registry, assets);
+    http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, registry, meters(hub, auth), assets);
     try {
       port = http.start();
     } catch (IOException | RuntimeException e) {
@@ -104,5 +105,12 @@ final class HttpFixture implements AutoCloseable {
     boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
     timer.shutdownNow();
+  }
+
+  /** The relay's meters as the runtime makes them: the hub's, the auth counters, then the frontend's. */
+  private static RelayMeters meters(Hub hub, Authenticator auth) {
+    RelayMeters meters = new RelayMeters(hub, null);
+    auth.failures().bindTo(meters.registry());
+    return meters;
   }
 }

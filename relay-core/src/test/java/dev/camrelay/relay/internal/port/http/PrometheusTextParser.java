@@ -26,6 +26,13 @@ final class PrometheusTextParser {
   final Map<String, String> helps = new HashMap<>();
   final List<Sample> samples = new ArrayList<>();
 
+  /** A summary's or histogram's {@code _count}, {@code _sum} or {@code _bucket} sample belongs to its family. */
+  private boolean summaryPart(String name, String family) {
+    String type = family == null ? null : types.get(family);
+    return ("summary".equals(type) || "histogram".equals(type)) && (name.equals(family + "_count")
+        || name.equals(family + "_sum") || "histogram".equals(type) && name.equals(family + "_bucket"));
+  }
+
   static PrometheusTextParser parse(String text) {
     PrometheusTextParser parser = new PrometheusTextParser();
     if (!text.isEmpty() && !text.endsWith("\n")) {
@@ -55,7 +62,7 @@ final class PrometheusTextParser {
         throw new IllegalArgumentException("comment lines other than HELP/TYPE are not expected: " + line);
       } else if ((m = SAMPLE.matcher(line)).matches()) {
         String name = m.group(1);
-        if (!name.equals(current)) {
+        if (!name.equals(current) && !parser.summaryPart(name, current)) {
           throw new IllegalArgumentException("sample " + name + " outside its family (current " + current + ")");
         }
         Map<String, String> labels = new LinkedHashMap<>();
