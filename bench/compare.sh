@@ -4,6 +4,7 @@
 #
 #   bench/compare.sh                 # all scenarios (about 20 minutes)
 #   SCENARIOS="fanout200 slowlink" bench/compare.sh
+#   RELAY_CPUS=0 SCENARIOS=probe200 bench/compare.sh   # the relay pinned to one core
 #
 # Every measured run gets a fresh relay process, warmed up the same way for both relays (WARMUP_SECONDS of
 # 200 viewers at 30 fps, 3 s as fast as the relay takes frames, then one plain untagged JPEG so that the frame
@@ -30,6 +31,8 @@ RESULTS=$WORK/results.jsonl
 : > "$RESULTS"
 
 NS=""          # set to a network namespace name to run inside it
+# RELAY_CPUS=0 runs the relay on CPU 0 only (taskset), e.g. to show how the fan-out scales with cores.
+PIN=${RELAY_CPUS:+taskset -c $RELAY_CPUS}
 in_ns() { if [ -n "$NS" ]; then ip netns exec "$NS" "$@"; else "$@"; fi; }
 
 wait_port() {  # wait until something listens on 127.0.0.1:$1
@@ -44,8 +47,8 @@ RELAY_PID=""
 start_relay() {  # $1 = camrelay | node
   case "$1" in
     # shellcheck disable=SC2086
-    camrelay) in_ns java $JAVA_OPTS -jar "$JAR" $CAMRELAY_OPTS >"$WORK/relay-$1.log" 2>&1 & ;;
-    node)     (cd "$WORK/peer" && in_ns node seed-relay.mjs >"$WORK/relay-$1.log" 2>&1) & ;;
+    camrelay) in_ns $PIN java $JAVA_OPTS -jar "$JAR" $CAMRELAY_OPTS >"$WORK/relay-$1.log" 2>&1 & ;;
+    node)     (cd "$WORK/peer" && in_ns $PIN node seed-relay.mjs >"$WORK/relay-$1.log" 2>&1) & ;;
   esac
   wait_port 3008; wait_port 3009
   # The process that owns the WebSocket listening socket is the relay (not a shell or `ip netns exec` around it).
