@@ -1,10 +1,10 @@
 package dev.camrelay.relay.internal.output.websocket;
 
+import dev.camrelay.relay.internal.runtime.UntrustedJson;
 import com.google.gson.JsonElement;
 import dev.camrelay.relay.internal.output.SharedEncoding;
 import io.netty.buffer.ByteBuf;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 import dev.camrelay.relay.CameraFrame;
 import dev.camrelay.relay.CameraHub;
@@ -376,7 +376,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
     }
     JsonElement id = null;
     try {
-      JsonObject msg = JsonParser.parseString(text).getAsJsonObject();
+      JsonObject msg = UntrustedJson.object(text);
       id = msg.get("id");
       JsonElement type = msg.get("type");
       if (type == null || !type.isJsonPrimitive() || !"control".equals(type.getAsString())) {
@@ -434,7 +434,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
     out.addProperty("type", "control-reply");
     out.add("id", id);
     try {
-      JsonObject reply = JsonParser.parseString(cameraReply).getAsJsonObject();
+      JsonObject reply = UntrustedJson.object(cameraReply);
       JsonElement ok = reply.get("ok");
       boolean success = ok == null || !ok.isJsonPrimitive() || !ok.getAsJsonPrimitive().isBoolean() || ok.getAsBoolean();
       out.addProperty("ok", success);

@@ -288,7 +288,13 @@ public final class WsServer extends WebSocketServer {
   @Override
   public void onMessage(WebSocket conn, String message) {
     if (conn.getAttachment() instanceof WsEndpoint endpoint) {
-      endpoint.onText(message);
+      try {
+        endpoint.onText(message);
+      } catch (StackOverflowError e) {
+        // Java-WebSocket shuts the whole port down on an Error in its worker: one client's message must only ever
+        // cost that client its connection (UntrustedJson keeps nesting shallow; this is the last line).
+        conn.close(CloseFrame.POLICY_VALIDATION, "message nested too deeply");
+      }
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.camrelay.relay.internal.source.websocket;
 
+import dev.camrelay.relay.internal.runtime.UntrustedJson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
@@ -94,7 +94,7 @@ public final class WsIngestSession implements CameraSource, WsEndpoint {
       request.reply(SENT);
       return;
     }
-    JsonObject command = JsonParser.parseString(request.json()).getAsJsonObject();
+    JsonObject command = UntrustedJson.object(request.json());
     JsonObject out = new JsonObject();
     out.addProperty("id", request.id());
     for (Map.Entry<String, JsonElement> e : command.entrySet()) {
@@ -142,7 +142,7 @@ public final class WsIngestSession implements CameraSource, WsEndpoint {
       return;
     }
     try {
-      JsonObject reply = JsonParser.parseString(text).getAsJsonObject();
+      JsonObject reply = UntrustedJson.object(text);
       JsonElement id = reply.remove("id");
       if (id == null || !id.isJsonPrimitive() || !id.getAsJsonPrimitive().isNumber()) {
         log.debug("camera '{}': ignoring text without a numeric id", cameraId);
