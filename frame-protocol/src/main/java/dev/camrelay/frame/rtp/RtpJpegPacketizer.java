@@ -94,7 +94,8 @@ public final class RtpJpegPacketizer {
     if (reason != null) {
       throw new RtpJpegException(reason);
     }
-    if (!h.huffmanStandard) {
+    boolean recoded = !h.huffmanStandard;
+    if (recoded) {
       jpeg = recoded(jpeg);
       h = JpegHeaders.read(jpeg);
     }
@@ -144,7 +145,7 @@ public final class RtpJpegPacketizer {
       fragmentOffset += fragment;
     }
     offsets[count] = pos;
-    return new RtpJpegPayloads(out, offsets, type, widthBlocks * 8, heightBlocks * 8);
+    return new RtpJpegPayloads(out, offsets, type, widthBlocks * 8, heightBlocks * 8, recoded);
   }
 
   /**

@@ -16,13 +16,15 @@ public final class RtpJpegPayloads {
   private final int type;
   private final int width;
   private final int height;
+  private final boolean recoded;
 
-  RtpJpegPayloads(byte[] bytes, int[] offsets, int type, int width, int height) {
+  RtpJpegPayloads(byte[] bytes, int[] offsets, int type, int width, int height, boolean recoded) {
     this.bytes = bytes;
     this.offsets = offsets;
     this.type = type;
     this.width = width;
     this.height = height;
+    this.recoded = recoded;
   }
 
   /** Number of payloads (RTP packets) of the frame, at least 1. */
@@ -70,9 +72,17 @@ public final class RtpJpegPayloads {
     return height;
   }
 
+  /**
+   * True when the JPEG's scan was re-coded to the standard Huffman tables before it was cut (it came with other
+   * tables); false when its scan goes out byte for byte.
+   */
+  public boolean recoded() {
+    return recoded;
+  }
+
   @Override
   public String toString() {
     return "RtpJpegPayloads[" + count() + " payloads, " + bytes.length + " bytes, type " + type + ", " + width + "x"
-        + height + "]";
+        + height + (recoded ? ", re-coded" : "") + "]";
   }
 }

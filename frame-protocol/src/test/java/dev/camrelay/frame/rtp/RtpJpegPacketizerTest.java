@@ -121,6 +121,7 @@ class RtpJpegPacketizerTest {
     RtpJpegPayloads p = new RtpJpegPacketizer(60_000).packetize(frame);
     assertEquals(1, p.count());
     assertEquals(8 + 132 + frame.size() - 560 - 2, p.length(0));
+    assertFalse(p.recoded(), "standard tables go out as they are");
   }
 
   @Test
@@ -251,5 +252,6 @@ class RtpJpegPacketizerTest {
     RtpJpegPayloads payloads = new RtpJpegPacketizer(1400).packetize(optimal);
     assertTrue(payloads.count() > 0);
     assertEquals(1, payloads.type(), "4:2:0");
+    assertTrue(payloads.recoded(), "says it was re-coded");
   }
 }

@@ -11,6 +11,7 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.plugins.jpeg.JPEGImageWriteParam;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Real JPEGs made with javax.imageio: each numbered frame differs, so byte comparisons mean something. */
@@ -55,15 +56,34 @@ public final class TestJpegs {
     return encode(img, 0.8f);
   }
 
+  /**
+   * Frame {@code number} coded with image-specific ("optimal") Huffman tables, as ffmpeg's encoder and many IP
+   * cameras write them, instead of the standard ones of JPEG Annex K.
+   */
+  public static byte[] optimalHuffman(int number, int width, int height) {
+    try {
+      BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(frame(number, width, height)));
+      JPEGImageWriteParam p = new JPEGImageWriteParam(null);
+      p.setOptimizeHuffmanTables(true);
+      return encode(img, p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static byte[] encode(BufferedImage img, float quality) {
+    JPEGImageWriteParam p = new JPEGImageWriteParam(null);
+    p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+    p.setCompressionQuality(quality);
+    return encode(img, p);
+  }
+
+  private static byte[] encode(BufferedImage img, ImageWriteParam p) {
     try {
       ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
         writer.setOutput(ios);
-        ImageWriteParam p = writer.getDefaultWriteParam();
-        p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        p.setCompressionQuality(quality);
         writer.write(null, new IIOImage(img, null, null), p);
       } finally {
         writer.dispose();

@@ -18,6 +18,7 @@ public final class RtpFrames {
   private final RtpJpegPacketizer packetizer;
   private final ByteBufAllocator allocator;
   private final Map<String, String> refusals;
+  private final RtspCounters counters;
   private JpegFrame newestJpeg;
   private RtpFrame newest;
   private JpegFrame previousJpeg;
@@ -25,12 +26,17 @@ public final class RtpFrames {
   private boolean released;
   int users; // guarded by the registry (RtpFramesByCamera)
 
-  /** @param refusals where the reason a frame of this camera was refused goes, by camera (shared, concurrent) */
-  RtpFrames(String cameraId, RtpJpegPacketizer packetizer, ByteBufAllocator allocator, Map<String, String> refusals) {
+  /**
+   * @param refusals where the reason a frame of this camera was refused goes, by camera (shared, concurrent)
+   * @param counters where re-coded and refused frames are counted
+   */
+  RtpFrames(String cameraId, RtpJpegPacketizer packetizer, ByteBufAllocator allocator, Map<String, String> refusals,
+      RtspCounters counters) {
     this.cameraId = cameraId;
     this.packetizer = packetizer;
     this.allocator = allocator;
     this.refusals = refusals;
+    this.counters = counters;
   }
 
   /** The payloads of {@code jpeg}, with one reference to its buffer (if any) that the caller must release. */
@@ -68,8 +74,12 @@ public final class RtpFrames {
       ByteBuf buffer = allocator.directBuffer(payloads.totalBytes());
       buffer.writeBytes(payloads.asByteBuffer());
       refusals.remove(cameraId);
+      if (payloads.recoded()) {
+        counters.recoded.increment();
+      }
       return new RtpFrame(payloads, buffer, null);
     } catch (RtpJpegException e) {
+      counters.refused.increment();
       refusals.put(cameraId, e.getMessage());
       return new RtpFrame(null, null, e.getMessage());
     }

@@ -13,17 +13,20 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RtpFramesByCamera {
   private final RtpJpegPacketizer packetizer;
   private final ByteBufAllocator allocator;
+  private final RtspCounters counters;
   private final Map<String, RtpFrames> byCamera = new HashMap<>();
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
 
-  public RtpFramesByCamera(RtpJpegPacketizer packetizer, ByteBufAllocator allocator) {
+  /** @param counters where frames re-coded to the standard Huffman tables and frames refused are counted */
+  public RtpFramesByCamera(RtpJpegPacketizer packetizer, ByteBufAllocator allocator, RtspCounters counters) {
     this.packetizer = packetizer;
     this.allocator = allocator;
+    this.counters = counters;
   }
 
   /** Camera {@code cameraId}'s shared payloads; give them back with {@link #release}. */
   public synchronized RtpFrames acquire(String cameraId) {
-    RtpFrames frames = byCamera.computeIfAbsent(cameraId, id -> new RtpFrames(id, packetizer, allocator, refusals));
+    RtpFrames frames = byCamera.computeIfAbsent(cameraId, id -> new RtpFrames(id, packetizer, allocator, refusals, counters));
     frames.users++;
     return frames;
   }

@@ -49,10 +49,10 @@ public final class RtspServer implements AutoCloseable {
   private final ConnectionLimiter limiter;
   private final Duration sessionTimeout;
   private final LogLimiter logs = new LogLimiter(log, 10_000);
-  private final RtpFramesByCamera rtpFrames = new RtpFramesByCamera(
-      new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES), PooledByteBufAllocator.DEFAULT);
-  private final RtspDigest digest;
   private final RtspCounters counters = new RtspCounters();
+  private final RtpFramesByCamera rtpFrames = new RtpFramesByCamera(
+      new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES), PooledByteBufAllocator.DEFAULT, counters);
+  private final RtspDigest digest;
   private final TcpListener listener;
   private UdpPorts udp;
 
@@ -93,7 +93,10 @@ public final class RtspServer implements AutoCloseable {
     return rtpFrames.refusal(cameraId);
   }
 
-  /** Registers the {@code camrelay_rtsp_*} meters: connections, RTP packets, payload bytes and frames sent. */
+  /**
+   * Registers the {@code camrelay_rtsp_*} meters: connections, RTP packets, payload bytes and frames sent, frames
+   * re-coded to the standard Huffman tables and frames refused.
+   */
   public void bindTo(MeterRegistry registry) {
     Gauge.builder("camrelay.rtsp.connections", listener, TcpListener::connectionCount)
         .description("Open RTSP client connections.").register(registry);
@@ -103,6 +106,12 @@ public final class RtspServer implements AutoCloseable {
         .description("RTP/JPEG payload bytes sent to RTSP clients (headers not counted).").register(registry);
     FunctionCounter.builder("camrelay.rtsp.frames.sent", counters.frames, LongAdder::sum)
         .description("Frames written to RTSP clients as RTP/JPEG.").register(registry);
+    FunctionCounter.builder("camrelay.rtsp.frames.recoded", counters.recoded, LongAdder::sum)
+        .description("Frames re-coded losslessly to the standard Huffman tables for RTP/JPEG, once per frame.")
+        .register(registry);
+    FunctionCounter.builder("camrelay.rtsp.frames.refused", counters.refused, LongAdder::sum)
+        .description("Frames RTP/JPEG cannot carry (progressive, grayscale, 4:4:4, over 2040 px), not sent over RTSP.")
+        .register(registry);
   }
 
   /** Connections open right now (for tests). */

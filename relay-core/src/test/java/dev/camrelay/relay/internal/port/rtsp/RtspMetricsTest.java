@@ -2,6 +2,8 @@ package dev.camrelay.relay.internal.port.rtsp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.frame.jpeg.StandardHuffman;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.TestJpegs;
@@ -14,7 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** {@code /metrics} counts RTSP clients and the RTP packets, bytes and re-coded frames they were sent. */
+/**
+ * {@code /metrics} counts RTSP clients, the RTP packets, bytes and frames they were sent, and the frames re-coded to
+ * the standard Huffman tables or refused.
+ */
 class RtspMetricsTest {
 
   @Test
@@ -24,6 +29,40 @@ class RtspMetricsTest {
       relay.start();
       playAndScrape(relay);
     }
+  }
+
+  @Test
+  void framesWithOtherHuffmanTablesCountAsRecodedAndFramesRtpCannotCarryAsRefused() throws Exception {
+    try (CameraRelay relay =
+        CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(0).rtspPort(0).build()) {
+      relay.start();
+      byte[] optimal = TestJpegs.optimalHuffman(3, 320, 240);
+      assertThat(StandardHuffman.usesStandardTables(JpegFrame.parse(optimal))).as("test frame's tables").isFalse();
+      relay.publish("yard", TestJpegs.frame(1, 320, 240));
+      try (RtspTestClient client = play(relay.rtspPort(), "yard")) {
+        client.readInterleaved();
+        assertThat(value(metrics(relay), "camrelay_rtsp_frames_recoded_total")).as("standard tables").isZero();
+        relay.publish("yard", optimal);
+        Await.until("the optimal-table frame is counted as re-coded",
+            () -> value(metrics(relay), "camrelay_rtsp_frames_recoded_total") == 1);
+        assertThat(value(metrics(relay), "camrelay_rtsp_frames_refused_total")).isZero();
+        relay.publish("yard", TestJpegs.grayscale(320, 240));
+        Await.until("the grayscale frame is counted as refused",
+            () -> value(metrics(relay), "camrelay_rtsp_frames_refused_total") == 1);
+      }
+    }
+  }
+
+  /** A client on camera {@code camera}'s interleaved stream, after SETUP and PLAY. */
+  private static RtspTestClient play(int port, String camera) throws IOException {
+    RtspTestClient client = new RtspTestClient(port);
+    String base = "rtsp://127.0.0.1:" + port + "/" + camera + "/";
+    RtspTestClient.Response setup = client.request("SETUP", base + "trackID=0",
+        "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+    assertThat(setup.status()).isEqualTo(200);
+    String session = setup.header("Session").substring(0, 16);
+    assertThat(client.request("PLAY", base, "Session: " + session).status()).isEqualTo(200);
+    return client;
   }
 
   private static void playAndScrape(CameraRelay relay) throws Exception {
