@@ -34,8 +34,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +50,11 @@ import org.slf4j.LoggerFactory;
  * The session ends with the connection, or when nothing arrives for the session timeout (requests and the client's
  * RTCP reports both count).
  *
- * <p>Auth, when a viewer token is set: Digest or Basic with the token as password ({@link RtspDigest}), or
- * {@code ?token=} on the URL; once a
- * request on a connection carried a valid token, the connection is trusted (clients drop the query from the control
- * URLs they build). OPTIONS needs no token. Missing or wrong: 401 with a Digest and a Basic challenge. Tokens are never logged.
+ * <p>Auth, when a viewer token is set: Digest or Basic with the token as password ({@link RtspDigest}; share links
+ * with Basic only), or {@code ?token=} on the URL; once a request on a connection carried a valid token, the
+ * connection is trusted for the cameras that token opens (clients drop the query from the control URLs they build),
+ * and a connection that proved a share link is closed when the link expires. OPTIONS needs no token. Missing or
+ * wrong: 401 with a Digest and a Basic challenge. Tokens are never logged.
  *
  * <p>Event loop only.
  */
@@ -73,6 +77,8 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   private final UdpPorts udp;
   /** What the token this connection proved opens (clients drop ?token= from the URLs they build); null: none yet. */
   private ViewerAccess authorized;
+  /** The close at the end of the share link this connection proved, or null. */
+  private ScheduledFuture<?> expiry;
   private String remote = "?";
 
   // The session, once SET UP.
@@ -286,15 +292,15 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     }
     String authorization = request.headers().get(RtspHeaderNames.AUTHORIZATION);
     boolean digestOffered = RtspDigest.isDigest(authorization);
-    String token = digestOffered ? null : RtspCredentials.token(authorization, target.query());
-    ViewerAccess access = digestOffered
-        ? (digest.verify(authorization, request.method().name(), nonce) ? ViewerAccess.ALL : null)
-        : auth.viewerAccess(token);
+    String token = digestOffered ? digest.verify(authorization, request.method().name(), nonce)
+        : RtspCredentials.token(authorization, target.query());
+    ViewerAccess access = digestOffered && token == null ? null : auth.viewerAccess(token);
     if (access != null && access.granted()) {
       if (!access.mayView(target.cameraId())) {
         return text(RtspResponseStatuses.FORBIDDEN, ViewerAccess.outOfScopeMessage(target.cameraId()));
       }
       authorized = access;
+      closeAtExpiry(ctx, access.expiresAt());
       return null;
     }
     if (access != null && access.refusal() == ViewerAccess.Refusal.EXPIRED_SHARE_LINK) {
@@ -315,6 +321,24 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
         .add(RtspHeaderNames.WWW_AUTHENTICATE, RtspDigest.challenge(nonce))
         .add(RtspHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + RtspDigest.REALM + "\"");
     return refused;
+  }
+
+  /**
+   * Closes the connection (and with it the session and its RTP, over TCP or UDP) when the share link it proved ends,
+   * as WebSocket and MJPEG streams end; a later token replaces the deadline.
+   */
+  private void closeAtExpiry(ChannelHandlerContext ctx, Instant expiresAt) {
+    if (expiry != null) {
+      expiry.cancel(false);
+      expiry = null;
+    }
+    if (expiresAt != null) {
+      long delayMs = Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis());
+      expiry = ctx.executor().schedule(() -> {
+        log.info("RTSP client {}: share link expired; closing", remote);
+        ctx.close();
+      }, delayMs, TimeUnit.MILLISECONDS);
+    }
   }
 
   private boolean sessionMatches(FullHttpRequest request) {
@@ -369,6 +393,9 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (expiry != null) {
+      expiry.cancel(false);
+    }
     endSession("disconnected");
     super.channelInactive(ctx);
   }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -12,16 +13,22 @@ import java.util.Map;
 /**
  * RTSP Digest authentication (RFC 2617, MD5, with or without {@code qop=auth}) where the password is a relay token
  * and any user name goes: {@code response = MD5(MD5(user:realm:token):nonce[:nc:cnonce:qop]:MD5(method:uri))}.
- * Digest needs the tokens themselves, not their hashes, so this holds the viewer and control tokens; it compares
- * responses in constant time and never logs them.
+ * Digest needs the tokens themselves, not their hashes, so this holds the tokens a viewer may know in advance (the
+ * viewer, control and scoped viewer tokens) and tries each one; the {@link dev.camrelay.relay.internal.auth
+ * .Authenticator} then decides what the matching token opens. Share links cannot be checked this way (the relay does
+ * not know them before they arrive): they work with Basic and {@code ?token=}. Every candidate is computed and
+ * compared in constant time, whichever matches; nothing here is logged.
  */
 final class RtspDigest {
   static final String REALM = "camrelay";
 
   private final List<String> tokens = new ArrayList<>();
 
-  /** @param viewerTokens the tokens that may watch (the viewer and the control token); nulls are skipped */
-  RtspDigest(String... viewerTokens) {
+  /**
+   * @param viewerTokens the tokens that may watch (the viewer, the control and the scoped viewer tokens); nulls are
+   *     skipped
+   */
+  RtspDigest(Collection<String> viewerTokens) {
     for (String t : viewerTokens) {
       if (t != null) {
         tokens.add(t);
@@ -40,29 +47,31 @@ final class RtspDigest {
   }
 
   /**
-   * Whether the Digest {@code authorization} answers {@code nonce} with one of the tokens as password, for
-   * {@code method} on the URI it names.
+   * The token the Digest {@code authorization} used as password to answer {@code nonce} for {@code method} on the
+   * URI it names, or null when it answers with none of them.
    */
-  boolean verify(String authorization, String method, String nonce) {
+  String verify(String authorization, String method, String nonce) {
     Map<String, String> p = parameters(authorization.substring(7));
     String user = p.get("username");
     String uri = p.get("uri");
     String response = p.get("response");
     if (user == null || uri == null || response == null || !nonce.equals(p.get("nonce"))
         || !REALM.equals(p.get("realm"))) {
-      return false;
+      return null;
     }
     String qop = p.get("qop");
     String ha2 = md5(method + ":" + uri);
-    boolean ok = false;
-    for (String token : tokens) {
+    byte[] given = response.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+    String matched = null;
+    for (String token : tokens) { // every candidate, so the time does not tell which one matched
       String ha1 = md5(user + ":" + REALM + ":" + token);
       String expected = qop == null ? md5(ha1 + ":" + nonce + ":" + ha2)
           : md5(ha1 + ":" + nonce + ":" + p.get("nc") + ":" + p.get("cnonce") + ":" + qop + ":" + ha2);
-      ok |= MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-          response.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+      if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), given) && matched == null) {
+        matched = token;
+      }
     }
-    return ok;
+    return matched;
   }
 
   /** {@code key=value} and {@code key="value"} pairs, comma-separated; keys lower case. */

@@ -20,6 +20,9 @@ import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -63,7 +66,9 @@ public final class RtspServer implements AutoCloseable {
     this.auth = auth;
     this.limiter = limiter;
     this.sessionTimeout = sessionTimeout;
-    this.digest = new RtspDigest(config.viewerToken(), config.controlToken());
+    List<String> digestTokens = new ArrayList<>(Arrays.asList(config.viewerToken(), config.controlToken()));
+    digestTokens.addAll(config.scopedViewerTokens().keySet());
+    this.digest = new RtspDigest(digestTokens);
     this.listener = new TcpListener("RTSP", PortBindException.Setting.RTSP_PORT, limiter, logs);
   }
 

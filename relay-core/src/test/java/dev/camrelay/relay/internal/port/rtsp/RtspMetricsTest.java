@@ -39,7 +39,8 @@ class RtspMetricsTest {
       byte[] optimal = TestJpegs.optimalHuffman(3, 320, 240);
       assertThat(StandardHuffman.usesStandardTables(JpegFrame.parse(optimal))).as("test frame's tables").isFalse();
       relay.publish("yard", TestJpegs.frame(1, 320, 240));
-      try (RtspTestClient client = play(relay.rtspPort(), "yard")) {
+      try (RtspTestClient client = new RtspTestClient(relay.rtspPort())) {
+        client.play(relay.rtspPort(), "yard");
         client.readInterleaved();
         assertThat(value(metrics(relay), "camrelay_rtsp_frames_recoded_total")).as("standard tables").isZero();
         relay.publish("yard", optimal);
@@ -51,18 +52,6 @@ class RtspMetricsTest {
             () -> value(metrics(relay), "camrelay_rtsp_frames_refused_total") == 1);
       }
     }
-  }
-
-  /** A client on camera {@code camera}'s interleaved stream, after SETUP and PLAY. */
-  private static RtspTestClient play(int port, String camera) throws IOException {
-    RtspTestClient client = new RtspTestClient(port);
-    String base = "rtsp://127.0.0.1:" + port + "/" + camera + "/";
-    RtspTestClient.Response setup = client.request("SETUP", base + "trackID=0",
-        "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
-    assertThat(setup.status()).isEqualTo(200);
-    String session = setup.header("Session").substring(0, 16);
-    assertThat(client.request("PLAY", base, "Session: " + session).status()).isEqualTo(200);
-    return client;
   }
 
   private static void playAndScrape(CameraRelay relay) throws Exception {

@@ -298,14 +298,19 @@ class RtspServerTest {
     }
   }
 
-  @Test
-  void aScopedViewerTokenWatchesItsCameraAndGets403ForAnother() throws Exception {
+  /** A relay with viewer token "s3cret" and "n3ighb0ur" for camera "yard" only; cameras "yard" and "porch". */
+  private int startWithScopedToken() throws Exception {
     relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0)
         .viewerToken("s3cret").viewerToken("n3ighb0ur", java.util.Set.of("yard")).build();
     relay.start();
-    int port = relay.rtspPort();
     relay.publish("yard", TestJpegs.frame(1));
     relay.publish("porch", TestJpegs.frame(2));
+    return relay.rtspPort();
+  }
+
+  @Test
+  void aScopedViewerTokenWatchesItsCameraAndGets403ForAnother() throws Exception {
+    int port = startWithScopedToken();
     String base = "rtsp://127.0.0.1:" + port + "/";
     try (RtspTestClient client = new RtspTestClient(port)) {
       assertThat(client.request("DESCRIBE", base + "yard", "Authorization: Basic " + basic("x:n3ighb0ur")).status())
@@ -318,6 +323,65 @@ class RtspServerTest {
     try (RtspTestClient client = new RtspTestClient(port)) {
       assertThat(client.request("DESCRIBE", base + "porch?token=n3ighb0ur").status()).isEqualTo(403);
     }
+  }
+
+  @Test
+  void aScopedViewerTokenAsDigestPasswordWatchesItsCameraAndGets403ForAnother() throws Exception {
+    int port = startWithScopedToken();
+    String yard = "rtsp://127.0.0.1:" + port + "/yard";
+    String porch = "rtsp://127.0.0.1:" + port + "/porch";
+    try (RtspTestClient client = new RtspTestClient(port)) {
+      String nonce = nonce(client.request("DESCRIBE", yard));
+      assertThat(client.request("DESCRIBE", yard, digest("nvr", "n3ighb0ur", "DESCRIBE", yard, nonce)).status())
+          .isEqualTo(200);
+      assertThat(client.request("DESCRIBE", porch, digest("nvr", "n3ighb0ur", "DESCRIBE", porch, nonce)).status())
+          .as("a scoped token opens only its cameras").isEqualTo(403);
+      assertThat(client.request("DESCRIBE", porch, digest("nvr", "wrong", "DESCRIBE", porch, nonce)).status())
+          .isEqualTo(401);
+      assertThat(client.request("DESCRIBE", porch, digest("nvr", "s3cret", "DESCRIBE", porch, nonce)).status())
+          .as("the global token after the scoped one").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void anRtspSessionOpenedWithAShareLinkEndsWhenTheLinkExpires() throws Exception {
+    String shareKey = "a-share-key-of-24-chars!";
+    relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0)
+        .shareKey(shareKey).build();
+    relay.start();
+    int port = relay.rtspPort();
+    relay.publish("yard", TestJpegs.frame(1));
+    String link = dev.camrelay.relay.ShareLinkSigner.withShareKey(shareKey).sign("yard",
+        java.time.Duration.ofSeconds(4));
+    try (RtspTestClient client = new RtspTestClient(port)) {
+      assertThat(client.request("DESCRIBE", "rtsp://127.0.0.1:" + port + "/yard?token=" + link).status())
+          .isEqualTo(200);
+      client.play(port, "yard");
+      assertThat(client.readFrame()).isNotEmpty();
+      Await.until("the RTSP client watches", () -> viewers("yard") == 1);
+      assertThat(client.closedByServer()).as("the session ends with the link").isTrue();
+      Await.until("the client no longer watches", () -> viewers("yard") == 0);
+    }
+    try (RtspTestClient late = new RtspTestClient(port)) {
+      RtspTestClient.Response refused = late.request("DESCRIBE", "rtsp://127.0.0.1:" + port + "/yard?token=" + link);
+      assertThat(refused.status()).isEqualTo(401);
+    }
+  }
+
+  /** The nonce of the Digest challenge in a 401 response. */
+  private static String nonce(RtspTestClient.Response unauthorized) {
+    assertThat(unauthorized.status()).isEqualTo(401);
+    String challenge = unauthorized.header("WWW-Authenticate").split("\n")[0];
+    return RtspDigest.parameters(challenge.substring(7)).get("nonce");
+  }
+
+  /** An RFC 2617 Digest {@code Authorization} header line (qop=auth) with {@code password}. */
+  private static String digest(String user, String password, String method, String url, String nonce) {
+    String ha1 = RtspDigest.md5(user + ":camrelay:" + password);
+    String ha2 = RtspDigest.md5(method + ":" + url);
+    String response = RtspDigest.md5(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2);
+    return "Authorization: Digest username=\"" + user + "\", realm=\"camrelay\", nonce=\"" + nonce + "\", uri=\""
+        + url + "\", qop=auth, nc=00000001, cnonce=\"c0ffee\", response=\"" + response + "\"";
   }
 
   @Test
