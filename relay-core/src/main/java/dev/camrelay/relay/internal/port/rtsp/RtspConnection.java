@@ -30,6 +30,7 @@ import io.netty.handler.codec.rtsp.RtspMethods;
 import io.netty.handler.codec.rtsp.RtspResponseStatuses;
 import io.netty.handler.codec.rtsp.RtspVersions;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * interleaved on this connection ({@code RTP/AVP/TCP;unicast;interleaved=0-1}) or over unicast UDP
  * ({@code RTP/AVP;unicast;client_port=...}, from the port's shared {@link UdpPorts}), PLAY (attaches an
  * {@link RtspViewer} to the camera), PAUSE (detaches it), TEARDOWN, and GET_PARAMETER / SET_PARAMETER as keep-alive.
- * The session ends with the connection, or when nothing arrives for the session timeout (requests and the client's
- * RTCP reports both count).
+ * The session ends with the connection, or when nothing arrives for the session timeout: requests and the client's
+ * RTCP reports both count, interleaved on the connection or over UDP from the client's RTCP port (a UDP client that
+ * went away without TEARDOWN and left its connection open is dropped then).
  *
  * <p>Auth, when a viewer token is set: Digest or Basic with the token as password ({@link RtspDigest}; share links
  * with Basic only), or {@code ?token=} on the URL; once a request on a connection carried a valid token, the
@@ -86,6 +88,9 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   private RtspViewer viewer;
   private RtpFrames frames;
   private boolean playing;
+  /** Over UDP: the client's RTCP address, whose receiver reports keep the session alive, and what they run. */
+  private InetSocketAddress clientRtcp;
+  private Runnable rtcpHeard;
   private boolean attachAfterResponse;
 
   RtspConnection(CameraHub hub, Authenticator auth, RtspDigest digest, RtpFramesByCamera rtpFrames, RtspCounters counters,
@@ -238,8 +243,15 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
       return new InterleavedSink(ctx.channel(), rawOut, transport.rtp(), transport.rtcp());
     }
     InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-    return new UdpSink(udp.rtp, udp.rtcp, new InetSocketAddress(client, transport.rtp()),
-        new InetSocketAddress(client, transport.rtcp()));
+    clientRtcp = new InetSocketAddress(client, transport.rtcp());
+    rtcpHeard = () -> ctx.executor().execute(() -> {
+      IdleStateHandler idle = ctx.pipeline().get(IdleStateHandler.class);
+      if (idle != null) {
+        idle.resetReadTimeout(); // a receiver report keeps the session alive, like a request
+      }
+    });
+    udp.onRtcpFrom(clientRtcp, rtcpHeard);
+    return new UdpSink(udp.rtp, udp.rtcp, new InetSocketAddress(client, transport.rtp()), clientRtcp);
   }
 
   private void startPlaying() {
@@ -271,6 +283,11 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
 
   private void endSession(String why) {
     stopPlaying(why);
+    if (clientRtcp != null) {
+      udp.stopListening(clientRtcp, rtcpHeard);
+      clientRtcp = null;
+      rtcpHeard = null;
+    }
     if (viewer != null) {
       rtpFrames.release(viewer.cameraId(), frames);
     }
