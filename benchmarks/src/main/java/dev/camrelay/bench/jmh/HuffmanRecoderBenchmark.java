@@ -74,6 +74,16 @@ public class HuffmanRecoderBenchmark {
         + " bytes%n", optimal.size(), recoded, 100.0 * (recoded - optimal.size()) / optimal.size(), standard.size());
   }
 
+  /** The frame with image-specific tables (after {@link #makeFrames}). */
+  JpegFrame optimal() {
+    return optimal;
+  }
+
+  /** The same picture with the standard tables (after {@link #makeFrames}). */
+  JpegFrame standard() {
+    return standard;
+  }
+
   /** Re-codes the optimal-table frame to the standard tables. */
   @Benchmark
   public JpegFrame recode(Counters counters) throws JpegFormatException {
