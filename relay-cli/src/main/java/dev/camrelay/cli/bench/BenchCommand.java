@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
       "  camrelay bench --mode stream --fps 30 --seconds 10 --viewers 200 --pid $(pgrep -f camrelay.jar)",
       "  camrelay bench --mode conn --fps 0 --viewers 50 --json     as fast as the relay takes frames",
       "  camrelay bench --viewers 100 --slow 10                     10 viewers stop reading",
-      "  camrelay bench --tcp 127.0.0.1:3008 --ws ws://127.0.0.1:3009/ --frames ./frames"
+      "  camrelay bench --tcp 127.0.0.1:3008 --ws ws://127.0.0.1:3009/ --frames ./frames",
+      "  camrelay bench --rtsp rtsp://127.0.0.1:8554/default --viewers 100   RTSP viewers instead"
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -65,6 +66,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--ws", paramLabel = "URL", defaultValue = "ws://127.0.0.1:3009/",
       description = "The viewers' WebSocket URL (default: ${DEFAULT-VALUE}).")
   String ws;
+
+  @Option(names = "--rtsp", paramLabel = "URL",
+      description = "Viewers are RTSP clients of this URL (rtsp://host:8554/camera; RTP interleaved on the RTSP"
+          + " connection) instead of WebSocket viewers. No slow viewers; latency by frame content.")
+  URI rtsp;
 
   @Option(names = "--mode", paramLabel = "MODE", defaultValue = "conn",
       description = "Camera mode: conn (one TCP connection per frame), stream (JPEGs back to back on one"
@@ -121,9 +127,18 @@ public final class BenchCommand implements Callable<Integer> {
     if (!json) {
       out.printf("camrelay bench: %s, %s fps, %s s, %d viewers (%d slow) -> tcp %s, %s%n",
           viewerOnly ? "viewers only" : mode + " mode", camera.fps() == 0 ? "max" : fmt(camera.fps()), fmt(seconds),
-          viewers, slow, tcp, wsUri);
+          viewers, slow, tcp, rtsp != null ? rtsp : wsUri);
       out.flush();
     }
+    RtspBenchViewers rtspViewers = null;
+    if (rtsp != null) {
+      try {
+        rtspViewers = new RtspBenchViewers(rtsp, viewerToken.token(), source);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
+    }
+    RtspBenchViewers rtspOrNull = rtspViewers;
     List<ViewerStats> stats = new ArrayList<>();
     List<WsViewerClient.Viewer> open = new ArrayList<>();
     ProcSampler proc = pid != null ? new ProcSampler(pid) : null;
@@ -142,12 +157,23 @@ public final class BenchCommand implements Callable<Integer> {
     String cameraError = null;
     String firstViewerError;
     double connectSeconds;
-    try (WsViewerClient client = new WsViewerClient(threadCount)) {
+    int connected;
+    try (WsViewerClient client = new WsViewerClient(threadCount); AutoCloseable closeRtsp = closer(rtspViewers)) {
       long connectStart = System.nanoTime();
-      firstViewerError = openViewers(client, wsUri, stats, open);
+      if (rtspViewers != null) {
+        String[] error = new String[1];
+        for (int i = 0; i < viewers; i++) {
+          stats.add(new ViewerStats(false));
+        }
+        connected = rtspViewers.open(stats, error);
+        firstViewerError = error[0];
+      } else {
+        firstViewerError = openViewers(client, wsUri, stats, open);
+        connected = open.size();
+      }
       connectSeconds = (System.nanoTime() - connectStart) / 1e9;
-      if (viewers > 0 && open.isEmpty()) {
-        throw new UserError("no viewer could connect to " + wsUri + ": " + firstViewerError);
+      if (viewers > 0 && connected == 0) {
+        throw new UserError("no viewer could connect to " + (rtsp != null ? rtsp : wsUri) + ": " + firstViewerError);
       }
       Thread.sleep(500);
       before = proc != null ? proc.sample() : null;
@@ -171,7 +197,14 @@ public final class BenchCommand implements Callable<Integer> {
         SimulatedCamera simulated = camera.applyTo(tcp.applyTo(SimulatedCamera.builder()))
             .token(cameraToken)
             .mode(cameraMode())
-            .frameSource((n, w, h) -> BenchTag.tag(source.get((int) (n % source.size())), n, BenchClock.nowMillis()))
+            .frameSource((n, w, h) -> {
+              int index = (int) (n % source.size());
+              double now = BenchClock.nowMillis();
+              if (rtspOrNull != null) {
+                rtspOrNull.sent(index, now);
+              }
+              return BenchTag.tag(source.get(index), n, now);
+            })
             .firmware("camrelay-bench")
             .build();
         simulated.start();
@@ -195,14 +228,15 @@ public final class BenchCommand implements Callable<Integer> {
       sampler.shutdownNow();
     }
     BenchReport report = new BenchReport(viewerOnly ? "viewer-only" : mode, camera.fps(), seconds, viewers, slow,
-        cameraSent, cameraBytes, elapsed, stats, open.size(), connectSeconds, before, after, peakRss[0]);
+        cameraSent, cameraBytes, elapsed, stats, connected, connectSeconds, before, after, peakRss[0]);
     if (json) {
       JsonObject o = report.toJson();
+      o.addProperty("viewer_protocol", rtsp != null ? "rtsp" : "ws");
       out.println(new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(o));
     } else {
       report.print(out, pid);
-      if (open.size() < viewers) {
-        out.printf("  note        %d viewer(s) could not connect: %s%n", viewers - open.size(), firstViewerError);
+      if (connected < viewers) {
+        out.printf("  note        %d viewer(s) could not connect: %s%n", viewers - connected, firstViewerError);
       }
     }
     out.flush();
@@ -221,6 +255,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (!(seconds > 0) || camera.fps() < 0) {
       throw new ParameterException(spec.commandLine(), "--seconds must be > 0 and --fps >= 0");
+    }
+    if (rtsp != null && (slow > 0 || viewerOnly || rtsp.getHost() == null
+        || !"rtsp".equalsIgnoreCase(rtsp.getScheme()))) {
+      throw new ParameterException(spec.commandLine(), "--rtsp needs an rtsp://host:port/camera URL, and takes no"
+          + " --slow or --viewer-only");
     }
     if (slowPort < 0 || slowPort + slow > 65536) {
       throw new ParameterException(spec.commandLine(), "--slow-port: PORT..PORT+slow-1 must be valid ports");
@@ -295,6 +334,11 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     return firstError;
+  }
+
+  /** Closes {@code rtspOrNull} (if any) with the try block that uses it. */
+  private static AutoCloseable closer(RtspBenchViewers rtspOrNull) {
+    return rtspOrNull == null ? () -> { } : rtspOrNull;
   }
 
   private static String fmt(double d) {

@@ -157,6 +157,13 @@ final class BenchReport {
     return cpu != null && bytesDelivered > 0 ? cpu / (bytesDelivered / 1e9) : null;
   }
 
+  /** Relay CPU microseconds per frame delivered to a viewer: comparable across viewer protocols. */
+  Double cpuMicrosPerFrame() {
+    Double cpu = cpuSeconds();
+    long frames = fastFrames + slowFrames;
+    return cpu != null && frames > 0 ? cpu * 1e6 / frames : null;
+  }
+
   JsonObject toJson() {
     JsonObject o = new JsonObject();
     o.addProperty("mode", mode);
@@ -184,6 +191,7 @@ final class BenchReport {
     o.addProperty("relay_cpu_s", round(cpuSeconds()));
     o.addProperty("delivered_gb", round(bytesDelivered / 1e9));
     o.addProperty("relay_cpu_s_per_gb", round(cpuPerGb()));
+    o.addProperty("relay_cpu_us_per_frame", round(cpuMicrosPerFrame()));
     JsonObject rss = new JsonObject();
     rss.addProperty("before", round(before == null ? null : before.rssMb()));
     rss.addProperty("peak", round(before == null || Double.isNaN(peakRss) ? null : peakRss));
@@ -223,8 +231,9 @@ final class BenchReport {
       if (before == null || after == null) {
         out.printf("  relay       pid %d: cannot read /proc/%d%n", pid, pid);
       } else {
-        out.printf(Locale.ROOT, "  relay       pid %d: %.2f CPU s, %s CPU s/GB, RSS %.0f -> %.0f MB (peak %.0f)%n", pid,
-            cpuSeconds(), num(cpuPerGb(), 1), before.rssMb(), after.rssMb(), peakRss);
+        out.printf(Locale.ROOT, "  relay       pid %d: %.2f CPU s, %s CPU s/GB, %s CPU us/frame, RSS %.0f -> %.0f MB"
+            + " (peak %.0f)%n", pid, cpuSeconds(), num(cpuPerGb(), 1), num(cpuMicrosPerFrame(), 1), before.rssMb(),
+            after.rssMb(), peakRss);
       }
     }
   }

@@ -39,7 +39,25 @@ final class ViewerStats implements WsViewerClient.Listener {
       corrupt++;
       return;
     }
-    if (tag.sentMillis() < notBefore) {
+    counted(tag.sentMillis(), now);
+  }
+
+  /**
+   * An RTSP viewer's whole frame of {@code payloadBytes} RTP/JPEG payload bytes, sent by the camera at
+   * {@code sentMillis} ({@link BenchClock}; NaN when the frame could not be identified), its last packet read at
+   * {@code receivedNanos}.
+   */
+  synchronized void onRtpFrame(long payloadBytes, double sentMillis, long receivedNanos) {
+    bytes += payloadBytes;
+    if (Double.isNaN(sentMillis)) {
+      untagged++;
+      return;
+    }
+    counted(sentMillis, BenchClock.toMillis(receivedNanos));
+  }
+
+  private void counted(double sentMillis, double receivedMillis) {
+    if (sentMillis < notBefore) {
       stale++;
       return;
     }
@@ -47,7 +65,7 @@ final class ViewerStats implements WsViewerClient.Listener {
     if (latencyCount == latencies.length) {
       latencies = Arrays.copyOf(latencies, latencies.length * 2);
     }
-    latencies[latencyCount++] = (float) (now - tag.sentMillis());
+    latencies[latencyCount++] = (float) (receivedMillis - sentMillis);
   }
 
   synchronized boolean isConnected() {

@@ -46,6 +46,25 @@ class BenchCommandTest {
   }
 
   @Test
+  void rtspViewersReceiveWholeFramesIdentifiedByContent() throws Exception {
+    try (CameraRelay relay =
+        CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(-1).httpPort(-1).rtspPort(0).build()) {
+      relay.start();
+      JsonObject o = json(Cli.run("bench", "--tcp", "127.0.0.1:" + relay.tcpPort(), "--rtsp",
+          "rtsp://127.0.0.1:" + relay.rtspPort() + "/default", "--mode", "stream", "--fps", "15", "--seconds", "2",
+          "--viewers", "3", "--size", "320x240", "--pid", Long.toString(ProcessHandle.current().pid()), "--json"));
+      assertThat(o.get("viewer_protocol").getAsString()).isEqualTo("rtsp");
+      assertThat(o.get("viewers_connected").getAsInt()).isEqualTo(3);
+      assertThat(o.get("delivered_fps_per_viewer").getAsDouble()).isPositive();
+      assertThat(o.get("untagged").getAsLong()).as("every frame matched a source frame").isZero();
+      assertThat(o.get("bytes_delivered").getAsLong()).isPositive();
+      assertThat(o.get("relay_cpu_us_per_frame").isJsonNull()).isFalse();
+      JsonObject lat = o.getAsJsonObject("lat_ms");
+      assertThat(lat.get("p50").getAsDouble()).isNotNegative().isLessThanOrEqualTo(lat.get("p99").getAsDouble());
+    }
+  }
+
+  @Test
   void framedAndPerConnectionModesWithASlowViewer() throws Exception {
     try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(-1).build()) {
       relay.start();
