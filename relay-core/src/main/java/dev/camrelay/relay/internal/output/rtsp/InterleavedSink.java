@@ -1,6 +1,7 @@
 package dev.camrelay.relay.internal.output.rtsp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundInvoker;
@@ -32,15 +33,33 @@ public final class InterleavedSink implements RtpSink {
     return channel.isActive() && channel.isWritable();
   }
 
+  /**
+   * The whole frame as one write: a composite of, per packet, its 16 bytes of {@code $}-prefix and RTP header (all
+   * in one buffer) and a slice of the camera's shared payloads, so the socket takes it in gathering writes without a
+   * copy and the pipeline is walked once per frame rather than per packet.
+   */
   @Override
-  public ChannelFuture writeRtp(ByteBuf header, ByteBuf payload, boolean wantFuture) {
-    rawOut.write(prefix(rtpChannel, header.readableBytes() + payload.readableBytes()), rawOut.voidPromise());
-    rawOut.write(header, rawOut.voidPromise());
-    if (wantFuture) {
-      return rawOut.write(payload);
+  public ChannelFuture writeFrame(ByteBuf headers, RtpFrame frame) {
+    int count = frame.payloads().count();
+    int prefixed = 4 + RTP_HEADER;
+    ByteBuf prefixes = channel.alloc().directBuffer(count * prefixed);
+    CompositeByteBuf out = channel.alloc().compositeDirectBuffer(count * 2);
+    try {
+      for (int i = 0; i < count; i++) {
+        int start = prefixes.writerIndex();
+        prefixes.writeByte('$').writeByte(rtpChannel).writeShort(RTP_HEADER + frame.payloads().length(i))
+            .writeBytes(headers, RTP_HEADER * i, RTP_HEADER);
+        out.addComponent(true, prefixes.retainedSlice(start, prefixed));
+        out.addComponent(true, frame.retainedPayload(i));
+      }
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
+    } finally {
+      prefixes.release();
+      headers.release();
     }
-    rawOut.write(payload, rawOut.voidPromise());
-    return null;
+    return rawOut.write(out);
   }
 
   @Override

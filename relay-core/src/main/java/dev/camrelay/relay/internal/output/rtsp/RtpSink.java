@@ -8,11 +8,18 @@ import io.netty.channel.ChannelFuture;
  * as UDP datagrams to its ports ({@link UdpSink}). Each write takes ownership of the buffers passed.
  */
 public interface RtpSink {
+  /** Bytes of an RTP header. */
+  int RTP_HEADER = 12;
+
   /** Whether a frame may start now (the connection is not backed up); UDP sinks always say yes. */
   boolean writable();
 
-  /** Queues one RTP packet: its 12-byte header and its payload; returns the write's future when asked for. */
-  ChannelFuture writeRtp(ByteBuf header, ByteBuf payload, boolean wantFuture);
+  /**
+   * Queues every RTP packet of {@code frame}: packet {@code i} is the 12-byte RTP header at {@code 12 * i} in
+   * {@code headers}, then the frame's payload {@code i}. Takes ownership of {@code headers}; returns the future of
+   * the frame's last packet.
+   */
+  ChannelFuture writeFrame(ByteBuf headers, RtpFrame frame);
 
   /** Queues one RTCP compound packet. */
   void writeRtcp(ByteBuf packet);

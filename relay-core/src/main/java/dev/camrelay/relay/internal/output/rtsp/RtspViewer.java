@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RtspViewer implements CameraOutput {
   static final int SENDER_REPORT_SECONDS = 5;
-  private static final int RTP_HEADER = 12;
   private static final int PAYLOAD_TYPE_JPEG = 26;
 
   private final Channel channel;
@@ -138,23 +137,17 @@ public final class RtspViewer implements CameraOutput {
   private ChannelFuture writePackets(RtpFrame rtp, int timestamp) {
     RtpJpegPayloads payloads = rtp.payloads();
     int count = payloads.count();
-    ByteBuf headers = channel.alloc().directBuffer(RTP_HEADER * count);
-    ChannelFuture last = null;
-    long before = octets;
-    try {
-      for (int i = 0; i < count; i++) {
-        boolean lastPacket = i == count - 1;
-        headers.writeByte(0x80).writeByte(PAYLOAD_TYPE_JPEG | (lastPacket ? 0x80 : 0));
-        headers.writeShort(sequence++).writeInt(timestamp).writeInt(ssrc);
-        last = sink.writeRtp(headers.retainedSlice(RTP_HEADER * i, RTP_HEADER), rtp.retainedPayload(i), lastPacket);
-        octets += payloads.length(i);
-      }
-    } finally {
-      headers.release();
+    ByteBuf headers = channel.alloc().directBuffer(RtpSink.RTP_HEADER * count);
+    for (int i = 0; i < count; i++) {
+      boolean lastPacket = i == count - 1;
+      headers.writeByte(0x80).writeByte(PAYLOAD_TYPE_JPEG | (lastPacket ? 0x80 : 0));
+      headers.writeShort(sequence++).writeInt(timestamp).writeInt(ssrc);
     }
+    ChannelFuture last = sink.writeFrame(headers, rtp);
     packets += count;
+    octets += payloads.totalBytes();
     counters.packets.add(count);
-    counters.bytes.add(octets - before);
+    counters.bytes.add(payloads.totalBytes());
     return last;
   }
 

@@ -31,13 +31,21 @@ public final class UdpSink implements RtpSink {
   }
 
   @Override
-  public ChannelFuture writeRtp(ByteBuf header, ByteBuf payload, boolean wantFuture) {
-    DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(header, payload), rtpTo);
-    if (wantFuture) {
-      return rtp.write(packet);
+  public ChannelFuture writeFrame(ByteBuf headers, RtpFrame frame) {
+    int count = frame.payloads().count();
+    try {
+      for (int i = 0; i < count - 1; i++) {
+        rtp.write(packet(headers, frame, i), rtp.voidPromise());
+      }
+      return rtp.write(packet(headers, frame, count - 1));
+    } finally {
+      headers.release();
     }
-    rtp.write(packet, rtp.voidPromise());
-    return null;
+  }
+
+  private DatagramPacket packet(ByteBuf headers, RtpFrame frame, int i) {
+    return new DatagramPacket(Unpooled.wrappedBuffer(headers.retainedSlice(RTP_HEADER * i, RTP_HEADER),
+        frame.retainedPayload(i)), rtpTo);
   }
 
   @Override
