@@ -4,8 +4,8 @@ import dev.camrelay.frame.rtp.RtpJpegPayloads;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One camera frame cut into RFC 2435 payloads, in one direct buffer that every RTSP client of the camera writes
- * slices of; or, when RTP/JPEG cannot carry the frame, the reason. {@link #payloads} is null exactly when
+ * One camera frame cut into RFC 2435 payloads, in one direct buffer that every RTSP client of the camera sends
+ * from; or, when RTP/JPEG cannot carry the frame, the reason. {@link #payloads} is null exactly when
  * {@link #refusal} is not.
  */
 record RtpFrame(RtpJpegPayloads payloads, ByteBuf buffer, String refusal) {

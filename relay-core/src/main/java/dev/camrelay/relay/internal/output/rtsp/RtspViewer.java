@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One RTSP client's RTP stream, an output on the hub's seam: the hub hands it one frame at a time (newest wins while
  * one is in flight); once its {@link RtpSink} (the RTSP connection, interleaved, or UDP) can take it, it writes all
- * of the frame's packets at once, each an RTP header + a slice of the camera's shared payloads ({@link RtpFrames}),
+ * of the frame's packets at once, each an RTP header + the camera's shared payload ({@link RtpFrames}),
  * and says {@link OutputHandle#ready()} when the last one went out. So a slow client gets fewer whole frames, never a
  * frame with packets missing; a stalled one is detached by the hub after the stall timeout and its connection closed
  * here.
