@@ -4,7 +4,8 @@
 # viewers or 100 RTSP clients (RTP interleaved on the RTSP connection, as NVRs do), one after the other, ROUNDS times.
 # Both are measured by `camrelay bench` (relay-cli): the relay's CPU seconds per GB delivered and per frame delivered,
 # and the latency from the camera sending a frame to a viewer reading its last byte (WebSocket: the whole message;
-# RTSP: the packet with the marker bit), p50/p99 over all viewers.
+# RTSP: the packet with the marker bit), p50/p99 over all viewers and at the probe: the viewer connected last, so
+# last in the relay's fan-out order.
 #
 #   bench/rtsp.sh                                   # 2 rounds of 30 s each (about 3 minutes)
 #   ROUNDS=1 SECONDS_PER_RUN=3 VIEWERS=10 WARMUP_SECONDS=2 bench/rtsp.sh   # a smoke run
@@ -80,8 +81,8 @@ rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 def f(x, fmt="%.1f"):
     return "-" if x is None else fmt % x
 print()
-print("| round | viewers | protocol | Huffman tables | load | fps/viewer | delivered | relay CPU s | CPU s/GB (vs WebSocket) | CPU us/frame (vs WebSocket) | latency p50 ms | p99 ms |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| round | viewers | protocol | Huffman tables | load | fps/viewer | delivered | relay CPU s | CPU s/GB (vs WebSocket) | CPU us/frame (vs WebSocket) | latency p50 ms | p99 ms | probe p50 ms | probe p99 ms |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 ws = {}
 def vs(value, base, fmt):
     if value is None:
@@ -93,10 +94,11 @@ for r in rows:
     if r["protocol"] == "ws":
         ws[r["round"]] = (per_gb, per_frame)
     base = ws.get(r["round"], (None, None)) if r["protocol"] == "rtsp" else (None, None)
-    lat = res.get("lat_ms", {})
-    print("| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+    lat, probe = res.get("lat_ms", {}), res.get("last_viewer_lat_ms", {})
+    print("| %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         r["round"], res["viewers_connected"], "RTSP (TCP)" if r["protocol"] == "rtsp" else "WebSocket",
         r["tables"], r["load1"], f(res.get("delivered_fps_per_viewer")),
         "-" if res.get("delivered") is None else "%.1f%%" % (100 * res["delivered"]), f(res.get("relay_cpu_s"), "%.2f"),
-        vs(per_gb, base[0], "%.1f"), vs(per_frame, base[1], "%.0f"), f(lat.get("p50")), f(lat.get("p99"))))
+        vs(per_gb, base[0], "%.1f"), vs(per_frame, base[1], "%.0f"), f(lat.get("p50")), f(lat.get("p99")),
+        f(probe.get("p50")), f(probe.get("p99"))))
 EOF

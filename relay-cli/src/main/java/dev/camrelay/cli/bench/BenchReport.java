@@ -28,6 +28,8 @@ final class BenchReport {
   final long bytesDelivered;
   final float[] lat;
   final float[] slowLat;
+  /** The latencies of the viewer connected last (last in the relay's fan-out order): the probe's view. */
+  final float[] lastViewerLat;
   final double minViewerFps;
   final double maxViewerFps;
   final ProcSampler.Sample before;
@@ -94,6 +96,8 @@ final class BenchReport {
     this.bytesDelivered = b;
     this.lat = sorted(fastParts);
     this.slowLat = sorted(slowParts);
+    ViewerStats last = stats.isEmpty() ? null : stats.get(stats.size() - 1);
+    this.lastViewerLat = last == null || last.slow ? new float[0] : sorted(new float[][] {last.latencies()});
     this.minViewerFps = min;
     this.maxViewerFps = max;
   }
@@ -181,6 +185,10 @@ final class BenchReport {
     l.addProperty("p99", round(pct(lat, 0.99)));
     l.addProperty("max", round(max(lat)));
     o.add("lat_ms", l);
+    JsonObject lastLat = new JsonObject();
+    lastLat.addProperty("p50", round(pct(lastViewerLat, 0.5)));
+    lastLat.addProperty("p99", round(pct(lastViewerLat, 0.99)));
+    o.add("last_viewer_lat_ms", lastLat);
     o.addProperty("slow_fps_per_viewer", round(slowFpsPerViewer()));
     JsonObject sl = new JsonObject();
     sl.addProperty("p50", round(pct(slowLat, 0.5)));

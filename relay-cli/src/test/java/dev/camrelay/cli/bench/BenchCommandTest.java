@@ -61,6 +61,8 @@ class BenchCommandTest {
       assertThat(o.get("relay_cpu_us_per_frame").isJsonNull()).isFalse();
       JsonObject lat = o.getAsJsonObject("lat_ms");
       assertThat(lat.get("p50").getAsDouble()).isNotNegative().isLessThanOrEqualTo(lat.get("p99").getAsDouble());
+      JsonObject last = o.getAsJsonObject("last_viewer_lat_ms");
+      assertThat(last.get("p50").getAsDouble()).isNotNegative().isLessThanOrEqualTo(last.get("p99").getAsDouble());
     }
   }
 
