@@ -65,6 +65,9 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   private static final String PUBLIC =
       "OPTIONS, DESCRIBE, SETUP, PLAY, PAUSE, TEARDOWN, GET_PARAMETER, SET_PARAMETER";
 
+  /** Receiver reports over UDP reset the session timeout at most this often. */
+  private static final long RTCP_KEEP_ALIVE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
   private final CameraHub hub;
   private final Authenticator auth;
   private final RtspDigest digest;
@@ -244,12 +247,20 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     }
     InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     clientRtcp = new InetSocketAddress(client, transport.rtcp());
-    rtcpHeard = () -> ctx.executor().execute(() -> {
-      IdleStateHandler idle = ctx.pipeline().get(IdleStateHandler.class);
-      if (idle != null) {
-        idle.resetReadTimeout(); // a receiver report keeps the session alive, like a request
+    long[] lastPassedOn = {System.nanoTime()}; // touched only by the UDP socket's event loop
+    rtcpHeard = () -> {
+      long now = System.nanoTime();
+      if (now - lastPassedOn[0] < RTCP_KEEP_ALIVE_EVERY_NANOS) {
+        return; // a flood of reports from the client's address queues no flood of tasks here
       }
-    });
+      lastPassedOn[0] = now;
+      ctx.executor().execute(() -> {
+        IdleStateHandler idle = ctx.pipeline().get(IdleStateHandler.class);
+        if (idle != null) {
+          idle.resetReadTimeout(); // a receiver report keeps the session alive, like a request
+        }
+      });
+    };
     udp.onRtcpFrom(clientRtcp, rtcpHeard);
     return new UdpSink(udp.rtp, udp.rtcp, new InetSocketAddress(client, transport.rtp()), clientRtcp);
   }
