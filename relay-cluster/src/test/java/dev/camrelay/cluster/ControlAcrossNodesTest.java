@@ -76,4 +76,21 @@ class ControlAcrossNodesTest {
       assertThat(cam.awaitControl().json()).isEqualTo("{\"cmd\":\"stream\",\"on\":false}");
     }
   }
+
+  @Test
+  void aCameraReconnectingWithControlOnItsNodeTakesControlFromAnotherNodeToo() throws Exception {
+    try (FakeCamera plain = FakeCamera.framed(nodes.relay(0).tcpPort(), "cap", null, 0)) {
+      plain.awaitWelcome();
+      Await.until("node 1 shows cap without control", () -> nodes.connectedFrom(1, "cap", "n0")
+          && !nodes.camera(1, "cap").orElseThrow().control());
+      try (FakeCamera withControl = FakeCamera.framed(nodes.relay(0).tcpPort(), "cap", null, Hello.CONTROL)
+          .answerControl(cmd -> "{\"ok\":true}")) {
+        withControl.awaitWelcome();
+        Await.until("node 1 shows cap with control", () -> nodes.connectedFrom(1, "cap", "n0")
+            && nodes.camera(1, "cap").orElseThrow().control());
+        assertThat(nodes.relay(1).control("cap", "{\"cmd\":\"status\"}").get(10, TimeUnit.SECONDS))
+            .isEqualTo("{\"ok\":true}");
+      }
+    }
+  }
 }

@@ -10,8 +10,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,11 +48,12 @@ public final class NodeRuntime implements ClusterMeters.Node, AutoCloseable {
     this.hub = hub;
     this.node = node;
     this.bus = bus;
-    this.clusterThread = Executors.newSingleThreadScheduledExecutor(r -> {
+    // Events that arrive after leaving (a relay closing later detaches its sources) are dropped, not errors.
+    this.clusterThread = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "camrelay-cluster");
       t.setDaemon(true);
       return t;
-    });
+    }, new ThreadPoolExecutor.DiscardPolicy());
     Subjects subjects = new Subjects(options.clusterName());
     LocalCameras locals = new LocalCameras();
     long timeoutNanos = options.nodeTimeout().toNanos();

@@ -227,11 +227,11 @@ final class Presence implements CameraListener {
     } else {
       RemoteCamera r = remotes.get(c.id());
       if (r != null) {
-        if (r.origin.equals(from)) {
+        if (r.origin.equals(from) && r.announced.control() == c.control()) {
           r.announced = c;
           return;
         }
-        if (!later(c, from, r.announced, r.origin)) {
+        if (!r.origin.equals(from) && !later(c, from, r.announced, r.origin)) {
           return;
         }
       }
