@@ -29,14 +29,20 @@ import org.slf4j.LoggerFactory;
  * The node's NATS connection (jnats): connects with the cluster options' servers, credentials and TLS, reconnects
  * forever in the background, and logs one line when the bus goes and one when it returns. Publishing while
  * disconnected drops the message (nothing is buffered: stale frames and presence are worthless after a reconnect,
- * and everything that matters is re-sent then).
+ * and everything that matters is re-sent then), and so does publishing faster than the link to the server takes
+ * (at most {@value #OUTGOING_QUEUE} messages wait), so a slow link never blocks a camera's thread.
  */
 public final class Bus implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Bus.class);
 
   private final Connection connection;
   private final AtomicBoolean up = new AtomicBoolean(true);
+  /** Messages the client queues for the server at most; beyond them publishing drops (counted). */
+  static final int OUTGOING_QUEUE = 256;
+  /** Bytes waiting for the server above which frames are skipped. */
+  static final long BACKLOG_BYTES = 2L * 1024 * 1024;
   private final AtomicLong slowConsumerEvents = new AtomicLong();
+  private final AtomicLong sendDrops = new AtomicLong();
   private final EveryMinute slowConsumerLog = new EveryMinute();
   private volatile Runnable onReconnected = () -> {};
 
@@ -63,6 +69,9 @@ public final class Bus implements AutoCloseable {
         .maxReconnects(-1)
         .reconnectWait(Duration.ofMillis(250))
         .reconnectBufferSize(0)
+        // A slow link to NATS must never block a camera's thread (outputs must not block): drop instead.
+        .maxMessagesInOutgoingQueue(OUTGOING_QUEUE)
+        .discardMessagesWhenOutgoingQueueFull()
         .connectionTimeout(Duration.ofSeconds(5))
         .pingInterval(Duration.ofSeconds(2));
     if (options.credentialsFile() != null) {
@@ -167,6 +176,23 @@ public final class Bus implements AutoCloseable {
     return connection.getStatistics().getOutBytes();
   }
 
+  /** Messages dropped because the link to NATS could not take them as fast as they came. */
+  public long sendDrops() {
+    return sendDrops.get();
+  }
+
+  /**
+   * Whether more than {@value #BACKLOG_BYTES} bytes wait to go to the server: frames are then skipped (counted as
+   * send drops) so the next one sent is fresh rather than queued behind stale ones.
+   */
+  public boolean backlogged() {
+    if (connection.outgoingPendingBytes() <= BACKLOG_BYTES) {
+      return false;
+    }
+    sendDrops.incrementAndGet();
+    return true;
+  }
+
   /** Times jnats saw a subscription of this node exceed its pending limits (it then drops messages). */
   public long slowConsumerEvents() {
     return slowConsumerEvents.get();
@@ -210,6 +236,14 @@ public final class Bus implements AutoCloseable {
     @Override
     public void exceptionOccurred(Connection conn, Exception exp) {
       log.debug("cluster: NATS exception: {}", exp.toString());
+    }
+
+    @Override
+    public void messageDiscarded(Connection conn, Message msg) {
+      sendDrops.incrementAndGet();
+      if (slowConsumerLog.due("send")) {
+        log.warn("cluster: the link to NATS is too slow for this node's messages; some were dropped");
+      }
     }
 
     @Override

@@ -26,6 +26,9 @@ final class ClusterMeters {
     counter("camrelay.cluster.bus.sent", "bytes", "Bytes this node sent to NATS.", tags, n, x -> x.bus().outBytes());
     counter("camrelay.cluster.slow.consumer.drops", null,
         "Frames from other nodes dropped because this node read them too slowly.", tags, n, Node::slowConsumerDrops);
+    counter("camrelay.cluster.bus.send.drops", null,
+        "Messages dropped because the link to NATS could not take them as fast as they came.", tags, n,
+        x -> x.bus().sendDrops());
     counter("camrelay.cluster.oversize.refusals", null,
         "Frames not sent to other nodes because they exceed the NATS server's max payload.", tags, n,
         x -> x.exports().oversizeRefusals());

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * The origin side of frames: while at least one other node's demand for a local camera is live, one output on that
  * camera publishes each frame once on the camera's frame subject (NATS fans it out to the interested nodes). Demand
  * expires unless refreshed; the last demand going (or expiring) detaches the output, which lets an on-demand camera
- * stop after the relay's linger. The output takes frames newest-wins like any viewer (the hub's contract), so a
- * slow bus never delays the camera. Frames above the server's max payload are refused, counted and logged once per
+ * stop after the relay's linger. A slow link to NATS never delays the camera: while more than
+ * {@value Bus#BACKLOG_BYTES} bytes wait to go out, frames are skipped (counted), so the next one sent is fresh. Frames above the server's max payload are refused, counted and logged once per
  * camera per minute.
  *
  * <p>Demand changes run on the cluster thread; {@link #onFrame} runs on relay threads.
@@ -156,7 +156,7 @@ final class Exports {
     public void onFrame(CameraFrame frame) {
       try {
         // Only frames of a camera connected here go out: never echo frames another node sent.
-        if (locals.contains(cameraId)) {
+        if (locals.contains(cameraId) && !bus.backlogged()) {
           Headers headers = FrameCodec.headers(frame);
           if (fits(cameraId, frame.size(), headers)) {
             bus.publish(subject, headers, frame.jpeg().toByteArray());

@@ -217,7 +217,8 @@ final class Presence implements CameraListener {
     Messages.Camera mine = locals.get(c.id());
     if (mine != null) {
       if (!later(c, from, mine, node)) {
-        return; // ours is the later one: node `from` gives way when it hears our list
+        announce("attach", List.of(mine)); // ours is the later one: node `from` gives way when it hears it
+        return;
       }
       locals.remove(c.id());
       exports.stop(c.id());

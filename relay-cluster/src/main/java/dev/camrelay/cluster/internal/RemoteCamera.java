@@ -47,8 +47,8 @@ final class RemoteCamera implements CameraSource {
   private final Consumer<RemoteCamera> onGone;
   private final Object publishLock = new Object();
   private SourceHandle handle;
-  // Cluster thread only:
-  private Dispatcher dispatcher;
+  // Written on the cluster thread only (read by the meters):
+  private volatile Dispatcher dispatcher;
   private ScheduledFuture<?> refresh;
   private volatile boolean live;
 
