@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The origin side of frames: while at least one other node's demand for a local camera is live, one output on that
  * camera publishes each frame once on the camera's frame subject (NATS fans it out to the interested nodes). Demand
  * expires unless refreshed; the last demand going (or expiring) detaches the output, which lets an on-demand camera
- * stop after the relay's linger. A slow link to NATS never delays the camera: while more than
+ * stop after the relay's linger. Frames go to jnats on a sender thread, the output marked ready when it is done,
+ * so the hub keeps newest-wins for it. A slow link to NATS never delays the camera: while more than
  * {@value Bus#BACKLOG_BYTES} bytes wait to go out, frames are skipped (counted), so the next one sent is fresh. Frames above the server's max payload are refused, counted and logged once per
  * camera per minute.
  *
@@ -32,14 +33,20 @@ final class Exports {
   private final LocalCameras locals;
   private final long demandTtlNanos;
   private final Executor clusterThread;
+  private final Executor sender;
   private final Map<String, Export> exports = new HashMap<>();
   private final AtomicLong oversize = new AtomicLong();
   private final EveryMinute oversizeLog = new EveryMinute();
   private final EveryMinute failureLog = new EveryMinute();
 
+  /**
+   * @param clusterThread where demand changes run
+   * @param sender the thread that hands frames to jnats (which may block while it reconnects)
+   */
   Exports(CameraHub hub, Bus bus, Subjects subjects, LocalCameras locals, long demandTtlNanos,
-      Executor clusterThread) {
+      Executor clusterThread, Executor sender) {
     this.clusterThread = clusterThread;
+    this.sender = sender;
     this.hub = hub;
     this.bus = bus;
     this.subjects = subjects;
@@ -154,16 +161,22 @@ final class Exports {
 
     @Override
     public void onFrame(CameraFrame frame) {
+      // jnats may block (its connection lock is held while reconnecting): never on the camera's thread. The hub
+      // holds newer frames for this output until ready(), newest wins.
+      sender.execute(() -> send(frame));
+    }
+
+    private void send(CameraFrame frame) {
       try {
         // Only frames of a camera connected here go out: never echo frames another node sent.
-        if (locals.contains(cameraId) && !bus.backlogged()) {
+        if (locals.contains(cameraId) && bus.connected() && !bus.backlogged()) {
           Headers headers = FrameCodec.headers(frame);
           if (fits(cameraId, frame.size(), headers)) {
             bus.publish(subject, headers, frame.jpeg().toByteArray());
           }
         }
       } finally {
-        handle.ready(); // jnats queued (or dropped) it: ready for the next, newest-wins meanwhile
+        handle.ready();
       }
     }
 

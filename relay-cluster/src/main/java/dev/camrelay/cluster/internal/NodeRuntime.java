@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,6 +36,7 @@ public final class NodeRuntime implements ClusterMeters.Node, AutoCloseable {
   private final String node;
   private final Bus bus;
   private final ScheduledExecutorService clusterThread;
+  private final ExecutorService sender;
   private final Exports exports;
   private final Presence presence;
   private final AtomicLong closedDrops = new AtomicLong();
@@ -58,7 +61,12 @@ public final class NodeRuntime implements ClusterMeters.Node, AutoCloseable {
     LocalCameras locals = new LocalCameras();
     long timeoutNanos = options.nodeTimeout().toNanos();
     Duration tick = Duration.ofMillis(Math.max(100, options.nodeTimeout().toMillis() / 5));
-    this.exports = new Exports(hub, bus, subjects, locals, timeoutNanos, clusterThread);
+    this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "camrelay-cluster-send");
+      t.setDaemon(true);
+      return t;
+    }, new ThreadPoolExecutor.DiscardPolicy());
+    this.exports = new Exports(hub, bus, subjects, locals, timeoutNanos, clusterThread, sender);
     RemoteCamera.Context context = new RemoteCamera.Context(hub, bus, subjects, node, clusterThread, tick,
         REQUEST_TIMEOUT, closedDrops::addAndGet, new EveryMinute());
     this.presence = new Presence(hub, bus, subjects, node, UUID.randomUUID().toString(), locals, exports,
@@ -181,6 +189,7 @@ public final class NodeRuntime implements ClusterMeters.Node, AutoCloseable {
       log.debug("cluster: leaving uncleanly: {}", e.toString());
     }
     clusterThread.shutdownNow();
+    sender.shutdownNow();
     bus.close();
     log.info("cluster: node {} left the cluster", node);
   }

@@ -103,6 +103,10 @@ final class RemoteCamera implements CameraSource {
 
   @Override
   public void onControl(ControlRequest request) {
+    ctx.clusterThread().execute(() -> forward(request)); // jnats may block while reconnecting: not a relay thread
+  }
+
+  private void forward(ControlRequest request) {
     byte[] body = Messages.write(new Messages.Control(cameraId, request.json()));
     ctx.bus().request(ctx.subjects().control(origin), null, body, ctx.requestTimeout()).whenComplete((m, e) -> {
       if (e != null) {
