@@ -40,13 +40,17 @@ public final class NatsServers implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private NatsServers(int count, int maxPayload) throws IOException {
+    this(count, maxPayload, null);
+  }
+
+  private NatsServers(int count, int maxPayload, String token) throws IOException {
     this.dir = Files.createTempDirectory("nats-servers");
     for (int i = 0; i < count; i++) {
       servers.add(new Server(i, freePort(), freePort(), count > 1 ? freePort() : 0));
     }
     try {
       for (Server s : servers) {
-        s.writeConfig(maxPayload);
+        s.writeConfig(maxPayload, token);
         s.start();
       }
       for (int i = 0; i < count; i++) {
@@ -66,6 +70,11 @@ public final class NatsServers implements AutoCloseable {
   /** One server whose {@code max_payload} is {@code bytes}. */
   public static NatsServers single(int maxPayloadBytes) throws IOException {
     return new NatsServers(1, maxPayloadBytes);
+  }
+
+  /** One server that wants clients to present {@code token}. */
+  public static NatsServers singleWithToken(String token) throws IOException {
+    return new NatsServers(1, 0, token);
   }
 
   /** {@code count} servers, each routed to all others; returns once every route is up. */
@@ -286,11 +295,14 @@ public final class NatsServers implements AutoCloseable {
       this.log = dir.resolve("server-" + index + ".log");
     }
 
-    void writeConfig(int maxPayload) throws IOException {
+    void writeConfig(int maxPayload, String token) throws IOException {
       StringBuilder c = new StringBuilder();
       c.append("server_name: s").append(index).append('\n');
       c.append("listen: \"127.0.0.1:").append(clientPort).append("\"\n");
       c.append("http: \"127.0.0.1:").append(monitorPort).append("\"\n");
+      if (token != null) {
+        c.append("authorization { token: \"").append(token).append("\" }\n");
+      }
       if (maxPayload > 0) {
         c.append("max_payload: ").append(maxPayload).append('\n');
       }

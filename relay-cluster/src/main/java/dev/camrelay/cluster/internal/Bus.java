@@ -36,7 +36,9 @@ public final class Bus implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Bus.class);
 
   private final Connection connection;
-  private final AtomicBoolean up = new AtomicBoolean(true);
+  /** Whether the connection was up when last heard of: false until connected, so one line each way. */
+  private final AtomicBoolean up = new AtomicBoolean(false);
+  private volatile boolean closing;
   /** Messages the client queues for the server at most; beyond them publishing drops (counted). */
   static final int OUTGOING_QUEUE = 256;
   /** Bytes waiting for the server above which frames are skipped. */
@@ -50,6 +52,9 @@ public final class Bus implements AutoCloseable {
     options.connectionListener(this::connectionEvent).errorListener(new Errors());
     try {
       this.connection = Nats.connect(options.build());
+      up.set(true);
+    } catch (IOException e) {
+      throw new IOException("cannot connect to NATS: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while connecting to NATS", e);
@@ -200,6 +205,7 @@ public final class Bus implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     try {
       connection.close();
     } catch (InterruptedException e) {
@@ -210,7 +216,7 @@ public final class Bus implements AutoCloseable {
   private void connectionEvent(Connection conn, ConnectionListener.Events event) {
     switch (event) {
       case DISCONNECTED -> {
-        if (up.compareAndSet(true, false)) {
+        if (up.compareAndSet(true, false) && !closing) {
           String why = conn.getLastError();
           log.warn("cluster: lost the NATS connection{}; reconnecting, remote cameras go offline if it stays away",
               why == null || why.isEmpty() ? "" : " (" + why + ")");
