@@ -2,7 +2,7 @@ package dev.camrelay.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.camrelay.frame.wire.Hello;
+import dev.camrelay.relay.CameraFrame;
 import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.FakeCamera;
 import dev.camrelay.relay.testing.MjpegStreamClient;
@@ -64,6 +64,11 @@ class RemoteViewingTest {
         HttpResponse<byte[]> snapshot = nodes.get(1, "/cam/garage/snapshot.jpg");
         assertThat(snapshot.statusCode()).isEqualTo(200);
         assertThat(snapshot.body()).isEqualTo(last);
+        // The camera's own frame number and capture time cross the bus with the frame.
+        CameraFrame origin = nodes.relay(0).latestFrame("garage").orElseThrow();
+        CameraFrame remote = nodes.relay(1).latestFrame("garage").orElseThrow();
+        assertThat(remote.sequence()).isEqualTo(origin.sequence());
+        assertThat(remote.captureMicros()).isEqualTo(origin.captureMicros());
       } finally {
         ws.closeBlocking();
       }
