@@ -67,7 +67,7 @@ public final class RelayConfig {
     httpPort = b.httpPort;
     rtspPort = b.rtspPort;
     defaultCameraId = b.defaultCameraId;
-    nodeName = b.nodeName != null ? b.nodeName : hostNodeName();
+    nodeName = b.nodeName != null ? b.nodeName : HostName.NODE_NAME;
     maxFrameBytes = b.maxFrameBytes;
     allowRawIngest = b.allowRawIngest;
     allowUnknownCameras = b.allowUnknownCameras;
@@ -137,18 +137,22 @@ public final class RelayConfig {
     return nodeName;
   }
 
-  /** The host name, cut to a node name's characters and length. */
-  private static String hostNodeName() {
-    String host = System.getenv().getOrDefault("HOSTNAME", "");
-    if (host.isEmpty()) {
-      try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.io.IOException e) {
-        host = "";
+  /** The host name cut to a node name's characters and length, looked up once (it may ask DNS). */
+  private static final class HostName {
+    static final String NODE_NAME = lookUp();
+
+    private static String lookUp() {
+      String host = System.getenv().getOrDefault("HOSTNAME", "");
+      if (host.isEmpty()) {
+        try {
+          host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+          host = "";
+        }
       }
+      String name = host.replaceAll("[^A-Za-z0-9_-]", "-");
+      return name.isEmpty() ? "relay" : name.substring(0, Math.min(64, name.length()));
     }
-    String name = host.replaceAll("[^A-Za-z0-9_-]", "-");
-    return name.isEmpty() ? "relay" : name.substring(0, Math.min(64, name.length()));
   }
 
   public int maxFrameBytes() {

@@ -1,0 +1,26 @@
+package dev.camrelay.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class NodeNameTest {
+  @Test
+  void aRelayHasTheNodeNameItWasGivenOrItsHostsByDefault() {
+    try (CameraRelay named = CameraRelay.builder().nodeName("loft-1").build();
+        CameraRelay unnamed = CameraRelay.builder().build()) {
+      assertThat(named.nodeName()).isEqualTo("loft-1");
+      assertThat(unnamed.nodeName()).matches("[A-Za-z0-9_-]{1,64}");
+    }
+  }
+
+  @Test
+  void aNodeNameThatCannotBeASubjectTokenIsRefusedNamingTheSetting() {
+    for (String bad : new String[] {"", "a.b", "with space", "x".repeat(65), "star*"}) {
+      assertThatThrownBy(() -> CameraRelay.builder().nodeName(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("nodeName");
+    }
+  }
+}
