@@ -39,12 +39,13 @@ public final class ClusterNode implements AutoCloseable {
   public static ClusterNode join(CameraRelay relay, ClusterOptions options) throws IOException {
     Objects.requireNonNull(relay, "relay");
     Objects.requireNonNull(options, "options");
-    if (!options.nodeName().equals(relay.nodeName())) {
+    String name = options.nodeName() != null ? options.nodeName() : relay.nodeName();
+    if (!name.equals(relay.nodeName())) {
       log.warn("cluster: node name '{}' differs from the relay's node name '{}': /api/cameras here shows '{}' for"
-          + " this relay's cameras, other nodes show '{}'; set both to the same name", options.nodeName(),
-          relay.nodeName(), relay.nodeName(), options.nodeName());
+          + " this relay's cameras, other nodes show '{}'; set the relay's name instead", name, relay.nodeName(),
+          relay.nodeName(), name);
     }
-    return new ClusterNode(NodeRuntime.start(relay, relay.meterRegistry(), options));
+    return new ClusterNode(NodeRuntime.start(relay, relay.meterRegistry(), options, name));
   }
 
   /** This node's name. */

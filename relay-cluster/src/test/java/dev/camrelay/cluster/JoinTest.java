@@ -19,6 +19,13 @@ class JoinTest {
   private static final String TOKEN = "s3cret-cluster-token";
   @TempDir Path dir;
   private CameraRelay relay;
+  private NatsServers nats;
+
+  /** A NATS server wanting {@code token}, closed after the test. */
+  private URI nats0(String token) throws IOException {
+    nats = NatsServers.singleWithToken(token);
+    return nats.url(0);
+  }
 
   @BeforeEach
   void start() throws Exception {
@@ -29,17 +36,30 @@ class JoinTest {
   @AfterEach
   void stop() {
     relay.close();
+    if (nats != null) {
+      nats.close();
+    }
   }
 
   @Test
-  void aRelayJoinsWithTheTokenFromATokenFile() throws Exception {
+  void aRelayJoinsWithTheTokenFromATokenFileNamedAsTheRelayIs() throws Exception {
     Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-    try (NatsServers nats = NatsServers.singleWithToken(TOKEN);
-        ClusterNode node = ClusterNode.join(relay, options(nats.url(0)).tokenFile(tokenFile).build())) {
+    ClusterOptions options = ClusterOptions.builder(List.of(nats0(TOKEN))).tokenFile(tokenFile).build();
+    assertThat(options.nodeName()).isNull();
+    try (ClusterNode node = ClusterNode.join(relay, options)) {
       assertThat(node.connected()).isTrue();
       assertThat(node.nodeName()).isEqualTo("solo");
       assertThat(node.server()).isEqualTo(nats.url(0).toString());
     }
+  }
+
+  @Test
+  void optionsRefuseANodeNameThatCannotBeASubjectTokenAndATooShortNodeTimeout() {
+    URI server = URI.create("nats://127.0.0.1:4222");
+    assertThatThrownBy(() -> options(server).nodeName("a.b").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node name");
+    assertThatThrownBy(() -> options(server).nodeTimeout(java.time.Duration.ofMillis(10)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node timeout");
   }
 
   @Test

@@ -89,9 +89,9 @@ public final class NodeRuntime implements ClusterMeters.Node, AutoCloseable {
     this.meters = new ClusterMeters(registry, node, this);
   }
 
-  /** Joins: connects to NATS, says hello, brings the other nodes' cameras into {@code hub}. */
-  public static NodeRuntime start(CameraHub hub, MeterRegistry registry, ClusterOptions options) throws IOException {
-    String node = options.nodeName();
+  /** Joins as node {@code node}: connects to NATS, says hello, brings the other nodes' cameras into {@code hub}. */
+  public static NodeRuntime start(CameraHub hub, MeterRegistry registry, ClusterOptions options, String node)
+      throws IOException {
     Bus bus = Bus.connect(options, "camrelay node " + node);
     try {
       NodeRuntime n = new NodeRuntime(hub, registry, options, node, bus);
