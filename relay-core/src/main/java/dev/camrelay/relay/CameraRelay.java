@@ -283,8 +283,8 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     }
 
     /**
-     * This relay's name among the nodes of a cluster, 1..64 of {@code A-Z a-z 0-9 _ -}; default the host name. Shown
-     * in {@code /api/cameras} as the {@code node} of cameras connected to this relay.
+     * This relay's name among the nodes of a cluster, 1..64 of {@code A-Z a-z 0-9 _ -}; default (or null) the host
+     * name. Shown in {@code /api/cameras} as the {@code node} of cameras connected to this relay.
      */
     public Builder nodeName(String name) {
       settings.nodeName(name);

@@ -9,9 +9,11 @@ class NodeNameTest {
   @Test
   void aRelayHasTheNodeNameItWasGivenOrItsHostsByDefault() {
     try (CameraRelay named = CameraRelay.builder().nodeName("loft-1").build();
-        CameraRelay unnamed = CameraRelay.builder().build()) {
+        CameraRelay unnamed = CameraRelay.builder().build();
+        CameraRelay nulled = CameraRelay.builder().nodeName(null).build()) {
       assertThat(named.nodeName()).isEqualTo("loft-1");
       assertThat(unnamed.nodeName()).matches("[A-Za-z0-9_-]{1,64}");
+      assertThat(nulled.nodeName()).isEqualTo(unnamed.nodeName());
     }
   }
 

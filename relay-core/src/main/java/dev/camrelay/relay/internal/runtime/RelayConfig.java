@@ -417,8 +417,9 @@ public final class RelayConfig {
       return this;
     }
 
+    /** Null: the host name. */
     public Builder nodeName(String name) {
-      if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}")) {
+      if (name != null && !name.matches("[A-Za-z0-9_-]{1,64}")) {
         throw new IllegalArgumentException("nodeName must be 1..64 of A-Z a-z 0-9 _ -: " + name);
       }
       this.nodeName = name;
