@@ -131,7 +131,8 @@ class BusFailureTest {
       byte[] huge = TestJpegs.bigFrame(2, 320, 240);
       assertThat(huge.length).isGreaterThan(64 * 1024);
       nodes.relay(0).publish("big", huge);
-      Await.until("the refusal is counted", () -> metric(0) >= 1);
+      Await.until("the refusal is counted",
+          () -> nodes.metric(0, "camrelay_cluster_oversize_refusals_total") >= 1);
       byte[] after = TestJpegs.frame(3);
       nodes.relay(0).publish("big", after);
       assertThat(remote.nextFrame()).as("the next frame after the refused one").isEqualTo(after);
@@ -140,11 +141,45 @@ class BusFailureTest {
     }
   }
 
-  private double metric(int node) {
+  @Test
+  void aNodeThatReadsTheBusTooSlowlyDropsFramesThereCountsThemAndStillGetsTheNewest() throws Exception {
+    nats = NatsServers.single();
+    nodes = new RelayNodes(nats, 2);
+    nodes.relay(0).publish("flood", TestJpegs.frame(0));
+    Await.until("node 1 shows flood", () -> nodes.connectedFrom(1, "flood", "n0"));
+    // An output that blocks (against the contract) stands for a node too busy to read its frames in time.
+    java.util.concurrent.BlockingQueue<dev.camrelay.relay.CameraFrame> got =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    dev.camrelay.relay.OutputHandle[] handle = new dev.camrelay.relay.OutputHandle[1];
+    handle[0] = nodes.relay(1).attachOutput("flood", frame -> {
+      got.add(frame);
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      handle[0].ready();
+    });
     try {
-      return nodes.metric(node, "camrelay_cluster_oversize_refusals_total{node=\"n" + node + "\"}");
-    } catch (Exception e) {
-      throw new AssertionError(e);
+      Await.until("node 1 subscribes", () -> nats.clientSubscriptions(0, "test.frame.").size() == 1);
+      byte[] frame = TestJpegs.bigFrame(1, 200, 150);
+      for (int i = 0; i < 300; i++) {
+        nodes.relay(0).publish("flood", frame.clone());
+        Thread.sleep(1); // the origin's newest-wins would otherwise skip most of them before the bus
+      }
+      Await.until("node 1 counts frames dropped as a slow consumer",
+          () -> nodes.metric(1, "camrelay_cluster_slow_consumer_drops_total") > 0);
+      byte[] last = TestJpegs.frame(999);
+      Await.until("the newest frame arrives after the flood", () -> {
+        try {
+          nodes.relay(0).publish("flood", last);
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+        return got.stream().anyMatch(f -> java.util.Arrays.equals(f.jpeg().toByteArray(), last));
+      });
+    } finally {
+      handle[0].close();
     }
   }
 }

@@ -112,14 +112,22 @@ final class RelayNodes implements AutoCloseable {
     }
   }
 
-  /** Relay {@code i}'s {@code /metrics} line value of {@code meter} (a Prometheus name with its tags), or -1. */
-  double metric(int i, String prefix) throws IOException, InterruptedException {
-    for (String line : new String(get(i, "/metrics").body()).split("\n")) {
-      if (line.startsWith(prefix)) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+  /** Relay {@code i}'s value of cluster meter {@code name} (Prometheus name, tagged with its node), or -1. */
+  double metric(int i, String name) {
+    String prefix = name + "{node=\"n" + i + "\"}";
+    try {
+      for (String line : new String(get(i, "/metrics").body()).split("\n")) {
+        if (line.startsWith(prefix)) {
+          return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
       }
+      return -1;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
-    return -1;
   }
 
   @Override

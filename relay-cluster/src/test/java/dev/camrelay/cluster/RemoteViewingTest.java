@@ -175,28 +175,21 @@ class RemoteViewingTest {
     try {
       assertThat(ws.nextFrame()).isNotEmpty();
       Await.until("node 1 counts one remote viewer and one subscription", () ->
-          metric(1, "camrelay_cluster_remote_viewers") == 1 && metric(1, "camrelay_cluster_demand_subscriptions") == 1);
-      Await.until("node 0 sends meter on the bus", () -> metric(0, "camrelay_cluster_exported_cameras") == 1);
-      assertThat(metric(1, "camrelay_cluster_bus_received_bytes_total")).isPositive();
-      assertThat(metric(0, "camrelay_cluster_bus_sent_bytes_total")).isPositive();
-      assertThat(metric(1, "camrelay_cluster_slow_consumer_drops_total")).isZero();
-      assertThat(metric(0, "camrelay_cluster_oversize_refusals_total")).isZero();
-      assertThat(metric(1, "camrelay_cluster_nodes")).isEqualTo(1);
+          nodes.metric(1, "camrelay_cluster_remote_viewers") == 1
+              && nodes.metric(1, "camrelay_cluster_demand_subscriptions") == 1);
+      Await.until("node 0 sends meter on the bus", () -> nodes.metric(0, "camrelay_cluster_exported_cameras") == 1);
+      assertThat(nodes.metric(1, "camrelay_cluster_bus_received_bytes_total")).isPositive();
+      assertThat(nodes.metric(0, "camrelay_cluster_bus_sent_bytes_total")).isPositive();
+      assertThat(nodes.metric(1, "camrelay_cluster_slow_consumer_drops_total")).isZero();
+      assertThat(nodes.metric(0, "camrelay_cluster_oversize_refusals_total")).isZero();
+      assertThat(nodes.metric(1, "camrelay_cluster_nodes")).isEqualTo(1);
     } finally {
       ws.closeBlocking();
     }
     Await.until("node 1 unsubscribes when its viewer leaves", () ->
-        metric(1, "camrelay_cluster_demand_subscriptions") == 0);
+        nodes.metric(1, "camrelay_cluster_demand_subscriptions") == 0);
     Await.until("no node subscribes to meter's frames any more", () ->
         nats.clientSubscriptions(0, "test.frame.").isEmpty());
-    Await.until("node 0 stops sending", () -> metric(0, "camrelay_cluster_exported_cameras") == 0);
-  }
-
-  private double metric(int node, String name) {
-    try {
-      return nodes.metric(node, name + "{node=\"n" + node + "\"}");
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    Await.until("node 0 stops sending", () -> nodes.metric(0, "camrelay_cluster_exported_cameras") == 0);
   }
 }
