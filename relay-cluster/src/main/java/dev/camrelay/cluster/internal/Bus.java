@@ -256,7 +256,7 @@ public final class Bus implements AutoCloseable {
     public void slowConsumerDetected(Connection conn, Consumer consumer) {
       slowConsumerEvents.incrementAndGet();
       if (slowConsumerLog.due("slow")) {
-        log.warn("cluster: this node reads frames from the bus too slowly; the newest are kept, others dropped");
+        log.warn("cluster: this node reads frames from the bus too slowly; frames are dropped (counted)");
       }
     }
   }

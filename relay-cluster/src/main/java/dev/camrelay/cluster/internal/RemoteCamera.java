@@ -8,13 +8,14 @@ import dev.camrelay.relay.ControlRequest;
 import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.SourceHandle;
 import dev.camrelay.relay.SourceInfo;
-import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -26,15 +27,19 @@ import org.slf4j.LoggerFactory;
  * ask the origin for the latest frame (shown at once) and signal demand to the origin, refreshed until streaming
  * stops. Control commands go to the origin as NATS requests and its answer comes back as the reply.
  *
- * <p>Frames arrive on a jnats dispatcher of its own (one thread), with bounded pending messages: a node that reads
- * too slowly drops frames there (counted as slow-consumer drops) and the hub's outputs keep newest-wins.
- * Stream start and stop run on the cluster thread.
+ * <p>Frames are read by a thread of its own per streaming camera, newest wins: when it finds several frames waiting
+ * it publishes only the newest. At most {@value #PENDING_FRAMES} wait (jnats drops beyond); both kinds of dropped
+ * frames count as slow-consumer drops. Stream start and stop run on the cluster thread.
  */
 final class RemoteCamera implements CameraSource {
   private static final Logger log = LoggerFactory.getLogger(RemoteCamera.class);
   /** Frames waiting per remote camera at most; beyond them jnats drops (a slow consumer). */
   static final int PENDING_FRAMES = 16;
   private static final long PENDING_BYTES = 64L * 1024 * 1024;
+  /** How long the reader waits for a frame before looking whether it was stopped. */
+  private static final Duration READ_WAIT = Duration.ofMillis(250);
+  /** How long the reader waits for a frame the subscription says is pending (never 0: that waits forever). */
+  private static final Duration NEXT_WAIT = Duration.ofMillis(1);
 
   /** What the camera's source on this node needs from the node. */
   record Context(CameraHub hub, Bus bus, Subjects subjects, String node, ScheduledExecutorService clusterThread,
@@ -47,9 +52,10 @@ final class RemoteCamera implements CameraSource {
   private final Consumer<RemoteCamera> onGone;
   private final Object publishLock = new Object();
   private SourceHandle handle;
-  // Written on the cluster thread only (read by the meters):
-  private volatile Dispatcher dispatcher;
+  // Written on the cluster thread only (read by the meters and the reader):
+  private volatile Subscription subscription;
   private ScheduledFuture<?> refresh;
+  private final AtomicLong skipped = new AtomicLong();
   private volatile boolean live;
 
   RemoteCamera(Messages.Camera announced, String origin, Context ctx, Consumer<RemoteCamera> onGone) {
@@ -78,13 +84,13 @@ final class RemoteCamera implements CameraSource {
   }
 
   boolean streaming() {
-    return dispatcher != null;
+    return subscription != null;
   }
 
-  /** Frames jnats dropped so far on the open subscription (0 when not streaming). */
+  /** Frames dropped or skipped so far on the open subscription (0 when not streaming). */
   long droppedNow() {
-    Dispatcher d = dispatcher;
-    return d == null ? 0 : d.getDroppedCount();
+    Subscription s = subscription;
+    return s == null ? 0 : s.getDroppedCount() + skipped.get();
   }
 
   @Override
@@ -136,13 +142,17 @@ final class RemoteCamera implements CameraSource {
   }
 
   private void start() {
-    if (dispatcher != null) {
+    if (subscription != null) {
       return;
     }
     live = false;
-    dispatcher = ctx.bus().connection().createDispatcher(this::onFrameMessage);
-    dispatcher.setPendingLimits(PENDING_FRAMES, PENDING_BYTES);
-    dispatcher.subscribe(ctx.subjects().frames(cameraId));
+    skipped.set(0);
+    Subscription s = ctx.bus().connection().subscribe(ctx.subjects().frames(cameraId));
+    s.setPendingLimits(PENDING_FRAMES, PENDING_BYTES);
+    subscription = s;
+    Thread reader = new Thread(() -> read(s), "camrelay-cluster-frames");
+    reader.setDaemon(true);
+    reader.start();
     demand(true);
     long period = ctx.refresh().toMillis();
     refresh = ctx.clusterThread().scheduleAtFixedRate(() -> demand(true), period, period, TimeUnit.MILLISECONDS);
@@ -151,22 +161,45 @@ final class RemoteCamera implements CameraSource {
   }
 
   private void stop() {
-    if (dispatcher == null) {
+    Subscription s = subscription;
+    if (s == null) {
       return;
     }
     refresh.cancel(false);
-    ctx.closedDrops().accept(dispatcher.getDroppedCount());
-    ctx.bus().connection().closeDispatcher(dispatcher);
-    dispatcher = null;
+    ctx.closedDrops().accept(droppedNow());
+    subscription = null; // the reader ends on its next look
+    try {
+      s.unsubscribe();
+    } catch (IllegalStateException e) {
+      // the connection is closing
+    }
     demand(false);
+  }
+
+  /** Publishes frames as they come, only the newest of several waiting; ends when {@code s} is stopped. */
+  private void read(Subscription s) {
+    try {
+      while (subscription == s) {
+        Message m = s.nextMessage(READ_WAIT);
+        if (m == null) {
+          continue;
+        }
+        Message newer;
+        while (s.getPendingMessageCount() > 0 && (newer = s.nextMessage(NEXT_WAIT)) != null) {
+          m = newer;
+          skipped.incrementAndGet();
+        }
+        publish(m, true);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IllegalStateException e) {
+      // unsubscribed or the connection closed: stopped
+    }
   }
 
   private void demand(boolean on) {
     ctx.bus().publish(ctx.subjects().demand(origin), Messages.write(new Messages.Demand(cameraId, ctx.node(), on)));
-  }
-
-  private void onFrameMessage(Message m) {
-    publish(m, true);
   }
 
   private void onLatest(Message m) {
