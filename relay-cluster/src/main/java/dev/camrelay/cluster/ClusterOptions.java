@@ -47,7 +47,11 @@ public final class ClusterOptions {
     return clusterName;
   }
 
-  /** This node's name, unique in the cluster; shown beside each camera in {@code /api/cameras}. */
+  /**
+   * This node's name, unique in the cluster; shown beside each camera in {@code /api/cameras}. Null when not set: the
+   * node is then named as the relay is ({@code CameraRelay.Builder.nodeName}, by default the host name); see
+   * {@link ClusterNode#nodeName()} for the name in use.
+   */
   public String nodeName() {
     return nodeName;
   }
@@ -85,7 +89,7 @@ public final class ClusterOptions {
   public static final class Builder {
     private final List<URI> servers;
     private String clusterName = "camrelay";
-    private String nodeName = defaultNodeName();
+    private String nodeName;
     private Path credentialsFile;
     private Path tokenFile;
     private boolean tls;
@@ -142,23 +146,13 @@ public final class ClusterOptions {
       if (!clusterName.matches("[A-Za-z0-9_-]{1,64}")) {
         throw new IllegalArgumentException("cluster name must be 1..64 of A-Z a-z 0-9 _ -: " + clusterName);
       }
-      if (!nodeName.matches("[A-Za-z0-9_-]{1,64}")) {
+      if (nodeName != null && !nodeName.matches("[A-Za-z0-9_-]{1,64}")) {
         throw new IllegalArgumentException("node name must be 1..64 of A-Z a-z 0-9 _ -: " + nodeName);
       }
-      return new ClusterOptions(this);
-    }
-
-    private static String defaultNodeName() {
-      String host = System.getenv().getOrDefault("HOSTNAME", "");
-      if (host.isEmpty()) {
-        try {
-          host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-          host = "node";
-        }
+      if (nodeTimeout.compareTo(Duration.ofMillis(500)) < 0) {
+        throw new IllegalArgumentException("node timeout must be at least 500 ms: " + nodeTimeout);
       }
-      String name = host.replaceAll("[^A-Za-z0-9_-]", "-");
-      return name.isEmpty() ? "node" : name.substring(0, Math.min(64, name.length()));
+      return new ClusterOptions(this);
     }
   }
 }

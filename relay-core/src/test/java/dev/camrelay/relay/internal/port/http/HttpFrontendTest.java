@@ -238,7 +238,7 @@ class HttpFrontendTest {
 
   @Test
   void apiCamerasListsEveryContractField() throws Exception {
-    HttpFixture http = start(TestConfig.builder());
+    HttpFixture http = start(TestConfig.builder().nodeName("loft-1"));
     http.publish("porch", TestJpegs.gradient(64, 48, 1));
     http.publish("attic", TestJpegs.gradient(32, 16, 1));
     HttpResponse<byte[]> response = http.get("/api/cameras");
@@ -250,8 +250,9 @@ class HttpFrontendTest {
     JsonObject attic = cameras.get(0).getAsJsonObject();
     assertThat(attic.keySet()).containsExactlyInAnyOrder("id", "connected", "ingest", "remote", "width", "height",
         "progressive", "fps", "bitrateKbps", "viewers", "framesIn", "framesDropped", "lastFrameAgeMs", "control",
-        "onDemand", "streaming", "state");
+        "onDemand", "streaming", "state", "node");
     assertThat(attic.get("id").getAsString()).isEqualTo("attic");
+    assertThat(attic.get("node").getAsString()).as("this relay's node name").isEqualTo("loft-1");
     assertThat(attic.get("state").getAsString()).isEqualTo("live");
     assertThat(attic.get("connected").getAsBoolean()).isTrue();
     assertThat(attic.get("ingest").getAsString()).isEqualTo("java");
