@@ -1,8 +1,8 @@
 /**
  * The camera list (from /api/cameras): one row per camera with its state (the relay's
  * `state`, e.g. "connecting: cannot connect: Connection refused" for a pulled camera),
- * resolution, fps and viewer count. Rows are updated in place so keyboard focus survives
- * the periodic refresh.
+ * resolution, fps, viewer count and (relays of a cluster) the node it is connected to. Rows
+ * are updated in place so keyboard focus survives the periodic refresh.
  */
 import * as format from './format.js';
 
@@ -20,6 +20,9 @@ export class CameraList {
   /** @param {object[]} cameras /api/cameras entries */
   update(cameras, selectedId) {
     const seen = new Set();
+    // Name each camera's node only when the list spans several (relays of a cluster).
+    const nodes = new Set(cameras.map((c) => c.node).filter((n) => typeof n === 'string'));
+    const showNode = nodes.size > 1;
     let previous = null;
     for (const camera of cameras) {
       seen.add(camera.id);
@@ -32,7 +35,7 @@ export class CameraList {
       const expected = previous ? previous.nextElementSibling : this.list.firstElementChild;
       if (expected !== row.item) this.list.insertBefore(row.item, expected);
       previous = row.item;
-      this.fill(row, camera, camera.id === selectedId);
+      this.fill(row, camera, camera.id === selectedId, showNode);
     }
     for (const [id, row] of this.rows) {
       if (!seen.has(id)) {
@@ -65,7 +68,7 @@ export class CameraList {
     return { item, button, dot, connected, meta };
   }
 
-  fill(row, camera, selected) {
+  fill(row, camera, selected, showNode) {
     const online = Boolean(camera.connected);
     // Older relays send no state: connected or offline is all there is.
     const state = typeof camera.state === 'string' ? camera.state : online ? 'connected' : 'offline';
@@ -74,9 +77,12 @@ export class CameraList {
     row.connected.textContent = online ? ' (connected) ' : ` (${shortState}) `;
     const parts = [format.resolution(camera.width, camera.height), format.fps(camera.fps)];
     if (typeof camera.viewers === 'number') parts.push(format.plural(camera.viewers, 'viewer'));
+    if (showNode && typeof camera.node === 'string') parts.push(`on ${camera.node}`);
     if (!online) parts.unshift(shortState);
     row.meta.textContent = parts.join(' · ');
-    row.button.title = `${camera.id}: ${state}${camera.ingest ? ` via ${camera.ingest}` : ''}`;
+    const via = camera.ingest ? ` via ${camera.ingest}` : '';
+    const node = typeof camera.node === 'string' ? ` on node ${camera.node}` : '';
+    row.button.title = `${camera.id}: ${state}${via}${node}`;
     if (selected) row.button.setAttribute('aria-current', 'true');
     else row.button.removeAttribute('aria-current');
   }

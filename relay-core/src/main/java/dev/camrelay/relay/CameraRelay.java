@@ -101,6 +101,22 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     return runtime.httpPort();
   }
 
+  /**
+   * This relay's name among the nodes of a cluster ({@link Builder#nodeName}): {@code /api/cameras} shows it as the
+   * {@code node} of every camera connected here.
+   */
+  public String nodeName() {
+    return runtime.config().nodeName();
+  }
+
+  /**
+   * The registry the relay's meters live in (served as {@code /metrics}, and mirrored to the embedder's registry
+   * when one was given): extensions such as a cluster register their own meters here.
+   */
+  public MeterRegistry meterRegistry() {
+    return runtime.meters().registry();
+  }
+
   /** The bound RTSP port, -1 when disabled or not started. */
   public int rtspPort() {
     return runtime.rtspPort();
@@ -263,6 +279,15 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     /** The camera raw JPEG ingest and the WebSocket viewer path {@code /} use. */
     public Builder defaultCameraId(String id) {
       settings.defaultCameraId(id);
+      return this;
+    }
+
+    /**
+     * This relay's name among the nodes of a cluster, 1..64 of {@code A-Z a-z 0-9 _ -}; default the host name. Shown
+     * in {@code /api/cameras} as the {@code node} of cameras connected to this relay.
+     */
+    public Builder nodeName(String name) {
+      settings.nodeName(name);
       return this;
     }
 

@@ -20,6 +20,7 @@ package dev.camrelay.relay;
  * @param control whether the connected camera accepts control commands
  * @param onDemand whether the connected camera streams only while watched
  * @param streaming whether the connected camera is expected to be sending frames now
+ * @param node the relay node of a cluster the camera is connected to, null when it is (or was last) this relay
  */
 public record CameraStats(
     String id,
@@ -37,4 +38,14 @@ public record CameraStats(
     long lastFrameAgeMs,
     boolean control,
     boolean onDemand,
-    boolean streaming) {}
+    boolean streaming,
+    String node) {
+
+  /** A camera of this relay (no {@code node}). */
+  public CameraStats(String id, boolean connected, String ingest, String remote, int width, int height,
+      boolean progressive, double fps, double bitrateKbps, int viewers, long framesIn, long framesDropped,
+      long lastFrameAgeMs, boolean control, boolean onDemand, boolean streaming) {
+    this(id, connected, ingest, remote, width, height, progressive, fps, bitrateKbps, viewers, framesIn,
+        framesDropped, lastFrameAgeMs, control, onDemand, streaming, null);
+  }
+}

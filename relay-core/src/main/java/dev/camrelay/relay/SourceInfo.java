@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
  * @param verified whether the source proved it may publish as this camera (it presented the camera's token, or an
  *     operator configured it, or it is in-process code): when the relay is full, a verified source makes room by
  *     evicting an unverified camera instead of being refused ({@link DetachReason#EVICTED})
+ * @param node the relay node the camera is connected to, for sources that bring a camera from another relay of a
+ *     cluster; null for a camera connected to this relay (shown as this relay's {@code nodeName})
  */
-public record SourceInfo(String kind, String remote, boolean control, boolean onDemand, boolean verified) {
+public record SourceInfo(String kind, String remote, boolean control, boolean onDemand, boolean verified,
+    String node) {
   private static final Pattern KIND = Pattern.compile("[a-z0-9-]{1,32}");
 
   public SourceInfo {
@@ -26,6 +29,11 @@ public record SourceInfo(String kind, String remote, boolean control, boolean on
     }
   }
 
+  /** A source of a camera connected to this relay. */
+  public SourceInfo(String kind, String remote, boolean control, boolean onDemand, boolean verified) {
+    this(kind, remote, control, onDemand, verified, null);
+  }
+
   /** A source that only sends frames: no control commands, always streaming, not verified. */
   public static SourceInfo of(String kind, String remote) {
     return new SourceInfo(kind, remote, false, false, false);
@@ -33,16 +41,21 @@ public record SourceInfo(String kind, String remote, boolean control, boolean on
 
   /** The same source, taking control commands. */
   public SourceInfo withControl() {
-    return new SourceInfo(kind, remote, true, onDemand, verified);
+    return new SourceInfo(kind, remote, true, onDemand, verified, node);
   }
 
   /** The same source, streaming only while someone watches. */
   public SourceInfo withOnDemand() {
-    return new SourceInfo(kind, remote, control, true, verified);
+    return new SourceInfo(kind, remote, control, true, verified, node);
   }
 
   /** The same source, verified: it proved its token, or the operator or in-process code vouches for it. */
   public SourceInfo withVerified() {
-    return new SourceInfo(kind, remote, control, onDemand, true);
+    return new SourceInfo(kind, remote, control, onDemand, true, node);
+  }
+
+  /** The same source, bringing a camera connected to relay node {@code node} of a cluster. */
+  public SourceInfo withNode(String node) {
+    return new SourceInfo(kind, remote, control, onDemand, verified, node);
   }
 }

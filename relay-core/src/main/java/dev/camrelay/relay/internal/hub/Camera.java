@@ -406,7 +406,7 @@ final class Camera {
     return new CameraStats(id, s != null, info == null ? null : info.kind(), info == null ? null : info.remote(),
         frame == null ? 0 : frame.width(), frame == null ? 0 : frame.height(), frame != null && latestProgressive,
         rates[0], rates[1], viewerCount(), framesIn.get(), framesDropped.get(), ageMs,
-        s != null && s.info.control(), s != null && s.info.onDemand(), streaming);
+        s != null && s.info.control(), s != null && s.info.onDemand(), streaming, info == null ? null : info.node());
   }
 
   static String formatSeconds(long millis) {

@@ -27,6 +27,7 @@ public final class RelayConfig {
   private final int httpPort;
   private final int rtspPort;
   private final String defaultCameraId;
+  private final String nodeName;
   private final int maxFrameBytes;
   private final Boolean allowRawIngest;
   private final boolean allowUnknownCameras;
@@ -66,6 +67,7 @@ public final class RelayConfig {
     httpPort = b.httpPort;
     rtspPort = b.rtspPort;
     defaultCameraId = b.defaultCameraId;
+    nodeName = b.nodeName != null ? b.nodeName : hostNodeName();
     maxFrameBytes = b.maxFrameBytes;
     allowRawIngest = b.allowRawIngest;
     allowUnknownCameras = b.allowUnknownCameras;
@@ -128,6 +130,25 @@ public final class RelayConfig {
 
   public String defaultCameraId() {
     return defaultCameraId;
+  }
+
+  /** This relay's name among the nodes of a cluster: 1..64 of {@code A-Z a-z 0-9 _ -}; default the host name. */
+  public String nodeName() {
+    return nodeName;
+  }
+
+  /** The host name, cut to a node name's characters and length. */
+  private static String hostNodeName() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "");
+    if (host.isEmpty()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "";
+      }
+    }
+    String name = host.replaceAll("[^A-Za-z0-9_-]", "-");
+    return name.isEmpty() ? "relay" : name.substring(0, Math.min(64, name.length()));
   }
 
   public int maxFrameBytes() {
@@ -298,7 +319,7 @@ public final class RelayConfig {
   @Override
   public String toString() {
     return "RelayConfig[bind=" + bindHost + ", tcpPort=" + tcpPort + ", wsPort=" + wsPort + ", httpPort=" + httpPort
-        + ", defaultCameraId=" + defaultCameraId + ", maxFrameBytes=" + maxFrameBytes
+        + ", nodeName=" + nodeName + ", defaultCameraId=" + defaultCameraId + ", maxFrameBytes=" + maxFrameBytes
         + ", allowRawIngest=" + allowRawIngest() + ", allowUnknownCameras=" + allowUnknownCameras
         + ", cameraToken=" + (cameraToken != null ? "<set>" : "none")
         + ", perCameraTokens=" + cameraTokens.keySet()
@@ -325,6 +346,7 @@ public final class RelayConfig {
     private int httpPort = 3010;
     private int rtspPort = -1;
     private String defaultCameraId = "default";
+    private String nodeName;
     private int maxFrameBytes = 4 * 1024 * 1024;
     private Boolean allowRawIngest;
     private boolean allowUnknownCameras;
@@ -388,6 +410,14 @@ public final class RelayConfig {
 
     public Builder defaultCameraId(String id) {
       this.defaultCameraId = CameraId.check(id);
+      return this;
+    }
+
+    public Builder nodeName(String name) {
+      if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw new IllegalArgumentException("nodeName must be 1..64 of A-Z a-z 0-9 _ -: " + name);
+      }
+      this.nodeName = name;
       return this;
     }
 

@@ -279,7 +279,8 @@ public final class HttpFrontend implements AutoCloseable {
 
   /**
    * {@code /api/cameras}: the cameras {@code access} may see, with their state (configured cameras too, before they
-   * first connect); with the RTSP port on, each camera's RTSP path ({@code "rtsp": "/garage"}: the page adds the host
+   * first connect) and the relay node they are connected to ({@code node}: this relay's name, or another node's for
+   * cameras a cluster brings); with the RTSP port on, each camera's RTSP path ({@code "rtsp": "/garage"}: the page adds the host
    * it reached the relay by and {@code /api/info}'s {@code rtspPort}) and, while its frames cannot go out over RTSP,
    * why ({@code "rtspRefused"}).
    */
@@ -293,6 +294,7 @@ public final class HttpFrontend implements AutoCloseable {
       }
       JsonObject entry = gson.toJsonTree(c.stats()).getAsJsonObject();
       entry.addProperty("state", c.state());
+      entry.addProperty("node", c.stats().node() != null ? c.stats().node() : config.nodeName());
       if (rtsp) {
         entry.addProperty("rtsp", "/" + c.stats().id()); // ids need no escaping in a URL path (CameraId's rule)
         String refused = refusals.apply(c.stats().id());

@@ -1,0 +1,222 @@
+package dev.camrelay.cluster.internal;
+
+import dev.camrelay.cluster.ClusterOptions;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Consumer;
+import io.nats.client.ErrorListener;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's NATS connection (jnats): connects with the cluster options' servers, credentials and TLS, reconnects
+ * forever in the background, and logs one line when the bus goes and one when it returns. Publishing while
+ * disconnected drops the message (nothing is buffered: stale frames and presence are worthless after a reconnect,
+ * and everything that matters is re-sent then).
+ */
+public final class Bus implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Bus.class);
+
+  private final Connection connection;
+  private final AtomicBoolean up = new AtomicBoolean(true);
+  private final AtomicLong slowConsumerEvents = new AtomicLong();
+  private final EveryMinute slowConsumerLog = new EveryMinute();
+  private volatile Runnable onReconnected = () -> {};
+
+  private Bus(Options.Builder options) throws IOException {
+    options.connectionListener(this::connectionEvent).errorListener(new Errors());
+    try {
+      this.connection = Nats.connect(options.build());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while connecting to NATS", e);
+    }
+  }
+
+  /**
+   * Connects to one of {@code options}' servers.
+   *
+   * @throws IOException if none could be reached, the credentials were refused, or a credentials, token or trust
+   *     store file cannot be read
+   */
+  public static Bus connect(ClusterOptions options, String connectionName) throws IOException {
+    Options.Builder b = new Options.Builder()
+        .servers(options.servers().stream().map(URI::toString).toArray(String[]::new))
+        .connectionName(connectionName)
+        .maxReconnects(-1)
+        .reconnectWait(Duration.ofMillis(250))
+        .reconnectBufferSize(0)
+        .connectionTimeout(Duration.ofSeconds(5))
+        .pingInterval(Duration.ofSeconds(2));
+    if (options.credentialsFile() != null) {
+      if (!Files.isReadable(options.credentialsFile())) {
+        throw new IOException("cannot read the NATS credentials file " + options.credentialsFile());
+      }
+      b.authHandler(Nats.credentials(options.credentialsFile().toString()));
+    }
+    if (options.tokenFile() != null) {
+      String token = Files.readString(options.tokenFile(), StandardCharsets.UTF_8).strip();
+      if (token.isEmpty()) {
+        throw new IOException("the NATS token file " + options.tokenFile() + " is empty");
+      }
+      b.token(token.toCharArray());
+    }
+    if (options.trustStore() != null) {
+      b.sslContext(sslContext(options));
+    } else if (options.tls()) {
+      try {
+        b.sslContext(SSLContext.getDefault());
+      } catch (GeneralSecurityException e) {
+        throw new IOException("no default TLS context: " + e.getMessage(), e);
+      }
+    }
+    return new Bus(b);
+  }
+
+  private static SSLContext sslContext(ClusterOptions options) throws IOException {
+    char[] password = options.trustStorePassword();
+    try (InputStream in = Files.newInputStream(options.trustStore())) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(in, password);
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot use the trust store " + options.trustStore() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code r} (on a jnats thread) after each reconnect. */
+  public void onReconnected(Runnable r) {
+    this.onReconnected = r;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public boolean connected() {
+    return connection.getStatus() == Connection.Status.CONNECTED;
+  }
+
+  /** The largest message the connected server takes (headers and payload), 1 MB by NATS's default. */
+  public long maxPayload() {
+    return connection.getServerInfo().getMaxPayload();
+  }
+
+  /** Publishes unless disconnected; returns whether the message went to the client's outgoing queue. */
+  public boolean publish(String subject, Headers headers, byte[] body) {
+    if (!connected()) {
+      return false;
+    }
+    try {
+      connection.publish(subject, headers, body);
+      return true;
+    } catch (IllegalStateException e) {
+      return false; // the connection dropped between the check and the publish
+    }
+  }
+
+  public boolean publish(String subject, byte[] body) {
+    return publish(subject, null, body);
+  }
+
+  /** Answers request {@code request}, unless disconnected. */
+  public void reply(Message request, Headers headers, byte[] body) {
+    if (request.getReplyTo() != null) {
+      publish(request.getReplyTo(), headers, body);
+    }
+  }
+
+  /** A request with a deadline; fails at once when disconnected. */
+  public CompletableFuture<Message> request(String subject, Headers headers, byte[] body, Duration timeout) {
+    if (!connected()) {
+      return CompletableFuture.failedFuture(new IOException("not connected to NATS"));
+    }
+    try {
+      return connection.requestWithTimeout(subject, headers, body, timeout);
+    } catch (IllegalStateException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public long inBytes() {
+    return connection.getStatistics().getInBytes();
+  }
+
+  public long outBytes() {
+    return connection.getStatistics().getOutBytes();
+  }
+
+  /** Times jnats saw a subscription of this node exceed its pending limits (it then drops messages). */
+  public long slowConsumerEvents() {
+    return slowConsumerEvents.get();
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void connectionEvent(Connection conn, ConnectionListener.Events event) {
+    switch (event) {
+      case DISCONNECTED -> {
+        if (up.compareAndSet(true, false)) {
+          log.warn("cluster: lost the NATS connection ({}); reconnecting, remote cameras go offline if it stays away",
+              conn.getLastError() == null ? "closed" : conn.getLastError());
+        }
+      }
+      case RECONNECTED -> {
+        if (up.compareAndSet(false, true)) {
+          log.info("cluster: NATS connection back ({})", conn.getConnectedUrl());
+        }
+        onReconnected.run();
+      }
+      default -> { }
+    }
+  }
+
+  /** jnats' errors: expected ones (a server gone) are in the connection lines already, so only debug here. */
+  private final class Errors implements ErrorListener {
+    @Override
+    public void errorOccurred(Connection conn, String error) {
+      log.debug("cluster: NATS error: {}", error);
+    }
+
+    @Override
+    public void exceptionOccurred(Connection conn, Exception exp) {
+      log.debug("cluster: NATS exception: {}", exp.toString());
+    }
+
+    @Override
+    public void slowConsumerDetected(Connection conn, Consumer consumer) {
+      slowConsumerEvents.incrementAndGet();
+      if (slowConsumerLog.due("slow")) {
+        log.warn("cluster: this node reads frames from the bus too slowly; the newest are kept, others dropped");
+      }
+    }
+  }
+}
