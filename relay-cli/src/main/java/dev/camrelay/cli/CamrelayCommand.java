@@ -178,7 +178,7 @@ public final class CamrelayCommand implements Callable<Integer> {
       tls.check(cl);
       ClusterOptions clusterOptions = cluster.check(cl);
       Map<String, CameraSpec> fileCameras = fileCameras(cl);
-      CameraRelay relay = start(build(cl, cameraTokens, viewerTokens, pullUris, fileCameras));
+      CameraRelay relay = start(build(cl, cameraTokens, viewerTokens, pullUris, fileCameras, clusterOptions));
       ClusterNode node = join(relay, clusterOptions);
       Set<String> pulled = new LinkedHashSet<>(pullUris.keySet());
       fileCameras.forEach((id, spec) -> {
@@ -234,7 +234,7 @@ public final class CamrelayCommand implements Callable<Integer> {
 
   /** Maps the options onto the relay's builder; a usage error for a combination the relay refuses. */
   private CameraRelay build(CommandLine cl, CameraTokens cameraTokens, ViewerTokens viewerTokens,
-      Map<String, URI> pullUris, Map<String, CameraSpec> fileCameras) {
+      Map<String, URI> pullUris, Map<String, CameraSpec> fileCameras, ClusterOptions clusterOptions) {
     CameraRelay.Builder b = CameraRelay.builder();
     listen.applyTo(b);
     serving.applyTo(b);
@@ -243,6 +243,7 @@ public final class CamrelayCommand implements Callable<Integer> {
     tls.applyTo(b);
     pullUris.forEach(b::pull);
     admin.applyTo(b);
+    cluster.applyTo(b, clusterOptions);
     fileCameras.forEach((id, spec) -> { // flags and the environment win over the file
       if (spec.pullUrl() != null && !pullUris.containsKey(id)) {
         b.pull(id, spec.pullUrl());

@@ -118,6 +118,13 @@ final class ClusterCliOptions {
     }
   }
 
+  /** Names the relay as the cluster knows this node, so /api/cameras here and elsewhere agree. */
+  void applyTo(CameraRelay.Builder relay, ClusterOptions options) {
+    if (options != null) {
+      relay.nodeName(options.nodeName());
+    }
+  }
+
   /**
    * Joins the started {@code relay} to the cluster; null without {@code --cluster}. A server that cannot be reached or
    * refuses the credentials is a {@link UserError} saying which servers were tried.

@@ -3,6 +3,7 @@ package dev.camrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.cluster.ClusterOptions;
+import dev.camrelay.cluster.NatsServers;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -139,6 +140,19 @@ class ClusterCliOptionsTest {
     assertThat(r.err()).startsWith("camrelay: cannot join the cluster at nats://127.0.0.1:" + port + ": ")
         .doesNotContain("t0k3n").doesNotContain("\tat ").doesNotContain("Exception");
     assertThat(r.err().lines().filter(l -> l.startsWith("camrelay:"))).hasSize(1);
+  }
+
+  @Test
+  void aJoinedRelayNamesItsClusterAndNodeInTheBannerAndLeavesNatsWhenItStops() throws Exception {
+    try (NatsServers nats = NatsServers.single()) {
+      Cli.Running r = Cli.start(Map.of(), "--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0",
+          "--http-port", "0", "--status-interval", "0", "--cluster", nats.url(0).toString(), "--node-name", "n1");
+      assertThat(r.out()).contains("Cluster    'camrelay' as node 'n1' via " + nats.url(0));
+      assertThat(r.relay().nodeName()).isEqualTo("n1"); // /api/cameras here agrees with the other nodes
+      Await.until("the node's NATS connection", () -> nats.connections(0) == 1);
+      assertThat(r.stop().exitCode()).isZero();
+      Await.until("the node gone from NATS", () -> nats.connections(0) == 0);
+    }
   }
 
   @Test
