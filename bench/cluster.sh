@@ -82,18 +82,22 @@ node() {  # $1 name, $2 tcp, $3 ws, $4 http
   # shellcheck disable=SC2086
   java $JAVA_OPTS -jar "$JAR" -q --bind 127.0.0.1 --tcp-port "$2" --ws-port "$3" --http-port "$4" --rtsp-port -1 \
     --status-interval 0 --max-connections 5000 --max-connections-per-ip 5000 \
-    --cluster "nats://127.0.0.1:$NATS_PORT" --cluster-name bench --node-name "$1" > "$WORK/node-$1.log" 2>&1 &
+    --cluster "nats://127.0.0.1:$NATS_PORT" --cluster-name camrelay-bench --node-name "node-$1" > "$WORK/node-$1.log" 2>&1 &
   PIDS+=($!)
 }
 node a "$A_TCP" "$A_WS" "$A_HTTP"
 node b "$B_TCP" "$B_WS" "$B_HTTP"
-for p in "$A_TCP" "$A_WS" "$B_TCP" "$B_WS"; do wait_port "$p"; done
+for p in "$A_TCP" "$A_WS" "$B_TCP" "$B_WS"; do
+  wait_port "$p" || { tail -5 "$WORK"/node-*.log >&2; exit 1; }
+done
 
 bench() {  # `camrelay bench` in its own JVM, its JSON line on stdout
   # shellcheck disable=SC2086
   java $JAVA_OPTS -jar "$JAR" bench -q --json --frames "$FRAMES" --fps "$FPS" "$@" | grep '^{' | tail -1
 }
-varz() { curl -fsS "http://127.0.0.1:$NATS_MONITOR/varz"; }
+varz() {  # nats-server's /varz on one line
+  curl -fsS "http://127.0.0.1:$NATS_MONITOR/varz" | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))'
+}
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # --- 1 + 2: latency of a remote viewer against a local one, bus bytes ------------------------------------------

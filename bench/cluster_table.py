@@ -73,6 +73,7 @@ def main():
         out.append("| nats messages per frame in / out | %s / %s |" % (
             num(d["in_msgs"] / sent if sent else None), num(d["out_msgs"] / sent if sent else None)))
     served = {1: 0, 2: 0}
+    tried = {1: 0, 2: 0}
     steps = []
     for r in (r for r in runs if r["run"] == "capacity"):
         parts = [p for p in r["parts"] if p]
@@ -82,14 +83,18 @@ def main():
         p99s = [lat(p, "p99") for p in parts]
         ok = (len(parts) == r["nodes"] and all(f is not None and f >= 0.95 for f in fractions)
               and all(p is not None and p <= args.lat_limit for p in p99s))
+        tried[r["nodes"]] = max(tried[r["nodes"]], r["viewers"])
         if ok:
             served[r["nodes"]] = max(served[r["nodes"]], r["viewers"])
         steps.append("| %d | %d | %s | %s | %s | %s |" % (
             r["nodes"], r["viewers"], " + ".join(num(f * 100 if f is not None else None, "{:.1f}%") for f in fractions),
             " + ".join(num(p) for p in p99s), "yes" if ok else "no", r["load1"]))
     if steps:
-        out.append("| **viewers served, 1 node / 2 nodes** (>= 95%% of frames, p99 <= %g ms) | **%d / %d** |" % (
-            args.lat_limit, served[1], served[2]))
+        def most(n):  # the largest step tried was served: the limit lies above it
+            return (">= %d" if served[n] and served[n] == tried[n] else "%d") % served[n]
+
+        out.append("| **viewers served, 1 node / 2 nodes** (>= 95%% of frames, p99 <= %g ms) | **%s / %s** |" % (
+            args.lat_limit, most(1), most(2)))
         out.append("")
         out.append("| nodes | viewers | frames received (node A + node B) | p99 ms (A + B) | served | load1 |")
         out.append("|---|---|---|---|---|---|")
