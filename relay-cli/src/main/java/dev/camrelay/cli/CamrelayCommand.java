@@ -148,6 +148,8 @@ public final class CamrelayCommand implements Callable<Integer> {
     CamrelayCommand root = new CamrelayCommand();
     CommandLine cl = new CommandLine(root);
     cl.setDefaultValueProvider(new EnvironmentDefaults(env));
+    // A node or camera may be called "bench" or "probe": after an option that takes a value, that is the value.
+    cl.setAllowSubcommandsAsOptionParameters(true);
     cl.setExecutionStrategy(parseResult -> {
       Logging.configure(root.verbosity());
       UnknownEnvironmentVariables.warnings(env, cl.getCommandSpec())

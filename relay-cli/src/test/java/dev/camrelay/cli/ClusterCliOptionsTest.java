@@ -42,6 +42,14 @@ class ClusterCliOptionsTest {
   }
 
   @Test
+  void aNodeOrClusterMayBeNamedLikeASubcommand() {
+    ClusterOptions o = parse(Map.of(), "--cluster", "nats://n1:4222", "--node-name", "bench", "--cluster-name",
+        "probe");
+    assertThat(o.nodeName()).isEqualTo("bench");
+    assertThat(o.clusterName()).isEqualTo("probe");
+  }
+
+  @Test
   void everyClusterOptionComesFromTheEnvironmentAndAYamlConfigFile() throws Exception {
     Path creds = Files.writeString(dir.resolve("nats.creds"), "not read by the CLI");
     Path config = dir.resolve("camrelay.yaml");
