@@ -185,8 +185,9 @@ public final class Bus implements AutoCloseable {
     switch (event) {
       case DISCONNECTED -> {
         if (up.compareAndSet(true, false)) {
-          log.warn("cluster: lost the NATS connection ({}); reconnecting, remote cameras go offline if it stays away",
-              conn.getLastError() == null ? "closed" : conn.getLastError());
+          String why = conn.getLastError();
+          log.warn("cluster: lost the NATS connection{}; reconnecting, remote cameras go offline if it stays away",
+              why == null || why.isEmpty() ? "" : " (" + why + ")");
         }
       }
       case RECONNECTED -> {

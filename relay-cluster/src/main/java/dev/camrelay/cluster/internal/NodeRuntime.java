@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class NodeRuntime implements ClusterMeters.Node, AutoCloseable {
   private final Dispatcher control;
   private final ClusterMeters meters;
   private final EveryMinute badLog = new EveryMinute();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private NodeRuntime(CameraHub hub, MeterRegistry registry, ClusterOptions options, String node, Bus bus)
       throws IOException {
@@ -150,9 +152,15 @@ public final class NodeRuntime implements ClusterMeters.Node, AutoCloseable {
     }
   }
 
-  /** Says bye, detaches remote cameras, stops exports, closes the connection; returns within a few seconds. */
+  /**
+   * Says bye, detaches remote cameras, stops exports, closes the connection; returns within a few seconds.
+   * Idempotent.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     meters.remove();
     try {
       cameraEvents.close();
