@@ -7,7 +7,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.camrelay.cli.simulate.SimulatedCamera;
 import dev.camrelay.cluster.NatsServers;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,15 +19,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Relay nodes as child processes of the jar ({@code java -jar camrelay.jar --cluster ...}) joined through a real
- * nats-server, one of them SIGKILLed: it takes only its own connections. Cameras are the framed-protocol simulator,
+ * Relay nodes as child processes of the jar ({@code java -jar camrelay.jar --cluster ...}) joined through real
+ * nats-server processes, one of them SIGKILLed: a node takes only its own connections; a NATS server of a cluster
+ * takes none (its nodes move to another). Cameras are the framed-protocol simulator,
  * viewers WebSocket clients; every wait polls with a deadline ({@link Await}), the failover time is printed, not
  * asserted.
  */
@@ -44,11 +44,6 @@ class ClusterNodeKillIT {
   private final List<Node> nodes = new ArrayList<>();
   private final List<AutoCloseable> clients = new ArrayList<>();
 
-  @BeforeEach
-  void startNats() throws IOException {
-    nats = NatsServers.single();
-  }
-
   @AfterEach
   void stopEverything() throws Exception {
     for (AutoCloseable c : clients) {
@@ -58,12 +53,15 @@ class ClusterNodeKillIT {
       n.process.destroyForcibly();
       n.process.waitFor(30, TimeUnit.SECONDS);
     }
-    nats.close();
+    if (nats != null) {
+      nats.close();
+    }
   }
 
   @Test
   void aCameraOnAKilledNodeGoesOfflineElsewhereAndIsBackForTheSameViewerWhenItReconnectsToAnotherNode()
       throws Exception {
+    nats = NatsServers.single();
     Node a = node("a");
     Node b = node("b");
     Node c = node("c");
@@ -90,6 +88,7 @@ class ClusterNodeKillIT {
 
   @Test
   void aDyingNodeNeverDisturbsViewersOfCamerasOnOtherNodes() throws Exception {
+    nats = NatsServers.single();
     Node a = node("a");
     Node b = node("b");
     Node c = node("c");
@@ -121,14 +120,40 @@ class ClusterNodeKillIT {
     assertThat(cameraState(b, "gate")).isEqualTo("online");
   }
 
-  /** A relay node: the shaded jar in a child process, joined to the test's NATS server. */
+  @Test
+  void aKilledNatsServerMovesItsNodesToAnotherServerWithoutLosingTheirCameras() throws Exception {
+    nats = NatsServers.cluster(3);
+    Node a = node("a", nats.url(0), nats.url(1));
+    Node b = node("b", nats.url(2));
+    SimulatedCamera porch = camera(a, "porch");
+    TestViewer viewer = viewer(b, "porch");
+    viewer.nextFrame();
+    int serverOfA = Await.until("node a's NATS server", () -> nats.connections(0) > 0 ? 0
+        : nats.connections(1) > 0 ? 1 : -1, i -> i >= 0);
+
+    nats.kill(serverOfA);
+    int other = 1 - serverOfA;
+    Await.until("node a reconnected to the other server of its list", () -> nats.connections(other) > 0);
+    viewer.clearFrames();
+    viewer.nextFrame(); // porch's frames reach node b again, through the servers left
+    Await.until("porch online on node b", () -> cameraState(b, "porch"), "online"::equals);
+    assertThat(porch.connections()).as("the camera's connection to node a was never dropped").isEqualTo(1);
+    assertThat(viewer.isOpen()).isTrue();
+  }
+
   private Node node(String name) throws Exception {
+    return node(name, nats.url(0));
+  }
+
+  /** A relay node: the shaded jar in a child process, joined to the test's NATS servers. */
+  private Node node(String name, URI... servers) throws Exception {
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
     List<String> cmd = List.of(JAVA, "-XX:+UseSerialGC", "-Xms32m", "-Xmx128m", "-XX:TieredStopAtLevel=1",
         "-jar", JAR.toString(), "--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0", "--http-port", "0",
         "--rtsp-port", "0", "--status-interval", "0",
-        "--cluster", nats.url(0).toString(), "--cluster-name", "kill-test", "--node-name", name);
+        "--cluster", java.util.Arrays.stream(servers).map(URI::toString).collect(Collectors.joining(",")),
+        "--cluster-name", "kill-test", "--node-name", name);
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     Node n = new Node(name, p, out, err);
     nodes.add(n);
