@@ -4,6 +4,8 @@ import dev.camrelay.cli.bench.BenchCommand;
 import dev.camrelay.cli.probe.ProbeCommand;
 import dev.camrelay.cli.simulate.SimulateCommand;
 import dev.camrelay.cli.simulate.SimulatedCamera;
+import dev.camrelay.cluster.ClusterNode;
+import dev.camrelay.cluster.ClusterOptions;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.CameraSpec;
 import java.io.IOException;
@@ -39,7 +41,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>The options come in groups ({@link ListenOptions}, {@link AccessOptions}, {@link PullOptions},
  * {@link ServingOptions}, {@link TlsOptions}, {@link LimitOptions}), each mapping itself onto the relay's builder;
- * {@link RelayLifecycle} runs the started relay.
+ * {@link ClusterCliOptions} joins the started relay to a cluster; {@link RelayLifecycle} runs the started relay.
  */
 @Command(
     name = "camrelay",
@@ -76,6 +78,8 @@ import picocli.CommandLine.Spec;
       "      pull an ESP32 web-server stream as camera 'garage'",
       "  CAMRELAY_HTTP_PORT=8080 camrelay",
       "      ports and tokens from the environment (docker, systemd)",
+      "  camrelay --cluster nats://nats1:4222,nats://nats2:4222 --node-name a",
+      "      one node of several: every camera on every node",
       "  camrelay --config /etc/camrelay.yaml",
       "      settings from a file; its cameras: section is followed live",
       "  camrelay simulate --fps 15 --size 800x600",
@@ -118,6 +122,8 @@ public final class CamrelayCommand implements Callable<Integer> {
 
   @Mixin LimitOptions limits;
 
+  @Mixin ClusterCliOptions cluster;
+
   @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
       description = "How often to print the status line while cameras are live (default: ${DEFAULT-VALUE}; 0 = never).")
   Duration statusInterval;
@@ -142,6 +148,8 @@ public final class CamrelayCommand implements Callable<Integer> {
     CamrelayCommand root = new CamrelayCommand();
     CommandLine cl = new CommandLine(root);
     cl.setDefaultValueProvider(new EnvironmentDefaults(env));
+    // A node or camera may be called "bench" or "probe": after an option that takes a value, that is the value.
+    cl.setAllowSubcommandsAsOptionParameters(true);
     cl.setExecutionStrategy(parseResult -> {
       Logging.configure(root.verbosity());
       UnknownEnvironmentVariables.warnings(env, cl.getCommandSpec())
@@ -170,8 +178,10 @@ public final class CamrelayCommand implements Callable<Integer> {
         listen.demoDefaults(cl);
       }
       tls.check(cl);
+      ClusterOptions clusterOptions = cluster.check(cl);
       Map<String, CameraSpec> fileCameras = fileCameras(cl);
-      CameraRelay relay = start(build(cl, cameraTokens, viewerTokens, pullUris, fileCameras));
+      CameraRelay relay = start(build(cl, cameraTokens, viewerTokens, pullUris, fileCameras, clusterOptions));
+      ClusterNode node = join(relay, clusterOptions);
       Set<String> pulled = new LinkedHashSet<>(pullUris.keySet());
       fileCameras.forEach((id, spec) -> {
         if (spec.pullUrl() != null) {
@@ -180,8 +190,11 @@ public final class CamrelayCommand implements Callable<Integer> {
       });
       StartupBanner banner = new StartupBanner(relay, listen.bind, tls, access.viewerTokenRequired(),
           listen.defaultCamera, pulled, demo);
+      if (node != null) {
+        banner.cluster(clusterOptions.clusterName(), node.nodeName(), cluster.serverList());
+      }
       try (ConfigReloader ignored = reloader = watchConfig(cl, relay, cameraTokens, pullUris)) {
-        lifecycle.runUntilStopped(relay, cl.getOut(), banner,
+        lifecycle.runUntilStopped(relay, node, cl.getOut(), banner,
             demo ? () -> startDemoCamera(relay, cameraTokens.forCamera(listen.defaultCamera)) : null, statusInterval);
       }
       return 0;
@@ -223,7 +236,7 @@ public final class CamrelayCommand implements Callable<Integer> {
 
   /** Maps the options onto the relay's builder; a usage error for a combination the relay refuses. */
   private CameraRelay build(CommandLine cl, CameraTokens cameraTokens, ViewerTokens viewerTokens,
-      Map<String, URI> pullUris, Map<String, CameraSpec> fileCameras) {
+      Map<String, URI> pullUris, Map<String, CameraSpec> fileCameras, ClusterOptions clusterOptions) {
     CameraRelay.Builder b = CameraRelay.builder();
     listen.applyTo(b);
     serving.applyTo(b);
@@ -232,6 +245,7 @@ public final class CamrelayCommand implements Callable<Integer> {
     tls.applyTo(b);
     pullUris.forEach(b::pull);
     admin.applyTo(b);
+    cluster.applyTo(b, clusterOptions);
     fileCameras.forEach((id, spec) -> { // flags and the environment win over the file
       if (spec.pullUrl() != null && !pullUris.containsKey(id)) {
         b.pull(id, spec.pullUrl());
@@ -258,6 +272,16 @@ public final class CamrelayCommand implements Callable<Integer> {
     } catch (IOException e) {
       relay.close();
       throw new UserError(tls.startFailure(e));
+    }
+  }
+
+  /** Joins the started relay to the cluster (null without --cluster); on failure the relay is closed. */
+  private ClusterNode join(CameraRelay relay, ClusterOptions options) {
+    try {
+      return cluster.join(relay, options);
+    } catch (RuntimeException e) {
+      relay.close();
+      throw e;
     }
   }
 

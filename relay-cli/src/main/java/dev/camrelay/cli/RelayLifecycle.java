@@ -21,11 +21,12 @@ final class RelayLifecycle {
   /**
    * Runs a started relay until {@link #shutdown()} and closes it.
    *
+   * @param cluster this relay's cluster membership, closed before the relay; null when alone
    * @param demoCamera starts the demo camera, or null for none
    * @param statusInterval how often to print the status line; zero for never
    */
-  void runUntilStopped(CameraRelay relay, PrintWriter out, StartupBanner banner, Supplier<SimulatedCamera> demoCamera,
-                       Duration statusInterval) throws InterruptedException {
+  void runUntilStopped(CameraRelay relay, AutoCloseable cluster, PrintWriter out, StartupBanner banner,
+                       Supplier<SimulatedCamera> demoCamera, Duration statusInterval) throws InterruptedException {
     SimulatedCamera demo = null;
     StatusReporter status = null;
     Thread hook = new Thread(this::shutdownAndWait, "camrelay-shutdown");
@@ -48,6 +49,7 @@ final class RelayLifecycle {
       if (demo != null) {
         demo.close();
       }
+      closeQuietly(cluster); // other nodes see this node's cameras leave before its ports close
       relay.close();
       out.flush();
       stopped.countDown();
@@ -56,6 +58,17 @@ final class RelayLifecycle {
       } catch (IllegalStateException e) {
         // the JVM is shutting down: the hook is what stopped us
       }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable cluster) {
+    if (cluster == null) {
+      return;
+    }
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      // leaving is best effort: the other nodes time this node out anyway
     }
   }
 

@@ -16,6 +16,7 @@ final class StartupBanner {
   private final String camera;
   private final Collection<String> pulled;
   private final boolean demo;
+  private String cluster;
 
   StartupBanner(CameraRelay relay, String bind, TlsOptions tls, boolean viewerToken, String defaultCamera,
                 Collection<String> pulled, boolean demo) {
@@ -28,6 +29,11 @@ final class StartupBanner {
     this.camera = defaultCamera;
     this.pulled = pulled;
     this.demo = demo;
+  }
+
+  /** Adds the line saying which cluster this relay joined, as which node, through which NATS servers. */
+  void cluster(String clusterName, String nodeName, String servers) {
+    this.cluster = "'" + clusterName + "' as node '" + nodeName + "' via " + servers;
   }
 
   void print(PrintWriter out) {
@@ -63,6 +69,9 @@ final class StartupBanner {
     }
     for (String id : pulled) {
       row(out, "Pulling", id + " -> " + http + "://" + first + ":" + relay.httpPort() + "/cam/" + id + "/stream.mjpeg");
+    }
+    if (cluster != null) {
+      row(out, "Cluster", cluster);
     }
     out.println("Press Ctrl-C to stop.");
     out.flush();

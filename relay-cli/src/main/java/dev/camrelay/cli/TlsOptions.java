@@ -53,12 +53,7 @@ final class TlsOptions {
       }
       return;
     }
-    if (!Files.exists(tlsKeystore)) {
-      throw new UserError("TLS keystore " + tlsKeystore + " does not exist (--tls-keystore)");
-    }
-    if (!Files.isRegularFile(tlsKeystore) || !Files.isReadable(tlsKeystore)) {
-      throw new UserError("TLS keystore " + tlsKeystore + " is not a readable file (--tls-keystore)");
-    }
+    ReadableFile.check(tlsKeystore, "TLS keystore", "--tls-keystore");
   }
 
   void applyTo(CameraRelay.Builder relay) {

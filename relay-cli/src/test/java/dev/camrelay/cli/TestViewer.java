@@ -18,6 +18,7 @@ import org.java_websocket.protocols.Protocol;
  */
 public final class TestViewer extends WebSocketClient implements AutoCloseable {
   private final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
+  private final List<String> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile String closeReason;
 
   public TestViewer(URI uri) {
@@ -55,6 +56,16 @@ public final class TestViewer extends WebSocketClient implements AutoCloseable {
     return f;
   }
 
+  /** Forgets the frames received so far, so {@link #nextFrame()} waits for one that comes after this call. */
+  public void clearFrames() {
+    frames.clear();
+  }
+
+  /** Every text message received so far (the camrelay.v1 status lines), oldest first. */
+  public List<String> texts() {
+    return List.copyOf(texts);
+  }
+
   /** Starts the closing handshake (does not wait). */
   @Override
   public void close() {
@@ -65,7 +76,9 @@ public final class TestViewer extends WebSocketClient implements AutoCloseable {
   public void onOpen(ServerHandshake handshake) {}
 
   @Override
-  public void onMessage(String message) {}
+  public void onMessage(String message) {
+    texts.add(message);
+  }
 
   @Override
   public void onMessage(ByteBuffer bytes) {

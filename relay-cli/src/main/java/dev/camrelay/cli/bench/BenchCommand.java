@@ -56,7 +56,9 @@ import picocli.CommandLine.Spec;
       "  camrelay bench --mode conn --fps 0 --viewers 50 --json     as fast as the relay takes frames",
       "  camrelay bench --viewers 100 --slow 10                     10 viewers stop reading",
       "  camrelay bench --tcp 127.0.0.1:3008 --ws ws://127.0.0.1:3009/ --frames ./frames",
-      "  camrelay bench --rtsp rtsp://127.0.0.1:8554/default --viewers 100   RTSP viewers instead"
+      "  camrelay bench --rtsp rtsp://127.0.0.1:8554/default --viewers 100   RTSP viewers instead",
+      "  camrelay bench --mode framed --camera-id cam --viewers 0 --probe ws://node-a:3009/cam/cam"
+          + " --probe ws://node-b:3009/cam/cam     local vs remote viewer of a cluster"
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -107,6 +109,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--pid", paramLabel = "PID", description = "The relay's process id: report its CPU and RSS.")
   Long pid;
 
+  @Option(names = "--probe", paramLabel = "URL",
+      description = "One more viewer at this ws:// URL, reported on its own (not one of --viewers); repeatable."
+          + " Probes share the camera's clock, so their latencies compare exactly (e.g. two relay nodes).")
+  List<URI> probeUrls = new ArrayList<>();
+
   @Option(names = "--viewer-only",
       description = "No camera: only measure viewers (e.g. while another bench or a tagged camera sends).")
   boolean viewerOnly;
@@ -141,6 +148,7 @@ public final class BenchCommand implements Callable<Integer> {
     RtspBenchViewers rtspOrNull = rtspViewers;
     List<ViewerStats> stats = new ArrayList<>();
     List<WsViewerClient.Viewer> open = new ArrayList<>();
+    BenchProbes probes = new BenchProbes(probeUrls);
     ProcSampler proc = pid != null ? new ProcSampler(pid) : null;
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "camrelay-bench-sampler");
@@ -175,6 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (viewers > 0 && connected == 0) {
         throw new UserError("no viewer could connect to " + (rtsp != null ? rtsp : wsUri) + ": " + firstViewerError);
       }
+      probes.open(client, viewerToken.token());
       Thread.sleep(500);
       before = proc != null ? proc.sample() : null;
       if (before != null) {
@@ -190,6 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
       for (ViewerStats v : stats) {
         v.notBefore = runStartMillis;
       }
+      probes.countFrom(runStartMillis);
       long t0 = System.nanoTime();
       if (viewerOnly) {
         Thread.sleep((long) (seconds * 1000));
@@ -224,6 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
       for (WsViewerClient.Viewer v : open) {
         v.close();
       }
+      probes.close();
     } finally {
       sampler.shutdownNow();
     }
@@ -232,9 +243,11 @@ public final class BenchCommand implements Callable<Integer> {
     if (json) {
       JsonObject o = report.toJson();
       o.addProperty("viewer_protocol", rtsp != null ? "rtsp" : "ws");
+      o.add("probes", probes.toJson());
       out.println(new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(o));
     } else {
       report.print(out, pid);
+      probes.print(out);
       if (connected < viewers) {
         out.printf("  note        %d viewer(s) could not connect: %s%n", viewers - connected, firstViewerError);
       }
@@ -264,16 +277,20 @@ public final class BenchCommand implements Callable<Integer> {
     if (slowPort < 0 || slowPort + slow > 65536) {
       throw new ParameterException(spec.commandLine(), "--slow-port: PORT..PORT+slow-1 must be valid ports");
     }
+    probeUrls.forEach(probe -> checkWebSocketUrl("--probe", probe));
     try {
-      URI uri = new URI(ws);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("ws") || scheme.equals("wss")) || uri.getHost() == null) {
-        throw new ParameterException(spec.commandLine(), "--ws must be a ws:// or wss:// URL with a host: " + ws);
-      }
-      return uri;
+      return checkWebSocketUrl("--ws", new URI(ws));
     } catch (URISyntaxException e) {
       throw new ParameterException(spec.commandLine(), "--ws: bad URL: " + e.getMessage());
     }
+  }
+
+  private URI checkWebSocketUrl(String option, URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("ws") || scheme.equals("wss")) || uri.getHost() == null) {
+      throw new ParameterException(spec.commandLine(), option + " must be a ws:// or wss:// URL with a host: " + uri);
+    }
+    return uri;
   }
 
   private SimulatedCamera.Mode cameraMode() {

@@ -84,6 +84,33 @@ class BenchCommandTest {
   }
 
   @Test
+  void probesAreReportedOnTheirOwnAndNotCountedAmongTheViewers() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(-1).build()) {
+      relay.start();
+      String cam = "ws://127.0.0.1:" + relay.wsPort() + "/cam/probed";
+      JsonObject o = json(Cli.run("bench", "--tcp", "127.0.0.1:" + relay.tcpPort(), "--ws", cam, "--mode", "framed",
+          "--camera-id", "probed", "--fps", "10", "--seconds", "2", "--viewers", "2", "--size", "160x120",
+          "--probe", cam, "--probe", cam + "?probe=2", "--json"));
+      assertThat(o.get("viewers_connected").getAsInt()).isEqualTo(2);
+      assertThat(o.getAsJsonArray("probes")).hasSize(2);
+      for (var p : o.getAsJsonArray("probes")) {
+        JsonObject probe = p.getAsJsonObject();
+        assertThat(probe.get("url").getAsString()).startsWith(cam);
+        assertThat(probe.get("frames").getAsLong()).isPositive();
+        assertThat(probe.get("corrupt").getAsLong()).isZero();
+        assertThat(probe.getAsJsonObject("lat_ms").get("p50").getAsDouble()).isNotNegative();
+      }
+    }
+  }
+
+  @Test
+  void aProbeThatIsNotAWebSocketUrlIsAUsageError() {
+    Cli.Result r = Cli.run("bench", "--probe", "http://127.0.0.1:1/cam/x", "--seconds", "1");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--probe must be a ws:// or wss:// URL with a host: http://127.0.0.1:1/cam/x");
+  }
+
+  @Test
   void humanReadableReportNamesEachMeasure() throws Exception {
     try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(-1).build()) {
       relay.start();
