@@ -118,6 +118,8 @@ public final class CamrelayCommand implements Callable<Integer> {
 
   @Mixin LimitOptions limits;
 
+  @Mixin RecordOptions recording;
+
   @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
       description = "How often to print the status line while cameras are live (default: ${DEFAULT-VALUE}; 0 = never).")
   Duration statusInterval;
@@ -179,7 +181,7 @@ public final class CamrelayCommand implements Callable<Integer> {
         }
       });
       StartupBanner banner = new StartupBanner(relay, listen.bind, tls, access.viewerTokenRequired(),
-          listen.defaultCamera, pulled, demo);
+          listen.defaultCamera, pulled, demo).recording(recording.describe());
       try (ConfigReloader ignored = reloader = watchConfig(cl, relay, cameraTokens, pullUris)) {
         lifecycle.runUntilStopped(relay, cl.getOut(), banner,
             demo ? () -> startDemoCamera(relay, cameraTokens.forCamera(listen.defaultCamera)) : null, statusInterval);
@@ -232,6 +234,7 @@ public final class CamrelayCommand implements Callable<Integer> {
     tls.applyTo(b);
     pullUris.forEach(b::pull);
     admin.applyTo(b);
+    recording.applyTo(cl, b);
     fileCameras.forEach((id, spec) -> { // flags and the environment win over the file
       if (spec.pullUrl() != null && !pullUris.containsKey(id)) {
         b.pull(id, spec.pullUrl());
