@@ -107,7 +107,7 @@ public final class Recorder implements OutputFactory, AutoCloseable {
 
   /** Registers the recorder's meters ({@code camrelay_record_*}). */
   public void bindTo(MeterRegistry registry) {
-    FunctionCounter.builder("camrelay.record.bytes.written", bytesWritten, AtomicLong::get).baseUnit("bytes")
+    FunctionCounter.builder("camrelay.record.bytes.written", bytesWritten, AtomicLong::get)
         .description("Bytes the recorder wrote (frames with their chunk headers and time records).")
         .register(registry);
     FunctionCounter.builder("camrelay.record.frames", framesWritten, AtomicLong::get)
