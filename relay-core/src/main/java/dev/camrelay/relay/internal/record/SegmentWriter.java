@@ -57,6 +57,7 @@ final class SegmentWriter implements AutoCloseable {
       times.append(FrameTimes.header());
       aviChannel = files.open(avi, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       AviWriter video = AviWriter.start(aviChannel, first.width(), first.height(), riffLimit);
+      syncDirectory(dir); // a new file's name survives a power cut only once its folder is synced
       store.recordingStarted(avi);
       return new SegmentWriter(store, avi, times, video, first);
     } catch (IOException | RuntimeException e) {
@@ -65,6 +66,14 @@ final class SegmentWriter implements AutoCloseable {
         aviChannel.close();
       }
       throw e;
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // not every platform can open a folder (Windows cannot); there the file system orders this itself
     }
   }
 
