@@ -123,6 +123,7 @@ public final class CamrelayCommand implements Callable<Integer> {
   @Mixin LimitOptions limits;
 
   @Mixin ClusterCliOptions cluster;
+  @Mixin RecordOptions recording;
 
   @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
       description = "How often to print the status line while cameras are live (default: ${DEFAULT-VALUE}; 0 = never).")
@@ -189,7 +190,7 @@ public final class CamrelayCommand implements Callable<Integer> {
         }
       });
       StartupBanner banner = new StartupBanner(relay, listen.bind, tls, access.viewerTokenRequired(),
-          listen.defaultCamera, pulled, demo);
+          listen.defaultCamera, pulled, demo).recording(recording.describe());
       if (node != null) {
         banner.cluster(clusterOptions.clusterName(), node.nodeName(), cluster.serverList());
       }
@@ -246,6 +247,7 @@ public final class CamrelayCommand implements Callable<Integer> {
     pullUris.forEach(b::pull);
     admin.applyTo(b);
     cluster.applyTo(b, clusterOptions);
+    recording.applyTo(cl, b);
     fileCameras.forEach((id, spec) -> { // flags and the environment win over the file
       if (spec.pullUrl() != null && !pullUris.containsKey(id)) {
         b.pull(id, spec.pullUrl());

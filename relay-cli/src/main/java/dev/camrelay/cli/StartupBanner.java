@@ -17,6 +17,7 @@ final class StartupBanner {
   private final Collection<String> pulled;
   private final boolean demo;
   private String cluster;
+  private String recording;
 
   StartupBanner(CameraRelay relay, String bind, TlsOptions tls, boolean viewerToken, String defaultCamera,
                 Collection<String> pulled, boolean demo) {
@@ -34,6 +35,12 @@ final class StartupBanner {
   /** Adds the line saying which cluster this relay joined, as which node, through which NATS servers. */
   void cluster(String clusterName, String nodeName, String servers) {
     this.cluster = "'" + clusterName + "' as node '" + nodeName + "' via " + servers;
+  }
+
+  /** Adds a "Recording" line saying where to (null: none). */
+  StartupBanner recording(String description) {
+    this.recording = description;
+    return this;
   }
 
   void print(PrintWriter out) {
@@ -72,6 +79,9 @@ final class StartupBanner {
     }
     if (cluster != null) {
       row(out, "Cluster", cluster);
+    }
+    if (recording != null) {
+      row(out, "Recording", recording);
     }
     out.println("Press Ctrl-C to stop.");
     out.flush();
