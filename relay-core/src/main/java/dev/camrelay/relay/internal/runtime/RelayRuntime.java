@@ -7,6 +7,7 @@ import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
 import dev.camrelay.relay.internal.port.TlsContexts;
+import dev.camrelay.relay.internal.past.Past;
 import dev.camrelay.relay.internal.port.http.HttpFrontend;
 import dev.camrelay.relay.internal.port.rtsp.RtspServer;
 import dev.camrelay.relay.internal.port.tcp.TcpIngestServer;
@@ -49,6 +50,7 @@ public final class RelayRuntime {
   private final Hub hub;
   private final LiveCameras registry;
   private final RelayMeters meters;
+  private final Past past;
   private WsServer ws;
   private TcpIngestServer tcp;
   private HttpFrontend http;
@@ -79,6 +81,7 @@ public final class RelayRuntime {
     this.registry = new LiveCameras(config, hub, auth, this::workers);
     this.meters = new RelayMeters(hub, embedderMetersOrNull);
     auth.failures().bindTo(meters.registry());
+    this.past = Past.none();
   }
 
   /** The relay's meters (served as {@code /metrics}). */
@@ -108,7 +111,7 @@ public final class RelayRuntime {
       wsPort = ws.getPort();
     }
     if (config.httpPort() >= 0) {
-      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry, meters);
+      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry, meters, past);
       httpPort = http.start();
     }
     if (config.tcpPort() >= 0) {
@@ -199,6 +202,7 @@ public final class RelayRuntime {
     if (http != null) {
       http.close();
     }
+    past.close();
     if (rtsp != null) {
       rtsp.close();
     }
