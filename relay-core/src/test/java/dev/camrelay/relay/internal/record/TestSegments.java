@@ -21,6 +21,18 @@ public final class TestSegments {
 
   private TestSegments() {}
 
+  /** Frames ffprobe decodes and counts in a file (skips the test when ffmpeg is not installed). */
+  public static long ffprobeFrames(Path file) {
+    AviTools.assumeInstalled();
+    return AviTools.ffprobeFrames(file);
+  }
+
+  /** What ffmpeg says (at level error) decoding every frame of the file; empty when it decodes cleanly. */
+  public static String ffmpegErrors(Path file) {
+    AviTools.assumeInstalled();
+    return AviTools.ffmpegErrors(file);
+  }
+
   /** One frame to write: its wall-clock time and its JPEG. */
   public record Frame(long epochMicros, byte[] jpeg) {}
 
