@@ -1,7 +1,9 @@
 package dev.camrelay.relay.internal.past;
 
 import dev.camrelay.frame.mjpeg.MjpegWriter;
+import dev.camrelay.relay.internal.clips.Clips;
 import dev.camrelay.relay.internal.port.http.CameraRoute;
+import dev.camrelay.relay.internal.port.http.HttpExchange;
 import dev.camrelay.relay.internal.record.RecordingStore;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -9,19 +11,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The relay's look into the past: the recordings' HTTP routes ({@link PastRoutes}) and the threads that read the
- * disk for them, so that no event loop ever waits on a file. Two threads: disk reads of one request are short
- * (a chunk, a frame), and paced streams wait on the scheduler, not in a thread, so two serve many replays.
+ * The relay's look into the past: the recordings' and the pre-event clips' HTTP routes ({@link PastRoutes}) and the
+ * threads that read the disk for them, so that no event loop ever waits on a file. Two threads: disk reads of one
+ * request are short (a chunk, a frame), and paced streams wait on the scheduler, not in a thread, so two serve many
+ * replays.
  */
 public final class Past implements AutoCloseable {
   private static final int THREADS = 2;
 
   private final RecordingStore store;
+  private final Clips clips;
   private final ScheduledThreadPoolExecutor threads;
+  private volatile PastRoutes routes;
 
   /** {@code storeOrNull}: the recordings, or null when the relay does not record. */
   public Past(RecordingStore storeOrNull) {
+    this(storeOrNull, null);
+  }
+
+  /**
+   * {@code storeOrNull}: the recordings, or null when the relay does not record; {@code clipsOrNull}: the pre-event
+   * clips (started and closed by this), or null when they are off.
+   */
+  public Past(RecordingStore storeOrNull, Clips clipsOrNull) {
     this.store = storeOrNull;
+    this.clips = clipsOrNull;
     AtomicInteger n = new AtomicInteger();
     this.threads = new ScheduledThreadPoolExecutor(THREADS, r -> {
       Thread t = new Thread(r, "camrelay-past-" + n.incrementAndGet());
@@ -31,9 +45,17 @@ public final class Past implements AutoCloseable {
     threads.setRemoveOnCancelPolicy(true);
   }
 
-  /** A past with no recordings: its routes say so. */
+  /** A past with no recordings and no clips: its routes say so. */
   public static Past none() {
-    return new Past(null);
+    return new Past(null, null);
+  }
+
+  /** Puts the pre-event rings on the cameras, if clips are on. */
+  public Past start() {
+    if (clips != null) {
+      clips.start();
+    }
+    return this;
   }
 
   /** The recordings, or null. */
@@ -43,12 +65,21 @@ public final class Past implements AutoCloseable {
 
   /** The camera routes of the past, by file name; {@code liveSnapshot} answers {@code snapshot.jpg} without ?at=. */
   public Map<String, CameraRoute> routes(MjpegWriter writer, CameraRoute liveSnapshot) {
-    return new PastRoutes(store, threads, writer).routes(liveSnapshot);
+    routes = new PastRoutes(store, clips, threads, writer);
+    return routes.routes(liveSnapshot);
+  }
+
+  /** {@code POST /cam/{id}/clips}, after the control token and the camera id were checked; see PastRoutes. */
+  public void saveClip(HttpExchange exchange, String cameraId) {
+    routes.saveClip(exchange, cameraId);
   }
 
   /** Stops the threads; streams still open end as their connections close. */
   @Override
   public void close() {
+    if (clips != null) {
+      clips.close();
+    }
     threads.shutdownNow();
     try {
       threads.awaitTermination(1, TimeUnit.SECONDS);

@@ -6,16 +6,19 @@ import dev.camrelay.relay.internal.auth.AccessSummary;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
-import dev.camrelay.relay.internal.port.TlsContexts;
+import dev.camrelay.relay.internal.clips.Clips;
 import dev.camrelay.relay.internal.past.Past;
+import dev.camrelay.relay.internal.port.TlsContexts;
 import dev.camrelay.relay.internal.port.http.HttpFrontend;
 import dev.camrelay.relay.internal.port.rtsp.RtspServer;
 import dev.camrelay.relay.internal.port.tcp.TcpIngestServer;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
+import dev.camrelay.relay.internal.record.RecordingStore;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -23,6 +26,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +85,7 @@ public final class RelayRuntime {
     this.registry = new LiveCameras(config, hub, auth, this::workers);
     this.meters = new RelayMeters(hub, embedderMetersOrNull);
     auth.failures().bindTo(meters.registry());
-    this.past = Past.none();
+    this.past = past(config, hub, null);
   }
 
   /** The relay's meters (served as {@code /metrics}). */
@@ -130,12 +134,28 @@ public final class RelayRuntime {
         http.rtspRefusals(rtsp::refusal);
       }
     }
+    past.start();
     registry.start();
     // Per-camera meters follow the hub for embedders' registries too, not only at /metrics scrapes.
     timer.scheduleWithFixedDelay(meters::syncCameras, 0, 5, TimeUnit.SECONDS);
     if (log.isDebugEnabled()) {
       timer.scheduleWithFixedDelay(this::logStats, 10, 10, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The recordings' and clips' side of the relay: clips (when {@code preEvent} is set) go to the record folder's
+   * {@code {id}/clips/}, or without one to {@code clipsDir/{id}/}.
+   */
+  private static Past past(RelayConfig config, Hub hub, RecordingStore storeOrNull) {
+    Clips clips = null;
+    if (!config.preEvent().isZero()) {
+      Function<String, Path> dirOf = storeOrNull != null
+          ? id -> storeOrNull.cameraDir(id).resolve("clips")
+          : id -> config.clipsDir().toAbsolutePath().resolve(id);
+      clips = new Clips(hub, config.preEvent(), config.preEventMaxBytes(), dirOf);
+    }
+    return new Past(storeOrNull, clips);
   }
 
   /** An {@code onFrame} listener as a relay-wide output of every camera. */

@@ -92,6 +92,7 @@ public final class HttpFrontend implements AutoCloseable {
   private final LogLimiter refusals = new LogLimiter(LoggerFactory.getLogger(HttpRequestHandler.class), 10_000);
   private final ChannelGroup channels = new DefaultChannelGroup("camrelay-http", ImmediateEventExecutor.INSTANCE);
   private final Past past;
+  private final ClipPostRoute clipPostRoute;
   private final RouteTable routes;
   private Channel serverChannel;
 
@@ -112,6 +113,7 @@ public final class HttpFrontend implements AutoCloseable {
       LiveCameras registry, RelayMeters meters, Past past, StaticAssets assets) {
     this.config = config;
     this.past = past;
+    this.clipPostRoute = new ClipPostRoute(hub, auth, past);
     this.meters = meters;
     this.registry = registry;
     this.adminRoute = new AdminRoute(registry, new AdminAuth(config.adminToken()), auth.failures());
@@ -230,6 +232,10 @@ public final class HttpFrontend implements AutoCloseable {
   /** How long a request body the relay reads (the admin API's) may take to arrive. */
   Duration bodyTimeout() {
     return config.handshakeTimeout();
+  }
+
+  ClipPostRoute clipPostRoute() {
+    return clipPostRoute;
   }
 
   AdminRoute adminRoute() {
