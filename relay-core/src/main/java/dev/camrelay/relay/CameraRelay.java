@@ -4,6 +4,8 @@ import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
+import dev.camrelay.relay.internal.record.RecordSettings;
+import dev.camrelay.relay.internal.record.Recorder;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
 import dev.camrelay.relay.internal.runtime.RelayRuntime;
 import dev.camrelay.relay.internal.runtime.Version;
@@ -185,6 +187,11 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     return runtime.registry();
   }
 
+  /** Internal: the recorder, null when recording is off (for tests). */
+  Recorder recorder() {
+    return runtime.recorder();
+  }
+
   /** Internal: the WebSocket server, null when disabled or not started (for tests). */
   WsServer wsServer() {
     return runtime.wsServer();
@@ -223,6 +230,7 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
    */
   public static final class Builder {
     private final RelayConfig.Builder settings = RelayConfig.builder();
+    private final RecordSettings.Builder recording = RecordSettings.builder();
     private MeterRegistry meterRegistry;
 
     private Builder() {}
@@ -511,7 +519,51 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
       return this;
     }
 
+    /**
+     * Records cameras into {@code dir} (created when missing): each camera's JPEGs, unchanged, in MJPEG AVI files
+     * of {@link #recordSegment} under {@code dir/{cameraId}/}, named by their first frame's UTC time, each with a
+     * {@code .times} sidecar of every frame's wall-clock time. A killed relay or a power cut loses at most about the
+     * last second; unfinished files are repaired at the next start. A full or unwritable disk pauses recording (log
+     * line, {@code camrelay_record_paused}) without affecting viewers, until it can write again.
+     */
+    public Builder recordDir(Path dir) {
+      recording.dir(dir);
+      return this;
+    }
+
+    /** Records only these cameras (default: all, when {@link #recordDir} is set). */
+    public Builder recordCameras(Set<String> cameraIds) {
+      recording.cameras(cameraIds);
+      return this;
+    }
+
+    /** Length of each recorded file, 1 s to 24 h (default 5 min). */
+    public Builder recordSegment(Duration length) {
+      recording.segment(length);
+      return this;
+    }
+
+    /** Deletes recordings whose last frame is older than {@code age} (default: keep). */
+    public Builder recordKeep(Duration age) {
+      recording.keep(age);
+      return this;
+    }
+
+    /**
+     * Deletes the oldest recordings while all of them together take more than {@code bytes}, the files being
+     * written included (which are never deleted) (default: no cap).
+     */
+    public Builder recordMaxBytes(long bytes) {
+      recording.maxBytes(bytes);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if settings contradict each other (e.g. recording settings without
+     *     {@link #recordDir})
+     */
     public CameraRelay build() {
+      settings.recording(recording.build());
       return new CameraRelay(settings.build(), meterRegistry);
     }
   }

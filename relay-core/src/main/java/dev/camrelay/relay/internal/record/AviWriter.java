@@ -213,6 +213,12 @@ public final class AviWriter implements AutoCloseable {
     }
   }
 
+  /** Closes the file as it is, unfinished (after a write failure; {@link AviRepair} finishes it later). */
+  void abandon() throws IOException {
+    closed = true;
+    out.close();
+  }
+
   private void finish() throws IOException {
     closeRiff();
     out.force();
@@ -273,7 +279,8 @@ public final class AviWriter implements AutoCloseable {
     long frames = totalFrames;
     long durationMicros = lastMicros - firstMicros;
     // Rate as frames per 1000 s, so 12.345 fps stays exact enough; 1 fps when unknown.
-    long rate = frames > 1 && durationMicros > 0 ? Math.max(1, Math.round((frames - 1) * 1e9 / durationMicros)) : 1000;
+    long rate = frames > 1 && durationMicros > 0 ? Math.round((frames - 1) * 1e9 / durationMicros) : 1000;
+    rate = Math.max(1, Math.min(1_000_000, rate)); // 0.001 to 1000 fps
     int scale = 1000;
     int usPerFrame = (int) Math.min(Integer.MAX_VALUE, Math.round(1e6 * scale / rate));
     fourcc(b, "RIFF").putInt((int) riffBytes);

@@ -26,6 +26,11 @@ final class ChannelOut implements AutoCloseable {
     return flushed + buffer.position();
   }
 
+  /** Whether {@code bytes} more fit in the buffer without a write to the file. */
+  boolean hasRoom(int bytes) {
+    return buffer.remaining() >= bytes;
+  }
+
   void append(ByteBuffer src) throws IOException {
     if (src.remaining() > buffer.remaining()) {
       flush();

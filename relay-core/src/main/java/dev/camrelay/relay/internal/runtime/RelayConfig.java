@@ -3,6 +3,7 @@ package dev.camrelay.relay.internal.runtime;
 import com.google.common.net.InetAddresses;
 import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.ShareLinkSigner;
+import dev.camrelay.relay.internal.record.RecordSettings;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -61,6 +62,7 @@ public final class RelayConfig {
   private final Duration authMaxRefusal;
   private final boolean seedCompatibility;
   private final String adminToken;
+  private final RecordSettings recording;
 
   private RelayConfig(Builder b) {
     bindHost = b.bindHost;
@@ -105,6 +107,7 @@ public final class RelayConfig {
     authMaxRefusal = b.authMaxRefusal;
     seedCompatibility = b.seedCompatibility;
     adminToken = b.adminToken;
+    recording = b.recording;
   }
 
   public static Builder builder() {
@@ -297,6 +300,11 @@ public final class RelayConfig {
     return adminToken;
   }
 
+  /** What to record where, or null when recording is off. */
+  public RecordSettings recording() {
+    return recording;
+  }
+
   public boolean tlsEnabled() {
     return tlsPkcs12 != null;
   }
@@ -335,7 +343,7 @@ public final class RelayConfig {
         + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", requireCameraTls=" + requireCameraTls
         + ", pulls=" + pulls.keySet() + ", serveViewer=" + serveViewer
         + (seedCompatibility ? ", seedCompatibility=true" : "") + ", adminToken=" + (adminToken != null ? "<set>" : "none")
-        + "]";
+        + (recording != null ? ", " + recording : "") + "]";
   }
 
   /**
@@ -385,6 +393,7 @@ public final class RelayConfig {
     private Duration authMaxRefusal = Duration.ofSeconds(60);
     private boolean seedCompatibility;
     private String adminToken;
+    private RecordSettings recording;
 
     private Builder() {}
 
@@ -594,6 +603,12 @@ public final class RelayConfig {
 
     public Builder adminToken(String token) {
       this.adminToken = checkToken(token);
+      return this;
+    }
+
+    /** Records cameras as {@code settings} say; null (the default) records nothing. */
+    public Builder recording(RecordSettings settings) {
+      this.recording = settings;
       return this;
     }
 

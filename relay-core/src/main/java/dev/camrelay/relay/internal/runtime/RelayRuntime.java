@@ -13,6 +13,9 @@ import dev.camrelay.relay.internal.port.http.HttpFrontend;
 import dev.camrelay.relay.internal.port.rtsp.RtspServer;
 import dev.camrelay.relay.internal.port.tcp.TcpIngestServer;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
+import dev.camrelay.relay.internal.record.FileOpener;
+import dev.camrelay.relay.internal.record.RecordSettings;
+import dev.camrelay.relay.internal.record.Recorder;
 import dev.camrelay.relay.internal.record.RecordingStore;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -59,6 +62,8 @@ public final class RelayRuntime {
   private TcpIngestServer tcp;
   private HttpFrontend http;
   private RtspServer rtsp;
+  private final Recorder recorder;
+  private AutoCloseable recorderOutputs;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private volatile int tcpPort = -1;
@@ -85,7 +90,20 @@ public final class RelayRuntime {
     this.registry = new LiveCameras(config, hub, auth, this::workers);
     this.meters = new RelayMeters(hub, embedderMetersOrNull);
     auth.failures().bindTo(meters.registry());
-    this.past = past(config, hub, null);
+    RecordSettings rec = config.recording();
+    this.recorder = rec == null ? null
+        : new Recorder(new RecordingStore(rec.dir()), rec, () -> System.currentTimeMillis() * 1000, FileOpener.DEFAULT);
+    this.past = past(config, hub, recordings());
+  }
+
+  /** The recordings (read side), or null when recording is off. */
+  public RecordingStore recordings() {
+    return recorder == null ? null : recorder.store();
+  }
+
+  /** The recorder, or null when recording is off. */
+  public Recorder recorder() {
+    return recorder;
   }
 
   /** The relay's meters (served as {@code /metrics}). */
@@ -109,6 +127,13 @@ public final class RelayRuntime {
   /** Binds every enabled port (WebSocket, then HTTP, then TCP, which names the other two to lost browsers). */
   public void start() throws IOException {
     logAccess();
+    // Before the ports open, so the first frames of the first cameras are recorded too.
+    if (recorder != null) {
+      recorder.bindTo(meters.registry());
+      recorder.start();
+      recorderOutputs = hub.attachOutputs(recorder);
+      log.info(recorder.settings().toString());
+    }
     SSLContext tls = config.tlsEnabled() ? TlsContexts.fromPkcs12(config.tlsPkcs12(), config.tlsPassword()) : null;
     if (config.wsPort() >= 0) {
       ws = WsServer.start(config, hub, auth, limiter, timer, tls);
@@ -216,6 +241,10 @@ public final class RelayRuntime {
   public void close() {
     registry.close();
     hub.close();
+    if (recorder != null) {
+      closeQuietly(recorderOutputs);
+      recorder.close(); // after the hub: the frames it delivered are written, the segments finished
+    }
     if (tcp != null) {
       tcp.close();
     }
@@ -269,6 +298,16 @@ public final class RelayRuntime {
   private static void shutdownGroup(EventLoopGroup group) {
     if (group != null) {
       group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.debug("closing {}: {}", c, e.toString());
+      }
     }
   }
 
