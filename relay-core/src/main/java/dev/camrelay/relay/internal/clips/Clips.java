@@ -162,7 +162,7 @@ public final class Clips implements AutoCloseable {
   }
 
   private static long startOf(String name) {
-    String stamp = name.substring(0, 19);
+    String stamp = name.substring(0, 20);
     return Instant.from(NAME.parse(stamp)).toEpochMilli() * 1000;
   }
 

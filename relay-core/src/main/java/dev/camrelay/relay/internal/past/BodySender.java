@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +106,9 @@ final class BodySender extends ChannelInboundHandlerAdapter implements Runnable 
    * with its message as text; any other failure 500. {@code what} names the body in debug lines. Event loop only.
    */
   static void answer(HttpExchange exchange, ScheduledExecutorService threads, String what, Work work) {
-    BodySender sender = new BodySender(exchange.channel(), threads, what, exchange.isHead(), work);
+    String loggable = what.replaceAll("[^\\x20-\\x7e]", "?");
+    loggable = loggable.length() > 120 ? loggable.substring(0, 120) + "..." : loggable;
+    BodySender sender = new BodySender(exchange.channel(), threads, loggable, exchange.isHead(), work);
     exchange.handOver("past", sender);
     sender.wake();
   }
@@ -151,10 +152,10 @@ final class BodySender extends ChannelInboundHandlerAdapter implements Runnable 
       reply = w.run();
     } catch (Refusal r) {
       reply = Reply.full(Responses.text(r.status, r.getMessage()));
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException | RuntimeException e) {
       log.warn("{} for {} failed: {}", what, channel.remoteAddress(), e.toString());
       reply = Reply.full(Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          "reading the recordings failed: " + e.getMessage()));
+          "reading the recordings failed: " + e));
     }
     HttpUtil.setKeepAlive(reply.head().headers(), HttpVersion.HTTP_1_1, false);
     source = reply.body();

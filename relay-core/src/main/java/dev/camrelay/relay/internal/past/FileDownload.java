@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * A file of ours (a segment, a clip, an export) as a download, with HTTP Range for one range (RFC 9110 14.2):
  *
  * <pre>
- * no Range, or one the server may ignore (several ranges, not bytes=, malformed)   200, the whole file
- * bytes=A-B, bytes=A-, bytes=-N within the file                                     206 with Content-Range
- * bytes=A-... with A at or past the end                                             416 with Content-Range: bytes * /size
+ * no Range, or one that may be ignored (several ranges, not bytes=, malformed)  200, the whole file
+ * bytes=A-B, bytes=A-, bytes=-N within the file                                 206 with Content-Range
+ * bytes=A-... with A at or past the end                                         416, Content-Range: bytes * /size
  * </pre>
  *
  * The size is the file's size when the request is answered (a segment being written grows; its download is what

@@ -18,7 +18,7 @@ import java.util.Iterator;
 final class MjpegPartsSource implements BodySender.Source {
   /** When each frame goes out. */
   interface Pace {
-    /** The {@link System#nanoTime()} at which frame number {@code index} (from 0), recorded at {@code micros}, is due. */
+    /** When frame number {@code index} (from 0), recorded at {@code micros}, is due ({@link System#nanoTime()}). */
     long dueNanos(int index, long micros);
   }
 

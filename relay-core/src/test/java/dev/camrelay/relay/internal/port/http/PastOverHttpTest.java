@@ -8,11 +8,10 @@ import com.google.gson.JsonParser;
 import dev.camrelay.relay.internal.past.Past;
 import dev.camrelay.relay.internal.record.RecordingStore;
 import dev.camrelay.relay.internal.record.TestSegments;
-import java.io.ByteArrayOutputStream;
+import dev.camrelay.relay.testing.MjpegParts;
+import dev.camrelay.relay.testing.MjpegParts.Part;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -208,51 +207,8 @@ class PastOverHttpTest {
     assertThat(text(r)).contains("--record-dir");
   }
 
-  /** One part of an MJPEG body, with its X-Timestamp in microseconds. */
-  record Part(long micros, byte[] jpeg) {}
-
-  /** Reads a whole (finite) MJPEG body with Content-Length parts. */
   List<Part> mjpeg(String target) throws IOException, InterruptedException {
-    HttpResponse<InputStream> r = http.client.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + http.port + target)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("multipart/x-mixed-replace");
-    List<Part> parts = new ArrayList<>();
-    try (InputStream in = r.body()) {
-      while (true) {
-        String boundary = line(in);
-        if (boundary == null) {
-          return parts;
-        }
-        int length = -1;
-        long micros = -1;
-        for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
-          String lower = h.toLowerCase(java.util.Locale.ROOT);
-          if (lower.startsWith("content-length:")) {
-            length = Integer.parseInt(h.substring(15).trim());
-          } else if (lower.startsWith("x-timestamp:")) {
-            micros = Math.round(Double.parseDouble(h.substring(12).trim()) * 1e6);
-          }
-        }
-        byte[] jpeg = in.readNBytes(length);
-        assertThat(line(in)).isEmpty();
-        parts.add(new Part(micros, jpeg));
-      }
-    }
-  }
-
-  private static String line(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int b;
-    while ((b = in.read()) >= 0 && b != '\n') {
-      out.write(b);
-    }
-    if (b < 0 && out.size() == 0) {
-      return null;
-    }
-    String s = out.toString(StandardCharsets.US_ASCII);
-    return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    return MjpegParts.get(http.client, "http://127.0.0.1:" + http.port + target);
   }
 
   private static String text(HttpResponse<byte[]> r) {
