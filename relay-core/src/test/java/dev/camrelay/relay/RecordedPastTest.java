@@ -49,7 +49,7 @@ class RecordedPastTest {
   private Thread camera;
 
   private void start(CameraRelay.Builder builder) throws Exception {
-    relay = builder.bind("127.0.0.1").tcpPort(-1).wsPort(-1).rtspPort(-1).httpPort(0).controlToken(TOKEN).build();
+    relay = builder.bind("127.0.0.1").tcpPort(-1).wsPort(0).rtspPort(-1).httpPort(0).controlToken(TOKEN).build();
     relay.start();
     camera = new Thread(() -> {
       for (int i = 0; publishing.get(); i++) {
@@ -122,19 +122,9 @@ class RecordedPastTest {
   void aReplayWhileTheCameraIsStillRecordingHasTheRecordedFramesInOrderAsTheExportOfTheSameRange()
       throws Exception {
     start(CameraRelay.builder().recordDir(dir));
-    Await.until("two seconds recorded", Duration.ofSeconds(20), () -> {
-      try {
-        JsonArray ranges = json("/cam/gate/recordings").getAsJsonArray("ranges");
-        return ranges.size() == 1 && ranges.get(0).getAsJsonObject().get("endMs").getAsLong()
-            - ranges.get(0).getAsJsonObject().get("startMs").getAsLong() >= 2000;
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
-    JsonObject recordings = json("/cam/gate/recordings");
-    JsonObject segment = recordings.getAsJsonArray("segments").get(0).getAsJsonObject();
+    long from = awaitRecordedSeconds(2);
+    JsonObject segment = json("/cam/gate/recordings").getAsJsonArray("segments").get(0).getAsJsonObject();
     assertThat(segment.get("recording").getAsBoolean()).as("still being written").isTrue();
-    long from = recordings.getAsJsonArray("ranges").get(0).getAsJsonObject().get("startMs").getAsLong();
     String range = "from=" + from + "&to=" + (from + 1500);
 
     List<Part> replay = MjpegParts.get(client, url("/cam/gate/replay.mjpeg?" + range + "&speed=2"));
@@ -157,6 +147,83 @@ class RecordedPastTest {
     assertThat(at.statusCode()).isEqualTo(200);
     long frameMs = Long.parseLong(at.headers().firstValue("x-timestamp").orElseThrow().split("\\.")[0]) * 1000;
     assertThat(Math.abs(frameMs - (from + 1000))).as("nearest frame at 20 fps").isLessThanOrEqualTo(1000);
+  }
+
+  @Test
+  void aWebSocketViewerWithFromGetsTheSameFramesAsTheMjpegReplayWithTheirTimesThenTheEnd() throws Exception {
+    start(CameraRelay.builder().recordDir(dir));
+    long from = awaitRecordedSeconds(2);
+    String range = "from=" + from + "&to=" + (from + 1000) + "&speed=4";
+    List<Part> mjpeg = MjpegParts.get(client, url("/cam/gate/replay.mjpeg?" + range));
+
+    List<byte[]> frames = Collections.synchronizedList(new ArrayList<>());
+    List<String> texts = Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CompletableFuture<String> closed = new java.util.concurrent.CompletableFuture<>();
+    java.net.http.WebSocket ws = client.newWebSocketBuilder().subprotocols("camrelay.v1")
+        .buildAsync(URI.create("ws://127.0.0.1:" + relay.wsPort() + "/cam/gate?" + range + "&token=" + TOKEN),
+            new java.net.http.WebSocket.Listener() {
+              private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+              @Override
+              public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w,
+                  java.nio.ByteBuffer data, boolean last) {
+                byte[] b = new byte[data.remaining()];
+                data.get(b);
+                partial.writeBytes(b);
+                if (last) {
+                  frames.add(partial.toByteArray());
+                  partial.reset();
+                }
+                w.request(1);
+                return null;
+              }
+
+              @Override
+              public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence text,
+                  boolean last) {
+                texts.add(text.toString());
+                w.request(1);
+                return null;
+              }
+
+              @Override
+              public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code,
+                  String reason) {
+                closed.complete(code + " " + reason);
+                return null;
+              }
+            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("1000 replay ended");
+    assertThat(frames).usingElementComparator(java.util.Arrays::compare)
+        .containsExactlyElementsOf(mjpeg.stream().map(Part::jpeg).toList());
+    assertThat(texts.get(0)).startsWith("{\"type\":\"replay\",\"from\":" + from);
+    assertThat(texts.subList(1, texts.size())).hasSize(frames.size()).allMatch(t -> t.contains("replay-frame"));
+    ws.abort();
+
+    java.util.concurrent.CompletableFuture<java.net.http.WebSocket> bad = client.newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + relay.wsPort() + "/cam/gate?from=soon"),
+            new java.net.http.WebSocket.Listener() { });
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> bad.get(10, java.util.concurrent.TimeUnit.SECONDS)))
+        .hasStackTraceContaining("400");
+  }
+
+  /** Waits until the camera has {@code seconds} recorded in one range; returns the range's start (epoch ms). */
+  private long awaitRecordedSeconds(int seconds) {
+    Await.until(seconds + " s recorded", Duration.ofSeconds(20), () -> {
+      try {
+        JsonArray ranges = json("/cam/gate/recordings").getAsJsonArray("ranges");
+        return ranges.size() == 1 && ranges.get(0).getAsJsonObject().get("endMs").getAsLong()
+            - ranges.get(0).getAsJsonObject().get("startMs").getAsLong() >= seconds * 1000L;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    try {
+      return json("/cam/gate/recordings").getAsJsonArray("ranges").get(0).getAsJsonObject().get("startMs")
+          .getAsLong();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

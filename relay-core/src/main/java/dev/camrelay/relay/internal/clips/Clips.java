@@ -119,13 +119,14 @@ public final class Clips implements AutoCloseable {
     long until = now + after.toNanos() / 1000;
     Saving s = new Saving(cameraId, ring, file, now, until);
     saving.put(file, s);
+    s.start(since); // the ring's frames are queued before the clip thread looks (after=0s ends at once)
     try {
       writers.execute(s);
     } catch (RejectedExecutionException e) {
+      ring.unfollow(s);
       saving.remove(file);
       throw new IllegalStateException("already saving " + MAX_SAVING + " clips; try again when one is done");
     }
-    s.start(since);
     return s.clip();
   }
 

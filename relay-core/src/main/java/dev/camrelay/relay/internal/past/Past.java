@@ -4,11 +4,13 @@ import dev.camrelay.frame.mjpeg.MjpegWriter;
 import dev.camrelay.relay.internal.clips.Clips;
 import dev.camrelay.relay.internal.port.http.CameraRoute;
 import dev.camrelay.relay.internal.port.http.HttpExchange;
+import dev.camrelay.relay.internal.port.websocket.WsEndpoint;
 import dev.camrelay.relay.internal.record.RecordingStore;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.java_websocket.WebSocketImpl;
 
 /**
  * The relay's look into the past: the recordings' and the pre-event clips' HTTP routes ({@link PastRoutes}) and the
@@ -72,6 +74,20 @@ public final class Past implements AutoCloseable {
   /** {@code POST /cam/{id}/clips}, after the control token and the camera id were checked; see PastRoutes. */
   public void saveClip(HttpExchange exchange, String cameraId) {
     routes.saveClip(exchange, cameraId);
+  }
+
+  /**
+   * The endpoint of a WebSocket viewer that asked for a replay ({@link WsReplay}), already started; without
+   * recordings the connection is closed with 4404 saying so.
+   */
+  public WsEndpoint replay(WebSocketImpl conn, String cameraId, boolean v1, ReplayRequest request) {
+    if (store == null) {
+      conn.close(4404, "this relay keeps no recordings: start it with --record-dir DIR");
+      return WsReplay.NOTHING;
+    }
+    WsReplay replay = new WsReplay(conn, store, cameraId, v1, request, threads);
+    replay.start();
+    return replay;
   }
 
   /** Stops the threads; streams still open end as their connections close. */

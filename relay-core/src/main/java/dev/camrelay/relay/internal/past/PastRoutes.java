@@ -62,7 +62,6 @@ public final class PastRoutes {
   static final String RECORDINGS = "recordings";
   static final String CLIPS = "clips";
   static final long MAX_EXPORT_MICROS = Duration.ofHours(6).toNanos() / 1000;
-  private static final double MAX_SPEED = 64;
   private static final double MAX_FPS = 60;
 
   private final RecordingStore store;
@@ -289,15 +288,15 @@ public final class PastRoutes {
   }
 
   private BodySender.Work replay(HttpExchange exchange, String id, TimeParams query) {
-    long from = query.timeMicros("from");
-    long to = query.timeMicros("to", Long.MAX_VALUE);
-    double speed = query.positive("speed", 1, MAX_SPEED);
-    checkOrder(from, to);
+    ReplayRequest replay = ReplayRequest.of(new QueryStringDecoder(exchange.request().uri()).parameters());
+    if (replay == null) {
+      throw new TimeParams.BadParameter("the parameter 'from' is required");
+    }
     boolean advance = MjpegRoute.advanceHeaders(exchange.request());
     return () -> {
-      FrameCursor cursor = cursorWithFrames(id, from, to);
+      FrameCursor cursor = cursorWithFrames(id, replay.fromMicros(), replay.toMicros());
       return new BodySender.Reply(mjpegHead(),
-          new MjpegPartsSource(cursor, cursor, writer, advance, MjpegPartsSource.recorded(speed)));
+          new MjpegPartsSource(cursor, cursor, writer, advance, MjpegPartsSource.recorded(replay.speed())));
     };
   }
 

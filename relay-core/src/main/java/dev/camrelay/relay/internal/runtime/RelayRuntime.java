@@ -136,7 +136,7 @@ public final class RelayRuntime {
     }
     SSLContext tls = config.tlsEnabled() ? TlsContexts.fromPkcs12(config.tlsPkcs12(), config.tlsPassword()) : null;
     if (config.wsPort() >= 0) {
-      ws = WsServer.start(config, hub, auth, limiter, timer, tls);
+      ws = WsServer.start(config, hub, auth, limiter, timer, tls, past);
       wsPort = ws.getPort();
     }
     if (config.httpPort() >= 0) {
