@@ -55,7 +55,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * </pre>
  *
  * Times: {@link TimeParams}; a bad one is 400 naming the parameter. Without recordings ({@code --record-dir} unset)
- * these answer 404 saying so. Everything that reads the disk runs on the past's threads ({@link BodySender}), never
+ * {@code recordings} says {@code "recording": false} with no segments (200, so a page can ask any relay) and the
+ * others answer 404 saying so. Everything that reads the disk runs on the past's threads ({@link BodySender}), never
  * on an event loop; a request taken there is answered with {@code Connection: close}.
  */
 public final class PastRoutes {
@@ -93,7 +94,13 @@ public final class PastRoutes {
         liveSnapshot.handle(exchange, id);
       }
     });
-    out.put(RECORDINGS, (exchange, id) -> past(exchange, id, this::recordings));
+    out.put(RECORDINGS, (exchange, id) -> {
+      if (store == null) {
+        exchange.respond(Responses.json(HttpResponseStatus.OK, notRecording(id)));
+      } else {
+        past(exchange, id, this::recordings);
+      }
+    });
     out.put(RECORDINGS + "/", (exchange, id) -> past(exchange, id, this::segment));
     out.put("replay.mjpeg", (exchange, id) -> past(exchange, id, this::replay));
     out.put("timelapse.mjpeg", (exchange, id) -> past(exchange, id, this::timelapse));
@@ -234,6 +241,17 @@ public final class PastRoutes {
     };
   }
 
+  /** What {@code recordings} says on a relay that does not record (200, so that pages need not expect a 404). */
+  private static String notRecording(String id) {
+    JsonObject out = new JsonObject();
+    out.addProperty("camera", id);
+    out.addProperty("recording", false);
+    out.addProperty("why", "this relay keeps no recordings: start it with --record-dir DIR");
+    out.add("segments", new JsonArray());
+    out.add("ranges", new JsonArray());
+    return out.toString();
+  }
+
   private BodySender.Work recordings(HttpExchange exchange, String id, TimeParams query) {
     return () -> {
       JsonArray segments = new JsonArray();
@@ -253,6 +271,7 @@ public final class PastRoutes {
       }
       JsonObject out = new JsonObject();
       out.addProperty("camera", id);
+      out.addProperty("recording", true);
       out.add("segments", segments);
       out.add("ranges", ranges(store.ranges(id)));
       return BodySender.Reply.full(Responses.json(HttpResponseStatus.OK, out.toString()));

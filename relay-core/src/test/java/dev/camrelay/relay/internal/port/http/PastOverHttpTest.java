@@ -202,9 +202,12 @@ class PastOverHttpTest {
   void withoutRecordingsThePastSaysHowToTurnThemOn() throws Exception {
     http.close();
     http = new HttpFixture(TestConfig.builder(), Past.none());
-    HttpResponse<byte[]> r = http.get("/cam/default/recordings");
+    HttpResponse<byte[]> r = http.get("/cam/default/replay.mjpeg?from=0");
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(text(r)).contains("--record-dir");
+    HttpResponse<byte[]> list = http.get("/cam/default/recordings");
+    assertThat(list.statusCode()).as("a page may ask any relay").isEqualTo(200);
+    assertThat(text(list)).contains("\"recording\":false").contains("\"ranges\":[]");
   }
 
   List<Part> mjpeg(String target) throws IOException, InterruptedException {
