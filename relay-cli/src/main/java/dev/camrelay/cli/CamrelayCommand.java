@@ -118,6 +118,8 @@ public final class CamrelayCommand implements Callable<Integer> {
 
   @Mixin LimitOptions limits;
 
+  @Mixin RecordOptions recording;
+
   @Mixin ClipOptions clips;
 
   @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
@@ -181,7 +183,7 @@ public final class CamrelayCommand implements Callable<Integer> {
         }
       });
       StartupBanner banner = new StartupBanner(relay, listen.bind, tls, access.viewerTokenRequired(),
-          listen.defaultCamera, pulled, demo);
+          listen.defaultCamera, pulled, demo).recording(recording.describe());
       try (ConfigReloader ignored = reloader = watchConfig(cl, relay, cameraTokens, pullUris)) {
         lifecycle.runUntilStopped(relay, cl.getOut(), banner,
             demo ? () -> startDemoCamera(relay, cameraTokens.forCamera(listen.defaultCamera)) : null, statusInterval);
@@ -235,6 +237,7 @@ public final class CamrelayCommand implements Callable<Integer> {
     tls.applyTo(b);
     pullUris.forEach(b::pull);
     admin.applyTo(b);
+    recording.applyTo(cl, b);
     fileCameras.forEach((id, spec) -> { // flags and the environment win over the file
       if (spec.pullUrl() != null && !pullUris.containsKey(id)) {
         b.pull(id, spec.pullUrl());

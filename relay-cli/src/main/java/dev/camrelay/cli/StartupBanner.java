@@ -16,6 +16,7 @@ final class StartupBanner {
   private final String camera;
   private final Collection<String> pulled;
   private final boolean demo;
+  private String recording;
 
   StartupBanner(CameraRelay relay, String bind, TlsOptions tls, boolean viewerToken, String defaultCamera,
                 Collection<String> pulled, boolean demo) {
@@ -28,6 +29,12 @@ final class StartupBanner {
     this.camera = defaultCamera;
     this.pulled = pulled;
     this.demo = demo;
+  }
+
+  /** Adds a "Recording" line saying where to (null: none). */
+  StartupBanner recording(String description) {
+    this.recording = description;
+    return this;
   }
 
   void print(PrintWriter out) {
@@ -63,6 +70,9 @@ final class StartupBanner {
     }
     for (String id : pulled) {
       row(out, "Pulling", id + " -> " + http + "://" + first + ":" + relay.httpPort() + "/cam/" + id + "/stream.mjpeg");
+    }
+    if (recording != null) {
+      row(out, "Recording", recording);
     }
     out.println("Press Ctrl-C to stop.");
     out.flush();

@@ -37,7 +37,10 @@ public final class RecordingStore {
   private final Set<Path> recording = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<Path, Finished> finished = new ConcurrentHashMap<>();
 
-  /** What a finished segment's files looked like when last read, with what was read from them. */
+  /**
+   * What a segment's files looked like when last read, with what was read from them: the summary (first and last
+   * record only) and, once asked for, the ranges (a scan of every record).
+   */
   private record Finished(long aviBytes, long timesBytes, Segment segment, List<TimeRange> ranges) {}
 
   public RecordingStore(Path dir) {
@@ -91,7 +94,7 @@ public final class RecordingStore {
   public List<Segment> segments(String cameraId) {
     List<Segment> out = new ArrayList<>();
     for (Path avi : segmentFiles(cameraId)) {
-      read(cameraId, avi).ifPresent(f -> out.add(f.segment()));
+      read(cameraId, avi, false).ifPresent(f -> out.add(f.segment()));
     }
     out.sort((a, b) -> Long.compare(a.startMicros(), b.startMicros()));
     return out;
@@ -104,7 +107,7 @@ public final class RecordingStore {
   public List<TimeRange> ranges(String cameraId) {
     List<TimeRange> parts = new ArrayList<>();
     for (Path avi : segmentFiles(cameraId)) {
-      read(cameraId, avi).ifPresent(f -> parts.addAll(f.ranges()));
+      read(cameraId, avi, true).ifPresent(f -> parts.addAll(f.ranges()));
     }
     parts.sort((a, b) -> Long.compare(a.startMicros(), b.startMicros()));
     List<TimeRange> merged = new ArrayList<>();
@@ -201,14 +204,19 @@ public final class RecordingStore {
     return out;
   }
 
-  private Optional<Finished> read(String cameraId, Path avi) {
+  /**
+   * A segment's summary, and its ranges when {@code withRanges}; cached for finished segments (a finished file
+   * changes only by deletion or repair, and a changed size shows either).
+   */
+  private Optional<Finished> read(String cameraId, Path avi, boolean withRanges) {
     boolean live = isRecording(avi);
     Path times = FrameTimes.sidecarOf(avi);
     try {
       long aviBytes = Files.size(avi);
       long timesBytes = Files.size(times);
       Finished known = finished.get(avi);
-      if (!live && known != null && known.aviBytes() == aviBytes && known.timesBytes() == timesBytes) {
+      if (!live && known != null && known.aviBytes() == aviBytes && known.timesBytes() == timesBytes
+          && (!withRanges || known.ranges() != null)) {
         return Optional.of(known);
       }
       try (FileChannel ch = FileChannel.open(times, StandardOpenOption.READ)) {
@@ -216,24 +224,10 @@ public final class RecordingStore {
         if (count == 0) {
           return Optional.empty();
         }
-        List<TimeRange> ranges = new ArrayList<>();
-        long start = -1;
-        long prev = -1;
-        for (long i = 0; i < count; i += 4096) {
-          for (FrameTimes.Entry e : FrameTimes.read(ch, i, (int) Math.min(4096, count - i))) {
-            long t = e.receivedMicros();
-            if (start < 0) {
-              start = t;
-            } else if (t - prev > GAP_MICROS) {
-              ranges.add(new TimeRange(start, prev));
-              start = t;
-            }
-            prev = Math.max(prev, t);
-          }
-        }
-        ranges.add(new TimeRange(start, prev));
-        Segment seg = new Segment(cameraId, avi, ranges.get(0).startMicros(), prev, count, aviBytes, live);
-        Finished f = new Finished(aviBytes, timesBytes, seg, List.copyOf(ranges));
+        long start = FrameTimes.read(ch, 0).receivedMicros();
+        long end = Math.max(start, FrameTimes.read(ch, count - 1).receivedMicros());
+        Segment seg = new Segment(cameraId, avi, start, end, count, aviBytes, live);
+        Finished f = new Finished(aviBytes, timesBytes, seg, withRanges ? ranges(ch, count) : null);
         if (!live) {
           finished.put(avi, f);
         }
@@ -244,6 +238,27 @@ public final class RecordingStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The ranges of one segment's records: one pass over the sidecar, split where frames are over GAP apart. */
+  private static List<TimeRange> ranges(FileChannel ch, long count) throws IOException {
+    List<TimeRange> ranges = new ArrayList<>();
+    long start = Long.MIN_VALUE;
+    long prev = Long.MIN_VALUE;
+    for (long i = 0; i < count; i += 4096) {
+      for (FrameTimes.Entry e : FrameTimes.read(ch, i, (int) Math.min(4096, count - i))) {
+        long t = e.receivedMicros();
+        if (start == Long.MIN_VALUE) {
+          start = t;
+        } else if (t - prev > GAP_MICROS) {
+          ranges.add(new TimeRange(start, prev));
+          start = t;
+        }
+        prev = Math.max(prev, t);
+      }
+    }
+    ranges.add(new TimeRange(start, prev));
+    return List.copyOf(ranges);
   }
 
   /** Reads frames of one segment through its sidecar. */

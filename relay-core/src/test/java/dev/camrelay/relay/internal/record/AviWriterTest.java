@@ -28,6 +28,7 @@ class AviWriterTest {
     }
     assertThat(AviTools.ffmpegErrors(file)).isEmpty();
     assertThat(AviTools.ffprobeFrames(file)).isEqualTo(40);
+    assertThat(AviStructure.checkIndexes(file)).isEqualTo(40);
     assertThat(AviTools.ffprobeStream(file, "avg_frame_rate")).isIn("10/1", "10000/1000");
     assertThat(AviTools.ffprobeStream(file, "codec_name,width,height")).isEqualTo("mjpeg,160,120");
   }
@@ -46,5 +47,6 @@ class AviWriterTest {
     }
     assertThat(AviTools.ffmpegErrors(file)).isEmpty();
     assertThat(AviTools.ffprobeFrames(file)).isEqualTo(frames);
+    assertThat(AviStructure.checkIndexes(file)).isEqualTo(frames);
   }
 }

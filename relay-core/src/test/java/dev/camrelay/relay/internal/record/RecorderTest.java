@@ -152,24 +152,23 @@ class RecorderTest {
   void aFullDiskPausesRecordingWhileTheViewerKeepsReceivingAndRecordingResumesByItself() throws Exception {
     try (RecordingFixture f = new RecordingFixture(RecordingFixture.settings(dir).build())) {
       f.publish("cam", 5, 0);
-      Await.until("recording", () -> f.recorder.framesWritten() == 5);
+      Await.until("five frames on disk",
+          () -> f.store.segments("cam").stream().mapToLong(Segment::frames).sum() == 5);
       ViewerClient viewer = ViewerClient.connect("ws://127.0.0.1:" + f.relay.wsPort() + "/cam/cam");
       try {
         f.disk.full = true;
         f.publish("cam", 5, 20);
         Await.until("paused", f.recorder::paused);
         long before = viewer.frames.size();
-        f.publish("cam", 10, 20);
-        Await.until("the viewer got frames published while paused", () -> viewer.frames.size() >= before + 10);
+        Await.until("the viewer gets frames while recording is paused", () -> {
+          publishOne(f);
+          return viewer.frames.size() >= before + 10;
+        });
         assertThat(f.recorder.framesDropped()).isPositive();
         f.disk.full = false;
         long written = f.recorder.framesWritten();
         Await.until("resumed", Duration.ofSeconds(30), () -> {
-          try {
-            f.publish("cam", 1, 50);
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          }
+          publishOne(f);
           return !f.recorder.paused() && f.recorder.framesWritten() > written;
         });
       } finally {
@@ -179,6 +178,7 @@ class RecorderTest {
     RecordingStore store = new RecordingStore(dir);
     List<Segment> segments = store.segments("cam");
     assertThat(segments).as("the segment cut by the failure, repaired, and the one after it").hasSize(2);
+    assertThat(segments.get(0).frames()).as("frames on disk before the failure kept").isGreaterThanOrEqualTo(5);
     for (Segment s : segments) {
       assertThat(AviTools.ffmpegErrors(s.file())).isEmpty();
       assertThat(AviTools.ffprobeFrames(s.file())).isEqualTo(s.frames());
@@ -218,6 +218,14 @@ class RecorderTest {
       Await.until("every finished segment deleted",
           () -> f.store.segments("cam").stream().allMatch(Segment::recording));
       assertThat(f.store.segments("cam")).hasSize(1);
+    }
+  }
+
+  private static void publishOne(RecordingFixture f) {
+    try {
+      f.publish("cam", 1, 20);
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 
