@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,6 +197,59 @@ class PastOverHttpTest {
     Files.write(export, r.body());
     assertThat(TestSegments.ffprobeFrames(export)).isEqualTo(15 + 3);
     assertThat(TestSegments.ffmpegErrors(export)).isEmpty();
+  }
+
+  @Test
+  void thePastTakesTheSnapshotsTokenRulesScopedTokensAndShareLinksIncluded() throws Exception {
+    http.close();
+    http = new HttpFixture(TestConfig.builder().viewerToken("v13wer").viewerToken("n3ighb0ur", Set.of("porch")),
+        new Past(new RecordingStore(dir)));
+    http.publish("yard", jpegs.get(0));
+    String at = "/cam/yard/snapshot.jpg?at=" + T0 / 1000;
+    assertThat(http.get(at).statusCode()).isEqualTo(401);
+    assertThat(http.get("/cam/yard/recordings", "Authorization", "Bearer n3ighb0ur").statusCode())
+        .as("a token for another camera").isEqualTo(403);
+    assertThat(http.get(at + "&token=v13wer").statusCode()).isEqualTo(200);
+    String link = dev.camrelay.relay.ShareLinkSigner.withViewerToken("v13wer").sign("yard", Duration.ofMinutes(5));
+    assertThat(http.get("/cam/yard/recordings?token=" + link).statusCode()).isEqualTo(200);
+    assertThat(http.get("/cam/porch/recordings?token=" + link).statusCode()).isEqualTo(403);
+    HttpResponse<byte[]> head = http.client.send(java.net.http.HttpRequest.newBuilder(URI.create(
+        "http://127.0.0.1:" + http.port + "/cam/yard/recordings/" + firstSegment.getFileName() + "?token=v13wer"))
+        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValueAsLong("content-length")).hasValue(Files.size(firstSegment));
+    assertThat(head.body()).isEmpty();
+  }
+
+  @Test
+  void viewersThatStopReadingAReplayDoNotHoldUpAnotherReplay() throws Exception {
+    List<TestSegments.Frame> big = new ArrayList<>();
+    long start = T0 + 3600 * SECOND;
+    for (int i = 0; i < 40; i++) {
+      big.add(new TestSegments.Frame(start + i * SECOND / 100,
+          dev.camrelay.relay.testing.TestJpegs.bigFrame(i, 320, 240)));
+    }
+    TestSegments.write(dir, "yard", 320, 240, big);
+    String target = "/cam/yard/replay.mjpeg?from=" + start / 1000 + "&speed=64";
+    List<java.net.Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) { // more stalled viewers than the past has threads
+        java.net.Socket s = new java.net.Socket();
+        s.setReceiveBufferSize(4096);
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", http.port));
+        s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        stalled.add(s);
+      }
+      List<Part> parts = mjpeg(target);
+      assertThat(parts).hasSize(40);
+      assertThat(parts.get(39).jpeg()).isEqualTo(big.get(39).jpeg());
+    } finally {
+      for (java.net.Socket s : stalled) {
+        s.close();
+      }
+    }
   }
 
   @Test
