@@ -6,6 +6,10 @@ import dev.camrelay.relay.internal.port.http.CameraRoute;
 import dev.camrelay.relay.internal.port.http.HttpExchange;
 import dev.camrelay.relay.internal.port.websocket.WsEndpoint;
 import dev.camrelay.relay.internal.record.RecordingStore;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +49,20 @@ public final class Past implements AutoCloseable {
       return t;
     });
     threads.setRemoveOnCancelPolicy(true);
+    if (storeOrNull != null) {
+      threads.execute(() -> deleteStaleExports(storeOrNull));
+    }
+  }
+
+  /** Exports a stopped relay was still writing or sending. */
+  private static void deleteStaleExports(RecordingStore store) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(store.dir().resolve(PastRoutes.EXPORTS), "*.avi")) {
+      for (Path p : ds) {
+        PastRoutes.deleteQuietly(p);
+      }
+    } catch (IOException e) {
+      // none yet, or the folder is unreadable: exports will say so
+    }
   }
 
   /** A past with no recordings and no clips: its routes say so. */

@@ -47,8 +47,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * recordings/{file}                      a segment's AVI, with HTTP Range (FileDownload)
  * replay.mjpeg?from=TIME[&to=TIME][&speed=N]   the frames at their recorded pace, N times faster (0 &lt; N &le; 64);
  *                                        to defaults to the end of the recordings
- * timelapse.mjpeg?from&to&every=60s[&fps=10]   one frame per step (TimelapseFrames), fps frames a second
- * export.avi?from&to                     one AVI of the range (at most 6 h), written to a temporary file first
+ * timelapse.mjpeg?from&to&every=60s[&fps=10]   one frame per step (TimelapseFrames), fps frames a second; at
+ *                                        most 100,000 steps
+ * export.avi?from&to                     one AVI of the range (at most 6 h), written first to a temporary file in the
+ *                                        record folder's +exports/ (deleted once sent, or at the next start)
  * clips                                  JSON: the pre-event clips (Clips), those being saved too
  * clips/{file}                           a complete clip's AVI, with HTTP Range
  * POST clips?before=10s&after=20s        control token: save a clip ({@link #saveClip})
@@ -63,6 +65,9 @@ public final class PastRoutes {
   static final String RECORDINGS = "recordings";
   static final String CLIPS = "clips";
   static final long MAX_EXPORT_MICROS = Duration.ofHours(6).toNanos() / 1000;
+  static final long MAX_TIMELAPSE_STEPS = 100_000;
+  /** Exports being written, inside the record folder: a name no camera id can have, so no camera is listed there. */
+  static final String EXPORTS = "+exports";
   private static final double MAX_FPS = 60;
 
   private final RecordingStore store;
@@ -325,12 +330,14 @@ public final class PastRoutes {
     Duration every = query.duration("every", Duration.ofSeconds(60));
     double fps = query.positive("fps", 10, MAX_FPS);
     checkOrder(from, to);
-    if (every.toMillis() < 1) {
-      throw new TimeParams.BadParameter("every=" + every.toMillis() + "ms is too short: at least 1ms");
+    long everyMicros = every.toNanos() / 1000;
+    if (everyMicros < 1000 || (to - from) / everyMicros > MAX_TIMELAPSE_STEPS) {
+      throw new TimeParams.BadParameter("every=" + every.toMillis() + "ms is too short for from..to: at most "
+          + MAX_TIMELAPSE_STEPS + " steps, and at least 1ms each");
     }
     boolean advance = MjpegRoute.advanceHeaders(exchange.request());
     return () -> {
-      TimelapseFrames frames = new TimelapseFrames(store, id, from, to, every.toNanos() / 1000);
+      TimelapseFrames frames = new TimelapseFrames(store, id, from, to, everyMicros);
       if (!frames.hasNext()) {
         throw nothingRecorded(id, from, to);
       }
@@ -347,7 +354,7 @@ public final class PastRoutes {
       throw new TimeParams.BadParameter("from..to spans more than 6h; export at most 6h at a time");
     }
     return () -> {
-      Path file = Files.createTempFile("camrelay-export-", ".avi");
+      Path file = Files.createTempFile(exportDir(store), id + "-", ".avi");
       try (FrameCursor cursor = cursorWithFrames(id, from, to)) {
         writeAvi(cursor, file);
         String name = id + "-" + compact(from) + ".avi";
@@ -430,6 +437,11 @@ public final class PastRoutes {
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .set("X-Content-Type-Options", "nosniff");
     return head;
+  }
+
+  /** The folder of exports being written ({@link #EXPORTS} in the record folder), created when missing. */
+  static Path exportDir(RecordingStore store) throws IOException {
+    return Files.createDirectories(store.dir().resolve(EXPORTS));
   }
 
   static void deleteQuietly(Path file) {

@@ -185,6 +185,10 @@ class PastOverHttpTest {
     // Steps at 0 and 1 s in the first segment, 61..65 s in the second; the gap's steps have no frame near them.
     assertThat(parts).extracting(Part::micros).containsExactly(T0, T0 + SECOND, T0 + 61 * SECOND,
         T0 + 62 * SECOND, T0 + 63 * SECOND, T0 + 64 * SECOND, T0 + 65 * SECOND);
+    HttpResponse<byte[]> tooMany = http.get("/cam/yard/timelapse.mjpeg?from=2026-12-02T09:00:00Z"
+        + "&to=2026-12-03T09:00:00Z&every=10ms");
+    assertThat(tooMany.statusCode()).isEqualTo(400);
+    assertThat(text(tooMany)).startsWith("every=10ms is too short for from..to: at most 100000 steps");
   }
 
   @Test
@@ -197,6 +201,13 @@ class PastOverHttpTest {
     Files.write(export, r.body());
     assertThat(TestSegments.ffprobeFrames(export)).isEqualTo(15 + 3);
     assertThat(TestSegments.ffmpegErrors(export)).isEmpty();
+    dev.camrelay.relay.testing.Await.until("the temporary export deleted", () -> {
+      try (var files = Files.list(dir.resolve("+exports"))) {
+        return files.findAny().isEmpty();
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    });
   }
 
   @Test
