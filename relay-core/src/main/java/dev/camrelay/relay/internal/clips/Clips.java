@@ -83,8 +83,10 @@ public final class Clips implements AutoCloseable {
     });
   }
 
-  /** Puts a ring on every camera, now and as cameras come. */
-  public void start() {
+  /** Puts a ring on every camera, now and as cameras come; {@code where} says where clips go, for the log. */
+  public void start(String where) {
+    log.info("pre-event clips: the last {} of every camera kept in memory (at most {} MiB each), clips go to {}",
+        keep, maxBytes / (1024 * 1024), where);
     attached = hub.attachOutputs(cameraId -> {
       PreEventRing[] ring = new PreEventRing[1];
       ring[0] = new PreEventRing(cameraId, keep.toNanos() / 1000, maxBytes, () -> rings.remove(cameraId, ring[0]));

@@ -27,6 +27,7 @@ public final class Past implements AutoCloseable {
 
   private final RecordingStore store;
   private final Clips clips;
+  private final String clipsWhere;
   private final ScheduledThreadPoolExecutor threads;
   private volatile PastRoutes routes;
 
@@ -40,8 +41,14 @@ public final class Past implements AutoCloseable {
    * clips (started and closed by this), or null when they are off.
    */
   public Past(RecordingStore storeOrNull, Clips clipsOrNull) {
+    this(storeOrNull, clipsOrNull, "");
+  }
+
+  /** {@code clipsWhere}: where clips go without recordings, for the start-up log line. */
+  public Past(RecordingStore storeOrNull, Clips clipsOrNull, String clipsWhere) {
     this.store = storeOrNull;
     this.clips = clipsOrNull;
+    this.clipsWhere = clipsWhere;
     AtomicInteger n = new AtomicInteger();
     this.threads = new ScheduledThreadPoolExecutor(THREADS, r -> {
       Thread t = new Thread(r, "camrelay-past-" + n.incrementAndGet());
@@ -73,7 +80,7 @@ public final class Past implements AutoCloseable {
   /** Puts the pre-event rings on the cameras, if clips are on. */
   public Past start() {
     if (clips != null) {
-      clips.start();
+      clips.start(store != null ? store.dir().resolve("{id}").resolve("clips").toString() : clipsWhere);
     }
     return this;
   }

@@ -180,7 +180,7 @@ public final class RelayRuntime {
           : id -> config.clipsDir().toAbsolutePath().resolve(id);
       clips = new Clips(hub, config.preEvent(), config.preEventMaxBytes(), dirOf);
     }
-    return new Past(storeOrNull, clips);
+    return new Past(storeOrNull, clips, config.clipsDir().toAbsolutePath().resolve("{id}").toString());
   }
 
   /** An {@code onFrame} listener as a relay-wide output of every camera. */
