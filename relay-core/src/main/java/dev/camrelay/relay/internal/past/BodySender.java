@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import dev.camrelay.relay.internal.port.http.HttpExchange;
 import dev.camrelay.relay.internal.port.http.Responses;
+import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BodySender extends ChannelInboundHandlerAdapter implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(BodySender.class);
+  private static final LogLimiter failures = new LogLimiter(log, 10_000);
   /** Chunks sent per step before giving the thread to other streams. */
   private static final int CHUNKS_PER_STEP = 16;
 
@@ -153,7 +155,7 @@ final class BodySender extends ChannelInboundHandlerAdapter implements Runnable 
     } catch (Refusal r) {
       reply = Reply.full(Responses.text(r.status, r.getMessage()));
     } catch (IOException | RuntimeException e) {
-      log.warn("{} for {} failed: {}", what, channel.remoteAddress(), e.toString());
+      failures.warn("past", what + " for " + channel.remoteAddress() + " failed: " + e); // one line per 10 s
       reply = Reply.full(Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
           "reading the recordings failed: " + e));
     }
