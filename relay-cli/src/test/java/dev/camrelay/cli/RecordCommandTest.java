@@ -2,11 +2,11 @@ package dev.camrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.camrelay.relay.internal.record.RecordingStore;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -29,11 +29,16 @@ class RecordCommandTest {
           .toString()) + "\\s+\\(porch,yard, kept 7d, at most 20GiB\\)");
       cmd.relay().publish("porch", jpeg);
       cmd.relay().publish("garage", jpeg);
-      RecordingStore store = new RecordingStore(rec);
-      Await.until("porch's frame recorded", () -> store.segments("porch").size() == 1);
+      Await.until("porch's frame recorded", () -> {
+        List<Path> segments = RecordedFiles.segments(rec, "porch");
+        return segments.size() == 1 && RecordedFiles.jpegs(segments.get(0)).size() == 1;
+      }, recorded -> recorded);
       assertThat(cmd.stop().exitCode()).isZero();
-      assertThat(store.cameras()).containsExactly("porch");
-      assertThat(store.segments("porch").get(0).recording()).isFalse();
+      try (java.util.stream.Stream<Path> cameras = Files.list(rec)) {
+        assertThat(cameras.map(p -> p.getFileName().toString())).containsExactly("porch");
+      }
+      assertThat(RecordedFiles.jpegs(RecordedFiles.segments(rec, "porch").get(0))).singleElement()
+          .isEqualTo(jpeg);
     }
   }
 

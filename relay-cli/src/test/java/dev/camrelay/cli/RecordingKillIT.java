@@ -3,10 +3,6 @@ package dev.camrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.camrelay.relay.internal.record.FrameCursor;
-import dev.camrelay.relay.internal.record.RecordedFrame;
-import dev.camrelay.relay.internal.record.RecordingStore;
-import dev.camrelay.relay.internal.record.Segment;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -106,19 +102,17 @@ class RecordingKillIT {
     }
     assertThat(Files.readString(dir.resolve("second.err"))).contains("repaired 1 unfinished segment(s)");
 
-    RecordingStore store = new RecordingStore(rec);
-    List<Segment> segments = store.segments("default");
+    List<Path> segments = RecordedFiles.segments(rec, "default");
     assertThat(segments).isNotEmpty();
-    for (Segment s : segments) {
-      assertThat(run("/usr/bin/ffmpeg", "-v", "error", "-nostdin", "-i", s.file().toString(), "-f", "null", "-"))
-          .as("ffmpeg decoding %s", s.file()).isEmpty();
-      assertThat(Long.parseLong(run("/usr/bin/ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-          "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", s.file().toString()).trim()))
-          .isEqualTo(s.frames());
-    }
     List<byte[]> recorded = new ArrayList<>();
-    try (FrameCursor c = store.frames("default", Long.MIN_VALUE, Long.MAX_VALUE)) {
-      c.forEachRemaining((RecordedFrame f) -> recorded.add(f.jpeg()));
+    for (Path s : segments) {
+      List<byte[]> jpegs = RecordedFiles.jpegs(s);
+      assertThat(run("/usr/bin/ffmpeg", "-v", "error", "-nostdin", "-i", s.toString(), "-f", "null", "-"))
+          .as("ffmpeg decoding %s", s).isEmpty();
+      assertThat(Long.parseLong(run("/usr/bin/ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+          "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", s.toString()).trim()))
+          .isEqualTo(jpegs.size());
+      recorded.addAll(jpegs);
     }
     System.out.printf("received by the relay 1.2 s before the kill: %d, recorded: %d, sent: %d%n", kept,
         recorded.size(), sent.get());

@@ -107,7 +107,7 @@ public final class Recorder implements OutputFactory, AutoCloseable {
 
   /** Registers the recorder's meters ({@code camrelay_record_*}). */
   public void bindTo(MeterRegistry registry) {
-    FunctionCounter.builder("camrelay.record.bytes.written", bytesWritten, AtomicLong::get).baseUnit("bytes")
+    FunctionCounter.builder("camrelay.record.bytes.written", bytesWritten, AtomicLong::get)
         .description("Bytes the recorder wrote (frames with their chunk headers and time records).")
         .register(registry);
     FunctionCounter.builder("camrelay.record.frames", framesWritten, AtomicLong::get)
@@ -222,10 +222,8 @@ public final class Recorder implements OutputFactory, AutoCloseable {
   }
 
   private void run() {
-    long lastFlush = System.nanoTime();
-    long lastSync = lastFlush;
-    long lastIdleCheck = lastFlush;
-    long lastRetention = lastFlush;
+    long now = System.nanoTime();
+    long[] last = {now, now, now, now}; // flush, sync, idle check, retention
     while (true) {
       CameraFrame frame;
       try {
@@ -236,38 +234,49 @@ public final class Recorder implements OutputFactory, AutoCloseable {
       if (frame == null && stopping) {
         break;
       }
-      long now = System.nanoTime();
-      if (failing && now - retryAtNanos >= 0 && !toRepair.isEmpty()) {
-        recover();
-      }
-      if (frame != null) {
-        queuedBytes.addAndGet(-(frame.size() + FRAME_OVERHEAD));
-        if (failing && now - retryAtNanos < 0) {
-          framesDropped.incrementAndGet();
-        } else {
-          write(frame);
-        }
-      }
-      now = System.nanoTime();
-      if (now - lastSync >= TimeUnit.MILLISECONDS.toNanos(SYNC_MILLIS)) {
-        flushAll(true);
-        lastSync = now;
-        lastFlush = now;
-      } else if (now - lastFlush >= TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS)) {
-        flushAll(false);
-        lastFlush = now;
-      }
-      if (now - lastIdleCheck >= TimeUnit.SECONDS.toNanos(1)) {
-        finishIdle();
-        lastIdleCheck = now;
-      }
-      if (retentionDue || now - lastRetention >= TimeUnit.SECONDS.toNanos(RETENTION_SECONDS)) {
-        applyRetention();
-        lastRetention = now;
+      try {
+        step(frame, last);
+      } catch (RuntimeException e) {
+        // A bug, not the disk: keep the thread (and the other cameras' recording) alive, leave files for repair.
+        limitedLog.warn("unexpected", "recording: unexpected " + e + " at " + e.getStackTrace()[0]);
+        fail(e);
       }
     }
     for (SegmentWriter s : new ArrayList<>(open.values())) {
       finish(s);
+    }
+  }
+
+  /** Writes one frame (if any), then flushes, syncs, finishes idle segments and applies retention when due. */
+  private void step(CameraFrame frame, long[] last) {
+    long now = System.nanoTime();
+    if (failing && now - retryAtNanos >= 0 && !toRepair.isEmpty()) {
+      recover();
+    }
+    if (frame != null) {
+      queuedBytes.addAndGet(-(frame.size() + FRAME_OVERHEAD));
+      if (failing && now - retryAtNanos < 0) {
+        framesDropped.incrementAndGet();
+      } else {
+        write(frame);
+      }
+    }
+    now = System.nanoTime();
+    if (now - last[1] >= TimeUnit.MILLISECONDS.toNanos(SYNC_MILLIS)) {
+      flushAll(true);
+      last[1] = now;
+      last[0] = now;
+    } else if (now - last[0] >= TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS)) {
+      flushAll(false);
+      last[0] = now;
+    }
+    if (now - last[2] >= TimeUnit.SECONDS.toNanos(1)) {
+      finishIdle();
+      last[2] = now;
+    }
+    if (retentionDue || now - last[3] >= TimeUnit.SECONDS.toNanos(RETENTION_SECONDS)) {
+      applyRetention();
+      last[3] = now;
     }
   }
 

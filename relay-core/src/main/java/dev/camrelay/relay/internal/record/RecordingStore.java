@@ -265,6 +265,7 @@ public final class RecordingStore {
   static final class SegmentReader implements AutoCloseable {
     private final FileChannel times;
     private final FileChannel avi;
+    private boolean headerChecked;
 
     private SegmentReader(FileChannel times, FileChannel avi) {
       this.times = times;
@@ -281,8 +282,15 @@ public final class RecordingStore {
       }
     }
 
+    /** Complete records now: the header is checked once, the size each time (the file may be growing). */
     long count() throws IOException {
-      return FrameTimes.count(times);
+      if (!headerChecked) {
+        if (FrameTimes.count(times) == 0) {
+          return 0;
+        }
+        headerChecked = true;
+      }
+      return Math.max(0, (times.size() - FrameTimes.HEADER_BYTES) / FrameTimes.RECORD_BYTES);
     }
 
     FrameTimes.Entry entry(long index) throws IOException {
