@@ -33,6 +33,32 @@ public final class TestSegments {
     return AviTools.ffmpegErrors(file);
   }
 
+  /** Frames ffprobe counts in an MJPEG (multipart) stream at {@code url}, read with its mpjpeg demuxer. */
+  public static long ffprobeMjpegFrames(String url) throws IOException, InterruptedException {
+    AviTools.assumeInstalled();
+    Path out = Files.createTempFile("ffprobe", ".out");
+    try {
+      Process p = new ProcessBuilder("/usr/bin/ffprobe", "-v", "error", "-f", "mpjpeg", "-count_frames",
+          "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", url)
+          // Over HTTP ffmpeg says at error level that a stream without Content-Length "ends prematurely": stderr
+          // is not the answer.
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(out.toFile()).start();
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("ffprobe timed out on " + url);
+      }
+      String text = Files.readString(out).trim();
+      if (p.exitValue() != 0) {
+        throw new AssertionError("ffprobe failed: " + text);
+      }
+      return Long.parseLong(text);
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
   /** One frame to write: its wall-clock time and its JPEG. */
   public record Frame(long epochMicros, byte[] jpeg) {}
 

@@ -167,6 +167,24 @@ class PastOverHttpTest {
   }
 
   @Test
+  void ffmpegReadsTheReplayStreamAndABrowserGetsAdvanceHeaders() throws Exception {
+    String target = "/cam/yard/replay.mjpeg?from=" + T0 / 1000 + "&to=2026-12-02T09:00:01.9Z&speed=64";
+    assertThat(TestSegments.ffprobeMjpegFrames("http://127.0.0.1:" + http.port + target)).isEqualTo(20);
+
+    HttpResponse<byte[]> browser = http.get(target + "&advance=1");
+    String header = "--camrelayframe\r\nContent-Type: image/jpeg\r\n\r\n";
+    byte[] body = browser.body();
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < 20; i++) {
+      expected.writeBytes(i == 0 ? header.getBytes(StandardCharsets.US_ASCII)
+          : ("\r\n" + header).getBytes(StandardCharsets.US_ASCII));
+      expected.writeBytes(jpegs.get(i));
+    }
+    expected.writeBytes(("\r\n" + header).getBytes(StandardCharsets.US_ASCII));
+    assertThat(body).isEqualTo(expected.toByteArray());
+  }
+
+  @Test
   void replayAcrossAGapGoesOnWithTheNextSegmentAndOutsideTheRecordingsIs404() throws Exception {
     List<Part> parts = mjpeg("/cam/yard/replay.mjpeg?from=2026-12-02T09:00:01.5Z&to=2026-12-02T09:01:02Z&speed=64");
     assertThat(parts).extracting(Part::micros).containsExactlyElementsOf(
