@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * file read ever runs on an event loop, with backpressure and optional pacing: a chunk is written only while the
  * connection is writable (Netty's water marks), so at most about one send buffer of a slow client's body is in
  * memory; a chunk with a due time waits for it on the scheduler, not in a sleeping thread. The connection is closed
- * once the last chunk is out, when the source fails, or when the client goes; the source is closed then, once.
+ * once the last chunk is out, when the source fails, when the client goes, or when it has taken nothing for 30 s;
+ * the source is closed then, once.
  *
  * <p>It is the connection's channel handler from the moment the request is taken ({@link #answer}): inbound bytes
  * are dropped, the writability and close events drive it. At most one thread runs a sender's steps at a time.
@@ -38,6 +39,8 @@ final class BodySender extends ChannelInboundHandlerAdapter implements Runnable 
   private static final LogLimiter failures = new LogLimiter(log, 10_000);
   /** Chunks sent per step before giving the thread to other streams. */
   private static final int CHUNKS_PER_STEP = 16;
+  /** A client that takes no bytes this long is closed (its file stays open meanwhile). */
+  static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   /** Where the chunks come from; its methods run on the past's threads only, and may block on disk. */
   interface Source extends AutoCloseable {
@@ -91,6 +94,7 @@ final class BodySender extends ChannelInboundHandlerAdapter implements Runnable 
   private Source source;
   private Chunk pending;
   private boolean finished;
+  private long blockedSinceNanos;
   private long chunksSent;
 
   private BodySender(Channel channel, ScheduledExecutorService threads, String what, boolean headOnly, Work work) {
@@ -182,8 +186,10 @@ final class BodySender extends ChannelInboundHandlerAdapter implements Runnable 
         return;
       }
       if (!channel.isWritable()) {
-        return; // channelWritabilityChanged wakes us
+        stalled(); // channelWritabilityChanged wakes us
+        return;
       }
+      blockedSinceNanos = 0;
       if (pending == null) {
         pending = source.next();
         if (pending == null) {
@@ -207,6 +213,28 @@ final class BodySender extends ChannelInboundHandlerAdapter implements Runnable 
       channel.writeAndFlush(bytes);
     }
     wake(); // more to send: let other streams have the thread first
+  }
+
+  // Under this: the client takes nothing; one that takes nothing for STALL_NANOS is closed.
+  private void stalled() {
+    if (blockedSinceNanos == 0) {
+      blockedSinceNanos = System.nanoTime();
+      try {
+        threads.schedule(this::closeIfStalled, STALL_NANOS, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        channel.close();
+      }
+    }
+  }
+
+  private synchronized void closeIfStalled() {
+    if (!finished && blockedSinceNanos != 0 && System.nanoTime() - blockedSinceNanos >= STALL_NANOS) {
+      log.debug("{} to {} stalled: closed", what, channel.remoteAddress());
+      finish(true);
+    } else if (!finished && blockedSinceNanos != 0) {
+      threads.schedule(this::closeIfStalled, STALL_NANOS - (System.nanoTime() - blockedSinceNanos),
+          TimeUnit.NANOSECONDS);
+    }
   }
 
   // Under this.

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Frames are read and sent on the past's threads, never the WebSocket selector; a frame is sent only while the
  * connection's write queue holds at most one message, otherwise the replay waits (polling every 20 ms), so a slow
- * viewer slows its replay down instead of filling memory. Not counted as a viewer of the camera.
+ * viewer slows its replay down instead of filling memory; one that takes nothing for 30 s is closed (1008). Not
+ * counted as a viewer of the camera.
  */
 final class WsReplay implements WsEndpoint, Runnable {
   private static final Logger log = LoggerFactory.getLogger(WsReplay.class);
@@ -59,6 +60,7 @@ final class WsReplay implements WsEndpoint, Runnable {
   private long pendingDue;
   private int index;
   private boolean done;
+  private long blockedSinceNanos;
 
   WsReplay(WebSocketImpl conn, RecordingStore store, String cameraId, boolean v1, ReplayRequest request,
       ScheduledExecutorService threads) {
@@ -98,9 +100,18 @@ final class WsReplay implements WsEndpoint, Runnable {
       }
       for (int sent = 0; sent < FRAMES_PER_STEP; sent++) {
         if (conn.outQueue.size() > 1) {
+          long now = System.nanoTime();
+          if (blockedSinceNanos == 0) {
+            blockedSinceNanos = now;
+          } else if (now - blockedSinceNanos > BodySender.STALL_NANOS) {
+            end();
+            conn.close(CloseFrame.POLICY_VALIDATION, "replay viewer stalled");
+            return;
+          }
           schedule(BACKPRESSURE_POLL_MS);
           return;
         }
+        blockedSinceNanos = 0;
         if (pending == null) {
           if (!cursor.hasNext()) {
             end();
