@@ -51,9 +51,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *                                        most 100,000 steps
  * export.avi?from&to                     one AVI of the range (at most 6 h), written first to a temporary file in the
  *                                        record folder's +exports/ (deleted once sent, or at the next start)
- * clips                                  JSON: the pre-event clips (Clips), those being saved too
- * clips/{file}                           a complete clip's AVI, with HTTP Range
- * POST clips?before=10s&after=20s        control token: save a clip ({@link #saveClip})
+ * clips, clips/{file}, POST clips         the pre-event clips ({@link ClipRoutes})
  * </pre>
  *
  * Times: {@link TimeParams}; a bad one is 400 naming the parameter. Without recordings ({@code --record-dir} unset)
@@ -63,7 +61,6 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class PastRoutes {
   static final String RECORDINGS = "recordings";
-  static final String CLIPS = "clips";
   static final long MAX_EXPORT_MICROS = Duration.ofHours(6).toNanos() / 1000;
   static final long MAX_TIMELAPSE_STEPS = 100_000;
   /** Exports being written, inside the record folder: a name no camera id can have, so no camera is listed there. */
@@ -71,9 +68,9 @@ public final class PastRoutes {
   private static final double MAX_FPS = 60;
 
   private final RecordingStore store;
-  private final Clips clips;
   private final ScheduledExecutorService threads;
   private final MjpegWriter writer;
+  private final ClipRoutes clipRoutes;
 
   /**
    * {@code storeOrNull}: the recordings, or null when the relay does not record; {@code clipsOrNull}: the pre-event
@@ -81,7 +78,7 @@ public final class PastRoutes {
    */
   PastRoutes(RecordingStore storeOrNull, Clips clipsOrNull, ScheduledExecutorService threads, MjpegWriter writer) {
     this.store = storeOrNull;
-    this.clips = clipsOrNull;
+    this.clipRoutes = new ClipRoutes(clipsOrNull, threads);
     this.threads = threads;
     this.writer = writer;
   }
@@ -110,105 +107,14 @@ public final class PastRoutes {
     out.put("replay.mjpeg", (exchange, id) -> past(exchange, id, this::replay));
     out.put("timelapse.mjpeg", (exchange, id) -> past(exchange, id, this::timelapse));
     out.put("export.avi", (exchange, id) -> past(exchange, id, this::export));
-    out.put(CLIPS, (exchange, id) -> clips(exchange, id, this::clipList));
-    out.put(CLIPS + "/", (exchange, id) -> clips(exchange, id, this::clipFile));
+    out.put(ClipRoutes.CLIPS, clipRoutes::list);
+    out.put(ClipRoutes.CLIPS + "/", clipRoutes::file);
     return out;
   }
 
-  /**
-   * {@code POST /cam/{id}/clips?before=10s&after=20s} (the caller checked the control token and the camera id):
-   * starts saving a clip, 202 with JSON naming it ({@code clip}, {@code url}, {@code from}, {@code until}); 404 when
-   * clips are off, 400 for a bad duration, 409 for a camera that has sent nothing, 503 when too many clips are
-   * being saved or the folder cannot be written. {@code before} defaults to the ring's length and is cut to it;
-   * {@code after} defaults to 10s, at most 10 minutes.
-   */
+  /** {@code POST /cam/{id}/clips}: see {@link ClipRoutes#save}. */
   public void saveClip(HttpExchange exchange, String id) {
-    if (clips == null) {
-      exchange.respond(clipsOff(), false);
-      return;
-    }
-    TimeParams query = new TimeParams(new QueryStringDecoder(exchange.request().uri()).parameters());
-    Duration before;
-    Duration after;
-    try {
-      before = query.duration("before", clips.keep());
-      after = query.duration("after", Duration.ofSeconds(10));
-      if (after.compareTo(Clips.MAX_AFTER) > 0) {
-        throw new TimeParams.BadParameter("after=" + after.toSeconds() + "s is too long: at most 10m");
-      }
-    } catch (TimeParams.BadParameter e) {
-      exchange.respond(Responses.text(HttpResponseStatus.BAD_REQUEST, e.getMessage()), false);
-      return;
-    }
-    // The ring is read and the file created on the past's threads; the frames then go to a clip thread.
-    BodySender.answer(exchange, threads, "clip", () -> {
-      Clips.Clip clip;
-      try {
-        clip = clips.save(id, before, after);
-      } catch (IllegalStateException e) {
-        throw new BodySender.Refusal(e.getMessage().startsWith("already") ? HttpResponseStatus.SERVICE_UNAVAILABLE
-            : HttpResponseStatus.CONFLICT, e.getMessage());
-      } catch (IOException e) {
-        throw new BodySender.Refusal(HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot write the clip: " + e);
-      }
-      JsonObject o = clipJson(clip);
-      long from = clip.startMicros() - Math.min(before.toNanos(), clips.keep().toNanos()) / 1000;
-      o.addProperty("from", iso(from));
-      o.addProperty("until", iso(clip.untilMicros()));
-      return BodySender.Reply.full(Responses.json(HttpResponseStatus.ACCEPTED, o.toString()));
-    });
-  }
-
-  private interface ClipHandler {
-    BodySender.Work prepare(HttpExchange exchange, String cameraId);
-  }
-
-  private void clips(HttpExchange exchange, String id, ClipHandler handler) {
-    if (clips == null) {
-      exchange.respond(clipsOff());
-      return;
-    }
-    BodySender.answer(exchange, threads, exchange.path(), handler.prepare(exchange, id));
-  }
-
-  private static FullHttpResponse clipsOff() {
-    return Responses.text(HttpResponseStatus.NOT_FOUND,
-        "pre-event clips are off: start the relay with --pre-event DURATION (e.g. 10s)");
-  }
-
-  private BodySender.Work clipList(HttpExchange exchange, String id) {
-    return () -> {
-      JsonArray list = new JsonArray();
-      for (Clips.Clip c : clips.list(id)) {
-        list.add(clipJson(c));
-      }
-      JsonObject out = new JsonObject();
-      out.addProperty("camera", id);
-      out.addProperty("preEventSeconds", clips.keep().toMillis() / 1000.0);
-      out.add("clips", list);
-      return BodySender.Reply.full(Responses.json(HttpResponseStatus.OK, out.toString()));
-    };
-  }
-
-  private static JsonObject clipJson(Clips.Clip c) {
-    JsonObject o = new JsonObject();
-    o.addProperty("camera", c.cameraId());
-    o.addProperty("clip", c.name());
-    o.addProperty("requested", iso(c.startMicros()));
-    o.addProperty("requestedMs", c.startMicros() / 1000);
-    o.addProperty("bytes", c.bytes());
-    o.addProperty("saving", c.saving());
-    o.addProperty("url", "/cam/" + c.cameraId() + "/" + CLIPS + "/" + c.name());
-    return o;
-  }
-
-  private BodySender.Work clipFile(HttpExchange exchange, String id) {
-    String name = exchange.path().substring(exchange.path().lastIndexOf('/') + 1);
-    return () -> {
-      Clips.Clip clip = clips.find(id, name).orElseThrow(() -> new BodySender.Refusal(HttpResponseStatus.NOT_FOUND,
-          "camera '" + id + "' has no complete clip by that name; /cam/" + id + "/" + CLIPS + " lists them"));
-      return FileDownload.of(exchange.request(), clip.file(), id + "-" + name, FileDownload.AVI);
-    };
+    clipRoutes.save(exchange, id);
   }
 
   /** A route's part before the disk: read the query (400 on a bad parameter), then answer on the past's threads. */
