@@ -278,6 +278,13 @@ class RecordedPastTest {
     Await.until("the clip in the record folder", Duration.ofSeconds(20),
         () -> Files.exists(dir.resolve("gate").resolve("clips").resolve(name)));
     assertThat(post("/cam/nobody/clips", TOKEN).statusCode()).isEqualTo(404);
+    for (int i = 0; i < 4; i++) {
+      assertThat(post("/cam/gate/clips?after=1m", TOKEN).statusCode()).isEqualTo(202);
+    }
+    HttpResponse<String> busy = post("/cam/gate/clips?after=1m", TOKEN);
+    assertThat(busy.statusCode()).isEqualTo(503);
+    assertThat(busy.body()).startsWith("already saving 4 clips");
+    assertThat(post("/cam/gate/clips?after=11m", TOKEN).body()).startsWith("after=660s is too long: at most 10m");
 
     relay.close();
     publishing.set(false);

@@ -178,7 +178,7 @@ public final class Clips implements AutoCloseable {
     return p;
   }
 
-  /** Detaches the rings; clips being saved end now with what they have. */
+  /** Detaches the rings; clips being saved end now with what they have (waits up to 2 s for their files). */
   @Override
   public void close() {
     if (attached != null) {
@@ -192,6 +192,14 @@ public final class Clips implements AutoCloseable {
       s.stop();
     }
     writers.shutdown();
+    try {
+      // Each clip thread sees the stop within 200 ms and finishes its file with what it has.
+      if (!writers.awaitTermination(2, TimeUnit.SECONDS)) {
+        log.warn("clips still being written at shutdown are left as .partial files");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** One clip being saved: frames from the ring and live ones go through a bounded queue to the clip thread. */
