@@ -10,6 +10,7 @@ import { AuthError, RelayApi } from './api.js';
 import { CameraList } from './camera-list.js';
 import { ControlPanel } from './control-panel.js';
 import { LiveView } from './live-view.js';
+import { Timeline } from './timeline.js';
 import * as format from './format.js';
 
 const REFRESH_MS = 2000;
@@ -18,6 +19,8 @@ const api = new RelayApi();
 const $ = (id) => document.getElementById(id);
 const grid = $('grid');
 const views = new Map();
+/** Each view's timeline of recordings, by camera id. */
+const timelines = new Map();
 /** The latest /api/cameras entry of each camera. */
 const entries = new Map();
 const cameraList = new CameraList($('camera-list'), (id) => focusCamera(id));
@@ -30,8 +33,14 @@ const visibility = new IntersectionObserver((entries) => {
   for (const entry of entries) {
     const view = views.get(entry.target.dataset.camera);
     if (!view) continue;
-    if (entry.isIntersecting) view.start();
-    else view.stop();
+    const timeline = timelines.get(view.cameraId);
+    if (entry.isIntersecting) {
+      view.start();
+      timeline?.start();
+    } else {
+      view.stop();
+      timeline?.stop();
+    }
   }
 });
 
@@ -86,6 +95,9 @@ function syncViews(cameras) {
         },
       });
       views.set(camera.id, view);
+      const timeline = new Timeline(api, view);
+      timelines.set(camera.id, timeline);
+      view.element.append(timeline.element);
       grid.append(view.element);
       visibility.observe(view.element);
     }
@@ -94,6 +106,8 @@ function syncViews(cameras) {
   for (const [id, view] of views) {
     if (!ids.has(id)) {
       visibility.unobserve(view.element);
+      timelines.get(id)?.stop();
+      timelines.delete(id);
       view.destroy();
       views.delete(id);
     }

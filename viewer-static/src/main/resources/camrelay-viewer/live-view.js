@@ -8,7 +8,8 @@
  * control-reply) and accepts {"type":"control","id":N,"command":{...}}.
  *
  * States (also in the element's data-state): connecting, live, offline (relay reached, camera
- * not connected), reconnecting (waiting with backoff), auth (a token is needed), stopped.
+ * not connected), reconnecting (waiting with backoff), auth (a token is needed), stopped,
+ * replay (showing recorded frames, see replay()) and replay-ended.
  * The element also carries data-width/data-height (natural size of the last drawn frame),
  * data-frames (frames drawn), data-received and data-skipped, for tests and curious users.
  */
@@ -60,6 +61,10 @@ export class LiveView {
     this.tickTimer = 0;
     this.width = 0;
     this.height = 0;
+    /** While replaying recordings: where the replay started (epoch ms); null when live. */
+    this.replayFrom = null;
+    /** The recorded time of the replay's last frame (epoch ms), from the relay's replay-frame messages. */
+    this.replayAt = null;
 
     this.renderer = createRenderer({
       onDrawn: (w, h) => this.drawn(w, h),
@@ -150,15 +155,46 @@ export class LiveView {
     this.element.remove();
   }
 
+  /** Replays the camera's recordings from `fromMs` (epoch ms) instead of the live picture. */
+  replay(fromMs) {
+    this.replayFrom = fromMs;
+    this.replayAt = null;
+    this.reconnectAfterModeChange();
+  }
+
+  /** Back to the live picture after a replay. */
+  goLive() {
+    if (this.replayFrom == null) return;
+    this.replayFrom = null;
+    this.replayAt = null;
+    this.reconnectAfterModeChange();
+  }
+
+  reconnectAfterModeChange() {
+    clearTimeout(this.reconnectTimer);
+    this.closeSocket();
+    this.backoff.reset();
+    this.element.dataset.mode = this.replayFrom == null ? 'live' : 'replay';
+    if (!this.tickTimer) this.tickTimer = setInterval(() => this.tick(), TICK_MS);
+    this.connect();
+  }
+
+  /** The viewer URL: live, or with ?from= for a replay (the relay then sends recorded frames). */
+  viewerUrl() {
+    const url = new URL(this.api.wsUrl(this.cameraId));
+    if (this.replayFrom != null) url.searchParams.set('from', String(this.replayFrom));
+    return url.href;
+  }
+
   connect() {
-    this.setState('connecting');
+    this.setState(this.replayFrom == null ? 'connecting' : 'replay');
     if (!this.api.hasWebSocket()) {
       this.connectMjpeg();
       return;
     }
     let ws;
     try {
-      ws = new WebSocket(this.api.wsUrl(this.cameraId), this.api.wsProtocols());
+      ws = new WebSocket(this.viewerUrl(), this.api.wsProtocols());
     } catch (e) {
       this.scheduleReconnect(`cannot open WebSocket: ${e.message}`);
       return;
@@ -168,7 +204,8 @@ export class LiveView {
     let openedAt = 0;
     ws.onopen = () => {
       openedAt = performance.now();
-      this.setState(this.cameraConnected === false ? 'offline' : 'live');
+      if (this.replayFrom != null) this.setState('replay');
+      else this.setState(this.cameraConnected === false ? 'offline' : 'live');
     };
     ws.onmessage = (event) => {
       if (typeof event.data === 'string') this.onText(event.data);
@@ -178,6 +215,12 @@ export class LiveView {
       if (this.ws !== ws) return;
       this.ws = null;
       this.failPendingControls('the connection to the relay closed');
+      if (this.replayFrom != null && (event.code === 1000 || event.code === 4404)) {
+        // The replay ended, or there was nothing recorded there: stay on the last picture until "Live".
+        this.setState('replay-ended');
+        this.showNotice(event.code === 1000 ? 'Replay ended' : event.reason || 'Nothing recorded there', 'replay');
+        return;
+      }
       if (!openedAt) this.events.onHandshakeFailed?.(this);
       else if (performance.now() - openedAt > HEALTHY_AFTER_MS) this.backoff.reset();
       if (this.state !== 'auth' && this.running) this.scheduleReconnect(event.reason || `closed (${event.code})`);
@@ -200,7 +243,13 @@ export class LiveView {
       this.setState(this.cameraConnected === false ? 'offline' : 'live');
     };
     img.onerror = () => this.scheduleReconnect('the MJPEG stream failed');
-    img.src = this.api.mjpegUrl(this.cameraId);
+    if (this.replayFrom != null) {
+      const url = new URL(this.api.linkUrl(this.cameraId, 'replay.mjpeg'));
+      url.searchParams.set('from', String(this.replayFrom));
+      img.src = url.href;
+    } else {
+      img.src = this.api.mjpegUrl(this.cameraId);
+    }
   }
 
   closeSocket() {
@@ -274,6 +323,10 @@ export class LiveView {
         this.status = message;
         if (typeof message.connected === 'boolean') this.setCameraConnected(message.connected);
         break;
+      case 'replay-frame':
+        this.replayAt = message.t;
+        this.element.dataset.replayAt = String(message.t);
+        break;
       case 'control-reply': {
         const pending = this.pendingControls.get(message.id);
         if (pending) {
@@ -302,6 +355,10 @@ export class LiveView {
   setCameraConnected(connected) {
     const changed = this.cameraConnected !== connected;
     this.cameraConnected = connected;
+    if (this.replayFrom != null) {
+      if (changed) this.events.onChange?.(this);
+      return; // a replay does not follow the camera's live state
+    }
     if (this.state === 'live' && !connected) this.setState('offline');
     else if (this.state === 'offline' && connected) this.setState('live');
     if (changed) this.events.onChange?.(this);
@@ -365,6 +422,10 @@ export class LiveView {
       }
       case 'auth':
         return 'needs token';
+      case 'replay':
+        return this.replayAt ? `replay ${new Date(this.replayAt).toLocaleTimeString()}` : 'replay';
+      case 'replay-ended':
+        return 'replay ended';
       case 'stopped':
         return 'paused';
       default:
@@ -397,7 +458,7 @@ export class LiveView {
     this.statsLine.replaceChildren(...items.map(([text, title]) => format.el('span', { title, text })));
     this.statsLine.classList.toggle('stale', this.state === 'live' && age > STALE_AFTER_MS);
     this.element.dataset.skipped = this.counts.skipped;
-    if (this.state === 'reconnecting') this.stateBadge.textContent = this.stateText();
+    if (this.state === 'reconnecting' || this.state === 'replay') this.stateBadge.textContent = this.stateText();
     this.stateBadge.title = this.state === 'reconnecting' && this.lastCloseReason ? this.lastCloseReason : '';
   }
 

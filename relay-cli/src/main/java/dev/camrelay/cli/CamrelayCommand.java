@@ -125,6 +125,8 @@ public final class CamrelayCommand implements Callable<Integer> {
   @Mixin ClusterCliOptions cluster;
   @Mixin RecordOptions recording;
 
+  @Mixin ClipOptions clips;
+
   @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
       description = "How often to print the status line while cameras are live (default: ${DEFAULT-VALUE}; 0 = never).")
   Duration statusInterval;
@@ -243,6 +245,7 @@ public final class CamrelayCommand implements Callable<Integer> {
     serving.applyTo(b);
     access.applyTo(b, cameraTokens, viewerTokens);
     limits.applyTo(b);
+    clips.applyTo(b);
     tls.applyTo(b);
     pullUris.forEach(b::pull);
     admin.applyTo(b);

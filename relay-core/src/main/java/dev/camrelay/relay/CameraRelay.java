@@ -445,6 +445,32 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     }
 
     /**
+     * Pre-event clips: keeps the last {@code keep} (at most 10 minutes) of every camera in memory, so that
+     * {@code POST /cam/{id}/clips?before=10s&after=20s} (control token) saves what came before the request too, as
+     * an AVI. Zero (the default) turns clips off.
+     */
+    public Builder preEvent(Duration keep) {
+      settings.preEvent(keep);
+      return this;
+    }
+
+    /** The most JPEG bytes one camera's pre-event ring holds (default 32 MiB): large frames keep fewer seconds. */
+    public Builder preEventMaxBytes(long bytes) {
+      settings.preEventMaxBytes(bytes);
+      return this;
+    }
+
+    /**
+     * Where pre-event clips go when the relay does not record: {@code dir/{cameraId}/} (default
+     * {@code camrelay-clips} in the working directory). A recording relay puts them in its record folder's
+     * {@code {cameraId}/clips/}.
+     */
+    public Builder clipsDir(Path dir) {
+      settings.clipsDir(dir);
+      return this;
+    }
+
+    /**
      * Serves the WebSocket and HTTP ports with TLS using the key and certificate in a PKCS#12 file, and accepts TLS
      * on the camera TCP port too (plain TCP cameras still work there unless {@link #requireCameraTls}).
      */

@@ -50,6 +50,9 @@ public final class RelayConfig {
   private final int controlMessagesPerSecond;
   private final int viewerSendBufferBytes;
   private final int fanOutThreads;
+  private final Duration preEvent;
+  private final long preEventMaxBytes;
+  private final Path clipsDir;
   private final Path tlsPkcs12;
   private final char[] tlsPassword;
   private final boolean requireCameraTls;
@@ -93,6 +96,9 @@ public final class RelayConfig {
     controlMessagesPerSecond = b.controlMessagesPerSecond;
     viewerSendBufferBytes = b.viewerSendBufferBytes;
     fanOutThreads = b.fanOutThreads;
+    preEvent = b.preEvent;
+    preEventMaxBytes = b.preEventMaxBytes;
+    clipsDir = b.clipsDir;
     tlsPkcs12 = b.tlsPkcs12;
     tlsPassword = b.tlsPassword == null ? null : b.tlsPassword.clone();
     requireCameraTls = b.requireCameraTls;
@@ -254,6 +260,24 @@ public final class RelayConfig {
     return fanOutThreads;
   }
 
+  /** How much of each camera the pre-event ring holds for clips; zero: clips are off (the default). */
+  public Duration preEvent() {
+    return preEvent;
+  }
+
+  /** The most JPEG bytes one camera's pre-event ring holds (default 32 MiB). */
+  public long preEventMaxBytes() {
+    return preEventMaxBytes;
+  }
+
+  /**
+   * Where clips go when the relay does not record (then {@code {clipsDir}/{cameraId}/}); with a record folder they go
+   * to its {@code {cameraId}/clips/}. Default {@code camrelay-clips} in the working directory.
+   */
+  public Path clipsDir() {
+    return clipsDir;
+  }
+
   public Path tlsPkcs12() {
     return tlsPkcs12;
   }
@@ -382,6 +406,9 @@ public final class RelayConfig {
     private int viewerSendBufferBytes = 4 * 1024 * 1024;
     // One per core besides the publishing thread; availableProcessors() honours taskset and container CPU limits.
     private int fanOutThreads = Runtime.getRuntime().availableProcessors() - 1;
+    private Duration preEvent = Duration.ZERO;
+    private long preEventMaxBytes = 32L * 1024 * 1024;
+    private Path clipsDir = Path.of("camrelay-clips");
     private Path tlsPkcs12;
     private char[] tlsPassword;
     private boolean requireCameraTls;
@@ -547,6 +574,28 @@ public final class RelayConfig {
         throw new IllegalArgumentException("fanOutThreads must be 0 or more, not " + threads);
       }
       this.fanOutThreads = threads;
+      return this;
+    }
+
+    /** Keeps the last {@code keep} of every camera in memory for pre-event clips; zero turns clips off. */
+    public Builder preEvent(Duration keep) {
+      if (keep.isNegative() || keep.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("preEvent must be between 0 and 10 minutes, not " + keep);
+      }
+      this.preEvent = keep;
+      return this;
+    }
+
+    public Builder preEventMaxBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("preEventMaxBytes must be positive, not " + bytes);
+      }
+      this.preEventMaxBytes = bytes;
+      return this;
+    }
+
+    public Builder clipsDir(Path dir) {
+      this.clipsDir = Objects.requireNonNull(dir, "dir");
       return this;
     }
 

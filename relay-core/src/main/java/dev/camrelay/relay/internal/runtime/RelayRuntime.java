@@ -6,6 +6,8 @@ import dev.camrelay.relay.internal.auth.AccessSummary;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
+import dev.camrelay.relay.internal.clips.Clips;
+import dev.camrelay.relay.internal.past.Past;
 import dev.camrelay.relay.internal.port.TlsContexts;
 import dev.camrelay.relay.internal.port.http.HttpFrontend;
 import dev.camrelay.relay.internal.port.rtsp.RtspServer;
@@ -19,6 +21,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -26,6 +29,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +57,7 @@ public final class RelayRuntime {
   private final Hub hub;
   private final LiveCameras registry;
   private final RelayMeters meters;
+  private final Past past;
   private WsServer ws;
   private TcpIngestServer tcp;
   private HttpFrontend http;
@@ -88,6 +93,7 @@ public final class RelayRuntime {
     RecordSettings rec = config.recording();
     this.recorder = rec == null ? null
         : new Recorder(new RecordingStore(rec.dir()), rec, () -> System.currentTimeMillis() * 1000, FileOpener.DEFAULT);
+    this.past = past(config, hub, recordings());
   }
 
   /** The recordings (read side), or null when recording is off. */
@@ -130,11 +136,11 @@ public final class RelayRuntime {
     }
     SSLContext tls = config.tlsEnabled() ? TlsContexts.fromPkcs12(config.tlsPkcs12(), config.tlsPassword()) : null;
     if (config.wsPort() >= 0) {
-      ws = WsServer.start(config, hub, auth, limiter, timer, tls);
+      ws = WsServer.start(config, hub, auth, limiter, timer, tls, past);
       wsPort = ws.getPort();
     }
     if (config.httpPort() >= 0) {
-      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry, meters);
+      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry, meters, past);
       httpPort = http.start();
     }
     if (config.tcpPort() >= 0) {
@@ -153,12 +159,28 @@ public final class RelayRuntime {
         http.rtspRefusals(rtsp::refusal);
       }
     }
+    past.start();
     registry.start();
     // Per-camera meters follow the hub for embedders' registries too, not only at /metrics scrapes.
     timer.scheduleWithFixedDelay(meters::syncCameras, 0, 5, TimeUnit.SECONDS);
     if (log.isDebugEnabled()) {
       timer.scheduleWithFixedDelay(this::logStats, 10, 10, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The recordings' and clips' side of the relay: clips (when {@code preEvent} is set) go to the record folder's
+   * {@code {id}/clips/}, or without one to {@code clipsDir/{id}/}.
+   */
+  private static Past past(RelayConfig config, Hub hub, RecordingStore storeOrNull) {
+    Clips clips = null;
+    if (!config.preEvent().isZero()) {
+      Function<String, Path> dirOf = storeOrNull != null
+          ? id -> storeOrNull.cameraDir(id).resolve("clips")
+          : id -> config.clipsDir().toAbsolutePath().resolve(id);
+      clips = new Clips(hub, config.preEvent(), config.preEventMaxBytes(), dirOf);
+    }
+    return new Past(storeOrNull, clips, config.clipsDir().toAbsolutePath().resolve("{id}").toString());
   }
 
   /** An {@code onFrame} listener as a relay-wide output of every camera. */
@@ -229,6 +251,7 @@ public final class RelayRuntime {
     if (http != null) {
       http.close();
     }
+    past.close();
     if (rtsp != null) {
       rtsp.close();
     }

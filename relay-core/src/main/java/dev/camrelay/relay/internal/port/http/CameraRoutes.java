@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * {@code /cam/{id}/<file>}: checks the rest of the path and the camera, then hands over to the camera route for the
- * file, {@code stream.mjpeg} or {@code snapshot.jpg}. 404 for another file, 400 for an invalid id
+ * {@code /cam/{id}/<file>} and {@code /cam/{id}/<folder>/<file>}: checks the rest of the path and the camera, then
+ * hands over to the camera route for the file ({@code stream.mjpeg}, {@code snapshot.jpg}, the past's
+ * {@code replay.mjpeg}, {@code recordings/...}, see {@code PastRoutes}). 404 for another file, 400 for an invalid id
  * ({@link CameraId}), 403 for a camera the request's token does not open, 404 for a camera the relay neither knows nor expects (the default camera and configured pull
  * cameras are expected before they first connect). The id is taken as sent: percent-encoding is not decoded, so an
  * encoded id is invalid.
@@ -23,20 +24,25 @@ final class CameraRoutes implements HttpRoute {
   private final Predicate<String> expected;
   private final Map<String, CameraRoute> byFile;
 
-  /** {@code expected}: cameras served even before the relay knows them. */
-  CameraRoutes(CameraHub hub, Predicate<String> expected, CameraRoute stream, CameraRoute snapshot) {
+  /**
+   * {@code expected}: cameras served even before the relay knows them; {@code byFile}: the route of each file name,
+   * and of each folder as its name with a slash ({@code "recordings/"} answers {@code /cam/{id}/recordings/{file}}).
+   */
+  CameraRoutes(CameraHub hub, Predicate<String> expected, Map<String, CameraRoute> byFile) {
     this.hub = hub;
     this.expected = expected;
-    this.byFile = Map.of(STREAM, stream, SNAPSHOT, snapshot);
+    this.byFile = Map.copyOf(byFile);
   }
 
   @Override
   public void handle(HttpExchange exchange) {
     String[] parts = exchange.path().substring(PREFIX.length()).split("/", -1);
-    CameraRoute route = parts.length == 2 ? byFile.get(parts[1]) : null;
+    CameraRoute route = parts.length == 2 ? byFile.get(parts[1])
+        : parts.length == 3 && !parts[2].isEmpty() ? byFile.get(parts[1] + "/") : null;
     if (route == null) {
       exchange.respond(Responses.text(HttpResponseStatus.NOT_FOUND,
-          "not found; camera URLs are /cam/{id}/" + STREAM + " and /cam/{id}/" + SNAPSHOT));
+          "not found; camera URLs are /cam/{id}/" + STREAM + ", /cam/{id}/" + SNAPSHOT + " and the recordings'"
+              + " (/cam/{id}/recordings)"));
       return;
     }
     String id = parts[0];

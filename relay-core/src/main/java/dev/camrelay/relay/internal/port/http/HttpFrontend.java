@@ -13,6 +13,7 @@ import dev.camrelay.relay.internal.auth.ViewerAccess;
 import dev.camrelay.relay.internal.output.SharedEncodings;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegCounters;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegPartEncoding;
+import dev.camrelay.relay.internal.past.Past;
 import dev.camrelay.relay.internal.port.BindFailures;
 import dev.camrelay.relay.internal.port.ViewerSendBuffer;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
@@ -90,25 +91,29 @@ public final class HttpFrontend implements AutoCloseable {
   /** Refusals (bad paths, auth, limits) are logged at most once per client and kind per 10 s. */
   private final LogLimiter refusals = new LogLimiter(LoggerFactory.getLogger(HttpRequestHandler.class), 10_000);
   private final ChannelGroup channels = new DefaultChannelGroup("camrelay-http", ImmediateEventExecutor.INSTANCE);
+  private final Past past;
+  private final ClipPostRoute clipPostRoute;
   private final RouteTable routes;
   private Channel serverChannel;
 
   /**
    * A frontend counting its connections in the relay-wide {@code limiter} shared with the other ports, listing and
-   * changing the cameras of {@code registry}.
+   * changing the cameras of {@code registry}, serving the recordings through {@code past} (which it does not close).
    */
   public HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
       EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter,
-      LiveCameras registry, RelayMeters meters) {
-    this(config, hub, auth, info, boss, workers, tlsOrNull, limiter, registry, meters,
+      LiveCameras registry, RelayMeters meters, Past past) {
+    this(config, hub, auth, info, boss, workers, tlsOrNull, limiter, registry, meters, past,
         config.serveViewer() ? StaticAssets.viewer() : null);
   }
 
   /** With another static folder (tests), or null to serve no files. */
   HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
       EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter,
-      LiveCameras registry, RelayMeters meters, StaticAssets assets) {
+      LiveCameras registry, RelayMeters meters, Past past, StaticAssets assets) {
     this.config = config;
+    this.past = past;
+    this.clipPostRoute = new ClipPostRoute(hub, auth, past);
     this.meters = meters;
     this.registry = registry;
     this.adminRoute = new AdminRoute(registry, new AdminAuth(config.adminToken()), auth.failures());
@@ -201,6 +206,11 @@ public final class HttpFrontend implements AutoCloseable {
     return hub;
   }
 
+  /** The recordings' routes and threads. */
+  Past past() {
+    return past;
+  }
+
   Authenticator auth() {
     return auth;
   }
@@ -222,6 +232,10 @@ public final class HttpFrontend implements AutoCloseable {
   /** How long a request body the relay reads (the admin API's) may take to arrive. */
   Duration bodyTimeout() {
     return config.handshakeTimeout();
+  }
+
+  ClipPostRoute clipPostRoute() {
+    return clipPostRoute;
   }
 
   AdminRoute adminRoute() {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@link ViewerAccess} it gives rides on the exchange for routes that serve only some cameras; 403 where the table
  * wants every camera and the token opens only some).
  *
- * <p>The admin API's {@code PUT} and {@code DELETE} ({@link AdminRoute}) are the only requests whose body is read (up to
+ * <p>{@code POST /cam/{id}/clips} goes to {@link ClipPostRoute} (control token) before the method check.
+ * The admin API's {@code PUT} and {@code DELETE} ({@link AdminRoute}) are the only requests whose body is read (up to
  * {@link AdminRoute#MAX_BODY}); they are answered once complete, and the connection closed after. Other request bodies
  * are never read: a request announcing one is answered and the connection closed. After an answer
  * that closes the connection further requests are ignored; a route may hand the connection to another handler (an
@@ -105,6 +106,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
           }
         }, frontend.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
       }
+      return;
+    }
+    if (ClipPostRoute.answers(request, exchange.path())) {
+      frontend.clipPostRoute().handle(exchange);
       return;
     }
     if (!exchange.isHead() && !HttpMethod.GET.equals(request.method())) {

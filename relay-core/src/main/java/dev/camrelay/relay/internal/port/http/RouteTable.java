@@ -20,6 +20,7 @@ import java.util.Map;
  * /metrics                      Prometheus text 0.0.4             a token for every camera if one is set
  * /cam/{id}/stream.mjpeg        multipart/x-mixed-replace stream  viewer token for {id} if one is set (403 when
  * /cam/{id}/snapshot.jpg        the latest frame                  the token opens other cameras only)
+ * /cam/{id}/recordings, replay.mjpeg, snapshot.jpg?at=, ...    the past (PastRoutes)   the same
  * /api/...  (anything else)     JSON 404                          open
  * /, /index.html, /app.js, ...  the viewer page's files           open (the page must load to ask for a token)
  * </pre>
@@ -52,10 +53,11 @@ final class RouteTable {
 
   /** The relay's routes, over the frontend's hub, assets and MJPEG machinery. */
   static RouteTable of(HttpFrontend frontend) {
-    CameraRoutes cameras = new CameraRoutes(frontend.hub(), frontend::expectsCamera,
-        new MjpegRoute(frontend.hub(), frontend.mjpegWriter(), frontend.mjpegParts(), frontend.mjpegAdvanceParts(),
-            frontend.mjpegCounters(), frontend.sendBufferCap()),
-        new SnapshotRoute(frontend.hub()));
+    Map<String, CameraRoute> files = new HashMap<>(
+        frontend.past().routes(frontend.mjpegWriter(), new SnapshotRoute(frontend.hub())));
+    files.put(CameraRoutes.STREAM, new MjpegRoute(frontend.hub(), frontend.mjpegWriter(), frontend.mjpegParts(),
+        frontend.mjpegAdvanceParts(), frontend.mjpegCounters(), frontend.sendBufferCap()));
+    CameraRoutes cameras = new CameraRoutes(frontend.hub(), frontend::expectsCamera, files);
     return new Builder()
         .exact("/healthz", Access.OPEN, new HealthRoute())
         .exact("/api/info", Access.OPEN, new JsonRoute(frontend.gson(), () -> frontend.info()))

@@ -5,6 +5,8 @@ import dev.camrelay.relay.internal.auth.AuthFailures;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.auth.Tokens;
 import dev.camrelay.relay.internal.auth.ViewerAccess;
+import dev.camrelay.relay.internal.past.ReplayRequest;
+import dev.camrelay.relay.internal.past.TimeParams;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetAddress;
@@ -17,6 +19,7 @@ import java.util.List;
  * <pre>
  * /ingest/{id}[?ondemand=1]   a camera        camera token for {id}      401 without
  * /cam/{id}                   a viewer of id  viewer token for {id}      401 without, 403 for another id's
+ * /cam/{id}?from=TIME...      a replay of id's recordings (ReplayRequest; a bad time: 400), same token
  * /                           a viewer of the default camera
  * anything else               404;  an invalid {id}: 400
  * </pre>
@@ -38,7 +41,7 @@ final class HandshakeRouter {
    * protocol; {@code expiresAt}: when a viewer's share link ends (the connection is closed then), or null.
    */
   record Route(boolean ingest, String cameraId, boolean v1, boolean control, boolean onDemand, boolean verified,
-      boolean seed, Instant expiresAt) {}
+      boolean seed, Instant expiresAt, ReplayRequest replay) {}
 
   /** A refused handshake, answered with a real HTTP status and a text body. */
   static final class Refusal extends Exception {
@@ -127,7 +130,7 @@ final class HandshakeRouter {
       boolean onDemand = uri.parameters().getOrDefault("ondemand", List.of()).stream()
           .anyMatch(v -> v.equals("1") || v.equalsIgnoreCase("true"));
       return new Route(true, cameraId, false, false, onDemand && seed == null, auth.cameraVerified(cameraId, token),
-          seed != null, null);
+          seed != null, null, null);
     }
     ViewerAccess access = auth.viewerAccess(token);
     boolean control = access.granted() && auth.controlAllowed(token);
@@ -146,8 +149,14 @@ final class HandshakeRouter {
           + ": viewer token not for this camera");
       throw new Refusal(403, "Forbidden", ViewerAccess.outOfScopeMessage(cameraId));
     }
+    ReplayRequest replay;
+    try {
+      replay = seed != null ? null : ReplayRequest.of(uri.parameters());
+    } catch (TimeParams.BadParameter e) {
+      throw new Refusal(400, "Bad Request", e.getMessage());
+    }
     return new Route(false, cameraId, SubprotocolChooser.V1.equals(chosenSubprotocol), control, false, false,
-        seed != null, access.expiresAt());
+        seed != null, access.expiresAt(), replay);
   }
 
   private static String trimSlash(String id) {

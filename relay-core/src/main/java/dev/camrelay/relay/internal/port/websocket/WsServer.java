@@ -5,6 +5,7 @@ import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.output.websocket.WsViewer;
 import dev.camrelay.relay.internal.output.websocket.WsViewers;
+import dev.camrelay.relay.internal.past.Past;
 import dev.camrelay.relay.internal.port.BindFailures;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
@@ -57,6 +58,7 @@ public final class WsServer extends WebSocketServer {
 
   private final RelayConfig config;
   private final CameraHub hub;
+  private final Past past;
   private final HandshakeRouter router;
   private final ConnectionLimiter limiter;
   private final ScheduledExecutorService timer;
@@ -72,8 +74,9 @@ public final class WsServer extends WebSocketServer {
 
 
   private WsServer(ServerSocketChannel bound, RelayConfig config, CameraHub hub, Authenticator auth,
-      ConnectionLimiter limiter, ScheduledExecutorService timer, SSLContext tls) {
+      ConnectionLimiter limiter, ScheduledExecutorService timer, SSLContext tls, Past past) {
     super(bound);
+    this.past = past;
     this.config = config;
     this.hub = hub;
     this.router = new HandshakeRouter(config.defaultCameraId(), auth, logLimiter, config.seedCompatibility());
@@ -102,7 +105,7 @@ public final class WsServer extends WebSocketServer {
    * @throws PortBindException naming the port when it cannot be bound
    */
   public static WsServer start(RelayConfig config, CameraHub hub, Authenticator auth, ConnectionLimiter limiter,
-      ScheduledExecutorService timer, SSLContext tls) throws IOException {
+      ScheduledExecutorService timer, SSLContext tls, Past past) throws IOException {
     ServerSocketChannel channel = ServerSocketChannel.open();
     try {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -111,7 +114,7 @@ public final class WsServer extends WebSocketServer {
       channel.close();
       throw BindFailures.of(PortBindException.Setting.WS_PORT, "WebSocket", config.bindHost(), config.wsPort(), e);
     }
-    WsServer server = new WsServer(channel, config, hub, auth, limiter, timer, tls);
+    WsServer server = new WsServer(channel, config, hub, auth, limiter, timer, tls, past);
     server.start();
     try {
       if (!server.started.await(5, TimeUnit.SECONDS) || server.fatal != null) {
@@ -215,6 +218,12 @@ public final class WsServer extends WebSocketServer {
           // Closed on the selector thread while this ran, possibly before onClose could see the session.
           session.onClosed(CloseFrame.ABNORMAL_CLOSE, "closed while opening");
         }
+      } else if (route.replay() != null) {
+        conn.setAttachment(past.replay(conn, route.cameraId(), route.v1(), route.replay()));
+        if (route.expiresAt() != null) {
+          closeAtExpiry(conn, ch, route.expiresAt());
+        }
+        log.debug("viewer {} replaying camera '{}'", ch.remote(), route.cameraId());
       } else {
         WsViewer viewer = viewers.add(this, conn, ch, route.cameraId(), route.v1(), route.control(), route.seed());
         conn.setAttachment(viewer);

@@ -3,6 +3,7 @@ package dev.camrelay.relay.internal.port.http;
 import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.hub.Hub;
+import dev.camrelay.relay.internal.past.Past;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LiveCameras;
 import dev.camrelay.relay.internal.runtime.RelayConfig;
@@ -35,11 +36,12 @@ final class HttpFixture implements AutoCloseable {
   final ConnectionLimiter limiter;
   final LiveCameras registry;
   final HttpFrontend http;
+  final Past past;
   final int port;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   HttpFixture(RelayConfig.Builder testConfig) throws IOException {
-    this(testConfig, null);
+    this(testConfig, (SSLContext) null);
   }
 
   HttpFixture(RelayConfig.Builder testConfig, SSLContext tls) throws IOException {
@@ -56,6 +58,16 @@ final class HttpFixture implements AutoCloseable {
   }
 
   private HttpFixture(RelayConfig builtConfig, SSLContext tls, StaticAssets assets) throws IOException {
+    this(builtConfig, tls, assets, Past.none());
+  }
+
+  /** A frontend serving {@code past}'s recordings, which the fixture closes. */
+  HttpFixture(RelayConfig.Builder testConfig, Past past) throws IOException {
+    this(testConfig.build(), null, null, past);
+  }
+
+  private HttpFixture(RelayConfig builtConfig, SSLContext tls, StaticAssets assets, Past past) throws IOException {
+    this.past = past;
     config = builtConfig;
     hub = new Hub(config, timer, Runnable::run);
     limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp());
@@ -63,7 +75,8 @@ final class HttpFixture implements AutoCloseable {
     RelayInfo info = new RelayInfo("test-version", 3009, false, tls != null, auth.viewerAuthRequired(),
         auth.controlRequiresToken(), 3008, -1);
     registry = new LiveCameras(config, hub, auth, () -> workers);
-    http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, registry, meters(hub, auth), assets);
+    http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, registry, meters(hub, auth), past,
+        assets);
     try {
       port = http.start();
     } catch (IOException | RuntimeException e) {
@@ -102,6 +115,7 @@ final class HttpFixture implements AutoCloseable {
     }
     hub.close();
     http.close();
+    past.close();
     boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
     timer.shutdownNow();
