@@ -9,6 +9,7 @@ import dev.camrelay.relay.internal.output.websocket.WsFrames;
 import dev.camrelay.relay.testing.TestJpegs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -92,5 +93,44 @@ class SharedEncodingTest {
     assertThat(underlying.refCnt()).isZero();
     assertThat(registry.users()).isZero();
     assertThat(registry.acquire("cam")).isNotSameAs(a);
+  }
+
+  @Test
+  void viewersOfOneFrameShareOneEncodingEachWritingItFromItsOwnPosition() throws Exception {
+    SharedEncoding shared = new SharedEncoding(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
+    JpegFrame f = jpeg(2);
+    SharedEncoding.Encoded a = shared.acquire(f);
+    SharedEncoding.Encoded b = shared.acquire(f);
+    try {
+      assertThat(b).isSameAs(a);
+      ByteBuffer first = a.view();
+      ByteBuffer second = b.view();
+      first.position(first.limit()); // one viewer wrote all of it
+      assertThat(second.isDirect()).isTrue();
+      assertThat(second.remaining()).isEqualTo(4 + f.size());
+      assertThat(second.get(0)).isEqualTo((byte) 0x82);
+    } finally {
+      a.release();
+      b.release();
+      shared.release();
+    }
+  }
+
+  @Test
+  void anEncodingOutlivesBeingKeptUntilItsLastWriterLetsGo() throws Exception {
+    SharedEncoding shared = new SharedEncoding(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
+    SharedEncoding.Encoded first = shared.acquire(jpeg(4));
+    ByteBuffer view = first.view();
+    byte[] before = new byte[view.remaining()];
+    view.duplicate().get(before);
+    shared.acquire(jpeg(5)).release();
+    shared.acquire(jpeg(6)).release(); // the first frame is no longer kept, but a viewer still writes from it
+    assertThat(first.buf.refCnt()).isPositive();
+    byte[] after = new byte[view.remaining()];
+    view.duplicate().get(after);
+    assertThat(after).isEqualTo(before);
+    first.release();
+    assertThat(first.buf.refCnt()).isZero();
+    shared.release();
   }
 }

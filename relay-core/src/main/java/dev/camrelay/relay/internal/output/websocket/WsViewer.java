@@ -3,7 +3,6 @@ package dev.camrelay.relay.internal.output.websocket;
 import dev.camrelay.relay.internal.runtime.UntrustedJson;
 import com.google.gson.JsonElement;
 import dev.camrelay.relay.internal.output.SharedEncoding;
-import io.netty.buffer.ByteBuf;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonSyntaxException;
 import dev.camrelay.relay.CameraFrame;
@@ -69,7 +68,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
 
   // Guarded by this.
   private ByteBuffer inFlight;
-  private ByteBuf inFlightFrame;
+  private SharedEncoding.Encoded inFlightFrame;
   private long inFlightSinceNanos;
   private boolean closed;
   private long framesSent;
@@ -194,8 +193,8 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   // Guarded by this. Starts writing frame; says ready at once when the socket took all of it.
   private void send(CameraFrame frame) {
     {
-      ByteBuf encoded = frames.retained(frame.jpeg());
-      ByteBuffer buf = encoded.nioBuffer();
+      SharedEncoding.Encoded encoded = frames.acquire(frame.jpeg());
+      ByteBuffer buf = encoded.view();
       inFlight = buf;
       inFlightFrame = encoded;
       inFlightSinceNanos = System.nanoTime();
@@ -469,7 +468,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
 
   @Override
   public void onClosed(int code, String reason) {
-    ByteBuf abandoned;
+    SharedEncoding.Encoded abandoned;
     OutputHandle h;
     synchronized (this) {
       closed = true;
