@@ -69,7 +69,6 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   // Guarded by this.
   private ByteBuffer inFlight;
   private SharedEncoding.Encoded inFlightFrame;
-  private long inFlightSinceNanos;
   private boolean closed;
   private long framesSent;
 
@@ -197,7 +196,6 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
       ByteBuffer buf = encoded.view();
       inFlight = buf;
       inFlightFrame = encoded;
-      inFlightSinceNanos = System.nanoTime();
       TrackedChannel.Direct direct;
       try {
         direct = channel.tryWriteNow(buf);
