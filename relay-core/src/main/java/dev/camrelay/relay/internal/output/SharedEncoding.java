@@ -58,16 +58,63 @@ public final class SharedEncoding {
     private final ByteBuffer bytes;
     @SuppressWarnings("unused") // through USERS
     private volatile int users = 1;
+    private final ViewSlot[] slots = new ViewSlot[VIEW_SLOTS];
 
     Encoded(JpegFrame frame, ByteBuf buf) {
       this.frame = frame;
       this.buf = buf;
       this.bytes = buf.nioBuffer(buf.readerIndex(), buf.readableBytes());
+      for (int i = 0; i < slots.length; i++) {
+        slots[i] = new ViewSlot();
+      }
     }
 
     /** A buffer of the whole encoding with its own position (one small object, no copy); valid until released. */
     public ByteBuffer view() {
       return bytes.duplicate();
+    }
+
+    /**
+     * As {@link #view}, but reusing a view this thread {@link #giveBack gave back} for this frame when there is one:
+     * a fan-out thread writing one frame to hundreds of viewers then makes one view, not one per viewer. Each of the
+     * first few threads to ask claims a slot of its own, so no two threads share one and no atomic operation is needed
+     * after the claim.
+     */
+    public ByteBuffer borrowView() {
+      ViewSlot slot = slotOf(Thread.currentThread(), true);
+      if (slot != null) {
+        ByteBuffer spare = slot.spare;
+        if (spare != null) {
+          slot.spare = null;
+          return spare;
+        }
+      }
+      return bytes.duplicate();
+    }
+
+    /**
+     * Returns a view from {@link #borrowView} that was written completely, for this thread's next viewer. The caller
+     * must keep no reference to it (nothing else may read it: it is rewound for the next one).
+     */
+    public void giveBack(ByteBuffer view) {
+      ViewSlot slot = slotOf(Thread.currentThread(), false);
+      if (slot != null && slot.spare == null) {
+        view.rewind();
+        slot.spare = view;
+      }
+    }
+
+    private ViewSlot slotOf(Thread thread, boolean claim) {
+      for (ViewSlot slot : slots) {
+        Thread owner = slot.owner;
+        if (owner == thread) {
+          return slot;
+        }
+        if (owner == null && claim && ViewSlot.OWNER.compareAndSet(slot, null, thread)) {
+          return slot;
+        }
+      }
+      return null;
     }
 
     /** Lets go of one count; the last one frees the buffer. */
@@ -87,6 +134,29 @@ public final class SharedEncoding {
       }
       return false;
     }
+  }
+
+  /** Threads that may keep a spare view of a frame: the fan-out threads of a few cores (others make new views). */
+  private static final int VIEW_SLOTS = Math.min(8, Runtime.getRuntime().availableProcessors() + 1);
+
+  /** One thread's spare view of one frame. The padding keeps the slots of different threads on different cache lines. */
+  @SuppressWarnings("unused")
+  private static final class ViewSlot {
+    static final VarHandle OWNER;
+
+    static {
+      try {
+        OWNER = MethodHandles.lookup().findVarHandle(ViewSlot.class, "owner", Thread.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private long p1, p2, p3, p4, p5, p6, p7, p8;
+    /** Claimed once, by compare-and-set. */
+    volatile Thread owner;
+    /** Read and written by the owner only. */
+    ByteBuffer spare;
   }
 
   /** The encoding of {@code frame}; the caller holds one count and must {@link Encoded#release} it. */

@@ -133,4 +133,32 @@ class SharedEncodingTest {
     assertThat(first.buf.refCnt()).isZero();
     shared.release();
   }
+
+  @Test
+  void aThreadReusesAViewItGaveBackAndNoOtherThreadGetsItsViews() throws Exception {
+    SharedEncoding shared = new SharedEncoding(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
+    JpegFrame f = jpeg(8);
+    SharedEncoding.Encoded e = shared.acquire(f);
+    try {
+      ByteBuffer first = e.borrowView();
+      ByteBuffer kept = e.borrowView(); // not given back: a viewer's write is still pending with it
+      assertThat(kept).isNotSameAs(first);
+      first.position(first.limit()); // written completely
+      e.giveBack(first);
+      ByteBuffer again = e.borrowView();
+      assertThat(again).isSameAs(first);
+      assertThat(again.position()).isZero();
+      assertThat(again.remaining()).isEqualTo(4 + f.size());
+      e.giveBack(again);
+      ByteBuffer[] elsewhere = new ByteBuffer[1];
+      Thread other = new Thread(() -> elsewhere[0] = e.borrowView());
+      other.start();
+      other.join();
+      assertThat(elsewhere[0]).isNotSameAs(first).isNotSameAs(kept);
+      assertThat(e.borrowView()).isSameAs(first);
+    } finally {
+      e.release();
+      shared.release();
+    }
+  }
 }

@@ -193,7 +193,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   private void send(CameraFrame frame) {
     {
       SharedEncoding.Encoded encoded = frames.acquire(frame.jpeg());
-      ByteBuffer buf = encoded.view();
+      ByteBuffer buf = encoded.borrowView();
       inFlight = buf;
       inFlightFrame = encoded;
       TrackedChannel.Direct direct;
@@ -206,6 +206,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
       }
       switch (direct) {
         case WRITTEN -> {
+          inFlightFrame.giveBack(buf); // before finishInFlight lets go of the frame
           finishInFlight();
           handle.ready(); // the hub serves a waiting frame once onFrame returns, not recursively
           return;
