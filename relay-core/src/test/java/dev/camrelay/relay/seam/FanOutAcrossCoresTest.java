@@ -9,7 +9,9 @@ import dev.camrelay.relay.OutputHandle;
 import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.TestJpegs;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,41 @@ class FanOutAcrossCoresTest {
         assertThat(o.sequences).containsExactlyElementsOf(published);
         assertThat(o.threads).containsOnly(publisher);
       }
+    }
+  }
+
+  @Test
+  void eachFrameStartsOneOutputFurtherSoNoOutputIsAlwaysServedLast() throws Exception {
+    try (CameraRelay relay = inProcessRelay(0)) {
+      List<Integer> served = new CopyOnWriteArrayList<>(); // output indexes in the order they got frames
+      for (int i = 0; i < OUTPUTS; i++) {
+        int index = i;
+        relay.attachOutput("cam", new CameraOutput() {
+          private volatile OutputHandle handle;
+
+          @Override
+          public void onAttached(OutputHandle h) {
+            handle = h;
+          }
+
+          @Override
+          public void onFrame(CameraFrame frame) {
+            served.add(index);
+            handle.ready();
+          }
+        });
+      }
+      List<Long> published = new ArrayList<>();
+      for (int i = 0; i < OUTPUTS; i++) {
+        publishOne(relay, published);
+      }
+      Set<Integer> lastServed = new HashSet<>();
+      for (int f = 0; f < OUTPUTS; f++) {
+        List<Integer> frameOrder = served.subList(f * OUTPUTS, (f + 1) * OUTPUTS);
+        assertThat(new HashSet<>(frameOrder)).as("every output once per frame").hasSize(OUTPUTS);
+        lastServed.add(frameOrder.get(OUTPUTS - 1));
+      }
+      assertThat(lastServed).as("outputs served last, over as many frames as outputs").hasSize(OUTPUTS);
     }
   }
 

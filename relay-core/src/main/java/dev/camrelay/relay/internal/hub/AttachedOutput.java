@@ -8,7 +8,6 @@ import dev.camrelay.relay.OutputHandle;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +35,20 @@ final class AttachedOutput implements OutputHandle {
   /** Counted as a viewer in the camera's stats (attached by id, not by a relay-wide factory). */
   final boolean viewer;
   private final Object lock = new Object();
-  private final LongAdder delivered = new LongAdder();
-  private final LongAdder skipped = new LongAdder();
 
-  // Guarded by lock.
+  // Guarded by lock (counted there rather than in adders: the lock is taken for every frame anyway).
+  private long delivered;
+  private long skipped;
   private boolean inFlight;
   private CameraFrame waiting;
   /** The publication order of the newest frame this output was given or holds waiting; older or equal ones are not taken. */
   private long newestOrder;
+  /**
+   * The thread in {@link #deliverFrom}. Set and cleared under the lock, and only by that thread itself, so a thread
+   * that reads itself here (even without the lock) is the delivering one.
+   */
   private Thread delivering;
+  /** Set under the lock, or without it by the delivering thread (program order makes it visible to itself). */
   private boolean readyPending;
   private boolean detached;
 
@@ -75,12 +79,13 @@ final class AttachedOutput implements OutputHandle {
       newestOrder = order;
       if (inFlight) {
         if (waiting != null) {
-          skipped.increment();
+          skipped++;
         }
         waiting = frame;
         return;
       }
       inFlight = true;
+      delivered++;
       delivering = Thread.currentThread();
     }
     deliverFrom(frame);
@@ -88,6 +93,11 @@ final class AttachedOutput implements OutputHandle {
 
   @Override
   public void ready() {
+    if (delivering == Thread.currentThread()) {
+      // Said from within onFrame (a frame written at once, the common case): served when onFrame returns.
+      readyPending = true;
+      return;
+    }
     CameraFrame next;
     synchronized (lock) {
       if (!inFlight || detached) {
@@ -103,6 +113,7 @@ final class AttachedOutput implements OutputHandle {
         inFlight = false;
         return;
       }
+      delivered++;
       delivering = Thread.currentThread();
     }
     deliverFrom(next);
@@ -113,7 +124,6 @@ final class AttachedOutput implements OutputHandle {
     CameraFrame frame = first;
     while (true) {
       inFlightSinceNanos = System.nanoTime();
-      delivered.increment();
       try {
         output.onFrame(frame);
       } catch (RuntimeException e) {
@@ -138,6 +148,7 @@ final class AttachedOutput implements OutputHandle {
           delivering = null;
           return;
         }
+        delivered++;
       }
     }
   }
@@ -230,12 +241,16 @@ final class AttachedOutput implements OutputHandle {
 
   @Override
   public long framesDelivered() {
-    return delivered.sum();
+    synchronized (lock) {
+      return delivered;
+    }
   }
 
   @Override
   public long framesSkipped() {
-    return skipped.sum();
+    synchronized (lock) {
+      return skipped;
+    }
   }
 
   @Override

@@ -14,22 +14,32 @@ import java.util.concurrent.locks.LockSupport;
  * about as soon as the first instead of after 199 socket writes on one thread.
  *
  * <pre>
- *   publishing thread:  offer to part 0 ─► claim part 2 ─► … ─► wait for parts taken by helpers ─► return
- *   fan-out helper 1:           claim part 1 ─► offer to it ─► done
+ *   outputs, starting one further each frame:  [c0][c1][c2][c3] … [c24]   chunks of {@value #CHUNK}
+ *   publishing thread:  claim c0 ─► c2 ─► c3 ─► … ─► wait for chunks helpers started ─► return
+ *   fan-out helper 1:        (wakes) claim c1 ─► c4 ─► …
  * </pre>
  *
- * <p>The outputs are cut into parts of at least {@value #MIN_PER_PART}; the publishing thread offers to the parts
- * itself and asks helpers to claim the rest. A part is claimed by exactly one thread, so the publisher never waits
- * for a helper that is busy elsewhere: whatever is not claimed yet it does itself, and it waits only for parts a
- * helper already started. Offers never block (an output's {@code onFrame} only starts a non-blocking write), so the
- * wait is short. With one core (or {@code helpers == 0}) everything happens on the publishing thread, as before.
+ * <p>Cameras with at least {@value #MIN_PER_PART} outputs per thread get helpers. The outputs are cut into small
+ * chunks that every thread claims one after the other from one counter, so the work stays even however late a
+ * helper wakes up (a helper woken late takes fewer chunks; the publisher never waits for one that has not started):
+ * the last output is served at about (work + the helper's wake-up delay) / threads. A chunk is claimed by exactly
+ * one thread; the publisher waits only for chunks a helper already claimed. Offers never block (an output's
+ * {@code onFrame} only starts a non-blocking write), so the wait is short. With one core (or {@code helpers == 0})
+ * everything happens on the publishing thread, as before.
+ *
+ * <p>Each frame starts one output further along (round robin), so no viewer is always the last one served: over
+ * many frames every viewer waits on average half the fan-out, where a fixed order makes the most recently attached
+ * viewer wait all of it, every frame.
  *
  * <p>Order is kept without further locking: each output takes frames in publication order only (see
- * {@link AttachedOutput#offer}), and {@code publish} returns only once every part is done, so one frame's offers
+ * {@link AttachedOutput#offer}), and {@code publish} returns only once every chunk is done, so one frame's offers
  * never overlap the next one's.
  */
 final class FanOut {
+  /** Outputs per thread below which helpers are not worth waking. */
   static final int MIN_PER_PART = 16;
+  /** Outputs one claim takes: small enough to balance, large enough that claims cost nothing. */
+  static final int CHUNK = 8;
 
   private final int helpers;
   private final ExecutorService pool;
@@ -52,22 +62,30 @@ final class FanOut {
 
   /** Offers {@code frame} to every output in {@code outputs}, using helpers when there are enough outputs. */
   void offer(AttachedOutput[] outputs, CameraFrame frame, long order) {
-    int parts = pool == null ? 1 : Math.min(helpers + 1, outputs.length / MIN_PER_PART);
-    if (parts <= 1) {
-      for (AttachedOutput o : outputs) {
-        o.offer(frame, order);
+    int n = outputs.length;
+    if (n == 0) {
+      return;
+    }
+    int start = (int) Math.floorMod(order, (long) n);
+    int threads = pool == null ? 1 : Math.min(helpers + 1, n / MIN_PER_PART);
+    if (threads <= 1) {
+      for (int i = start; i < n; i++) {
+        outputs[i].offer(frame, order);
+      }
+      for (int i = 0; i < start; i++) {
+        outputs[i].offer(frame, order);
       }
       return;
     }
-    Job job = new Job(outputs, frame, order, parts, Thread.currentThread());
-    for (int i = 1; i < parts; i++) {
+    Job job = new Job(outputs, frame, order, start);
+    for (int i = 1; i < threads; i++) {
       try {
-        pool.execute(job::helperRun);
+        pool.execute(job);
       } catch (RejectedExecutionException e) {
         break; // shutting down: the publisher does the rest itself
       }
     }
-    job.runParts();
+    job.runChunks();
     job.awaitHelpers();
   }
 
@@ -77,60 +95,62 @@ final class FanOut {
     }
   }
 
-  /** One frame's fan-out: parts claimed in turn by whichever thread comes first. */
-  private static final class Job {
+  /** One frame's fan-out: chunks claimed in turn by whichever thread comes first. */
+  private static final class Job implements Runnable {
     private final AttachedOutput[] outputs;
     private final CameraFrame frame;
     private final long order;
-    private final int parts;
+    private final int start;
+    private final int chunks;
     private final Thread publisher;
-    private final AtomicInteger nextPart = new AtomicInteger();
-    /** Parts claimed by helpers and not finished yet. */
-    private final AtomicInteger helperParts = new AtomicInteger();
+    private final AtomicInteger nextChunk = new AtomicInteger();
+    /** Helpers that may still be offering. */
+    private final AtomicInteger busyHelpers = new AtomicInteger();
 
-    Job(AttachedOutput[] outputs, CameraFrame frame, long order, int parts, Thread publisher) {
+    Job(AttachedOutput[] outputs, CameraFrame frame, long order, int start) {
       this.outputs = outputs;
       this.frame = frame;
       this.order = order;
-      this.parts = parts;
-      this.publisher = publisher;
+      this.start = start;
+      this.chunks = (outputs.length + CHUNK - 1) / CHUNK;
+      this.publisher = Thread.currentThread();
     }
 
-    /** Publishing thread: offers to every part nobody has claimed yet. */
-    void runParts() {
-      int p;
-      while ((p = nextPart.getAndIncrement()) < parts) {
-        offerPart(p);
+    /** Publishing thread: offers to every chunk nobody has claimed yet. */
+    void runChunks() {
+      int c;
+      while ((c = nextChunk.getAndIncrement()) < chunks) {
+        offerChunk(c);
       }
     }
 
-    /** Helper thread: offers to one unclaimed part, if any is left. */
-    void helperRun() {
-      helperParts.incrementAndGet(); // counted before claiming, so the publisher cannot miss a part in progress
+    /** Helper thread: the same, counted so the publisher can wait for the chunks it claimed. */
+    @Override
+    public void run() {
+      busyHelpers.incrementAndGet(); // counted before claiming, so the publisher cannot miss a chunk in progress
       try {
-        int p = nextPart.getAndIncrement();
-        if (p < parts) {
-          offerPart(p);
-        }
+        runChunks();
       } finally {
-        if (helperParts.decrementAndGet() == 0) {
+        if (busyHelpers.decrementAndGet() == 0) {
           LockSupport.unpark(publisher);
         }
       }
     }
 
     void awaitHelpers() {
-      // All parts are claimed; a helper that claimed one has counted itself before claiming.
-      while (helperParts.get() != 0) {
+      // All chunks are claimed; a helper that claimed one has counted itself before claiming.
+      while (busyHelpers.get() != 0) {
         LockSupport.parkNanos(this, 100_000);
       }
     }
 
-    private void offerPart(int p) {
-      int from = (int) ((long) outputs.length * p / parts);
-      int to = (int) ((long) outputs.length * (p + 1) / parts);
+    private void offerChunk(int c) {
+      int n = outputs.length;
+      int from = c * CHUNK;
+      int to = Math.min(n, from + CHUNK);
       for (int i = from; i < to; i++) {
-        outputs[i].offer(frame, order);
+        int at = start + i;
+        outputs[at < n ? at : at - n].offer(frame, order);
       }
     }
   }

@@ -76,6 +76,14 @@ public final class ViewerSendBuffer {
   }
 
   /**
+   * Whether {@link #wrote} with {@code full} would read its time: not for a write that took everything while the
+   * socket was not full (most writes), so callers can skip reading the clock.
+   */
+  public boolean usesClock(boolean full) {
+    return floor != cap && (full || backlogged);
+  }
+
+  /**
    * A write to the socket accepted {@code bytes}; {@code full} when it took less than it was offered (so the kernel
    * buffer is full now).
    */

@@ -9,6 +9,7 @@ import dev.camrelay.relay.internal.output.websocket.WsFrames;
 import dev.camrelay.relay.testing.TestJpegs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -92,5 +93,72 @@ class SharedEncodingTest {
     assertThat(underlying.refCnt()).isZero();
     assertThat(registry.users()).isZero();
     assertThat(registry.acquire("cam")).isNotSameAs(a);
+  }
+
+  @Test
+  void viewersOfOneFrameShareOneEncodingEachWritingItFromItsOwnPosition() throws Exception {
+    SharedEncoding shared = new SharedEncoding(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
+    JpegFrame f = jpeg(2);
+    SharedEncoding.Encoded a = shared.acquire(f);
+    SharedEncoding.Encoded b = shared.acquire(f);
+    try {
+      assertThat(b).isSameAs(a);
+      ByteBuffer first = a.view();
+      ByteBuffer second = b.view();
+      first.position(first.limit()); // one viewer wrote all of it
+      assertThat(second.isDirect()).isTrue();
+      assertThat(second.remaining()).isEqualTo(4 + f.size());
+      assertThat(second.get(0)).isEqualTo((byte) 0x82);
+    } finally {
+      a.release();
+      b.release();
+      shared.release();
+    }
+  }
+
+  @Test
+  void anEncodingOutlivesBeingKeptUntilItsLastWriterLetsGo() throws Exception {
+    SharedEncoding shared = new SharedEncoding(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
+    SharedEncoding.Encoded first = shared.acquire(jpeg(4));
+    ByteBuffer view = first.view();
+    byte[] before = new byte[view.remaining()];
+    view.duplicate().get(before);
+    shared.acquire(jpeg(5)).release();
+    shared.acquire(jpeg(6)).release(); // the first frame is no longer kept, but a viewer still writes from it
+    assertThat(first.buf.refCnt()).isPositive();
+    byte[] after = new byte[view.remaining()];
+    view.duplicate().get(after);
+    assertThat(after).isEqualTo(before);
+    first.release();
+    assertThat(first.buf.refCnt()).isZero();
+    shared.release();
+  }
+
+  @Test
+  void aThreadReusesAViewItGaveBackAndNoOtherThreadGetsItsViews() throws Exception {
+    SharedEncoding shared = new SharedEncoding(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
+    JpegFrame f = jpeg(8);
+    SharedEncoding.Encoded e = shared.acquire(f);
+    try {
+      ByteBuffer first = e.borrowView();
+      ByteBuffer kept = e.borrowView(); // not given back: a viewer's write is still pending with it
+      assertThat(kept).isNotSameAs(first);
+      first.position(first.limit()); // written completely
+      e.giveBack(first);
+      ByteBuffer again = e.borrowView();
+      assertThat(again).isSameAs(first);
+      assertThat(again.position()).isZero();
+      assertThat(again.remaining()).isEqualTo(4 + f.size());
+      e.giveBack(again);
+      ByteBuffer[] elsewhere = new ByteBuffer[1];
+      Thread other = new Thread(() -> elsewhere[0] = e.borrowView());
+      other.start();
+      other.join();
+      assertThat(elsewhere[0]).isNotSameAs(first).isNotSameAs(kept);
+      assertThat(e.borrowView()).isSameAs(first);
+    } finally {
+      e.release();
+      shared.release();
+    }
   }
 }

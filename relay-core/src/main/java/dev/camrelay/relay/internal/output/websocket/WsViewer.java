@@ -3,7 +3,6 @@ package dev.camrelay.relay.internal.output.websocket;
 import dev.camrelay.relay.internal.runtime.UntrustedJson;
 import com.google.gson.JsonElement;
 import dev.camrelay.relay.internal.output.SharedEncoding;
-import io.netty.buffer.ByteBuf;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonSyntaxException;
 import dev.camrelay.relay.CameraFrame;
@@ -69,8 +68,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
 
   // Guarded by this.
   private ByteBuffer inFlight;
-  private ByteBuf inFlightFrame;
-  private long inFlightSinceNanos;
+  private SharedEncoding.Encoded inFlightFrame;
   private boolean closed;
   private long framesSent;
 
@@ -194,11 +192,10 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
   // Guarded by this. Starts writing frame; says ready at once when the socket took all of it.
   private void send(CameraFrame frame) {
     {
-      ByteBuf encoded = frames.retained(frame.jpeg());
-      ByteBuffer buf = encoded.nioBuffer();
+      SharedEncoding.Encoded encoded = frames.acquire(frame.jpeg());
+      ByteBuffer buf = encoded.borrowView();
       inFlight = buf;
       inFlightFrame = encoded;
-      inFlightSinceNanos = System.nanoTime();
       TrackedChannel.Direct direct;
       try {
         direct = channel.tryWriteNow(buf);
@@ -209,6 +206,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
       }
       switch (direct) {
         case WRITTEN -> {
+          inFlightFrame.giveBack(buf); // before finishInFlight lets go of the frame
           finishInFlight();
           handle.ready(); // the hub serves a waiting frame once onFrame returns, not recursively
           return;
@@ -469,7 +467,7 @@ public final class WsViewer implements CameraOutput, TrackedChannel.WriteListene
 
   @Override
   public void onClosed(int code, String reason) {
-    ByteBuf abandoned;
+    SharedEncoding.Encoded abandoned;
     OutputHandle h;
     synchronized (this) {
       closed = true;

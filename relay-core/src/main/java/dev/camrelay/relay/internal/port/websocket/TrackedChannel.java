@@ -42,7 +42,10 @@ public final class TrackedChannel implements WrappedByteChannel {
   public interface WriteListener {
     void written(ByteBuffer buffer);
 
-    /** Some bytes were accepted by the socket (any buffer): the viewer is reading. Must be cheap. */
+    /**
+     * Some bytes were accepted by the socket (any buffer; not told for a frame {@link #tryWriteNow} wrote completely,
+     * which is done): the viewer is reading. Must be cheap.
+     */
     default void progressed() {}
   }
 
@@ -70,7 +73,6 @@ public final class TrackedChannel implements WrappedByteChannel {
   private volatile boolean deadlineCleared;
   private volatile WriteListener writeListener;
   private volatile ByteBuffer rejection;
-  private volatile long lastWriteProgressNanos = acceptedNanos;
   private long handshakeBytes;
   private final boolean plain;
   private final Object writeLock = new Object();
@@ -82,6 +84,12 @@ public final class TrackedChannel implements WrappedByteChannel {
   private volatile Thread finishingPending;
   /** Told of every write; guarded by writeLock (null until set, and in tests). */
   private ViewerSendBuffer sendBuffer;
+  /**
+   * Whether the last write told to the sizer left the socket full. Guarded by writeLock. Mirrors the sizer's own
+   * state so that a write of a viewer that keeps up (all taken, socket not full before) does not touch the sizer:
+   * at 30 fps with hundreds of viewers every object touched per viewer is a cache miss.
+   */
+  private boolean lastWriteFull;
 
   TrackedChannel(ByteChannel inner, SocketChannel socket, SelectionKey key, InetAddress ip, String remote,
       Runnable onClose) {
@@ -138,12 +146,7 @@ public final class TrackedChannel implements WrappedByteChannel {
     this.rejection = response;
   }
 
-  long lastWriteProgressNanos() {
-    return lastWriteProgressNanos;
-  }
-
   private void progressed() {
-    lastWriteProgressNanos = System.nanoTime();
     WriteListener l = writeListener;
     if (l != null) {
       l.progressed();
@@ -237,8 +240,13 @@ public final class TrackedChannel implements WrappedByteChannel {
 
   /** Guarded by writeLock: tells the send buffer's sizer what a write of {@code src} did. */
   private void measured(int written, ByteBuffer src) {
-    if (sendBuffer != null) {
-      sendBuffer.wrote(System.nanoTime(), written, src.hasRemaining());
+    boolean full = src.hasRemaining();
+    if (!full && !lastWriteFull) {
+      return; // the sizer learns nothing from it (ViewerSendBuffer.usesClock)
+    }
+    lastWriteFull = full;
+    if (sendBuffer != null && sendBuffer.usesClock(full)) {
+      sendBuffer.wrote(System.nanoTime(), written, full);
     }
   }
 
@@ -286,11 +294,11 @@ public final class TrackedChannel implements WrappedByteChannel {
       }
       int n = socket.write(buf);
       measured(n, buf);
+      if (!buf.hasRemaining()) {
+        return Direct.WRITTEN; // no progress to report: the caller is done with the frame
+      }
       if (n > 0) {
         progressed();
-      }
-      if (!buf.hasRemaining()) {
-        return Direct.WRITTEN;
       }
       pending = buf;
       return Direct.PENDING;
