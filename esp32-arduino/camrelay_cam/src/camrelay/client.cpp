@@ -308,8 +308,13 @@ void Client::handleControl(const wire::Message& m) {
   char reply[kMaxReply];
   bool ok = false;
   const size_t n = commands_.handle(c.json, c.jsonLen, *this, device_, reply, sizeof reply, &ok);
-  log_.line("control %lu: %.*s -> %.*s", static_cast<unsigned long>(c.requestId),
-            static_cast<int>(c.jsonLen > 100 ? 100 : c.jsonLen), c.json, static_cast<int>(n > 160 ? 160 : n), reply);
+  if (commands_.lastCommandHadSecret()) {
+    log_.line("control %lu: (a command with a token, not shown) -> %.*s", static_cast<unsigned long>(c.requestId),
+              static_cast<int>(n > 160 ? 160 : n), reply);
+  } else {
+    log_.line("control %lu: %.*s -> %.*s", static_cast<unsigned long>(c.requestId),
+              static_cast<int>(c.jsonLen > 100 ? 100 : c.jsonLen), c.json, static_cast<int>(n > 160 ? 160 : n), reply);
+  }
   if (!sendSmall(wire::encodeControl(txBuf_, sizeof txBuf_, c.requestId, reply, n, true))) return;
   if (restartRequested_) {
     stop("restarting on request");
