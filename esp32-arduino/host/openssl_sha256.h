@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "camrelay/ota.h"
 
@@ -25,3 +27,19 @@ class OpenSslSha256 : public camrelay::Sha256 {
  private:
   EVP_MD_CTX* ctx_;
 };
+
+// SHA-256 as 64 lowercase hex digits (what an update offer carries).
+inline std::string sha256Hex(const std::vector<uint8_t>& data) {
+  OpenSslSha256 sha;
+  sha.begin();
+  sha.update(data.data(), data.size());
+  uint8_t d[32];
+  sha.finish(d);
+  static const char kHex[] = "0123456789abcdef";
+  std::string s;
+  for (uint8_t b : d) {
+    s += kHex[b >> 4];
+    s += kHex[b & 15];
+  }
+  return s;
+}

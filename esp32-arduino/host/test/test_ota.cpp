@@ -9,21 +9,6 @@ using namespace fakes;
 
 namespace {
 
-std::string sha256Hex(const std::vector<uint8_t>& data) {
-  OpenSslSha256 sha;
-  sha.begin();
-  sha.update(data.data(), data.size());
-  uint8_t d[32];
-  sha.finish(d);
-  static const char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : d) {
-    s += kHex[b >> 4];
-    s += kHex[b & 15];
-  }
-  return s;
-}
-
 // Everything that survives a restart (flash, NVS) lives in the rig; the updater is rebuilt by boot().
 struct Rig {
   ManualClock clock;
