@@ -91,6 +91,12 @@ bool secretEquals(const char* a, const char* b) {
   return diff == 0;
 }
 
+bool bytesEqual(const uint8_t* a, const uint8_t* b, size_t n) {
+  unsigned diff = 0;
+  for (size_t i = 0; i < n; i++) diff |= static_cast<unsigned>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
 void SettingsStore::damaged(LoadReport* report, const char* key, const char* why) {
   if (report->damaged++ == 0) copy(report->firstDamaged, sizeof report->firstDamaged, key);
   log_.line("settings: saved '%s' is unusable (%s): using the default", key, why);

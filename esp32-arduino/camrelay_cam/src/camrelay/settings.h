@@ -61,6 +61,8 @@ bool normalizeFingerprint(const char* text, char out[kFingerprintCap]);
 bool fingerprintBytes(const char* hex, uint8_t out[32]);
 // Constant-time comparison of two NUL-terminated secrets (the time does not depend on where they differ).
 bool secretEquals(const char* a, const char* b);
+// Constant-time comparison of two byte strings of length n (e.g. certificate fingerprints).
+bool bytesEqual(const uint8_t* a, const uint8_t* b, size_t n);
 
 struct LoadReport {
   bool freshStore = false;   // no settings were ever saved (first boot, or after a factory reset)
