@@ -247,6 +247,7 @@ void setup() {
     startCamera();
     startWifi();
   }
+  camera.restoreFlash(settings.sensor.led);  // last: the flash LED draws up to a few hundred mA
 
   uint8_t pin[32];
   const bool tls = settings.tls() && camrelay::fingerprintBytes(settings.tlsFingerprint, pin);
