@@ -84,7 +84,7 @@ uint32_t Client::step() {
   if (configError()) {
     if (lastConfigErrorLogUs_ == 0 || now - lastConfigErrorLogUs_ >= 10000 * kUs) {
       lastConfigErrorLogUs_ = now == 0 ? 1 : now;
-      log_.line("relay: not connecting: %s (fix config.h)", configError_);
+      log_.line("relay: not connecting: %s (fix the settings: set-up portal or config.h)", configError_);
     }
     return 1000;
   }
@@ -279,7 +279,9 @@ bool Client::onMessage(const wire::Message& m) {
                                                                                      : Retry::kBackoff;
       closeSession(retry, "relay sent %s %u %s: %.*s", wire::typeName(m.header.type), r.code,
                    wire::codeName(r.code), shown, r.reason);
-      if (retry == Retry::kLongest) log_.line("relay: check CAMRELAY_TOKEN in config.h against the relay's camera token");
+      if (retry == Retry::kLongest) {
+        log_.line("relay: check the camera token (set-up portal or config.h) against the relay's camera token");
+      }
       return false;
     }
     case wire::Type::kHello:
