@@ -18,13 +18,14 @@ bool EspMdnsBrowser::begin(const char* cameraId, const char* firmware, camrelay:
 
 size_t EspMdnsBrowser::browse(camrelay::MdnsService* out, size_t max, uint32_t timeoutMs) {
   if (!started_) return 0;
-  const int found = MDNS.queryService("camrelay", "tcp", timeoutMs);
+  (void)timeoutMs;  // ESPmDNS's browse has its own fixed wait (3 s), which is what the portable code asks for
+  const int found = MDNS.queryService("camrelay", "tcp");
   size_t n = 0;
   for (int i = 0; i < found && n < max; i++) {
     camrelay::MdnsService& s = out[n];
     s = camrelay::MdnsService{};
     snprintf(s.instance, sizeof s.instance, "%s", MDNS.hostname(i).c_str());
-    snprintf(s.address, sizeof s.address, "%s", MDNS.address(i).toString().c_str());
+    snprintf(s.address, sizeof s.address, "%s", MDNS.address(i).toString().c_str());  // 3.x (2.x: IP(i))
     s.port = MDNS.port(i);
     if (MDNS.hasTxt(i, "port")) snprintf(s.txtPort, sizeof s.txtPort, "%s", MDNS.txt(i, "port").c_str());
     if (MDNS.hasTxt(i, "tls")) snprintf(s.txtTls, sizeof s.txtTls, "%s", MDNS.txt(i, "tls").c_str());

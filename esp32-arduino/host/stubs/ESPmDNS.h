@@ -11,7 +11,7 @@ class MDNSResponder {
   void setInstanceName(const char* name);
   bool addService(const char* service, const char* proto, uint16_t port);
   bool addServiceTxt(const char* name, const char* proto, const char* key, const char* value);
-  int queryService(const char* service, const char* proto, const uint32_t timeout = 3000);
+  int queryService(const char* service, const char* proto);  // waits up to 3 s (fixed inside the library)
   String hostname(int idx);
   IPAddress address(int idx);
   uint16_t port(int idx);
