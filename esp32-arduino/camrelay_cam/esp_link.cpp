@@ -63,7 +63,7 @@ bool EspLink::connectTls(const char* host, uint16_t port, uint32_t timeoutMs) {
   uint8_t seen[32];
   if (!secure_.getFingerprintSHA256(seen) || !camrelay::bytesEqual(seen, pin_, sizeof seen)) {
     secure_.stop();
-    snprintf(error_, sizeof error_, "the relay's certificate does not match the pinned SHA-256 fingerprint");
+    snprintf(error_, sizeof error_, "relay certificate does not match the pinned SHA-256");
     return false;
   }
   tuneSocket(secure_.fd());
