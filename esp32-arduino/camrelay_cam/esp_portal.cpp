@@ -8,8 +8,8 @@
 
 namespace {
 
-constexpr size_t kMaxNetworks = 12;
-constexpr size_t kPageCap = 6144;
+constexpr size_t kMaxNetworks = camrelay::kPortalMaxNetworks;
+constexpr size_t kPageCap = camrelay::kPortalPageCap;
 
 char networkNames[kMaxNetworks][camrelay::kSsidCap];
 const char* networkList[kMaxNetworks];

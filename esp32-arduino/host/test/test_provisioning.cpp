@@ -203,3 +203,20 @@ TEST(thePortalPageEscapesEverySavedValueAndNeverShowsThePasswordOrToken) {
   CHECK_CONTAINS(html, "<option selected>VGA</option>");
   CHECK_EQ(renderPortalPage(s, "", nets, 2, "fw", page.data(), 100), static_cast<size_t>(0));  // too small: refused
 }
+
+TEST(thePortalPageFitsTheBoardsBufferWithTheLongestValuesAndTwelveNetworks) {
+  DeviceSettings s;
+  snprintf(s.wifiSsid, sizeof s.wifiSsid, "%s", std::string(32, '"').c_str());  // escapes to 6 bytes each
+  snprintf(s.relayHost, sizeof s.relayHost, "%s", std::string(63, 'h').c_str());
+  snprintf(s.cameraId, sizeof s.cameraId, "%s", std::string(64, 'c').c_str());
+  snprintf(s.tlsFingerprint, sizeof s.tlsFingerprint, "%s", std::string(64, 'f').c_str());
+  snprintf(s.wifiPassword, sizeof s.wifiPassword, "x");
+  snprintf(s.token, sizeof s.token, "y");
+  std::vector<std::string> names(kPortalMaxNetworks, std::string(32, '&'));
+  std::vector<const char*> nets;
+  for (auto& n : names) nets.push_back(n.c_str());
+  std::vector<char> page(kPortalPageCap);
+  const std::string message(150, '<');
+  CHECK(renderPortalPage(s, message.c_str(), nets.data(), nets.size(), "camrelay-esp32/0.1.0 (Seeed XIAO ESP32S3 Sense)",
+                         page.data(), page.size()) > 0);
+}

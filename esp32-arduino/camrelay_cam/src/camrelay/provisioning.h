@@ -112,6 +112,11 @@ bool parseUrlEncodedForm(const char* body, size_t len, PortalForm* form);
 bool applyPortalForm(const PortalForm& form, const DeviceSettings& current, DeviceSettings* out, char* error,
                      size_t errorCap);
 
+// Room for the page on the board: enough for the longest values and kPortalMaxNetworks networks of 32 characters
+// that need escaping (the host tests check it).
+constexpr size_t kPortalPageCap = 6144;
+constexpr size_t kPortalMaxNetworks = 12;
+
 // The portal page (HTML, every value escaped) with the current settings filled in, a message (after a failed
 // save, or "" ) and the networks a scan found. Returns its length, or 0 when cap was too small.
 size_t renderPortalPage(const DeviceSettings& current, const char* message, const char* const* networks,
