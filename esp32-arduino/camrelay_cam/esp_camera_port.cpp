@@ -92,6 +92,7 @@ bool EspCamera::begin(const Options& options, camrelay::Log& log) {
 
   if (!initDriver()) return false;
   setupFlash();
+  settings_.led = 0;  // off until restoreFlash(), once Wi-Fi's start-up current peak is over
   log.line("camera: %s, JPEG %s quality %d, XCLK %d MHz, %u x %s buffer%s", CAM_BOARD_NAME,
            camrelay::frameSizeName(settings_.frameSize), settings_.quality, options.xclkHz / 1000000,
            static_cast<unsigned>(config_.fb_count), psram_ ? "PSRAM" : "DRAM", config_.fb_count > 1 ? "s" : "");
@@ -233,6 +234,10 @@ void EspCamera::setupFlash() {
   flashReady_ = ledc_timer_config(&timer) == ESP_OK && ledc_channel_config(&channel) == ESP_OK;
   if (!flashReady_) log_->line("camera: flash LED PWM setup failed");
 #endif
+}
+
+void EspCamera::restoreFlash(int duty) {
+  if (duty > 0 && applyLed(duty) == nullptr) log_->line("camera: flash LED restored to %d", duty);
 }
 
 const char* EspCamera::applyLed(int duty) {

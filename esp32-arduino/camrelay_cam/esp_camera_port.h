@@ -18,6 +18,8 @@ class EspCamera : public camrelay::FrameSource, public camrelay::CameraControl {
   // one DRAM buffer and a frame size capped at VGA. Logs what it did. False if the camera did not start.
   bool begin(const Options& options, camrelay::Log& log);
   bool usesPsram() const { return psram_; }
+  // Turns the flash LED back to its saved level (begin() leaves it off: its current adds to Wi-Fi's start-up peak).
+  void restoreFlash(int duty);
   const camrelay::SensorSettings& settings() const { return settings_; }
 
   // FrameSource: frames straight from the driver's buffer (no copy).

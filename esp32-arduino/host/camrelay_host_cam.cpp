@@ -4,11 +4,25 @@
 //
 //   camrelay_host_cam --host 127.0.0.1 --port 3008 --id cam1 [--token T] --dir frames/ [--fps 10] [--on-demand]
 //                     [--max-connect-attempts N] [--exit-after-frames N]
+//                     [--state-dir DIR] [--firmware-version V] [--tls-fingerprint SHA256]
+//
+// --tls-fingerprint: TLS to the relay (OpenSSL), refused unless the relay's certificate has this SHA-256 (64 hex
+// digits, colons allowed), as the board's pinned WiFiClientSecure.
+//
+// With --state-dir it runs the firmware's CameraApp like the board: CONTROL setting changes are saved (DIR/nvs.tsv)
+// and restored at the next start, and {"cmd":"ota",...} offers are downloaded (plain http:// or https:// URLs,
+// libcurl), checked (size, SHA-256) and "flashed" to DIR/next.bin (host_ota.h explains the files). Without it,
+// offers are refused as on a board without OTA slots.
 //
 // Logs one line per event to stdout (the firmware's log lines, "host-cam: ..." for its own). Exit codes: 0 after
-// SIGINT/SIGTERM or --exit-after-frames, 2 when --max-connect-attempts ran out, 3 on a "restart" command,
+// SIGINT/SIGTERM or --exit-after-frames, 2 when --max-connect-attempts ran out, 3 on a "restart" command or a
+// factory reset, 4 when an update is ready ("restart into the new image": start again with the same --state-dir
+// and the new --firmware-version), 5 when the new image rolled itself back (the relay was not reached in time),
 // 64 on bad arguments.
 #include <dirent.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -31,8 +45,11 @@
 #include <string>
 #include <vector>
 
+#include "camrelay/camera_app.h"
 #include "camrelay/client.h"
 #include "camrelay/version.h"
+#include "host_ota.h"
+#include "openssl_sha256.h"
 
 using namespace camrelay;
 
@@ -71,10 +88,23 @@ class HostRandom : public Random {
   std::mt19937 engine_{std::random_device{}()};
 };
 
-// The same contract as the firmware's EspLink: blocking connect with a timeout, then non-blocking I/O.
+// The same contract as the firmware's EspLink: blocking connect with a timeout, then non-blocking I/O; with a pin,
+// TLS (OpenSSL) whose peer certificate's SHA-256 must equal the pin before anything is sent, as on the board.
 class PosixLink : public Link {
  public:
-  ~PosixLink() { close(); }
+  explicit PosixLink(const uint8_t* pin = nullptr) {
+    if (pin != nullptr) {
+      std::memcpy(pin_, pin, sizeof pin_);
+      ctx_ = SSL_CTX_new(TLS_client_method());
+      SSL_CTX_set_verify(ctx_, SSL_VERIFY_NONE, nullptr);  // no chain check: the pin is the trust
+    }
+  }
+  ~PosixLink() {
+    close();
+    if (ctx_ != nullptr) SSL_CTX_free(ctx_);
+  }
+  PosixLink(const PosixLink&) = delete;
+  PosixLink& operator=(const PosixLink&) = delete;
   bool networkReady() override { return true; }
 
   bool connect(const char* host, uint16_t port, uint32_t timeoutMs) override {
@@ -101,6 +131,10 @@ class PosixLink : public Link {
     }
     freeaddrinfo(res);
     if (fd_ < 0) return false;
+    if (ctx_ != nullptr && !handshake(timeoutMs)) {
+      close();
+      return false;
+    }
     const int on = 1, idle = 10, interval = 5, count = 3;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     setsockopt(fd_, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
@@ -116,6 +150,14 @@ class PosixLink : public Link {
     const int ready = poll(&p, 1, static_cast<int>(waitMs));
     if (ready < 0) return errno == EINTR ? 0 : (setError("poll", errno), -1);
     if (ready == 0) return 0;
+    if (ssl_ != nullptr) {
+      const int n = SSL_write(ssl_, data, static_cast<int>(std::min<size_t>(len, 16384)));
+      if (n > 0) return n;
+      const int e = SSL_get_error(ssl_, n);
+      if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) return 0;
+      snprintf(error_, sizeof error_, "TLS write failed (%d)", e);
+      return -1;
+    }
     const ssize_t n = send(fd_, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
@@ -127,6 +169,14 @@ class PosixLink : public Link {
 
   int read(uint8_t* buf, size_t cap) override {
     if (fd_ < 0) return -1;
+    if (ssl_ != nullptr) {
+      const int n = SSL_read(ssl_, buf, static_cast<int>(cap));
+      if (n > 0) return n;
+      const int e = SSL_get_error(ssl_, n);
+      if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return 0;
+      snprintf(error_, sizeof error_, e == SSL_ERROR_ZERO_RETURN ? "end of stream" : "TLS read failed");
+      return -1;
+    }
     const ssize_t n = recv(fd_, buf, cap, MSG_DONTWAIT);
     if (n > 0) return static_cast<int>(n);
     if (n == 0) {
@@ -139,10 +189,17 @@ class PosixLink : public Link {
   }
 
   void close() override {
+    if (ssl_ != nullptr) SSL_free(ssl_);
+    ssl_ = nullptr;
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
   }
   void closeGracefully(uint32_t lingerMs) override {
+    if (ssl_ != nullptr) {  // close_notify, then close: a half-close under TLS would cut the record layer
+      SSL_shutdown(ssl_);
+      close();
+      return;
+    }
     if (fd_ >= 0 && shutdown(fd_, SHUT_WR) == 0) {
       timespec start{};
       clock_gettime(CLOCK_MONOTONIC, &start);
@@ -177,6 +234,41 @@ class PosixLink : public Link {
   }
   void setError(const char* what, int err) { snprintf(error_, sizeof error_, "%s: %s", what, strerror(err)); }
 
+  bool handshake(uint32_t timeoutMs) {
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_);
+    timespec start{};
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+      const int r = SSL_connect(ssl_);
+      if (r == 1) break;
+      const int e = SSL_get_error(ssl_, r);
+      timespec now{};
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      const long left = static_cast<long>(timeoutMs) - ((now.tv_sec - start.tv_sec) * 1000 +
+                                                        (now.tv_nsec - start.tv_nsec) / 1000000);
+      if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || left <= 0) {
+        snprintf(error_, sizeof error_, "no TLS connection (%s)",
+                 left <= 0 ? "handshake timed out" : ERR_reason_error_string(ERR_peek_last_error()));
+        ERR_clear_error();
+        return false;
+      }
+      pollfd p{fd_, static_cast<short>(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT), 0};
+      poll(&p, 1, static_cast<int>(left));
+    }
+    X509* cert = SSL_get1_peer_certificate(ssl_);
+    unsigned char seen[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    const bool ok = cert != nullptr && X509_digest(cert, EVP_sha256(), seen, &n) == 1 && n == 32 &&
+                    bytesEqual(seen, pin_, 32);
+    X509_free(cert);
+    if (!ok) snprintf(error_, sizeof error_, "relay certificate does not match the pinned SHA-256");
+    return ok;
+  }
+
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+  uint8_t pin_[32] = {0};
   int fd_ = -1;
   char error_[128] = {0};
 };
@@ -233,11 +325,13 @@ class HostDevice : public DeviceInfo {
 class HostSystem : public System {
  public:
   void restart(const char* reason) override {
-    std::printf("host-cam: restart requested (%s), exiting with 3\n", reason);
+    std::printf("host-cam: restart requested (%s)\n", reason);
     std::fflush(stdout);
     restartRequested = true;
+    lastReason = reason;
   }
   bool restartRequested = false;
+  std::string lastReason;
 };
 
 bool endsWith(const std::string& s, const char* suffix) {
@@ -268,14 +362,15 @@ std::vector<std::vector<uint8_t>> loadJpegs(const std::string& dir) {
 
 int usage(const char* why) {
   std::fprintf(stderr, "camrelay_host_cam: %s\nusage: camrelay_host_cam --host H --port P --id ID [--token T] --dir DIR "
-                       "[--fps N] [--on-demand] [--max-connect-attempts N] [--exit-after-frames N]\n", why);
+                       "[--fps N] [--on-demand] [--max-connect-attempts N] [--exit-after-frames N] [--state-dir DIR] "
+                       "[--firmware-version V] [--tls-fingerprint SHA256]\n", why);
   return 64;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string host, id, token, dir;
+  std::string host, id, token, dir, stateDir, fingerprint, version = CAMRELAY_FIRMWARE_VERSION;
   long port = 0, fps = 0, maxAttempts = 0, exitAfterFrames = 0;
   bool onDemand = false;
   for (int i = 1; i < argc; i++) {
@@ -292,6 +387,9 @@ int main(int argc, char** argv) {
     else if (a == "--fps") fps = std::strtol(v, nullptr, 10);
     else if (a == "--max-connect-attempts") maxAttempts = std::strtol(v, nullptr, 10);
     else if (a == "--exit-after-frames") exitAfterFrames = std::strtol(v, nullptr, 10);
+    else if (a == "--state-dir") stateDir = v;
+    else if (a == "--firmware-version") version = v;
+    else if (a == "--tls-fingerprint") fingerprint = v;
     else return usage(("unknown option " + a).c_str());
   }
   if (host.empty() || id.empty() || dir.empty() || port <= 0 || port > 65535) return usage("--host, --port, --id, --dir are required");
@@ -305,14 +403,31 @@ int main(int argc, char** argv) {
   StdoutLog log;
   MonotonicClock clock;
   HostRandom random;
-  PosixLink link;
+  uint8_t pin[32];
+  char normalized[kFingerprintCap];
+  if (!fingerprint.empty() &&
+      !(normalizeFingerprint(fingerprint.c_str(), normalized) && fingerprintBytes(normalized, pin))) {
+    return usage("--tls-fingerprint needs 64 hex digits (colons allowed)");
+  }
+  PosixLink link(fingerprint.empty() ? nullptr : pin);
   const size_t files = jpegs.size();
   FolderFrames frames(std::move(jpegs), clock);
   HostCamera camera;
   HostDevice device(files);
   HostSystem system;
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  FileKeyValueStore nvs(stateDir.empty() ? "" : stateDir + "/nvs.tsv");
+  SettingsStore store(nvs, log);
+  DeviceSettings saved;
+  store.load(DeviceSettings{}, &saved);
+  FileFirmware firmwareFiles(stateDir);
+  if (!firmwareFiles.bootEvent().empty()) log.line("host-cam: boot: %s", firmwareFiles.bootEvent().c_str());
+  CurlDownload download;
+  OpenSslSha256 sha;
 
-  const std::string firmware = std::string(CAMRELAY_FIRMWARE_NAME "/" CAMRELAY_FIRMWARE_VERSION " (host)");
+  const std::string firmware = std::string(CAMRELAY_FIRMWARE_NAME "/") + version + " (host)";
+  OtaUpdater ota(download, firmwareFiles, sha, firmwareFiles, nvs, clock, log, version.c_str());
+  ota.atBoot();
   ClientConfig config;
   config.host = host.c_str();
   config.port = static_cast<uint16_t>(port);
@@ -321,13 +436,16 @@ int main(int argc, char** argv) {
   config.firmware = firmware.c_str();
   config.onDemand = onDemand;
   config.maxFps = static_cast<uint32_t>(fps < 0 ? 0 : fps);
-  Client client(config, link, clock, random, frames, camera, &device, system, log, SensorSettings{});
+  Client client(config, link, clock, random, frames, camera, &device, system, log, saved.sensor);
   if (client.configError()) {
     std::fprintf(stderr, "camrelay_host_cam: %s\n", client.configError());
     return 64;
   }
-  log.line("host-cam: %zu JPEG files from %s, camera '%s', relay %s:%ld%s", files, dir.c_str(), id.c_str(),
-           host.c_str(), port, onDemand ? ", on demand" : "");
+  CameraApp app(client, store, ota, nullptr, system, log, token.c_str());
+  log.line("host-cam: %zu JPEG files from %s, camera '%s', relay %s:%ld%s%s, firmware %s%s", files, dir.c_str(),
+           id.c_str(), host.c_str(), port, fingerprint.empty() ? "" : " (TLS, pinned)", onDemand ? ", on demand" : "",
+           version.c_str(),
+           stateDir.empty() ? "" : (", state in " + stateDir).c_str());
 
   while (!stopRequested) {
     if (maxAttempts > 0 && client.state() == State::kDisconnected &&
@@ -336,8 +454,16 @@ int main(int argc, char** argv) {
                client.stats().lastDisconnect);
       return 2;
     }
-    const uint32_t sleepMs = client.step();
-    if (system.restartRequested) return 3;
+    const uint32_t sleepMs = app.step(clock.nowMicros());
+    if (firmwareFiles.rollbackRequested()) {
+      log.line("host-cam: rolling back to the previous firmware, exiting with 5");
+      return 5;
+    }
+    if (system.restartRequested) {
+      const bool update = system.lastReason == "firmware update";
+      log.line("host-cam: exiting with %d", update ? 4 : 3);
+      return update ? 4 : 3;
+    }
     if (exitAfterFrames > 0 && client.stats().framesSent >= static_cast<uint32_t>(exitAfterFrames)) break;
     if (sleepMs > 0) usleep(std::min<uint32_t>(sleepMs, 50) * 1000);
   }

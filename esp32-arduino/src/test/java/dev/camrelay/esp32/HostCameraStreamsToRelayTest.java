@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.CameraStats;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,12 +13,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.handshake.ServerHandshake;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,22 +37,7 @@ class HostCameraStreamsToRelayTest {
   static void buildHostCameraAndWriteJpegs() throws Exception {
     HostCamera.build();
     frameDir = Path.of("target", "host-cam-frames").toAbsolutePath();
-    Files.createDirectories(frameDir);
-    jpegs = new ArrayList<>();
-    Color[] colors = {Color.RED, Color.GREEN, Color.BLUE, Color.ORANGE, Color.MAGENTA};
-    for (int i = 0; i < colors.length; i++) {
-      BufferedImage image = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
-      Graphics2D g = image.createGraphics();
-      g.setColor(colors[i]);
-      g.fillRect(0, 0, 320, 240);
-      g.setColor(Color.WHITE);
-      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 48));
-      g.drawString("frame " + i, 40, 130);
-      g.dispose();
-      Path file = frameDir.resolve(String.format("frame-%02d.jpg", i));
-      assertThat(ImageIO.write(image, "jpg", file.toFile())).isTrue();
-      jpegs.add(Files.readAllBytes(file));
-    }
+    jpegs = HostCamera.writeJpegs(frameDir, Color.RED, Color.GREEN, Color.BLUE, Color.ORANGE, Color.MAGENTA);
   }
 
   @AfterEach
@@ -168,7 +143,7 @@ class HostCameraStreamsToRelayTest {
     assertThat(camera.awaitExit(GENEROUS)).isEqualTo(2);
     assertThat(camera.output())
         .contains("relay sent ERROR 3 AUTH_FAILED")
-        .contains("check CAMRELAY_TOKEN")
+        .contains("check the camera token")
         .contains("host-cam: giving up after 1 connection attempt(s)")
         .doesNotContain("relay: welcome")
         .doesNotContain("not-the-token");
@@ -198,33 +173,5 @@ class HostCameraStreamsToRelayTest {
 
   private static CameraStats stats(CameraRelay relay) {
     return relay.cameras().stream().filter(c -> c.id().equals(CAMERA)).findFirst().orElseThrow();
-  }
-
-  /** A plain WebSocket viewer: every binary message is one JPEG. */
-  private static final class Viewer extends WebSocketClient {
-    final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
-
-    Viewer(URI uri) {
-      super(uri);
-    }
-
-    @Override
-    public void onOpen(ServerHandshake handshake) {}
-
-    @Override
-    public void onMessage(String message) {}
-
-    @Override
-    public void onMessage(ByteBuffer bytes) {
-      byte[] copy = new byte[bytes.remaining()];
-      bytes.get(copy);
-      frames.add(copy);
-    }
-
-    @Override
-    public void onClose(int code, String reason, boolean remote) {}
-
-    @Override
-    public void onError(Exception ex) {}
   }
 }
