@@ -58,6 +58,8 @@ public final class RelayConfig {
   private final Duration authMaxRefusal;
   private final boolean seedCompatibility;
   private final String adminToken;
+  private final int maxFirmwareBytes;
+  private final String mdnsName;
 
   private RelayConfig(Builder b) {
     bindHost = b.bindHost;
@@ -99,6 +101,8 @@ public final class RelayConfig {
     authMaxRefusal = b.authMaxRefusal;
     seedCompatibility = b.seedCompatibility;
     adminToken = b.adminToken;
+    maxFirmwareBytes = b.maxFirmwareBytes;
+    mdnsName = b.mdnsName;
   }
 
   public static Builder builder() {
@@ -273,6 +277,16 @@ public final class RelayConfig {
     return adminToken;
   }
 
+  /** The largest firmware image the admin API takes for a camera update. */
+  public int maxFirmwareBytes() {
+    return maxFirmwareBytes;
+  }
+
+  /** The name the relay advertises itself under on the LAN ({@code _camrelay._tcp}); null: not advertised. */
+  public String mdnsName() {
+    return mdnsName;
+  }
+
   public boolean tlsEnabled() {
     return tlsPkcs12 != null;
   }
@@ -311,6 +325,7 @@ public final class RelayConfig {
         + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", requireCameraTls=" + requireCameraTls
         + ", pulls=" + pulls.keySet() + ", serveViewer=" + serveViewer
         + (seedCompatibility ? ", seedCompatibility=true" : "") + ", adminToken=" + (adminToken != null ? "<set>" : "none")
+        + ", maxFirmwareBytes=" + maxFirmwareBytes + ", mdns=" + (mdnsName != null ? "'" + mdnsName + "'" : "off")
         + "]";
   }
 
@@ -358,6 +373,8 @@ public final class RelayConfig {
     private Duration authMaxRefusal = Duration.ofSeconds(60);
     private boolean seedCompatibility;
     private String adminToken;
+    private int maxFirmwareBytes = 4 * 1024 * 1024;
+    private String mdnsName;
 
     private Builder() {}
 
@@ -545,6 +562,22 @@ public final class RelayConfig {
 
     public Builder adminToken(String token) {
       this.adminToken = checkToken(token);
+      return this;
+    }
+
+    public Builder maxFirmwareBytes(int bytes) {
+      this.maxFirmwareBytes = checkPositive(bytes, "maxFirmwareBytes");
+      return this;
+    }
+
+    /** Advertises the relay on the LAN under {@code name} (1..63 bytes of UTF-8, a DNS-SD instance name). */
+    public Builder mdns(String name) {
+      Objects.requireNonNull(name, "name");
+      int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes < 1 || bytes > 63 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw new IllegalArgumentException("mdns name must be 1..63 bytes of UTF-8 without control characters");
+      }
+      this.mdnsName = name;
       return this;
     }
 

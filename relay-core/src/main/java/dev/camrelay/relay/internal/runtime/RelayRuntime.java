@@ -4,6 +4,7 @@ import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.FrameListener;
 import dev.camrelay.relay.internal.auth.AccessSummary;
 import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.firmware.FirmwareUpdates;
 import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
 import dev.camrelay.relay.internal.port.TlsContexts;
@@ -49,6 +50,7 @@ public final class RelayRuntime {
   private final Hub hub;
   private final LiveCameras registry;
   private final RelayMeters meters;
+  private final FirmwareUpdates firmware;
   private WsServer ws;
   private TcpIngestServer tcp;
   private HttpFrontend http;
@@ -78,6 +80,8 @@ public final class RelayRuntime {
     this.hub = new Hub(config, timer, listenerExecutor);
     this.registry = new LiveCameras(config, hub, auth, this::workers);
     this.meters = new RelayMeters(hub, embedderMetersOrNull);
+    this.firmware = new FirmwareUpdates(hub, timer, () -> httpPort, config.tlsEnabled(), config.maxFirmwareBytes(),
+        FirmwareUpdates.DEFAULT_LIFETIME);
     auth.failures().bindTo(meters.registry());
   }
 
@@ -108,11 +112,11 @@ public final class RelayRuntime {
       wsPort = ws.getPort();
     }
     if (config.httpPort() >= 0) {
-      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry, meters);
+      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry, meters, firmware);
       httpPort = http.start();
     }
     if (config.tcpPort() >= 0) {
-      tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort, tls);
+      tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort, tls, firmware);
       tcpPort = tcp.start(boss(), workers());
       if (http != null) {
         http.info(info()); // now with the camera port
