@@ -9,6 +9,7 @@ import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
 import dev.camrelay.relay.internal.port.TlsContexts;
 import dev.camrelay.relay.internal.port.http.HttpFrontend;
+import dev.camrelay.relay.internal.port.mdns.MdnsAdvertiser;
 import dev.camrelay.relay.internal.port.rtsp.RtspServer;
 import dev.camrelay.relay.internal.port.tcp.TcpIngestServer;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
@@ -55,6 +56,7 @@ public final class RelayRuntime {
   private TcpIngestServer tcp;
   private HttpFrontend http;
   private RtspServer rtsp;
+  private MdnsAdvertiser mdns;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private volatile int tcpPort = -1;
@@ -132,11 +134,25 @@ public final class RelayRuntime {
       }
     }
     registry.start();
+    advertise();
     // Per-camera meters follow the hub for embedders' registries too, not only at /metrics scrapes.
     timer.scheduleWithFixedDelay(meters::syncCameras, 0, 5, TimeUnit.SECONDS);
     if (log.isDebugEnabled()) {
       timer.scheduleWithFixedDelay(this::logStats, 10, 10, TimeUnit.SECONDS);
     }
+  }
+
+  /** Advertises the relay on the LAN when asked to and cameras can connect (the camera port is on). */
+  private void advertise() {
+    if (config.mdnsName() == null) {
+      return;
+    }
+    if (tcpPort < 0) {
+      log.warn("mDNS: not advertising '{}': the camera port is off", config.mdnsName());
+      return;
+    }
+    mdns = MdnsAdvertiser.start(config.bindHost(), MdnsAdvertiser.serviceInfo(config.mdnsName(), tcpPort, httpPort,
+        wsPort, config.tlsEnabled(), Version.get()));
   }
 
   /** An {@code onFrame} listener as a relay-wide output of every camera. */
@@ -195,6 +211,9 @@ public final class RelayRuntime {
    * thread. Returns within about a second.
    */
   public void close() {
+    if (mdns != null) {
+      mdns.close();
+    }
     registry.close();
     hub.close();
     if (tcp != null) {
