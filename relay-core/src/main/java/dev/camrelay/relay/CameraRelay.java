@@ -489,7 +489,8 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
      * {@code camrelay on nas}), so cameras without a configured host find it: SRV port = the camera port, TXT
      * {@code port} (camera port), {@code tls} (1 when the camera port takes TLS), {@code http}, {@code ws},
      * {@code version}, {@code id} (the name). Default: not advertised. Advertised on the bind address, or with
-     * {@code 0.0.0.0} on every up, non-loopback IPv4 interface that supports multicast; mDNS stays on the local link.
+     * {@code 0.0.0.0} on every up, non-loopback IPv4 interface that supports multicast; never for a relay bound to
+     * loopback only. mDNS stays on the local link.
      */
     public Builder mdns(String name) {
       settings.mdns(name);

@@ -151,6 +151,11 @@ public final class RelayRuntime {
       log.warn("mDNS: not advertising '{}': the camera port is off", config.mdnsName());
       return;
     }
+    if (config.loopbackOnly()) {
+      log.info("mDNS: not advertising '{}': the relay listens on loopback only ({}), out of the LAN's reach",
+          config.mdnsName(), config.bindHost());
+      return;
+    }
     mdns = MdnsAdvertiser.start(config.bindHost(), MdnsAdvertiser.serviceInfo(config.mdnsName(), tcpPort, httpPort,
         wsPort, config.tlsEnabled(), Version.get()));
   }
