@@ -177,13 +177,13 @@ public final class FirmwareUpdates {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
       String why = cause instanceof ControlException ? cause.getMessage() : String.valueOf(cause);
-      change(cameraId, update, "failed", null, 0, "the offer got no answer: " + why);
+      change(cameraId, update, "failed", null, 0, 0, "the offer got no answer: " + why);
       throw new CompletionException(new FirmwareOfferException(FirmwareOfferException.Kind.NO_ANSWER,
           "camera '" + cameraId + "' did not take the offer: " + why));
     }
     String refusal = refusal(reply);
     if (refusal != null) {
-      change(cameraId, update, "refused", null, 0, refusal);
+      change(cameraId, update, "refused", null, 0, 0, refusal);
       throw new CompletionException(new FirmwareOfferException(FirmwareOfferException.Kind.REFUSED_BY_CAMERA,
           "camera '" + cameraId + "' refused the update: " + refusal));
     }
@@ -243,7 +243,7 @@ public final class FirmwareUpdates {
         update = new Update(cameraId, null, null, null, status("", ota.version(), ota.size(), 0, null, null));
         byCamera.put(cameraId, update);
       }
-      change(cameraId, update, ota.state(), ota.version(), ota.received(), ota.error());
+      change(cameraId, update, ota.state(), ota.version(), ota.received(), ota.size(), ota.error());
     }
     if (ota.state().equals("downloading")) {
       log.debug("camera '{}': firmware download at {} of {} bytes", cameraId, ota.received(), ota.size());
@@ -256,17 +256,19 @@ public final class FirmwareUpdates {
     return update == null ? Optional.empty() : Optional.of(update.status);
   }
 
-  private void change(String cameraId, Update update, String state, String version, long received, String error) {
+  /** The update's new state; {@code size} (from the camera) counts only for updates the relay did not offer. */
+  private void change(String cameraId, Update update, String state, String version, long received, long size,
+      String error) {
     FirmwareStatus before;
     FirmwareStatus after;
     synchronized (this) {
       before = update.status;
       String v = version != null ? version : before.version();
-      long size = update.size > 0 ? update.size : before.size();
-      after = status(state, v, size, state.equals("downloading") ? received : before.received(), before.sha256(),
+      long total = update.size > 0 ? update.size : size > 0 ? size : before.size();
+      after = status(state, v, total, state.equals("downloading") ? received : before.received(), before.sha256(),
           error);
       if (state.equals(before.state())) {
-        after = new FirmwareStatus(state, v, size, after.received(), before.sha256(), error, before.since());
+        after = new FirmwareStatus(state, v, total, after.received(), before.sha256(), error, before.since());
       }
       update.status = after;
       update.lastNewsNanos = System.nanoTime();
@@ -305,7 +307,7 @@ public final class FirmwareUpdates {
       if (left > 0) {
         scheduleExpiry(cameraId, update, left);
       } else {
-        change(cameraId, update, "expired", null, 0, "no news from the camera for " + lifetime.toMinutes() + " min");
+        change(cameraId, update, "expired", null, 0, 0, "no news from the camera for " + lifetime.toMinutes() + " min");
       }
     }, delayNanos, TimeUnit.NANOSECONDS);
   }
