@@ -113,3 +113,9 @@
 #ifndef CAM_NEEDS_PULLUPS_13_14
 #define CAM_NEEDS_PULLUPS_13_14 0
 #endif
+
+// The BOOT button (GPIO 0 on every board above): pressed in the first 3 s after start-up it opens the set-up
+// portal, held 10 s it erases the saved settings. Where GPIO 0 is also the camera's XCLK (AI-Thinker), it can only
+// be read before the camera starts, so there the 10 s hold works only from start-up.
+#define CAM_BUTTON_GPIO 0
+#define CAM_BUTTON_SHARED_WITH_CAMERA (CAM_PIN_XCLK == CAM_BUTTON_GPIO)

@@ -1,5 +1,7 @@
-// camrelay camera settings. Copy this file to config.h (same folder) and edit it; config.h is git-ignored so your
-// Wi-Fi password and token stay out of version control.
+// camrelay camera settings. Optional: without config.h the camera starts its set-up portal on the first boot (see
+// README.md). Copy this file to config.h (same folder) to choose the board or to build the settings in; config.h is
+// git-ignored so your Wi-Fi password and token stay out of version control. Settings saved through the portal or
+// changed by the relay take precedence over these; a factory reset returns to them.
 #pragma once
 
 // ---- Board: uncomment exactly one (or pass -DCAMERA_MODEL_... as a build flag). Pin maps are in board_pins.h.
@@ -12,13 +14,17 @@
 // #define CAMERA_MODEL_XIAO_ESP32S3  // Seeed XIAO ESP32S3 Sense
 #endif
 
-// ---- Wi-Fi (2.4 GHz only).
-#define CAMRELAY_WIFI_SSID "your-wifi-name"
-#define CAMRELAY_WIFI_PASSWORD "your-wifi-password"
+// ---- Wi-Fi (2.4 GHz only). "" = set up through the portal.
+#define CAMRELAY_WIFI_SSID ""
+#define CAMRELAY_WIFI_PASSWORD ""
+// Password of the set-up access point "camrelay-<id>" (8..63 characters); "" = an open access point.
+#define CAMRELAY_PORTAL_PASSWORD ""
 
 // ---- Relay: the machine running camrelay, and its camera port (TCP ingest, default 3008).
-#define CAMRELAY_HOST "192.168.1.10"  // IP address or host name
+#define CAMRELAY_HOST ""  // IP address or host name; "" = find it by mDNS (_camrelay._tcp)
 #define CAMRELAY_PORT 3008
+// TLS: the SHA-256 fingerprint of the relay's certificate (64 hex digits, colons allowed); "" = plain TCP.
+#define CAMRELAY_TLS_FINGERPRINT ""
 
 // ---- Who this camera is. Id: 1..64 characters of A-Z a-z 0-9 . _ -  (viewers open /cam/<id>).
 #define CAMRELAY_CAMERA_ID "esp32cam"

@@ -92,6 +92,9 @@ bool EspCamera::begin(const Options& options, camrelay::Log& log) {
 
   if (!initDriver()) return false;
   setupFlash();
+  const int led = settings_.led;  // a saved flash LED level comes back too
+  settings_.led = 0;
+  if (led > 0 && applyLed(led) == nullptr) log.line("camera: flash LED restored to %d", led);
   log.line("camera: %s, JPEG %s quality %d, XCLK %d MHz, %u x %s buffer%s", CAM_BOARD_NAME,
            camrelay::frameSizeName(settings_.frameSize), settings_.quality, options.xclkHz / 1000000,
            static_cast<unsigned>(config_.fb_count), psram_ ? "PSRAM" : "DRAM", config_.fb_count > 1 ? "s" : "");

@@ -4,9 +4,17 @@
 //
 //   camrelay_host_cam --host 127.0.0.1 --port 3008 --id cam1 [--token T] --dir frames/ [--fps 10] [--on-demand]
 //                     [--max-connect-attempts N] [--exit-after-frames N]
+//                     [--state-dir DIR] [--firmware-version V]
+//
+// With --state-dir it runs the firmware's CameraApp like the board: CONTROL setting changes are saved (DIR/nvs.tsv)
+// and restored at the next start, and {"cmd":"ota",...} offers are downloaded (plain http:// or https:// URLs,
+// libcurl), checked (size, SHA-256) and "flashed" to DIR/next.bin (host_ota.h explains the files). Without it,
+// offers are refused as on a board without OTA slots.
 //
 // Logs one line per event to stdout (the firmware's log lines, "host-cam: ..." for its own). Exit codes: 0 after
-// SIGINT/SIGTERM or --exit-after-frames, 2 when --max-connect-attempts ran out, 3 on a "restart" command,
+// SIGINT/SIGTERM or --exit-after-frames, 2 when --max-connect-attempts ran out, 3 on a "restart" command or a
+// factory reset, 4 when an update is ready ("restart into the new image": start again with the same --state-dir
+// and the new --firmware-version), 5 when the new image rolled itself back (the relay was not reached in time),
 // 64 on bad arguments.
 #include <dirent.h>
 #include <fcntl.h>
@@ -31,8 +39,11 @@
 #include <string>
 #include <vector>
 
+#include "camrelay/camera_app.h"
 #include "camrelay/client.h"
 #include "camrelay/version.h"
+#include "host_ota.h"
+#include "openssl_sha256.h"
 
 using namespace camrelay;
 
@@ -233,11 +244,13 @@ class HostDevice : public DeviceInfo {
 class HostSystem : public System {
  public:
   void restart(const char* reason) override {
-    std::printf("host-cam: restart requested (%s), exiting with 3\n", reason);
+    std::printf("host-cam: restart requested (%s)\n", reason);
     std::fflush(stdout);
     restartRequested = true;
+    lastReason = reason;
   }
   bool restartRequested = false;
+  std::string lastReason;
 };
 
 bool endsWith(const std::string& s, const char* suffix) {
@@ -268,14 +281,15 @@ std::vector<std::vector<uint8_t>> loadJpegs(const std::string& dir) {
 
 int usage(const char* why) {
   std::fprintf(stderr, "camrelay_host_cam: %s\nusage: camrelay_host_cam --host H --port P --id ID [--token T] --dir DIR "
-                       "[--fps N] [--on-demand] [--max-connect-attempts N] [--exit-after-frames N]\n", why);
+                       "[--fps N] [--on-demand] [--max-connect-attempts N] [--exit-after-frames N] [--state-dir DIR] "
+                       "[--firmware-version V]\n", why);
   return 64;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string host, id, token, dir;
+  std::string host, id, token, dir, stateDir, version = CAMRELAY_FIRMWARE_VERSION;
   long port = 0, fps = 0, maxAttempts = 0, exitAfterFrames = 0;
   bool onDemand = false;
   for (int i = 1; i < argc; i++) {
@@ -292,6 +306,8 @@ int main(int argc, char** argv) {
     else if (a == "--fps") fps = std::strtol(v, nullptr, 10);
     else if (a == "--max-connect-attempts") maxAttempts = std::strtol(v, nullptr, 10);
     else if (a == "--exit-after-frames") exitAfterFrames = std::strtol(v, nullptr, 10);
+    else if (a == "--state-dir") stateDir = v;
+    else if (a == "--firmware-version") version = v;
     else return usage(("unknown option " + a).c_str());
   }
   if (host.empty() || id.empty() || dir.empty() || port <= 0 || port > 65535) return usage("--host, --port, --id, --dir are required");
@@ -311,8 +327,19 @@ int main(int argc, char** argv) {
   HostCamera camera;
   HostDevice device(files);
   HostSystem system;
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  FileKeyValueStore nvs(stateDir.empty() ? "" : stateDir + "/nvs.tsv");
+  SettingsStore store(nvs, log);
+  DeviceSettings saved;
+  store.load(DeviceSettings{}, &saved);
+  FileFirmware firmwareFiles(stateDir);
+  if (!firmwareFiles.bootEvent().empty()) log.line("host-cam: boot: %s", firmwareFiles.bootEvent().c_str());
+  CurlDownload download;
+  OpenSslSha256 sha;
 
-  const std::string firmware = std::string(CAMRELAY_FIRMWARE_NAME "/" CAMRELAY_FIRMWARE_VERSION " (host)");
+  const std::string firmware = std::string(CAMRELAY_FIRMWARE_NAME "/") + version + " (host)";
+  OtaUpdater ota(download, firmwareFiles, sha, firmwareFiles, nvs, clock, log, version.c_str());
+  ota.atBoot();
   ClientConfig config;
   config.host = host.c_str();
   config.port = static_cast<uint16_t>(port);
@@ -321,13 +348,15 @@ int main(int argc, char** argv) {
   config.firmware = firmware.c_str();
   config.onDemand = onDemand;
   config.maxFps = static_cast<uint32_t>(fps < 0 ? 0 : fps);
-  Client client(config, link, clock, random, frames, camera, &device, system, log, SensorSettings{});
+  Client client(config, link, clock, random, frames, camera, &device, system, log, saved.sensor);
   if (client.configError()) {
     std::fprintf(stderr, "camrelay_host_cam: %s\n", client.configError());
     return 64;
   }
-  log.line("host-cam: %zu JPEG files from %s, camera '%s', relay %s:%ld%s", files, dir.c_str(), id.c_str(),
-           host.c_str(), port, onDemand ? ", on demand" : "");
+  CameraApp app(client, store, ota, nullptr, system, log, token.c_str());
+  log.line("host-cam: %zu JPEG files from %s, camera '%s', relay %s:%ld%s, firmware %s%s", files, dir.c_str(),
+           id.c_str(), host.c_str(), port, onDemand ? ", on demand" : "", version.c_str(),
+           stateDir.empty() ? "" : (", state in " + stateDir).c_str());
 
   while (!stopRequested) {
     if (maxAttempts > 0 && client.state() == State::kDisconnected &&
@@ -336,8 +365,16 @@ int main(int argc, char** argv) {
                client.stats().lastDisconnect);
       return 2;
     }
-    const uint32_t sleepMs = client.step();
-    if (system.restartRequested) return 3;
+    const uint32_t sleepMs = app.step(clock.nowMicros());
+    if (firmwareFiles.rollbackRequested()) {
+      log.line("host-cam: rolling back to the previous firmware, exiting with 5");
+      return 5;
+    }
+    if (system.restartRequested) {
+      const bool update = system.lastReason == "firmware update";
+      log.line("host-cam: exiting with %d", update ? 4 : 3);
+      return update ? 4 : 3;
+    }
     if (exitAfterFrames > 0 && client.stats().framesSent >= static_cast<uint32_t>(exitAfterFrames)) break;
     if (sleepMs > 0) usleep(std::min<uint32_t>(sleepMs, 50) * 1000);
   }

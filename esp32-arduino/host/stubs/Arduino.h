@@ -24,6 +24,7 @@ void delay(uint32_t ms);
 unsigned long millis();
 void pinMode(uint8_t pin, uint8_t mode);
 void digitalWrite(uint8_t pin, uint8_t val);
+int digitalRead(uint8_t pin);
 bool psramFound();
 
 class String {
@@ -31,7 +32,9 @@ class String {
   String(const char* cstr = "");
   const char* c_str() const;
   unsigned int length() const;
+  bool isEmpty() const;
 };
+
 
 class Print {
  public:
@@ -42,6 +45,14 @@ class Print {
   size_t print(const char[]);
   size_t println(const char[]);
   size_t println(void);
+};
+
+class Stream : public Print {
+ public:
+  virtual int available() = 0;
+  virtual int read() = 0;
+  virtual int peek() = 0;
+  void setTimeout(unsigned long timeout);
 };
 
 class HardwareSerial : public Print {
@@ -58,6 +69,8 @@ extern HardwareSerial Serial;
 class IPAddress {
  public:
   IPAddress();
+  IPAddress(uint8_t first_octet, uint8_t second_octet, uint8_t third_octet, uint8_t fourth_octet);
+  IPAddress(uint32_t address);
   uint8_t operator[](int index) const;
   String toString() const;
 };
@@ -71,3 +84,7 @@ class EspClass {
   void restart();
 };
 extern EspClass ESP;
+
+// esp32-hal-misc.c: weak hooks the core calls from initArduino(), before setup().
+extern "C" bool verifyRollbackLater();
+extern "C" bool verifyOta();

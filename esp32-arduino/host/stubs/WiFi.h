@@ -37,6 +37,12 @@ class NetworkClient {
 };
 typedef NetworkClient WiFiClient;
 
+class NetworkUDP {
+ public:
+  NetworkUDP();
+};
+typedef NetworkUDP WiFiUDP;
+
 class WiFiClass {
  public:
   // WiFiGenericClass
@@ -55,5 +61,17 @@ class WiFiClass {
   IPAddress localIP();
   int8_t RSSI();
   String SSID() const;
+  // WiFiAPClass
+  bool softAP(const char* ssid, const char* passphrase = NULL, int channel = 1, int ssid_hidden = 0,
+              int max_connection = 4, bool ftm_responder = false);
+  bool softAPConfig(IPAddress local_ip, IPAddress gateway, IPAddress subnet, IPAddress dhcp_lease_start = (uint32_t)0);
+  IPAddress softAPIP();
+  uint8_t softAPgetStationNum();
+  // WiFiScanClass
+  int16_t scanNetworks(bool async = false, bool show_hidden = false, bool passive = false,
+                       uint32_t max_ms_per_chan = 300, uint8_t channel = 0, const char* ssid = nullptr,
+                       const uint8_t* bssid = nullptr);
+  String SSID(uint8_t networkItem);
+  void scanDelete();
 };
 extern WiFiClass WiFi;

@@ -13,7 +13,9 @@
 #include "camrelay/client.h"
 #include "camrelay/json.h"
 #include "camrelay/ports.h"
+#include "camrelay/settings.h"
 #include "camrelay/wire.h"
+#include <map>
 
 namespace fakes {
 
@@ -215,6 +217,55 @@ class FakeSystem : public System {
  public:
   void restart(const char* reason) override { restarts.emplace_back(reason); }
   std::vector<std::string> restarts;
+};
+
+// An NVS namespace in memory, typed like the real one (a string key read as an integer is "invalid").
+class FakeNvs : public KeyValueStore {
+ public:
+  struct Entry {
+    bool isInt = false;
+    int32_t i = 0;
+    std::string s;
+  };
+  Read getString(const char* key, char* out, size_t cap) override {
+    auto it = entries.find(key);
+    if (it == entries.end()) return Read::kAbsent;
+    if (it->second.isInt || it->second.s.size() + 1 > cap) return Read::kInvalid;
+    std::memcpy(out, it->second.s.c_str(), it->second.s.size() + 1);
+    return Read::kOk;
+  }
+  Read getInt(const char* key, int32_t* out) override {
+    auto it = entries.find(key);
+    if (it == entries.end()) return Read::kAbsent;
+    if (!it->second.isInt) return Read::kInvalid;
+    *out = it->second.i;
+    return Read::kOk;
+  }
+  bool putString(const char* key, const char* value) override {
+    if (readOnly || std::strlen(key) > 15) return false;
+    writes++;
+    entries[key] = Entry{false, 0, value};
+    return true;
+  }
+  bool putInt(const char* key, int32_t value) override {
+    if (readOnly || std::strlen(key) > 15) return false;
+    writes++;
+    entries[key] = Entry{true, value, ""};
+    return true;
+  }
+  bool remove(const char* key) override {
+    if (readOnly) return false;
+    entries.erase(key);
+    return true;
+  }
+  bool eraseAll() override {
+    if (readOnly) return false;
+    entries.clear();
+    return true;
+  }
+  std::map<std::string, Entry> entries;
+  int writes = 0;
+  bool readOnly = false;
 };
 
 // Decodes what the camera wrote, with the same (golden-tested) decoder.

@@ -118,7 +118,7 @@ TEST(unknownOrMalformedCommandsGetASpecificError) {
   Rig r;
   CHECK_EQ(r.run(R"J({"cmd":"selfdestruct"})J"),
            std::string(R"J({"ok":false,"error":"unknown command \"selfdestruct\" (known: framesize quality brightness )J"
-                       R"J(contrast vflip hmirror led stream restart status)"})J"));
+                       R"J(contrast vflip hmirror led stream restart status ota factory-reset)"})J"));
   CHECK_EQ(r.run(R"J({"cmd":"quality" 12})J"), std::string(R"J({"ok":false,"error":"malformed JSON at offset 17: expected '}'"})J"));
   CHECK_EQ(r.run("not json"), std::string(R"J({"ok":false,"error":"malformed JSON at offset 0: expected a JSON object"})J"));
 }

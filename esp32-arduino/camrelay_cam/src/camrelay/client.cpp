@@ -55,7 +55,8 @@ Client::Client(const ClientConfig& config, Link& link, Clock& clock, Random& ran
       backoff_(config.backoffBaseMs, config.backoffMaxMs),
       decoder_(rxPayload_, sizeof rxPayload_, kMaxIncomingPayload) {
   const char* id = config_.cameraId ? config_.cameraId : "";
-  if (config_.host == nullptr || config_.host[0] == '\0') {
+  if (config_.host == nullptr) config_.host = "";
+  if (config_.host[0] == '\0' && !config_.hostFoundLater) {
     snprintf(configError_, sizeof configError_, "no relay host configured");
   } else if (config_.port == 0) {
     snprintf(configError_, sizeof configError_, "no relay port configured");
@@ -90,7 +91,7 @@ uint32_t Client::step() {
 
   switch (state_) {
     case State::kDisconnected:
-      if (!link_.networkReady()) return 100;
+      if (!link_.networkReady() || config_.host[0] == '\0') return 100;
       if (now < nextAttemptUs_) return minU32(msUntil(now, nextAttemptUs_), 100);
       enter(State::kConnecting);
       return 0;
@@ -133,7 +134,12 @@ uint32_t Client::step() {
     lastPingUs_ = now;
     if (!sendSmall(wire::encodePing(txBuf_, sizeof txBuf_, stamp, sizeof stamp))) return 0;
   }
-  if (state_ != State::kStreaming) return kIdlePollMs;
+  if (events_ != nullptr) {
+    char event[256];
+    const size_t n = events_->nextEvent(event, sizeof event);
+    if (n > 0 && !sendSmall(wire::encodeControl(txBuf_, sizeof txBuf_, 0, event, n, false))) return 0;
+  }
+  if (state_ != State::kStreaming || framesHeld_) return kIdlePollMs;
   if (now < nextFrameUs_) return minU32(msUntil(now, nextFrameUs_), kIdlePollMs);
   sendFrame(now);
   if (state_ != State::kStreaming) return 0;
@@ -146,6 +152,7 @@ void Client::connect(uint64_t now) {
   log_.line("relay: connecting to %s:%u as camera '%s'", config_.host, config_.port, config_.cameraId);
   if (!link_.connect(config_.host, config_.port, config_.connectTimeoutMs)) {
     const char* why = link_.lastError();
+    connectFailuresInARow_++;
     closeSession(Retry::kBackoff, "connect to %s:%u failed%s%s", config_.host, config_.port, why[0] ? ": " : "",
                  why);
     return;
@@ -242,6 +249,7 @@ bool Client::onMessage(const wire::Message& m) {
       }
       maxPayload_ = w.maxPayload;
       stats_.sessions++;
+      connectFailuresInARow_ = 0;
       sessionStartUs_ = nowUs_;
       nextFrameUs_ = nowUs_;
       const bool stream = !config_.onDemand || (w.flags & wire::kWelcomeStream);
@@ -308,8 +316,13 @@ void Client::handleControl(const wire::Message& m) {
   char reply[kMaxReply];
   bool ok = false;
   const size_t n = commands_.handle(c.json, c.jsonLen, *this, device_, reply, sizeof reply, &ok);
-  log_.line("control %lu: %.*s -> %.*s", static_cast<unsigned long>(c.requestId),
-            static_cast<int>(c.jsonLen > 100 ? 100 : c.jsonLen), c.json, static_cast<int>(n > 160 ? 160 : n), reply);
+  if (commands_.lastCommandHadSecret()) {
+    log_.line("control %lu: (a command with a token, not shown) -> %.*s", static_cast<unsigned long>(c.requestId),
+              static_cast<int>(n > 160 ? 160 : n), reply);
+  } else {
+    log_.line("control %lu: %.*s -> %.*s", static_cast<unsigned long>(c.requestId),
+              static_cast<int>(c.jsonLen > 100 ? 100 : c.jsonLen), c.json, static_cast<int>(n > 160 ? 160 : n), reply);
+  }
   if (!sendSmall(wire::encodeControl(txBuf_, sizeof txBuf_, c.requestId, reply, n, true))) return;
   if (restartRequested_) {
     stop("restarting on request");
@@ -372,6 +385,13 @@ void Client::sendFrame(uint64_t now) {
   stats_.lastFrameHeight = f.height;
   windowFrames_++;
   nextFrameUs_ = config_.maxFps > 0 ? now + 1000000ull / config_.maxFps : now;
+}
+
+void Client::setRelay(const char* host, uint16_t port) {
+  snprintf(host_, sizeof host_, "%s", host);
+  config_.host = host_;
+  config_.port = port;
+  connectFailuresInARow_ = 0;
 }
 
 void Client::setStreaming(bool on) {

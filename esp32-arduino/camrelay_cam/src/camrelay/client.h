@@ -22,8 +22,19 @@
 
 namespace camrelay {
 
+// Messages the camera sends on its own (CONTROL requests with id 0, e.g. update progress; v1 relays ignore them).
+class EventSource {
+ public:
+  // The next event as JSON into out[cap]; returns its length, 0 when there is none.
+  virtual size_t nextEvent(char* out, size_t cap) = 0;
+
+ protected:
+  ~EventSource() = default;
+};
+
 struct ClientConfig {
   const char* host = "";
+  bool hostFoundLater = false;        // no host yet is fine: setRelay() provides it (mDNS)
   uint16_t port = 3008;
   const char* cameraId = "default";
   const char* token = "";
@@ -79,6 +90,16 @@ class Client final : public Session, private wire::MessageSink {
   // Orderly shutdown: BYE 0 with the reason, then close. The client stays disconnected until the next step().
   void stop(const char* reason);
 
+  // The relay to use from the next connection on (found by mDNS). The host is copied.
+  void setRelay(const char* host, uint16_t port);
+  bool hasRelay() const { return config_.host[0] != '\0'; }
+  // While held (an update is downloading), a STREAMING camera keeps its session but sends no frames.
+  void holdFrames(bool hold) { framesHeld_ = hold; }
+  void setEvents(EventSource* events) { events_ = events; }
+  CommandDispatcher& commands() { return commands_; }
+  // Connection attempts that failed since the last WELCOME.
+  uint32_t connectFailuresInARow() const { return connectFailuresInARow_; }
+
   State state() const { return state_; }
   const ClientStats& stats() const { return stats_; }
   const SensorSettings& settings() const { return commands_.settings(); }
@@ -133,6 +154,10 @@ class Client final : public Session, private wire::MessageSink {
   uint32_t maxPayload_ = wire::kDefaultMaxPayload;
   uint32_t sequence_ = 0;
   bool restartRequested_ = false;
+  bool framesHeld_ = false;
+  EventSource* events_ = nullptr;
+  uint32_t connectFailuresInARow_ = 0;
+  char host_[64] = {0};
   bool backoffResetThisSession_ = false;
   bool sessionOpen_ = false;   // the TCP connection is up (HELLO_SENT, IDLE or STREAMING)
   uint64_t nowUs_ = 0;         // time of the current step, for callbacks

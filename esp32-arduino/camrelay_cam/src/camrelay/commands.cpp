@@ -109,12 +109,22 @@ size_t CommandDispatcher::error(char* out, size_t cap, const char* fmt, ...) {
   return w.finish();
 }
 
+void CommandDispatcher::changed() {
+  if (observer_ != nullptr) observer_->onSensorSettingsChanged(settings_);
+}
+
 size_t CommandDispatcher::handle(const char* json, size_t len, Session& session, DeviceInfo* device, char* out,
                                  size_t cap, bool* ok) {
   *ok = false;
+  lastHadSecret_ = false;
   Command c;
   char parseError[120];
-  if (!parseCommand(json, len, &c, parseError, sizeof parseError)) return error(out, cap, "%s", parseError);
+  if (!parseCommand(json, len, &c, parseError, sizeof parseError)) {
+    // A command that did not parse may still hold a token: withhold anything that mentions one.
+    for (size_t i = 0; i + 5 <= len && !lastHadSecret_; i++) lastHadSecret_ = memcmp(json + i, "token", 5) == 0;
+    return error(out, cap, "%s", parseError);
+  }
+  lastHadSecret_ = c.token[0] != '\0';
 
   const char* cmd = c.cmd;
   const JsonValue& v = c.value;
@@ -132,6 +142,7 @@ size_t CommandDispatcher::handle(const char* json, size_t len, Session& session,
     }
     if ((failure = camera_.applyFrameSize(size)) != nullptr) return error(out, cap, "%s", failure);
     settings_.frameSize = size;
+    changed();
     w.key("ok").boolean(true).key("framesize").str(frameSizeName(size));
     w.key("width").num(frameSizeWidth(size)).key("height").num(frameSizeHeight(size));
   } else if (strcmp(cmd, "quality") == 0) {
@@ -139,6 +150,7 @@ size_t CommandDispatcher::handle(const char* json, size_t len, Session& session,
     if (!asIntIn(v, 4, 63, &q)) return error(out, cap, "quality needs \"value\": an integer 4..63 (lower = better)");
     if ((failure = camera_.applyQuality(q)) != nullptr) return error(out, cap, "%s", failure);
     settings_.quality = q;
+    changed();
     w.key("ok").boolean(true).key("quality").num(q);
   } else if (strcmp(cmd, "brightness") == 0 || strcmp(cmd, "contrast") == 0) {
     const bool brightness = cmd[0] == 'b';
@@ -147,6 +159,7 @@ size_t CommandDispatcher::handle(const char* json, size_t len, Session& session,
     failure = brightness ? camera_.applyBrightness(level) : camera_.applyContrast(level);
     if (failure != nullptr) return error(out, cap, "%s", failure);
     (brightness ? settings_.brightness : settings_.contrast) = level;
+    changed();
     w.key("ok").boolean(true).key(cmd).num(level);
   } else if (strcmp(cmd, "vflip") == 0 || strcmp(cmd, "hmirror") == 0) {
     const bool vflip = cmd[0] == 'v';
@@ -155,12 +168,14 @@ size_t CommandDispatcher::handle(const char* json, size_t len, Session& session,
     failure = vflip ? camera_.applyVflip(on) : camera_.applyHmirror(on);
     if (failure != nullptr) return error(out, cap, "%s", failure);
     (vflip ? settings_.vflip : settings_.hmirror) = on;
+    changed();
     w.key("ok").boolean(true).key(cmd).boolean(on);
   } else if (strcmp(cmd, "led") == 0) {
     int duty;
     if (!asIntIn(v, 0, 255, &duty)) return error(out, cap, "led needs \"value\": an integer 0..255 (PWM duty)");
     if ((failure = camera_.applyLed(duty)) != nullptr) return error(out, cap, "%s", failure);
     settings_.led = duty;
+    changed();
     w.key("ok").boolean(true).key("led").num(duty);
   } else if (strcmp(cmd, "stream") == 0) {
     bool on;
@@ -180,11 +195,24 @@ size_t CommandDispatcher::handle(const char* json, size_t len, Session& session,
     w.key("contrast").num(settings_.contrast).key("vflip").boolean(settings_.vflip);
     w.key("hmirror").boolean(settings_.hmirror).key("led").num(settings_.led);
     if (device != nullptr) device->writeStatus(w);
+  } else if (strcmp(cmd, "ota") == 0) {
+    if (maintenance_ == nullptr) return error(out, cap, "this camera cannot update itself over the network");
+    if (c.url[0] == '\0' || c.size.kind != JsonValue::Kind::kInt || c.sha256[0] == '\0') {
+      return error(out, cap, "ota needs \"url\" (string), \"size\" (integer bytes) and \"sha256\" (64 hex digits)");
+    }
+    const UpdateOffer offer{c.url, c.size.i, c.sha256, c.version};
+    if ((failure = maintenance_->offerUpdate(offer)) != nullptr) return error(out, cap, "%s", failure);
+    w.key("ok").boolean(true).key("ota").str("downloading").key("size").num(c.size.i);
+  } else if (strcmp(cmd, "factory-reset") == 0) {
+    if (maintenance_ == nullptr) return error(out, cap, "factory reset is not available on this camera");
+    if ((failure = maintenance_->factoryReset(c.token)) != nullptr) return error(out, cap, "%s", failure);
+    session.requestRestart();
+    w.key("ok").boolean(true).key("factoryReset").boolean(true).key("restarting").boolean(true);
   } else {
     char shown[32];
     snprintf(shown, sizeof shown, "%s", cmd);
     return error(out, cap, "unknown command \"%s\" (known: framesize quality brightness contrast vflip hmirror led "
-                 "stream restart status)", shown);
+                 "stream restart status ota factory-reset)", shown);
   }
   const size_t n = w.finish();
   if (n == 0) return error(out, cap, "reply too large");

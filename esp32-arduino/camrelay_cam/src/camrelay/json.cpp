@@ -298,7 +298,23 @@ bool parseCommand(const char* json, size_t len, Command* out, char* error, size_
     return false;
   }
   r.pos_++;
-  bool seenCmd = false, seenValue = false, seenOn = false;
+  struct Kept {
+    const char* name;
+    JsonValue* value;  // kept as a value ...
+    char* text;        // ... or as a string of at most cap - 1 bytes
+    size_t cap;
+    bool seen;
+  };
+  Kept kept[] = {
+      {"cmd", nullptr, out->cmd, sizeof out->cmd, false},
+      {"value", &out->value, nullptr, 0, false},
+      {"on", &out->on, nullptr, 0, false},
+      {"size", &out->size, nullptr, 0, false},
+      {"url", nullptr, out->url, sizeof out->url, false},
+      {"sha256", nullptr, out->sha256, sizeof out->sha256, false},
+      {"version", nullptr, out->version, sizeof out->version, false},
+      {"token", nullptr, out->token, sizeof out->token, false},
+  };
   r.ws();
   if (r.peek() == '}' && !r.atEnd()) {
     r.pos_++;
@@ -310,37 +326,41 @@ bool parseCommand(const char* json, size_t len, Command* out, char* error, size_
       if (!r.string(key, sizeof key, &keyTooLong)) return false;
       r.ws();
       if (!r.expect(':')) return false;
-      const bool isCmd = !keyTooLong && strcmp(key, "cmd") == 0;
-      const bool isValue = !keyTooLong && strcmp(key, "value") == 0;
-      const bool isOn = !keyTooLong && strcmp(key, "on") == 0;
-      if ((isCmd && seenCmd) || (isValue && seenValue) || (isOn && seenOn)) {
+      Kept* k = nullptr;
+      for (Kept& candidate : kept) {
+        if (!keyTooLong && strcmp(key, candidate.name) == 0) k = &candidate;
+      }
+      if (k != nullptr && k->seen) {
         setError(error, errorCap, "duplicate \"%s\"", key);
         return false;
       }
       bool tooLong = false;
-      if (isCmd) {
-        seenCmd = true;
-        JsonValue v;
-        if (!r.value(&v, 1, &tooLong)) return false;
-        if (v.kind != JsonValue::Kind::kString) {
-          setError(error, errorCap, "\"cmd\" must be a string");
-          return false;
-        }
-        if (tooLong || strlen(v.str) >= sizeof out->cmd) {
-          setError(error, errorCap, "\"cmd\" is too long");
-          return false;
-        }
-        memcpy(out->cmd, v.str, strlen(v.str) + 1);
-      } else if (isValue || isOn) {
-        (isValue ? seenValue : seenOn) = true;
-        JsonValue* target = isValue ? &out->value : &out->on;
-        if (!r.value(target, 1, &tooLong)) return false;
+      if (k == nullptr) {
+        if (!r.value(nullptr, 1, nullptr)) return false;
+      } else if (k->value != nullptr) {
+        k->seen = true;
+        if (!r.value(k->value, 1, &tooLong)) return false;
         if (tooLong) {
           setError(error, errorCap, "\"%s\" is too long", key);
           return false;
         }
       } else {
-        if (!r.value(nullptr, 1, nullptr)) return false;
+        k->seen = true;
+        r.ws();
+        if (r.peek() != '"' || r.atEnd()) {
+          if (!r.value(nullptr, 1, nullptr)) return false;  // still report malformed JSON first
+          setError(error, errorCap, "\"%s\" must be a string", key);
+          return false;
+        }
+        if (!r.string(k->text, k->cap, &tooLong)) return false;
+        if (tooLong) {
+          if (k->cap > 64) {
+            setError(error, errorCap, "\"%s\" is too long (max %u bytes)", key, static_cast<unsigned>(k->cap - 1));
+          } else {
+            setError(error, errorCap, "\"%s\" is too long", key);
+          }
+          return false;
+        }
       }
       r.ws();
       if (r.peek() == ',' && !r.atEnd()) {
@@ -353,7 +373,7 @@ bool parseCommand(const char* json, size_t len, Command* out, char* error, size_
   }
   r.ws();
   if (!r.atEnd()) return r.fail("trailing characters after the object");
-  if (!seenCmd) {
+  if (!kept[0].seen) {
     setError(error, errorCap, "missing \"cmd\"");
     return false;
   }

@@ -5,9 +5,10 @@
 // but the host tests (plain g++, no Arduino libraries) could then not compile the very code that runs on the
 // board. The reader accepts RFC 8259 JSON and keeps only what a command needs:
 //   - the top level must be an object of at most kMaxInput bytes;
-//   - "cmd" (string), "value" (string, integer or boolean) and "on" (boolean) are kept; other members are
-//     parsed (nested objects/arrays up to depth 8) and ignored, so a relay may add fields later;
-//   - a duplicated "cmd"/"value"/"on" is an error, as is anything after the closing brace.
+//   - "cmd" (string), "value" (string, integer or boolean), "on" (boolean), and for the maintenance commands
+//     "url", "sha256", "version", "token" (strings) and "size" (integer) are kept; other members are parsed
+//     (nested objects/arrays up to depth 8) and ignored, so a relay may add fields later;
+//   - a duplicated kept member is an error, as is anything after the closing brace.
 #pragma once
 
 #include <stddef.h>
@@ -25,10 +26,17 @@ struct JsonValue {
   bool b = false;      // kBool
 };
 
+constexpr size_t kMaxUrl = 256;
+
 struct Command {
   char cmd[24] = {0};
   JsonValue value;
   JsonValue on;
+  JsonValue size;           // "ota": the image size in bytes
+  char url[kMaxUrl] = {0};  // "ota": where to download the image
+  char sha256[72] = {0};    // "ota": 64 hex digits
+  char version[32] = {0};   // "ota": the offered firmware's version, for the log
+  char token[256] = {0};    // "factory-reset": the camera's token (never logged)
 };
 
 // Parses `len` bytes (not NUL-terminated). On failure returns false and writes a specific, human-readable

@@ -2,6 +2,10 @@ package dev.camrelay.esp32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import javax.imageio.ImageIO;
 
 /**
  * The firmware's client code running as a host process ({@code host/build/camrelay_host_cam}): started with
@@ -45,6 +50,26 @@ final class HostCamera implements AutoCloseable {
     assertThat(make.waitFor(5, TimeUnit.MINUTES)).as("make finished").isTrue();
     assertThat(make.exitValue()).as("make host-cam failed:\n%s", output).isZero();
     assertThat(Files.isExecutable(BINARY)).isTrue();
+  }
+
+  /** Writes one real 320x240 JPEG per colour into {@code dir} (frame-00.jpg, ...) and returns their bytes. */
+  static List<byte[]> writeJpegs(Path dir, Color... colors) throws IOException {
+    Files.createDirectories(dir);
+    List<byte[]> jpegs = new ArrayList<>();
+    for (int i = 0; i < colors.length; i++) {
+      BufferedImage image = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = image.createGraphics();
+      g.setColor(colors[i]);
+      g.fillRect(0, 0, 320, 240);
+      g.setColor(Color.WHITE);
+      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 48));
+      g.drawString("frame " + i, 40, 130);
+      g.dispose();
+      Path file = dir.resolve(String.format("frame-%02d.jpg", i));
+      assertThat(ImageIO.write(image, "jpg", file.toFile())).isTrue();
+      jpegs.add(Files.readAllBytes(file));
+    }
+    return jpegs;
   }
 
   static HostCamera start(String... args) throws IOException {

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.CameraStats;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
 import org.junit.jupiter.api.AfterEach;
@@ -47,22 +42,7 @@ class HostCameraStreamsToRelayTest {
   static void buildHostCameraAndWriteJpegs() throws Exception {
     HostCamera.build();
     frameDir = Path.of("target", "host-cam-frames").toAbsolutePath();
-    Files.createDirectories(frameDir);
-    jpegs = new ArrayList<>();
-    Color[] colors = {Color.RED, Color.GREEN, Color.BLUE, Color.ORANGE, Color.MAGENTA};
-    for (int i = 0; i < colors.length; i++) {
-      BufferedImage image = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
-      Graphics2D g = image.createGraphics();
-      g.setColor(colors[i]);
-      g.fillRect(0, 0, 320, 240);
-      g.setColor(Color.WHITE);
-      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 48));
-      g.drawString("frame " + i, 40, 130);
-      g.dispose();
-      Path file = frameDir.resolve(String.format("frame-%02d.jpg", i));
-      assertThat(ImageIO.write(image, "jpg", file.toFile())).isTrue();
-      jpegs.add(Files.readAllBytes(file));
-    }
+    jpegs = HostCamera.writeJpegs(frameDir, Color.RED, Color.GREEN, Color.BLUE, Color.ORANGE, Color.MAGENTA);
   }
 
   @AfterEach

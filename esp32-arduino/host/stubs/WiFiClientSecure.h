@@ -1,0 +1,3 @@
+#pragma once
+#include "NetworkClientSecure.h"
+typedef NetworkClientSecure WiFiClientSecure;
