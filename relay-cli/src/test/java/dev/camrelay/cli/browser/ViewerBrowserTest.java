@@ -456,15 +456,18 @@ class ViewerBrowserTest {
       out.write(MessageEncoder.encode(Message.control(0,
           "{\"event\":\"ota\",\"state\":\"rolled-back\",\"version\":\"1.3.9\",\"error\":\"no relay\"}", false)));
       out.flush();
-      WebElement line = waitFor(d -> d.findElement(By.cssSelector(".camera-row[data-camera='attic'] .camera-firmware")));
+      WebElement line = waitFor(d -> d.findElement(
+          By.cssSelector(".camera-row[data-camera='attic'] .camera-firmware")));
       waitUntil(d -> line.getText().equals("Firmware update rolled back, running 1.3.9: no relay"));
-      assertThat(line.getCssValue("color")).as("a failure stands out").isNotEqualTo(
-          browser.driver.findElement(By.cssSelector(".camera-row[data-camera='attic'] .camera-name")).getCssValue("color"));
+      String nameColor = browser.driver.findElement(By.cssSelector(".camera-row[data-camera='attic'] .camera-name"))
+          .getCssValue("color");
+      assertThat(line.getCssValue("color")).as("a failure stands out").isNotEqualTo(nameColor);
       out.write(MessageEncoder.encode(Message.control(0,
           "{\"event\":\"ota\",\"state\":\"downloading\",\"received\":40,\"size\":100}", false)));
       out.flush();
       waitUntil(d -> line.getText().equals("Firmware 1.3.9: downloading 40 %"));
-      WebElement porchLine = waitFor(d -> d.findElement(By.cssSelector(".camera-row[data-camera='porch'] .camera-firmware")));
+      WebElement porchLine = waitFor(d -> d.findElement(
+          By.cssSelector(".camera-row[data-camera='porch'] .camera-firmware")));
       assertThat(porchLine.isDisplayed()).as("no line for a camera without an update").isFalse();
       browser.driver.get("about:blank");
     }

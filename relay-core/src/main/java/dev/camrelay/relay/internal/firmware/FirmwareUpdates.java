@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * operator ── image ──► relay keeps it, SHA-256, size, a random URL /firmware/{32 hex}.bin on its HTTP port
- * relay ── CONTROL {"cmd":"ota","url","size","sha256","version"} ──► camera   reply ok: "offered", else "refused"
+ * relay ── CONTROL {"cmd":"ota","url","size","sha256","version"} ──► camera   ok: "offered", else "refused"
  * camera ── GET url ──► relay serves the image while the offer lasts
- * camera ── CONTROL id 0 {"event":"ota","state":...} ──► relay: downloading, failed | rebooting, confirmed | rolled-back
+ * camera ── CONTROL id 0 {"event":"ota","state":...} ──► relay
+ *           downloading, then failed | rebooting, then confirmed | rolled-back
  * </pre>
  *
  * The URL names the address the camera itself reached the relay at (the local address of its framed connection),

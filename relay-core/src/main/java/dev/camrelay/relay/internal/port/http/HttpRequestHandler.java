@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The admin API's {@code PUT} and {@code DELETE} ({@link AdminRoute}) and firmware uploads
  * ({@link FirmwareUploadRoute}) are the only requests whose body is read ({@link BodyRoute}), once {@link AdminGate}
- * admitted the head, up to the route's limit; they are answered once complete, and the connection closed after. Other request bodies
- * are never read: a request announcing one is answered and the connection closed. After an answer
+ * admitted the head, up to the route's limit; they are answered once complete, and the connection closed after.
+ * Other request bodies are never read: a request announcing one is answered and the connection closed. After an answer
  * that closes the connection further requests are ignored; a route may hand the connection to another handler (an
  * MJPEG stream), which then replaces this one. Failures are logged by {@link ConnectionErrors}, last in the pipeline.
  */
@@ -48,9 +48,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
   private final HttpFrontend frontend;
   private boolean closing;
-  /** An admin request whose body is still arriving, or null; its route and body so far. */
+  /** An admin request whose body is still arriving, or null; the route that answers it and its body so far. */
   private HttpExchange admin;
-  private BodyRoute adminRoute;
+  private BodyRoute adminBodyRoute;
   private ByteArrayOutputStream adminBody;
 
   HttpRequestHandler(HttpFrontend frontend) {
@@ -97,7 +97,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         refuseTooLarge(exchange, bodyRoute.maxBody());
       } else {
         admin = exchange; // answered once the body is complete
-        adminRoute = bodyRoute;
+        adminBodyRoute = bodyRoute;
         adminBody = new ByteArrayOutputStream();
         if (HttpUtil.is100ContinueExpected(request)) {
           exchange.channel().writeAndFlush(
@@ -136,9 +136,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   private void receiveAdminBody(HttpContent content) {
     HttpExchange exchange = admin;
     ByteBuf bytes = content.content();
-    if (adminBody.size() + bytes.readableBytes() > adminRoute.maxBody()) {
+    if (adminBody.size() + bytes.readableBytes() > adminBodyRoute.maxBody()) {
       admin = null;
-      refuseTooLarge(exchange, adminRoute.maxBody());
+      refuseTooLarge(exchange, adminBodyRoute.maxBody());
       closing = true;
       return;
     }
@@ -147,7 +147,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     adminBody.write(chunk, 0, chunk.length);
     if (content instanceof LastHttpContent) {
       admin = null;
-      adminRoute.handle(exchange, adminBody.toByteArray());
+      adminBodyRoute.handle(exchange, adminBody.toByteArray());
       adminBody = null;
       closing = true;
     }
