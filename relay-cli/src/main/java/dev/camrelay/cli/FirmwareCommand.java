@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  camrelay firmware garage build/camrelay_cam.ino.bin --relay http://nas:3010",
-      "  CAMRELAY_ADMIN_TOKEN=... camrelay firmware porch fw.bin --version 1.4.0 --no-wait"
+      "  CAMRELAY_ADMIN_TOKEN=... camrelay firmware porch fw.bin --firmware-version 1.4.0 --no-wait"
     })
 final class FirmwareCommand implements Callable<Integer> {
   private static final Set<String> FINAL = Set.of("confirmed", "failed", "rolled-back", "refused", "expired");
@@ -76,7 +76,7 @@ final class FirmwareCommand implements Callable<Integer> {
       description = "The relay's admin token (default: the relay's own setting, CAMRELAY_ADMIN_TOKEN).")
   String adminToken;
 
-  @Option(names = "--version", paramLabel = "VERSION",
+  @Option(names = "--firmware-version", paramLabel = "VERSION",
       description = "The version the camera is told it updates to, e.g. 1.4.0 (shown in its log and the API).")
   String version;
 

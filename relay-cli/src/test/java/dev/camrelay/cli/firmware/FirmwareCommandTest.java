@@ -38,7 +38,7 @@ class FirmwareCommandTest {
     try (Cli.Running relay = Cli.start(ENV, RELAY);
         OtaCamera camera = new OtaCamera(relay.relay().tcpPort(), "garage", "cam-k3y", false)) {
       String url = "http://127.0.0.1:" + relay.relay().httpPort();
-      Cli.Result r = Cli.run(ENV, "firmware", "garage", image.toString(), "--relay", url, "--version", "2.0.1");
+      Cli.Result r = Cli.run(ENV, "firmware", "garage", image.toString(), "--relay", url, "--firmware-version", "2.0.1");
       assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
       assertThat(r.out()).contains("camera 'garage' took the update: 200000 bytes, sha256 ")
           .contains("confirmed: version 2.0.1");
@@ -57,6 +57,14 @@ class FirmwareCommandTest {
       assertThat(r.out()).contains("failed: sha256 mismatch: the image is damaged");
       assertThat(camera.installed).isNotDone();
     }
+  }
+
+  @Test
+  void itsHelpNamesItsOptions() {
+    Cli.Result help = Cli.run("firmware", "--help");
+    assertThat(help.exitCode()).as(help.err()).isZero();
+    assertThat(help.out()).contains("--relay").contains("--admin-token").contains("--firmware-version")
+        .contains("--no-wait");
   }
 
   @Test
