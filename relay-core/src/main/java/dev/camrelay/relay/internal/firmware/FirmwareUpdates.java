@@ -178,8 +178,8 @@ public final class FirmwareUpdates {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
       String why = cause instanceof ControlException ? cause.getMessage() : String.valueOf(cause);
-      change(cameraId, update, "failed", null, 0, 0, "the offer got no answer: " + why);
-      throw new CompletionException(new FirmwareOfferException(FirmwareOfferException.Kind.NO_ANSWER,
+      change(cameraId, update, "failed", null, 0, 0, "the offer did not reach the camera: " + why);
+      throw new CompletionException(new FirmwareOfferException(kindOf(cause),
           "camera '" + cameraId + "' did not take the offer: " + why));
     }
     String refusal = refusal(reply);
@@ -191,6 +191,18 @@ public final class FirmwareUpdates {
     synchronized (this) {
       return update.status;
     }
+  }
+
+  /** Why the command failed, as an offer failure: no answer in time, or a camera that cannot take commands now. */
+  private static FirmwareOfferException.Kind kindOf(Throwable cause) {
+    if (!(cause instanceof ControlException e)) {
+      return FirmwareOfferException.Kind.NO_ANSWER;
+    }
+    return switch (e.kind()) {
+      case TIMEOUT -> FirmwareOfferException.Kind.NO_ANSWER;
+      case REJECTED -> FirmwareOfferException.Kind.BUSY;
+      case OFFLINE, UNSUPPORTED, DISCONNECTED -> FirmwareOfferException.Kind.NOT_CONNECTED;
+    };
   }
 
   /** The camera's refusal in its reply, or null when it accepted ({@code "ok": true}). */
