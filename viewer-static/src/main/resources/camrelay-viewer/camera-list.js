@@ -1,8 +1,9 @@
 /**
  * The camera list (from /api/cameras): one row per camera with its state (the relay's
  * `state`, e.g. "connecting: cannot connect: Connection refused" for a pulled camera),
- * resolution, fps, viewer count and (relays of a cluster) the node it is connected to. Rows
- * are updated in place so keyboard focus survives the periodic refresh.
+ * resolution, fps, viewer count and (relays of a cluster) the node it is connected to, and a
+ * line for its latest firmware update (`firmware`: downloading 40 %, confirmed, failed and why)
+ * when it had one. Rows are updated in place so keyboard focus survives the periodic refresh.
  */
 import * as format from './format.js';
 
@@ -56,6 +57,7 @@ export class CameraList {
     const dot = format.el('span', { class: 'dot', 'aria-hidden': 'true' });
     const connected = format.el('span', { class: 'visually-hidden' });
     const meta = format.el('span', { class: 'camera-meta' });
+    const firmware = format.el('span', { class: 'camera-firmware', hidden: true });
     const button = format.el(
       'button',
       { type: 'button', class: 'camera-row', 'data-camera': id, onclick: () => this.onSelect(id) },
@@ -63,9 +65,10 @@ export class CameraList {
       format.el('span', { class: 'camera-name', text: id }),
       connected,
       meta,
+      firmware,
     );
     const item = format.el('li', {}, button);
-    return { item, button, dot, connected, meta };
+    return { item, button, dot, connected, meta, firmware };
   }
 
   fill(row, camera, selected, showNode) {
@@ -83,7 +86,34 @@ export class CameraList {
     const via = camera.ingest ? ` via ${camera.ingest}` : '';
     const node = typeof camera.node === 'string' ? ` on node ${camera.node}` : '';
     row.button.title = `${camera.id}: ${state}${via}${node}`;
+    const update = firmwareText(camera.firmware);
+    row.firmware.hidden = !update;
+    row.firmware.textContent = update;
+    if (camera.firmware) row.firmware.dataset.state = camera.firmware.state;
     if (selected) row.button.setAttribute('aria-current', 'true');
     else row.button.removeAttribute('aria-current');
+  }
+}
+
+/** One line for a camera's latest firmware update (/api/cameras `firmware`), '' for none. */
+export function firmwareText(update) {
+  if (!update || typeof update.state !== 'string') return '';
+  const version = update.version ? ` ${update.version}` : '';
+  const why = update.error ? `: ${update.error}` : '';
+  switch (update.state) {
+    case 'offered':
+      return `Firmware${version}: offered, waiting for the camera`;
+    case 'downloading': {
+      const percent = update.size > 0 ? ` ${Math.floor((100 * update.received) / update.size)} %` : '';
+      return `Firmware${version}: downloading${percent}`;
+    }
+    case 'rebooting':
+      return `Firmware${version}: restarting into it`;
+    case 'confirmed':
+      return `Firmware${version} confirmed`;
+    case 'rolled-back':
+      return `Firmware update rolled back${version ? `, running${version}` : ''}${why}`;
+    default:
+      return `Firmware update ${update.state}${why}`;
   }
 }

@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    subcommands = {SimulateCommand.class, BenchCommand.class, ProbeCommand.class, ShareCommand.class},
+    subcommands = {SimulateCommand.class, BenchCommand.class, ProbeCommand.class, ShareCommand.class,
+        FirmwareCommand.class},
     description = {
       "Relays live JPEG video from network cameras (ESP32-CAM and friends) to browsers, VLC, Home Assistant and"
           + " Java code, with low latency.",
@@ -90,6 +91,8 @@ import picocli.CommandLine.Spec;
       "      load test a running relay",
       "  camrelay share garage --for 24h --url https://relay.example:3010",
       "      a link that shows camera 'garage' to anyone for a day",
+      "  camrelay firmware garage fw.bin --relay http://nas:3010",
+      "      update camera 'garage' (needs the relay's --admin-token)",
       "",
       "Exit status: 0 stopped cleanly, 1 runtime failure (port in use, unreadable keystore),",
       "2 bad flag."

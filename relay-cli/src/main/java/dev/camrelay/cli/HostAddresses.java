@@ -59,6 +59,19 @@ final class HostAddresses {
     return InetAddresses.isInetAddress(v) ? InetAddresses.forString(v) : null;
   }
 
+  /** This machine's name without its domain (for the mDNS name), or "this machine" when it has none. */
+  static String machineName() {
+    String name;
+    try {
+      name = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException | RuntimeException e) {
+      name = System.getenv().getOrDefault("HOSTNAME", "");
+    }
+    int dot = name.indexOf('.');
+    name = dot > 0 && !InetAddresses.isInetAddress(name) ? name.substring(0, dot) : name;
+    return name.isBlank() ? "this machine" : name.length() > 40 ? name.substring(0, 40) : name;
+  }
+
   /** This machine's LAN IPv4 addresses, sorted; empty if there are none or the interfaces cannot be read. */
   static List<String> lanAddresses() {
     List<String> out = new ArrayList<>();

@@ -41,12 +41,29 @@ final class ListenOptions {
       description = "Camera id for raw TCP ingest and the ws:// root path (default: ${DEFAULT-VALUE}).")
   String defaultCamera;
 
+  @Option(names = "--mdns", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Advertise the relay on the LAN by mDNS as _camrelay._tcp (camera port, TLS, HTTP and WebSocket"
+          + " ports in TXT), so cameras without a configured host find it (default: on; --no-mdns: off). Never on a"
+          + " relay that listens on loopback only.")
+  boolean mdns;
+
+  @Option(names = "--mdns-name", paramLabel = "NAME",
+      description = "The name the relay is advertised under (default: camrelay on <this machine's name>).")
+  String mdnsName;
+
   /** Fails with a usage error for a port out of range or a bad camera id. */
   void check(CommandLine cl) {
     checkPort(cl, TCP_PORT, tcpPort);
     checkPort(cl, WS_PORT, wsPort);
     checkPort(cl, HTTP_PORT, httpPort);
     checkPort(cl, RTSP_PORT, rtspPort);
+    if (mdnsName != null) {
+      try {
+        CameraRelay.builder().mdns(mdnsName);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(cl, "--mdns-name '" + mdnsName + "': " + e.getMessage());
+      }
+    }
     if (!CameraId.isValid(defaultCamera)) {
       throw new ParameterException(cl, "--default-camera '" + defaultCamera + "': a camera id is " + CameraId.RULE);
     }
@@ -71,6 +88,9 @@ final class ListenOptions {
   void applyTo(CameraRelay.Builder relay) {
     relay.bind(bind).tcpPort(tcpPort).wsPort(wsPort).httpPort(httpPort).defaultCameraId(defaultCamera);
     relay.rtspPort(rtspPort);
+    if (mdns) {
+      relay.mdns(mdnsName != null ? mdnsName : "camrelay on " + HostAddresses.machineName());
+    }
   }
 
   /** The flag that sets the port behind a relay setting. */

@@ -534,6 +534,29 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
     }
 
     /**
+     * The largest firmware image the admin API takes for a camera update ({@code POST /api/cameras/{id}/firmware});
+     * default 4 MiB, which holds any ESP32 app partition of a 4 MB flash. Offered images are kept in memory until the
+     * camera has downloaded them (one per camera at most).
+     */
+    public Builder maxFirmwareBytes(int bytes) {
+      settings.maxFirmwareBytes(bytes);
+      return this;
+    }
+
+    /**
+     * Advertises the relay on the LAN by mDNS / DNS-SD as service {@code _camrelay._tcp} named {@code name} (e.g.
+     * {@code camrelay on nas}), so cameras without a configured host find it: SRV port = the camera port, TXT
+     * {@code port} (camera port), {@code tls} (1 when the camera port takes TLS), {@code http}, {@code ws},
+     * {@code version}, {@code id} (the name). Default: not advertised. Advertised on the bind address, or with
+     * {@code 0.0.0.0} on every up, non-loopback IPv4 interface that supports multicast; never for a relay bound to
+     * loopback only. mDNS stays on the local link.
+     */
+    public Builder mdns(String name) {
+      settings.mdns(name);
+      return this;
+    }
+
+    /**
      * Also registers the relay's meters (those of {@code /metrics}: per-camera frames, viewers, connections, MJPEG,
      * auth and RTSP figures, see the README) in {@code registry}, the embedding application's Micrometer registry.
      * Per-camera meters (tag {@code camera}) are removed when the relay forgets the camera. {@code /metrics} is

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.cli.Cli;
 import dev.camrelay.cli.simulate.SimulatedCamera;
+import dev.camrelay.frame.wire.Hello;
+import dev.camrelay.frame.wire.Message;
+import dev.camrelay.frame.wire.MessageEncoder;
 import dev.camrelay.relay.CameraRelay;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -439,6 +442,34 @@ class ViewerBrowserTest {
       assertThat(view.findElement(By.cssSelector(".notice")).getText()).startsWith("Camera connecting: ");
       assertThat(browser.driver.findElement(By.id("empty")).isDisplayed()).isFalse();
       browser.driver.get("about:blank"); // leave before the relay closes, so no errors follow
+    }
+  }
+
+  @Test
+  void aCamerasFirmwareUpdateShowsAsALineUnderItsRow() throws Exception {
+    try (CameraRelay updating = startRelay(relayBuilder());
+        SimulatedCamera porch = startCamera(updating, "porch", null);
+        java.net.Socket cam = new java.net.Socket("127.0.0.1", updating.tcpPort())) {
+      browser.driver.get(pageUrl(updating, ""));
+      java.io.OutputStream out = cam.getOutputStream();
+      out.write(MessageEncoder.encode(Message.hello(new Hello(1, Hello.CONTROL, "attic", null, "test/1"))));
+      out.write(MessageEncoder.encode(Message.control(0,
+          "{\"event\":\"ota\",\"state\":\"rolled-back\",\"version\":\"1.3.9\",\"error\":\"no relay\"}", false)));
+      out.flush();
+      WebElement line = waitFor(d -> d.findElement(
+          By.cssSelector(".camera-row[data-camera='attic'] .camera-firmware")));
+      waitUntil(d -> line.getText().equals("Firmware update rolled back, running 1.3.9: no relay"));
+      String nameColor = browser.driver.findElement(By.cssSelector(".camera-row[data-camera='attic'] .camera-name"))
+          .getCssValue("color");
+      assertThat(line.getCssValue("color")).as("a failure stands out").isNotEqualTo(nameColor);
+      out.write(MessageEncoder.encode(Message.control(0,
+          "{\"event\":\"ota\",\"state\":\"downloading\",\"received\":40,\"size\":100}", false)));
+      out.flush();
+      waitUntil(d -> line.getText().equals("Firmware 1.3.9: downloading 40 %"));
+      WebElement porchLine = waitFor(d -> d.findElement(
+          By.cssSelector(".camera-row[data-camera='porch'] .camera-firmware")));
+      assertThat(porchLine.isDisplayed()).as("no line for a camera without an update").isFalse();
+      browser.driver.get("about:blank");
     }
   }
 

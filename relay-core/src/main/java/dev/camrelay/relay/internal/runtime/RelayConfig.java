@@ -64,6 +64,8 @@ public final class RelayConfig {
   private final boolean seedCompatibility;
   private final String adminToken;
   private final RecordSettings recording;
+  private final int maxFirmwareBytes;
+  private final String mdnsName;
 
   private RelayConfig(Builder b) {
     bindHost = b.bindHost;
@@ -110,6 +112,8 @@ public final class RelayConfig {
     seedCompatibility = b.seedCompatibility;
     adminToken = b.adminToken;
     recording = b.recording;
+    maxFirmwareBytes = b.maxFirmwareBytes;
+    mdnsName = b.mdnsName;
   }
 
   public static Builder builder() {
@@ -330,6 +334,16 @@ public final class RelayConfig {
     return recording;
   }
 
+  /** The largest firmware image the admin API takes for a camera update. */
+  public int maxFirmwareBytes() {
+    return maxFirmwareBytes;
+  }
+
+  /** The name the relay advertises itself under on the LAN ({@code _camrelay._tcp}); null: not advertised. */
+  public String mdnsName() {
+    return mdnsName;
+  }
+
   public boolean tlsEnabled() {
     return tlsPkcs12 != null;
   }
@@ -368,7 +382,9 @@ public final class RelayConfig {
         + ", tls=" + (tlsPkcs12 != null ? tlsPkcs12 : "off") + ", requireCameraTls=" + requireCameraTls
         + ", pulls=" + pulls.keySet() + ", serveViewer=" + serveViewer
         + (seedCompatibility ? ", seedCompatibility=true" : "") + ", adminToken=" + (adminToken != null ? "<set>" : "none")
-        + (recording != null ? ", " + recording : "") + "]";
+        + (recording != null ? ", " + recording : "")
+        + ", maxFirmwareBytes=" + maxFirmwareBytes + ", mdns=" + (mdnsName != null ? "'" + mdnsName + "'" : "off")
+        + "]";
   }
 
   /**
@@ -420,6 +436,8 @@ public final class RelayConfig {
     private boolean seedCompatibility;
     private String adminToken;
     private RecordSettings recording;
+    private int maxFirmwareBytes = 4 * 1024 * 1024;
+    private String mdnsName;
 
     private Builder() {}
 
@@ -644,6 +662,22 @@ public final class RelayConfig {
     /** Records cameras as {@code settings} say; null (the default) records nothing. */
     public Builder recording(RecordSettings settings) {
       this.recording = settings;
+      return this;
+    }
+
+    public Builder maxFirmwareBytes(int bytes) {
+      this.maxFirmwareBytes = checkPositive(bytes, "maxFirmwareBytes");
+      return this;
+    }
+
+    /** Advertises the relay on the LAN under {@code name} (1..63 bytes of UTF-8, a DNS-SD instance name). */
+    public Builder mdns(String name) {
+      Objects.requireNonNull(name, "name");
+      int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes < 1 || bytes > 63 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw new IllegalArgumentException("mdns name must be 1..63 bytes of UTF-8 without control characters");
+      }
+      this.mdnsName = name;
       return this;
     }
 

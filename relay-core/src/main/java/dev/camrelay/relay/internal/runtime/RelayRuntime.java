@@ -4,12 +4,14 @@ import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.FrameListener;
 import dev.camrelay.relay.internal.auth.AccessSummary;
 import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.firmware.FirmwareUpdates;
 import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
 import dev.camrelay.relay.internal.clips.Clips;
 import dev.camrelay.relay.internal.past.Past;
 import dev.camrelay.relay.internal.port.TlsContexts;
 import dev.camrelay.relay.internal.port.http.HttpFrontend;
+import dev.camrelay.relay.internal.port.mdns.MdnsAdvertiser;
 import dev.camrelay.relay.internal.port.rtsp.RtspServer;
 import dev.camrelay.relay.internal.port.tcp.TcpIngestServer;
 import dev.camrelay.relay.internal.port.websocket.WsServer;
@@ -58,12 +60,14 @@ public final class RelayRuntime {
   private final LiveCameras registry;
   private final RelayMeters meters;
   private final Past past;
+  private final FirmwareUpdates firmware;
   private WsServer ws;
   private TcpIngestServer tcp;
   private HttpFrontend http;
   private RtspServer rtsp;
   private final Recorder recorder;
   private AutoCloseable recorderOutputs;
+  private MdnsAdvertiser mdns;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private volatile int tcpPort = -1;
@@ -89,6 +93,8 @@ public final class RelayRuntime {
     this.hub = new Hub(config, timer, listenerExecutor);
     this.registry = new LiveCameras(config, hub, auth, this::workers);
     this.meters = new RelayMeters(hub, embedderMetersOrNull);
+    this.firmware = new FirmwareUpdates(hub, timer, () -> httpPort, config.tlsEnabled(), config.maxFirmwareBytes(),
+        FirmwareUpdates.DEFAULT_LIFETIME);
     auth.failures().bindTo(meters.registry());
     RecordSettings rec = config.recording();
     this.recorder = rec == null ? null
@@ -140,11 +146,12 @@ public final class RelayRuntime {
       wsPort = ws.getPort();
     }
     if (config.httpPort() >= 0) {
-      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry, meters, past);
+      http = new HttpFrontend(config, hub, auth, info(), boss(), workers(), tls, limiter, registry, meters, past,
+          firmware);
       httpPort = http.start();
     }
     if (config.tcpPort() >= 0) {
-      tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort, tls);
+      tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort, tls, firmware);
       tcpPort = tcp.start(boss(), workers());
       if (http != null) {
         http.info(info()); // now with the camera port
@@ -161,6 +168,7 @@ public final class RelayRuntime {
     }
     past.start();
     registry.start();
+    advertise();
     // Per-camera meters follow the hub for embedders' registries too, not only at /metrics scrapes.
     timer.scheduleWithFixedDelay(meters::syncCameras, 0, 5, TimeUnit.SECONDS);
     if (log.isDebugEnabled()) {
@@ -181,6 +189,24 @@ public final class RelayRuntime {
       clips = new Clips(hub, config.preEvent(), config.preEventMaxBytes(), dirOf);
     }
     return new Past(storeOrNull, clips, config.clipsDir().toAbsolutePath().resolve("{id}").toString());
+  }
+
+  /** Advertises the relay on the LAN when asked to and cameras can connect (the camera port is on). */
+  private void advertise() {
+    if (config.mdnsName() == null) {
+      return;
+    }
+    if (tcpPort < 0) {
+      log.warn("mDNS: not advertising '{}': the camera port is off", config.mdnsName());
+      return;
+    }
+    if (config.loopbackOnly()) {
+      log.info("mDNS: not advertising '{}': the relay listens on loopback only ({}), out of the LAN's reach",
+          config.mdnsName(), config.bindHost());
+      return;
+    }
+    mdns = MdnsAdvertiser.start(config.bindHost(), MdnsAdvertiser.serviceInfo(config.mdnsName(), tcpPort, httpPort,
+        wsPort, config.tlsEnabled(), Version.get()));
   }
 
   /** An {@code onFrame} listener as a relay-wide output of every camera. */
@@ -239,6 +265,9 @@ public final class RelayRuntime {
    * thread. Returns within about a second.
    */
   public void close() {
+    if (mdns != null) {
+      mdns.close();
+    }
     registry.close();
     hub.close();
     if (recorder != null) {

@@ -7,16 +7,11 @@ import com.google.gson.JsonParser;
 import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.CameraRegistry;
 import dev.camrelay.relay.CameraSpec;
-import dev.camrelay.relay.internal.auth.AdminAuth;
-import dev.camrelay.relay.internal.auth.AuthFailures;
-import dev.camrelay.relay.internal.auth.Tokens;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -32,31 +27,29 @@ import java.util.Map;
  * /api/cameras/{id}} forgets it; both take effect at once ({@link dev.camrelay.relay.CameraRegistry}).
  *
  * <pre>
- * admin API off (no admin token)  403 {"error": "the admin API is off ..."}
- * no token / wrong token          401 (WWW-Authenticate: Bearer) / 403
- * address refused (AuthFailures)   429 with Retry-After, the token unchecked
+ * no admin API, token or access   as {@link AdminGate} says, before the body is read
  * bad id, body, field or URL      400 {"error": "..."} saying which
  * PUT                             201 new camera, 200 changed or unchanged: {"id", "pullUrl" (without user info or
  *                                 query), "cameraToken": true|false, "state", "changed"}
  * DELETE                          204, or 404 for a camera that is not configured
  * </pre>
  *
- * The admin token comes as {@code Authorization: Bearer} or {@code ?token=}. Bodies are read up to
- * {@link #MAX_BODY} bytes (413 beyond); tokens are never echoed or logged.
+ * Bodies are read up to {@link #MAX_BODY} bytes (413 beyond).
  */
-final class AdminRoute {
+final class AdminRoute implements BodyRoute {
   static final String PREFIX = "/api/cameras/";
   static final int MAX_BODY = 16 * 1024;
   private static final List<String> FIELDS = List.of("pullUrl", "cameraToken");
 
   private final CameraRegistry registry;
-  private final AdminAuth admin;
-  private final AuthFailures failures;
 
-  AdminRoute(CameraRegistry registry, AdminAuth admin, AuthFailures failures) {
+  AdminRoute(CameraRegistry registry) {
     this.registry = registry;
-    this.admin = admin;
-    this.failures = failures;
+  }
+
+  @Override
+  public int maxBody() {
+    return MAX_BODY;
   }
 
   /** Whether this route answers the request (a PUT or DELETE under {@link #PREFIX}). */
@@ -65,36 +58,10 @@ final class AdminRoute {
         && (HttpMethod.PUT.equals(request.method()) || HttpMethod.DELETE.equals(request.method()));
   }
 
-  /** Answers a complete request; {@code body} is what the client sent (empty for none). */
-  void handle(HttpExchange exchange, byte[] body) {
+  /** Answers a complete request that passed the {@link AdminGate}; {@code body} is what the client sent. */
+  @Override
+  public void handle(HttpExchange exchange, byte[] body) {
     HttpRequest request = exchange.request();
-    if (!admin.enabled()) {
-      exchange.respond(error(HttpResponseStatus.FORBIDDEN, "the admin API is off: start the relay with an admin"
-          + " token (--admin-token or CAMRELAY_ADMIN_TOKEN) to change cameras while it runs"), false);
-      return;
-    }
-    long wait = failures.refusedForSeconds(exchange.channel().remoteAddress());
-    if (wait > 0) {
-      exchange.refuse("admin-throttled", request.method() + " " + exchange.loggableTarget(),
-          "too many failed token attempts", Responses.throttled(wait), false);
-      return;
-    }
-    String token = Tokens.of(request.headers().get(HttpHeaderNames.AUTHORIZATION), null,
-        new QueryStringDecoder(request.uri()).parameters());
-    if (!admin.allowed(token)) {
-      if (token != null) {
-        failures.failed(exchange.channel().remoteAddress());
-      }
-      FullHttpResponse response = token == null
-          ? error(HttpResponseStatus.UNAUTHORIZED, "the admin token is required: send 'Authorization: Bearer <token>'")
-          : error(HttpResponseStatus.FORBIDDEN, "the admin token is not valid");
-      if (token == null) {
-        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"camrelay admin\"");
-      }
-      exchange.refuse("admin-auth", request.method() + " " + exchange.loggableTarget(),
-          token == null ? "no admin token" : "wrong admin token", response, false);
-      return;
-    }
     String id = exchange.path().substring(PREFIX.length());
     if (!CameraId.isValid(id)) {
       exchange.respond(error(HttpResponseStatus.BAD_REQUEST, "invalid camera id: want " + CameraId.RULE), false);
@@ -199,8 +166,6 @@ final class AdminRoute {
   }
 
   private static FullHttpResponse error(HttpResponseStatus status, String message) {
-    JsonObject o = new JsonObject();
-    o.addProperty("error", message);
-    return Responses.json(status, o.toString());
+    return AdminGate.error(status, message);
   }
 }

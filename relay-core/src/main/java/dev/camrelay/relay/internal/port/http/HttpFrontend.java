@@ -10,6 +10,8 @@ import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.auth.AdminAuth;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.auth.ViewerAccess;
+import dev.camrelay.relay.internal.firmware.FirmwareStatus;
+import dev.camrelay.relay.internal.firmware.FirmwareUpdates;
 import dev.camrelay.relay.internal.output.SharedEncodings;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegCounters;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegPartEncoding;
@@ -75,6 +77,9 @@ public final class HttpFrontend implements AutoCloseable {
   private volatile Function<String, String> rtspRefusals = cameraId -> null;
   private final LiveCameras registry;
   private final AdminRoute adminRoute;
+  private final AdminGate adminGate;
+  private final FirmwareUpdates firmware;
+  private final FirmwareUploadRoute firmwareUploadRoute;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final SSLContext tls;
@@ -102,21 +107,24 @@ public final class HttpFrontend implements AutoCloseable {
    */
   public HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
       EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter,
-      LiveCameras registry, RelayMeters meters, Past past) {
-    this(config, hub, auth, info, boss, workers, tlsOrNull, limiter, registry, meters, past,
+      LiveCameras registry, RelayMeters meters, Past past, FirmwareUpdates firmware) {
+    this(config, hub, auth, info, boss, workers, tlsOrNull, limiter, registry, meters, past, firmware,
         config.serveViewer() ? StaticAssets.viewer() : null);
   }
 
   /** With another static folder (tests), or null to serve no files. */
   HttpFrontend(RelayConfig config, CameraHub hub, Authenticator auth, RelayInfo info,
       EventLoopGroup boss, EventLoopGroup workers, SSLContext tlsOrNull, ConnectionLimiter limiter,
-      LiveCameras registry, RelayMeters meters, Past past, StaticAssets assets) {
+      LiveCameras registry, RelayMeters meters, Past past, FirmwareUpdates firmware, StaticAssets assets) {
     this.config = config;
     this.past = past;
     this.clipPostRoute = new ClipPostRoute(hub, auth, past);
     this.meters = meters;
     this.registry = registry;
-    this.adminRoute = new AdminRoute(registry, new AdminAuth(config.adminToken()), auth.failures());
+    this.adminRoute = new AdminRoute(registry);
+    this.adminGate = new AdminGate(new AdminAuth(config.adminToken()), auth.failures());
+    this.firmware = firmware;
+    this.firmwareUploadRoute = new FirmwareUploadRoute(firmware, gson);
     this.hub = hub;
     this.auth = auth;
     this.info = info;
@@ -242,6 +250,18 @@ public final class HttpFrontend implements AutoCloseable {
     return adminRoute;
   }
 
+  AdminGate adminGate() {
+    return adminGate;
+  }
+
+  FirmwareUploadRoute firmwareUploadRoute() {
+    return firmwareUploadRoute;
+  }
+
+  FirmwareUpdates firmware() {
+    return firmware;
+  }
+
   StaticAssets assets() {
     return assets;
   }
@@ -294,9 +314,10 @@ public final class HttpFrontend implements AutoCloseable {
   /**
    * {@code /api/cameras}: the cameras {@code access} may see, with their state (configured cameras too, before they
    * first connect) and the relay node they are connected to ({@code node}: this relay's name, or another node's for
-   * cameras a cluster brings); with the RTSP port on, each camera's RTSP path ({@code "rtsp": "/garage"}: the page
-   * adds the host it reached the relay by and {@code /api/info}'s {@code rtspPort}) and, while its frames cannot go
-   * out over RTSP, why ({@code "rtspRefused"}).
+   * cameras a cluster brings); its latest firmware update ({@code "firmware"}, see {@link FirmwareStatus}) if it had
+   * one; with the RTSP port on, each camera's RTSP path ({@code "rtsp": "/garage"}: the page adds the host it reached
+   * the relay by and {@code /api/info}'s {@code rtspPort}) and, while its frames cannot go out over RTSP, why
+   * ({@code "rtspRefused"}).
    */
   JsonObject cameraList(ViewerAccess access) {
     boolean rtsp = info.rtspPort() >= 0;
@@ -309,6 +330,7 @@ public final class HttpFrontend implements AutoCloseable {
       JsonObject entry = gson.toJsonTree(c.stats()).getAsJsonObject();
       entry.addProperty("state", c.state());
       entry.addProperty("node", c.stats().node() != null ? c.stats().node() : config.nodeName());
+      firmware.status(c.stats().id()).ifPresent(s -> entry.add("firmware", gson.toJsonTree(s)));
       if (rtsp) {
         entry.addProperty("rtsp", "/" + c.stats().id()); // ids need no escaping in a URL path (CameraId's rule)
         String refused = refusals.apply(c.stats().id());

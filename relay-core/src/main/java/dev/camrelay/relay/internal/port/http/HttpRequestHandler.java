@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * wants every camera and the token opens only some).
  *
  * <p>{@code POST /cam/{id}/clips} goes to {@link ClipPostRoute} (control token) before the method check.
- * The admin API's {@code PUT} and {@code DELETE} ({@link AdminRoute}) are the only requests whose body is read (up to
- * {@link AdminRoute#MAX_BODY}); they are answered once complete, and the connection closed after. Other request bodies
- * are never read: a request announcing one is answered and the connection closed. After an answer
+ * <p>The admin API's {@code PUT} and {@code DELETE} ({@link AdminRoute}) and firmware uploads
+ * ({@link FirmwareUploadRoute}) are the only requests whose body is read ({@link BodyRoute}), once {@link AdminGate}
+ * admitted the head, up to the route's limit; they are answered once complete, and the connection closed after.
+ * Other request bodies are never read: a request announcing one is answered and the connection closed. After an answer
  * that closes the connection further requests are ignored; a route may hand the connection to another handler (an
  * MJPEG stream), which then replaces this one. Failures are logged by {@link ConnectionErrors}, last in the pipeline.
  */
@@ -48,8 +49,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
   private final HttpFrontend frontend;
   private boolean closing;
-  /** An admin request whose body is still arriving, or null. */
+  /** An admin request whose body is still arriving, or null; the route that answers it and its body so far. */
   private HttpExchange admin;
+  private BodyRoute adminBodyRoute;
   private ByteArrayOutputStream adminBody;
 
   HttpRequestHandler(HttpFrontend frontend) {
@@ -86,11 +88,17 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
       exchange.refuse("limit", "HTTP connection", refused, response, false);
       return;
     }
-    if (AdminRoute.answers(request, exchange.path())) {
-      if (HttpUtil.getContentLength(request, 0L) > AdminRoute.MAX_BODY) {
-        refuseTooLarge(exchange);
+    BodyRoute bodyRoute = AdminRoute.answers(request, exchange.path()) ? frontend.adminRoute()
+        : FirmwareUploadRoute.answers(request, exchange.path()) ? frontend.firmwareUploadRoute() : null;
+    if (bodyRoute != null) {
+      if (!frontend.adminGate().admit(exchange)) {
+        return;
+      }
+      if (HttpUtil.getContentLength(request, 0L) > bodyRoute.maxBody()) {
+        refuseTooLarge(exchange, bodyRoute.maxBody());
       } else {
         admin = exchange; // answered once the body is complete
+        adminBodyRoute = bodyRoute;
         adminBody = new ByteArrayOutputStream();
         if (HttpUtil.is100ContinueExpected(request)) {
           exchange.channel().writeAndFlush(
@@ -104,7 +112,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             exchange.respond(Responses.json(HttpResponseStatus.REQUEST_TIMEOUT,
                 "{\"error\":\"the request body did not arrive in time\"}"), false);
           }
-        }, frontend.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, bodyRoute.bodyTimeout(frontend.bodyTimeout()).toMillis(), TimeUnit.MILLISECONDS);
       }
       return;
     }
@@ -133,9 +141,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
   private void receiveAdminBody(HttpContent content) {
     HttpExchange exchange = admin;
     ByteBuf bytes = content.content();
-    if (adminBody.size() + bytes.readableBytes() > AdminRoute.MAX_BODY) {
+    if (adminBody.size() + bytes.readableBytes() > adminBodyRoute.maxBody()) {
       admin = null;
-      refuseTooLarge(exchange);
+      refuseTooLarge(exchange, adminBodyRoute.maxBody());
       closing = true;
       return;
     }
@@ -144,15 +152,15 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     adminBody.write(chunk, 0, chunk.length);
     if (content instanceof LastHttpContent) {
       admin = null;
-      frontend.adminRoute().handle(exchange, adminBody.toByteArray());
+      adminBodyRoute.handle(exchange, adminBody.toByteArray());
       adminBody = null;
       closing = true;
     }
   }
 
-  private static void refuseTooLarge(HttpExchange exchange) {
-    exchange.respond(Responses.json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-        "{\"error\":\"the body is larger than " + AdminRoute.MAX_BODY + " bytes\"}"), false);
+  private static void refuseTooLarge(HttpExchange exchange, int max) {
+    exchange.respond(AdminGate.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        "the body is larger than " + max + " bytes, the most this request takes"), false);
   }
 
   private boolean authorized(HttpExchange exchange, RouteTable.Access needed) {

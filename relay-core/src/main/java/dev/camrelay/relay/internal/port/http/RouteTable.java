@@ -1,5 +1,6 @@
 package dev.camrelay.relay.internal.port.http;
 
+import dev.camrelay.relay.internal.firmware.FirmwareUpdates;
 import dev.camrelay.relay.internal.output.mjpeg.MjpegRoute;
 import dev.camrelay.relay.internal.output.snapshot.SnapshotRoute;
 import java.util.ArrayList;
@@ -17,6 +18,10 @@ import java.util.Map;
  * /api/cameras                  JSON list of camera stats, state  viewer token if one is set; lists only the
  *                                                                 cameras the token opens
  * PUT, DELETE /api/cameras/{id} the admin API (AdminRoute)        admin token; asked before the table
+ * POST /api/cameras/{id}/firmware a firmware update (FirmwareUploadRoute)  admin token; asked before the table
+ * /api/cameras/{id}/firmware    JSON: the camera's latest update  viewer token for {id} if one is set
+ * /firmware/{key}.bin           an image offered to a camera       open: the 128-bit key is the secret
+ *                               (FirmwareImageRoute)
  * /metrics                      Prometheus text 0.0.4             a token for every camera if one is set
  * /cam/{id}/stream.mjpeg        multipart/x-mixed-replace stream  viewer token for {id} if one is set (403 when
  * /cam/{id}/snapshot.jpg        the latest frame                  the token opens other cameras only)
@@ -65,6 +70,8 @@ final class RouteTable {
             new JsonRoute(frontend.gson(), exchange -> frontend.cameraList(exchange.viewerAccess())))
         .exact("/metrics", Access.EVERY_CAMERA, new MetricsRoute(frontend))
         .prefix(CameraRoutes.PREFIX, Access.VIEWER_TOKEN, cameras)
+        .prefix(AdminRoute.PREFIX, Access.VIEWER_TOKEN, new FirmwareStatusRoute(frontend.firmware(), frontend.gson()))
+        .prefix(FirmwareUpdates.IMAGE_PREFIX, Access.OPEN, new FirmwareImageRoute(frontend.firmware()))
         .prefix("/api/", Access.OPEN, new UnknownApiRoute())
         .otherwise(Access.OPEN, new PageRoute(frontend.assets()))
         .build();

@@ -3,6 +3,7 @@ package dev.camrelay.relay.internal.port.tcp;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.firmware.FirmwareUpdates;
 import dev.camrelay.relay.internal.port.TcpListener;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
@@ -45,10 +46,10 @@ public final class TcpIngestServer implements AutoCloseable {
 
   /** {@code tlsOrNull}: the relay's TLS key, also offered on this port; null for plain TCP only. */
   public TcpIngestServer(RelayConfig config, CameraHub hub, Authenticator auth, ConnectionLimiter limiter,
-      ScheduledExecutorService timer, int httpPort, int wsPort, SSLContext tlsOrNull) {
+      ScheduledExecutorService timer, int httpPort, int wsPort, SSLContext tlsOrNull, FirmwareUpdates firmware) {
     this.tls = tlsOrNull;
     this.context = new IngestContext(config, hub, auth, new LogLimiter(log, 10_000),
-        new RawSources(hub, config, timer), httpPort, wsPort);
+        new RawSources(hub, config, timer), httpPort, wsPort, firmware);
     this.listener = new TcpListener("TCP ingest", PortBindException.Setting.TCP_PORT, limiter, context.logLimiter());
   }
 

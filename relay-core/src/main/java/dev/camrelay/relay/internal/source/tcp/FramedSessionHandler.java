@@ -1,5 +1,7 @@
 package dev.camrelay.relay.internal.source.tcp;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import dev.camrelay.frame.jpeg.JpegFormatException;
 import dev.camrelay.frame.wire.Control;
 import dev.camrelay.frame.wire.ErrorCode;
@@ -16,6 +18,7 @@ import dev.camrelay.relay.DetachReason;
 import dev.camrelay.relay.SourceHandle;
 import dev.camrelay.relay.SourceInfo;
 import dev.camrelay.relay.internal.auth.AuthFailures;
+import dev.camrelay.relay.internal.runtime.UntrustedJson;
 import dev.camrelay.relay.internal.source.WireCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -24,6 +27,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +44,7 @@ import org.slf4j.LoggerFactory;
  *                                          | ERROR 8 RATE_LIMITED (too many wrong tokens from this address lately)
  *   FRAME (one JPEG)                 ──►     valid: published; invalid JPEG: counted as dropped, session goes on
  *   CONTROL reply (flag 0x0001)      ──►     routed to whoever asked
+ *   CONTROL id 0 {"event": ...}      ──►     an event, never answered: "ota" events go to FirmwareUpdates
  *                                    ◄──   CONTROL (relay-assigned request id, command JSON)
  *   PING                             ◄─►   PONG        (the relay pings every idle timeout / 3)
  *   BYE / ERROR                      ◄─►   close
@@ -63,6 +68,8 @@ public final class FramedSessionHandler extends ChannelInboundHandlerAdapter imp
   private SourceHandle camera;
   private String closeReason;
   private ScheduledFuture<?> pinger;
+  /** The relay's address on this connection: where the camera downloads updates from. */
+  private InetSocketAddress relaySide;
 
   public FramedSessionHandler(IngestContext context, String remote) {
     this.context = context;
@@ -164,6 +171,8 @@ public final class FramedSessionHandler extends ChannelInboundHandlerAdapter imp
       sendErrorAndClose(ErrorCode.RATE_LIMITED, e.getMessage());
       return;
     }
+    relaySide = (InetSocketAddress) ctx.channel().localAddress();
+    context.firmware().connected(id, relaySide);
     long idleMs = context.config().cameraIdleTimeout().toMillis();
     ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
     boolean stream = camera.streamWanted();
@@ -194,10 +203,25 @@ public final class FramedSessionHandler extends ChannelInboundHandlerAdapter imp
   private void onControl(Control c) {
     if (c.reply()) {
       camera.reply(c.requestId(), c.json());
+    } else if (c.requestId() == 0 && c.json().contains("\"event\"")) {
+      onEvent(c.json());
     } else {
       replyIfWritable(Message.control(c.requestId(), "{\"ok\":false,\"error\":\"the relay accepts no commands\"}",
           true));
     }
+  }
+
+  /** A CONTROL request with id 0 and an {@code event} key (PROTOCOL.md): news from the camera, never answered. */
+  private void onEvent(String json) {
+    JsonObject event;
+    try {
+      event = UntrustedJson.object(json);
+    } catch (JsonParseException e) {
+      context.logLimiter().warn("framed-bad-event:" + camera.cameraId(), "camera '" + camera.cameraId()
+          + "': ignoring an event that is not a JSON object");
+      return;
+    }
+    context.firmware().onEvent(camera.cameraId(), event);
   }
 
   /** Runs on the event loop when the handshake timeout has passed. */
@@ -265,6 +289,7 @@ public final class FramedSessionHandler extends ChannelInboundHandlerAdapter imp
       pinger.cancel(false);
     }
     if (camera != null) {
+      context.firmware().disconnected(camera.cameraId(), relaySide);
       camera.detach(closeReason != null ? closeReason
           : decoder.midMessage() ? "connection closed in the middle of a message" : "connection closed");
     }

@@ -2,6 +2,7 @@ package dev.camrelay.relay.internal.port.http;
 
 import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.firmware.FirmwareUpdates;
 import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.past.Past;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
@@ -75,8 +76,10 @@ final class HttpFixture implements AutoCloseable {
     RelayInfo info = new RelayInfo("test-version", 3009, false, tls != null, auth.viewerAuthRequired(),
         auth.controlRequiresToken(), 3008, -1);
     registry = new LiveCameras(config, hub, auth, () -> workers);
+    FirmwareUpdates firmware = new FirmwareUpdates(hub, timer, () -> -1, tls != null, config.maxFirmwareBytes(),
+        FirmwareUpdates.DEFAULT_LIFETIME);
     http = new HttpFrontend(config, hub, auth, info, boss, workers, tls, limiter, registry, meters(hub, auth), past,
-        assets);
+        firmware, assets);
     try {
       port = http.start();
     } catch (IOException | RuntimeException e) {

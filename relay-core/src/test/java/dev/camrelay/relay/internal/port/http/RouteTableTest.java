@@ -43,12 +43,12 @@ class RouteTableTest {
     try (HttpFixture http = new HttpFixture(TestConfig.builder())) {
       RouteTable routes = http.http.routes();
       for (String path : List.of("/api/cameras", "/cam/x/stream.mjpeg", "/cam/x/snapshot.jpg",
-          "/cam/", "/cam/x/other")) {
+          "/cam/", "/cam/x/other", "/api/cameras/", "/api/cameras/x/firmware")) {
         assertThat(routes.find(path).access()).as(path).isEqualTo(Access.VIEWER_TOKEN);
       }
       assertThat(routes.find("/metrics").access()).as("metrics name every camera").isEqualTo(Access.EVERY_CAMERA);
-      for (String path : List.of("/healthz", "/api/info", "/api/nope", "/api/cameras/", "/", "/index.html",
-          "/app.js", "/metrics/", "/cam", "/healthz/")) {
+      for (String path : List.of("/healthz", "/api/info", "/api/nope", "/", "/index.html",
+          "/app.js", "/metrics/", "/cam", "/healthz/", "/firmware/0123.bin")) {
         assertThat(routes.find(path).access()).as(path).isEqualTo(Access.OPEN);
       }
     }
