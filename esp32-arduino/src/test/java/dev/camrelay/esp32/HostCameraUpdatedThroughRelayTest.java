@@ -1,4 +1,4 @@
-package dev.camrelay.esp32.viarelay;
+package dev.camrelay.esp32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,8 +57,8 @@ class HostCameraUpdatedThroughRelayTest {
 
   @BeforeAll
   static void checkTheHostCameraAndWriteJpegs() throws Exception {
-    assertThat(Files.isExecutable(HostCameraProcess.BINARY))
-        .as("host/run-tests.sh builds %s before the tests", HostCameraProcess.BINARY).isTrue();
+    assertThat(Files.isExecutable(HostCamera.BINARY))
+        .as("host/run-tests.sh builds %s before the tests", HostCamera.BINARY).isTrue();
     frames = Path.of("target", "host-cam-relay-update-frames").toAbsolutePath();
     Files.createDirectories(frames);
     for (int i = 0; i < 2; i++) {
@@ -86,16 +86,16 @@ class HostCameraUpdatedThroughRelayTest {
     }
   }
 
-  private HostCameraProcess camera(int port, String version) throws Exception {
-    HostCameraProcess camera = new HostCameraProcess("--host", "127.0.0.1", "--port", String.valueOf(port),
+  private HostCamera camera(int port, String version) throws Exception {
+    HostCamera camera = HostCamera.start("--host", "127.0.0.1", "--port", String.valueOf(port),
         "--id", CAMERA, "--token", TOKEN, "--dir", frames.toString(), "--fps", "5", "--state-dir", state.toString(),
         "--firmware-version", version);
     cleanup.add(camera);
     return camera;
   }
 
-  private HostCameraProcess oldCameraOnline() throws Exception {
-    HostCameraProcess camera = camera(relay.tcpPort(), "0.1.0");
+  private HostCamera oldCameraOnline() throws Exception {
+    HostCamera camera = camera(relay.tcpPort(), "0.1.0");
     camera.awaitLine(l -> l.contains("relay: welcome"), GENEROUS);
     return camera;
   }
@@ -148,7 +148,7 @@ class HostCameraUpdatedThroughRelayTest {
   @Test
   void theRelayOffersAnImageTheHostCameraDownloadsFromItVerifiesRestartsIntoAndConfirms() throws Exception {
     byte[] image = image(250_000);
-    HostCameraProcess old = oldCameraOnline();
+    HostCamera old = oldCameraOnline();
 
     HttpResponse<String> offered = offerThroughTheRelay(image, "0.2.0");
     assertThat(offered.statusCode()).as(offered.body()).isEqualTo(202);
@@ -164,7 +164,7 @@ class HostCameraUpdatedThroughRelayTest {
     assertThat(http.send(HttpRequest.newBuilder(URI.create(url.group(1))).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode()).as("the image is no longer served").isEqualTo(404);
 
-    HostCameraProcess updated = camera(relay.tcpPort(), "0.2.0");
+    HostCamera updated = camera(relay.tcpPort(), "0.2.0");
     updated.awaitLine(l -> l.contains("ota: firmware 0.2.0 confirmed (the relay was reached)"), GENEROUS);
     JsonObject confirmed = awaitRelaysView("confirmed");
     assertThat(confirmed.get("version").getAsString()).isEqualTo("0.2.0");
@@ -185,7 +185,7 @@ class HostCameraUpdatedThroughRelayTest {
     });
     server.start();
     cleanup.add(() -> server.stop(0));
-    HostCameraProcess camera = oldCameraOnline();
+    HostCamera camera = oldCameraOnline();
 
     String command = "{\"cmd\":\"ota\",\"url\":\"http://127.0.0.1:" + server.getAddress().getPort() + "/fw.bin\","
         + "\"size\":" + image.length + ",\"sha256\":\"" + sha256(image) + "\",\"version\":\"0.2.0\"}";
@@ -202,11 +202,11 @@ class HostCameraUpdatedThroughRelayTest {
   @Test
   void aNewImageThatNeverReachesTheRelayRollsBackAndTheRelayIsTold() throws Exception {
     byte[] image = image(60_000);
-    HostCameraProcess old = oldCameraOnline();
+    HostCamera old = oldCameraOnline();
     assertThat(offerThroughTheRelay(image, "0.2.0").statusCode()).isEqualTo(202);
     assertThat(old.awaitExit(GENEROUS)).isEqualTo(4);
 
-    HostCameraProcess lost = camera(1, "0.2.0");  // the new image cannot reach a relay, and dies
+    HostCamera lost = camera(1, "0.2.0");  // the new image cannot reach a relay, and dies
     lost.awaitLine(l -> l.contains("ota: first boot of new firmware 0.2.0"), GENEROUS);
     lost.close();
 
