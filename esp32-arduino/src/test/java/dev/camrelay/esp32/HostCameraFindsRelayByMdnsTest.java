@@ -22,6 +22,7 @@ import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,7 @@ class HostCameraFindsRelayByMdnsTest {
   private static Path frameDir;
   private static List<byte[]> jpegs;
   private static InetAddress link;
+  private static String skipReason;  // null when multicast works on the link
 
   @TempDir
   static Path keys;
@@ -50,19 +52,26 @@ class HostCameraFindsRelayByMdnsTest {
   private final List<AutoCloseable> cleanup = new ArrayList<>();
 
   @BeforeAll
-  static void buildHostCameraAndCheckMulticast() throws Exception {
-    String why = null;
+  static void checkMulticastAndBuildHostCamera() throws Exception {
     link = multicastInterfaceAddress();
     if (link == null) {
-      why = "no up, non-loopback IPv4 interface with multicast here (loopback has no MULTICAST flag)";
-    } else if (!jmdnsResolvesItselfOn(link)) {
-      why = "a jmdns browser on " + link.getHostAddress() + " did not resolve a jmdns responder on the same "
-          + "address within 15 s: multicast does not work on this link";
+      skipReason = "no up, non-loopback IPv4 interface with multicast here (loopback has no MULTICAST flag)";
+      return;
     }
-    assumeTrue(why == null, "mDNS end-to-end skipped: " + why);
+    if (!jmdnsResolvesItselfOn(link)) {
+      skipReason = "a jmdns browser on " + link.getHostAddress() + " did not resolve a jmdns responder on the same "
+          + "address within 15 s: multicast does not work on this link";
+      return;
+    }
     HostCamera.build();
     frameDir = Path.of("target", "host-cam-mdns-frames").toAbsolutePath();
     jpegs = HostCamera.writeJpegs(frameDir, Color.CYAN, Color.PINK, Color.DARK_GRAY);
+  }
+
+  @BeforeEach
+  void needsMulticast() {
+    // Per test rather than in @BeforeAll, so each skipped test is reported with the reason.
+    assumeTrue(skipReason == null, "mDNS end to end skipped: " + skipReason);
   }
 
   @AfterEach
