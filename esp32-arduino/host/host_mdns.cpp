@@ -11,6 +11,7 @@
 #include <avahi-core/lookup.h>
 #include <string.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -116,7 +117,7 @@ size_t AvahiMdnsBrowser::browse(MdnsService* out, size_t max, uint32_t timeoutMs
       const AvahiUsec left = -avahi_age(&deadline);
       if (left <= 0) break;
       // Wake at least every 100 ms to check the deadline; avahi runs its timers and sockets in between.
-      if (avahi_simple_poll_iterate(poll, static_cast<int>(left / 1000 < 100 ? left / 1000 + 1 : 100)) != 0) break;
+      if (avahi_simple_poll_iterate(poll, static_cast<int>(std::min<AvahiUsec>(left / 1000 + 1, 100))) != 0) break;
     }
     avahi_s_service_browser_free(browser);
   }
