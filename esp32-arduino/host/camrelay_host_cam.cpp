@@ -2,9 +2,12 @@
 // over POSIX sockets. It streams the JPEG files of a folder, in name order and in a loop, to a real relay; it
 // answers CONTROL commands like the board does (sensor settings are recorded, not applied to any hardware).
 //
-//   camrelay_host_cam --host 127.0.0.1 --port 3008 --id cam1 [--token T] --dir frames/ [--fps 10] [--on-demand]
+//   camrelay_host_cam [--host 127.0.0.1 --port 3008] --id cam1 [--token T] --dir frames/ [--fps 10] [--on-demand]
 //                     [--max-connect-attempts N] [--exit-after-frames N]
 //                     [--state-dir DIR] [--firmware-version V] [--tls-fingerprint SHA256]
+//
+// Without --host the relay is found by mDNS (_camrelay._tcp, host_mdns.h) and the firmware's RelayLocator picks it,
+// as on a board whose relay host was left empty in the set-up portal; --port is then ignored.
 //
 // --tls-fingerprint: TLS to the relay (OpenSSL), refused unless the relay's certificate has this SHA-256 (64 hex
 // digits, colons allowed), as the board's pinned WiFiClientSecure.
@@ -48,6 +51,7 @@
 #include "camrelay/camera_app.h"
 #include "camrelay/client.h"
 #include "camrelay/version.h"
+#include "host_mdns.h"
 #include "host_ota.h"
 #include "openssl_sha256.h"
 
@@ -361,7 +365,7 @@ std::vector<std::vector<uint8_t>> loadJpegs(const std::string& dir) {
 }
 
 int usage(const char* why) {
-  std::fprintf(stderr, "camrelay_host_cam: %s\nusage: camrelay_host_cam --host H --port P --id ID [--token T] --dir DIR "
+  std::fprintf(stderr, "camrelay_host_cam: %s\nusage: camrelay_host_cam [--host H --port P] --id ID [--token T] --dir DIR "
                        "[--fps N] [--on-demand] [--max-connect-attempts N] [--exit-after-frames N] [--state-dir DIR] "
                        "[--firmware-version V] [--tls-fingerprint SHA256]\n", why);
   return 64;
@@ -392,7 +396,11 @@ int main(int argc, char** argv) {
     else if (a == "--tls-fingerprint") fingerprint = v;
     else return usage(("unknown option " + a).c_str());
   }
-  if (host.empty() || id.empty() || dir.empty() || port <= 0 || port > 65535) return usage("--host, --port, --id, --dir are required");
+  const bool findByMdns = host.empty();
+  if (findByMdns) port = 3008;  // a placeholder: the relay's TXT record says which port
+  if (id.empty() || dir.empty() || port <= 0 || port > 65535) {
+    return usage("--id, --dir are required, and --port (1..65535) with --host");
+  }
   std::vector<std::vector<uint8_t>> jpegs = loadJpegs(dir);
   if (jpegs.empty()) return usage(("no .jpg files in " + dir).c_str());
 
@@ -430,6 +438,7 @@ int main(int argc, char** argv) {
   ota.atBoot();
   ClientConfig config;
   config.host = host.c_str();
+  config.hostFoundLater = findByMdns;
   config.port = static_cast<uint16_t>(port);
   config.cameraId = id.c_str();
   config.token = token.c_str();
@@ -441,9 +450,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "camrelay_host_cam: %s\n", client.configError());
     return 64;
   }
-  CameraApp app(client, store, ota, nullptr, system, log, token.c_str());
-  log.line("host-cam: %zu JPEG files from %s, camera '%s', relay %s:%ld%s%s, firmware %s%s", files, dir.c_str(),
-           id.c_str(), host.c_str(), port, fingerprint.empty() ? "" : " (TLS, pinned)", onDemand ? ", on demand" : "",
+  AvahiMdnsBrowser mdns(log);
+  RelayLocator locator(mdns, random, log, !fingerprint.empty());
+  CameraApp app(client, store, ota, findByMdns ? &locator : nullptr, system, log, token.c_str());
+  const std::string relay = findByMdns ? "found by mDNS" : host + ":" + std::to_string(port);
+  log.line("host-cam: %zu JPEG files from %s, camera '%s', relay %s%s%s, firmware %s%s", files, dir.c_str(),
+           id.c_str(), relay.c_str(), fingerprint.empty() ? "" : " (TLS, pinned)", onDemand ? ", on demand" : "",
            version.c_str(),
            stateDir.empty() ? "" : (", state in " + stateDir).c_str());
 

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.relay.CameraRelay;
 import java.awt.Color;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -29,13 +23,12 @@ class HostCameraTlsTest {
   private static final Duration GENEROUS = Duration.ofSeconds(30);  // only to avoid hanging, never a measurement
   private static final String CAMERA = "tlscam";
   private static final String TOKEN = "tok-tl5-pinned";
-  private static final String PASSWORD = "changeit";
   private static Path frameDir;
 
   @TempDir
   static Path keys;
 
-  private static Path keystore;
+  private static RelayKeystore keystore;
   private final List<AutoCloseable> cleanup = new ArrayList<>();
 
   @BeforeAll
@@ -43,14 +36,7 @@ class HostCameraTlsTest {
     HostCamera.build();
     frameDir = Path.of("target", "host-cam-tls-frames").toAbsolutePath();
     HostCamera.writeJpegs(frameDir, Color.YELLOW, Color.GRAY);
-    keystore = keys.resolve("relay.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "camrelay", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-        "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
-        "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
-        .redirectErrorStream(true).start();
-    String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0).as("keytool: %s", output).isTrue();
+    keystore = RelayKeystore.create(keys.resolve("relay.p12"));
   }
 
   @AfterEach
@@ -60,19 +46,9 @@ class HostCameraTlsTest {
     }
   }
 
-  /** What a user pastes into the portal: the SHA-256 of the relay's certificate (DER), as colon-separated hex. */
-  private static String fingerprint() throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      ks.load(in, PASSWORD.toCharArray());
-    }
-    byte[] der = ks.getCertificate("camrelay").getEncoded();
-    return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-  }
-
   private CameraRelay tlsRelay() throws Exception {
     CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(0)
-        .cameraToken(CAMERA, TOKEN).tls(keystore, PASSWORD.toCharArray()).requireCameraTls(true).build();
+        .cameraToken(CAMERA, TOKEN).tls(keystore.path(), keystore.password()).requireCameraTls(true).build();
     relay.start();
     cleanup.add(relay);
     return relay;
@@ -91,7 +67,7 @@ class HostCameraTlsTest {
   @Test
   void aCameraWithThePinnedFingerprintStreamsOverTls() throws Exception {
     CameraRelay relay = tlsRelay();
-    HostCamera camera = camera(relay, fingerprint());
+    HostCamera camera = camera(relay, keystore.fingerprint());
     camera.awaitLine(l -> l.contains("relay: welcome (protocol v1, streaming"), GENEROUS);
     String reply = relay.control(CAMERA, "{\"cmd\":\"status\"}").get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
     assertThat(reply).contains("\"ok\":true").contains("\"state\":\"STREAMING\"");
@@ -101,7 +77,7 @@ class HostCameraTlsTest {
   @Test
   void aCameraRefusesARelayWhoseCertificateDoesNotMatchItsPinAndNeverSendsItsToken() throws Exception {
     CameraRelay relay = tlsRelay();
-    String wrong = "00" + fingerprint().substring(2);
+    String wrong = "00" + keystore.fingerprint().substring(2);
     HostCamera camera = camera(relay, wrong, "--max-connect-attempts", "2");
     assertThat(camera.awaitExit(GENEROUS)).as("gave up connecting").isEqualTo(2);
     assertThat(camera.output()).contains("relay certificate does not match the pinned SHA-256")
