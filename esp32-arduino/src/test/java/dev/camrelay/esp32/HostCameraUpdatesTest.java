@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * host camera (the firmware's OtaUpdater and CameraApp), which downloads the image over plain HTTP from a real HTTP
  * server on loopback, checks size and SHA-256, "flashes" it into its state folder and exits to restart; started
  * again as the new version it confirms the image once the relay answers, or rolls back if it died before that.
- * (The relay's own side of updates, serving images and reporting progress, is not built yet: this test stands in
- * for it with {@link CameraRelay#control} and a JDK HTTP server.)
+ * It offers the image with {@link CameraRelay#control} and a JDK HTTP server so it can serve damaged or missing
+ * images; the relay's own update path is tested by HostCameraUpdatedThroughRelayTest.
  */
 class HostCameraUpdatesTest {
   private static final Duration GENEROUS = Duration.ofSeconds(30);  // only to avoid hanging, never a measurement
