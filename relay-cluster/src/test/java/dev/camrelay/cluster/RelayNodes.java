@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * In-process relays on loopback ephemeral ports, each joined to a cluster through {@link NatsServers}: relay
@@ -25,12 +26,19 @@ final class RelayNodes implements AutoCloseable {
   static final Duration NODE_TIMEOUT = Duration.ofSeconds(2);
 
   private final NatsServers nats;
+  private final UnaryOperator<ClusterOptions.Builder> extra;
   private final List<CameraRelay> relays = new ArrayList<>();
   private final List<ClusterNode> nodes = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
   RelayNodes(NatsServers nats, int count) throws IOException {
+    this(nats, count, UnaryOperator.identity());
+  }
+
+  /** Nodes whose cluster options {@code extra} completes (TLS, credentials). */
+  RelayNodes(NatsServers nats, int count, UnaryOperator<ClusterOptions.Builder> extra) throws IOException {
     this.nats = nats;
+    this.extra = extra;
     try {
       for (int i = 0; i < count; i++) {
         CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(0)
@@ -51,8 +59,8 @@ final class RelayNodes implements AutoCloseable {
     for (int s = 0; s < nats.size(); s++) {
       urls.add(nats.url((i + s) % nats.size()));
     }
-    ClusterOptions options = ClusterOptions.builder(urls).clusterName("test").nodeName("n" + i)
-        .nodeTimeout(NODE_TIMEOUT).build();
+    ClusterOptions options = extra.apply(ClusterOptions.builder(urls).clusterName("test").nodeName("n" + i)
+        .nodeTimeout(NODE_TIMEOUT)).build();
     ClusterNode node = ClusterNode.join(relays.get(i), options);
     if (i < nodes.size()) {
       nodes.set(i, node);

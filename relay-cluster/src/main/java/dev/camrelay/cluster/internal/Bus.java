@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
@@ -48,13 +49,17 @@ public final class Bus implements AutoCloseable {
   private final EveryMinute slowConsumerLog = new EveryMinute();
   private volatile Runnable onReconnected = () -> {};
 
+  /** The last exception jnats reported, to say why the first connect failed (jnats' own message does not). */
+  private final AtomicReference<Exception> lastException = new AtomicReference<>();
+
   private Bus(Options.Builder options) throws IOException {
     options.connectionListener(this::connectionEvent).errorListener(new Errors());
     try {
       this.connection = Nats.connect(options.build());
       up.set(true);
     } catch (IOException e) {
-      throw new IOException("cannot connect to NATS: " + e.getMessage(), e);
+      throw new IOException("cannot connect to NATS: " + e.getMessage() + ConnectFailure.reason(lastException.get()),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while connecting to NATS", e);
@@ -241,6 +246,7 @@ public final class Bus implements AutoCloseable {
 
     @Override
     public void exceptionOccurred(Connection conn, Exception exp) {
+      lastException.set(exp);
       log.debug("cluster: NATS exception: {}", exp.toString());
     }
 
