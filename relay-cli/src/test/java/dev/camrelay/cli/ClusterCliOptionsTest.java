@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.cluster.ClusterOptions;
 import dev.camrelay.cluster.NatsServers;
+import dev.camrelay.cluster.NatsTls;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -160,6 +161,29 @@ class ClusterCliOptionsTest {
       Await.until("the node's NATS connection", () -> nats.connections(0) == 1);
       assertThat(r.stop().exitCode()).isZero();
       Await.until("the node gone from NATS", () -> nats.connections(0) == 0);
+    }
+  }
+
+  @Test
+  void withClusterTlsAndATrustStoreTheRelayJoinsATlsNatsAndWithoutTheCaItExitsWithOneLineSayingWhy()
+      throws Exception {
+    NatsTls tls = NatsTls.create(dir);
+    Path store = tls.trustStore(dir.resolve("ca.p12"), "pw".toCharArray());
+    try (NatsServers nats = NatsServers.singleWithTls(tls)) {
+      String url = nats.url(0).toString();
+      Cli.Running r = Cli.start(Map.of("CAMRELAY_CLUSTER_TRUSTSTORE_PASSWORD", "pw"), "--bind", "127.0.0.1",
+          "--tcp-port", "0", "--ws-port", "0", "--http-port", "0", "--status-interval", "0", "--cluster", url,
+          "--cluster-tls", "--cluster-truststore", store.toString(), "--node-name", "n1");
+      assertThat(r.out()).contains("Cluster    'camrelay' as node 'n1' via " + url);
+      Await.until("the node's TLS connection", () -> nats.connections(0) == 1);
+      assertThat(r.stop().exitCode()).isZero();
+
+      Cli.Result refused = Cli.run("--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0", "--http-port", "0",
+          "--cluster", url, "--cluster-tls", "--node-name", "n2");
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.err()).startsWith("camrelay: cannot join the cluster at " + url + ": ")
+          .contains("the server's certificate is not trusted").doesNotContain("\tat ");
+      assertThat(refused.err().lines().filter(l -> l.startsWith("camrelay:"))).hasSize(1);
     }
   }
 
