@@ -82,6 +82,11 @@ public final class NatsServers implements AutoCloseable {
     return new NatsServers(1, 0, "authorization { token: \"" + token + "\" }", "nats");
   }
 
+  /** One server in operator mode that takes the users of {@code credentials}' account ({@code .creds} files). */
+  public static NatsServers singleWithOperator(NatsCredentials credentials) throws IOException {
+    return new NatsServers(1, 0, credentials.serverConfig(), "nats");
+  }
+
   /**
    * One server that wants TLS from every client, with {@code tls}' server certificate; its {@link #url(int)} is
    * {@code tls://127.0.0.1:port}. The monitoring port stays plain HTTP.

@@ -6,6 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.testing.Await;
+import dev.camrelay.relay.testing.ViewerClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -92,6 +94,21 @@ final class RelayNodes implements AutoCloseable {
 
   String ws(int i, String cameraId) {
     return "ws://127.0.0.1:" + relays.get(i).wsPort() + "/cam/" + cameraId;
+  }
+
+  /**
+   * Publishes {@code frame} as camera {@code id} on relay {@code cameraNode}, waits until relay {@code viewerNode}
+   * shows it, and returns the first frame a WebSocket viewer there gets.
+   */
+  byte[] firstFrameWatchedOn(int viewerNode, int cameraNode, String id, byte[] frame) throws Exception {
+    relays.get(cameraNode).publish(id, frame);
+    Await.until("node " + viewerNode + " shows " + id, () -> connectedFrom(viewerNode, id, "n" + cameraNode));
+    ViewerClient ws = ViewerClient.connect(ws(viewerNode, id));
+    try {
+      return ws.nextFrame();
+    } finally {
+      ws.closeBlocking();
+    }
   }
 
   /** A GET on relay {@code i}'s HTTP port. */

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.hardening.LogCapture;
-import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.TestJpegs;
-import dev.camrelay.relay.testing.ViewerClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,14 +39,7 @@ class TlsJoinTest {
     try (RelayNodes nodes = new RelayNodes(nats, 2, b -> b.tls(true).trustStore(trustStore, PASSWORD))) {
       assertThat(nats.varz(0).get("tls_required").getAsBoolean()).isTrue();
       byte[] frame = TestJpegs.frame(3);
-      nodes.relay(0).publish("yard", frame);
-      Await.until("node 1 shows yard from n0", () -> nodes.connectedFrom(1, "yard", "n0"));
-      ViewerClient ws = ViewerClient.connect(nodes.ws(1, "yard"));
-      try {
-        assertThat(ws.nextFrame()).isEqualTo(frame);
-      } finally {
-        ws.closeBlocking();
-      }
+      assertThat(nodes.firstFrameWatchedOn(1, 0, "yard", frame)).isEqualTo(frame);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.camrelay.cluster.internal;
 
 import dev.camrelay.cluster.ClusterOptions;
+import io.nats.client.AuthHandler;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Consumer;
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -88,7 +90,7 @@ public final class Bus implements AutoCloseable {
       if (!Files.isReadable(options.credentialsFile())) {
         throw new IOException("cannot read the NATS credentials file " + options.credentialsFile());
       }
-      b.authHandler(Nats.credentials(options.credentialsFile().toString()));
+      b.authHandler(credentials(options.credentialsFile()));
     }
     if (options.tokenFile() != null) {
       String token = Files.readString(options.tokenFile(), StandardCharsets.UTF_8).strip();
@@ -107,6 +109,21 @@ public final class Bus implements AutoCloseable {
       }
     }
     return new Bus(b);
+  }
+
+  /** jnats' handler for a {@code .creds} file, checked now so a broken file is named rather than "cannot connect". */
+  private static AuthHandler credentials(Path file) throws IOException {
+    AuthHandler handler = Nats.credentials(file.toString());
+    try {
+      char[] jwt = handler.getJWT();
+      if (jwt == null || jwt.length == 0 || handler.sign(new byte[] {1}) == null) {
+        throw new IOException("the NATS credentials file " + file + " holds no user JWT and NKey seed");
+      }
+    } catch (RuntimeException e) {
+      throw new IOException("the NATS credentials file " + file + " is not a .creds file (user JWT and NKey seed)",
+          e);
+    }
+    return handler;
   }
 
   private static SSLContext sslContext(ClusterOptions options) throws IOException {
