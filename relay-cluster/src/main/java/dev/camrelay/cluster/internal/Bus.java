@@ -39,7 +39,10 @@ public final class Bus implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Bus.class);
 
   private final Connection connection;
-  /** Whether the connection was up when last heard of: false until connected, so one line each way. */
+  /**
+   * Whether the connection was up when last heard of: false until the first connect succeeded, so that connect logs
+   * nothing (its failure is the caller's one error, see JoinTest) and later losses and returns one line each way.
+   */
   private final AtomicBoolean up = new AtomicBoolean(false);
   private volatile boolean closing;
   /** Messages the client queues for the server at most; beyond them publishing drops (counted). */
