@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,12 +40,18 @@ final class RelayNodes implements AutoCloseable {
 
   /** Nodes whose cluster options {@code extra} completes (TLS, credentials). */
   RelayNodes(NatsServers nats, int count, UnaryOperator<ClusterOptions.Builder> extra) throws IOException {
+    this(nats, count, (i, relay) -> relay, extra);
+  }
+
+  /** Nodes whose relay {@code i} {@code relayExtra} completes (recording) and whose cluster options {@code extra}. */
+  RelayNodes(NatsServers nats, int count, BiFunction<Integer, CameraRelay.Builder, CameraRelay.Builder> relayExtra,
+      UnaryOperator<ClusterOptions.Builder> extra) throws IOException {
     this.nats = nats;
     this.extra = extra;
     try {
       for (int i = 0; i < count; i++) {
-        CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(0)
-            .nodeName("n" + i).onDemandLinger(Duration.ofMillis(200)).build();
+        CameraRelay relay = relayExtra.apply(i, CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0)
+            .httpPort(0).nodeName("n" + i).onDemandLinger(Duration.ofMillis(200))).build();
         relay.start();
         relays.add(relay);
         nodes.add(join(i));
