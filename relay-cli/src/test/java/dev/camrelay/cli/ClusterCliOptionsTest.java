@@ -3,6 +3,7 @@ package dev.camrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.cluster.ClusterOptions;
+import dev.camrelay.cluster.NatsCredentials;
 import dev.camrelay.cluster.NatsServers;
 import dev.camrelay.cluster.NatsTls;
 import java.net.InetAddress;
@@ -184,6 +185,20 @@ class ClusterCliOptionsTest {
       assertThat(refused.err()).startsWith("camrelay: cannot join the cluster at " + url + ": ")
           .contains("the server's certificate is not trusted").doesNotContain("\tat ");
       assertThat(refused.err().lines().filter(l -> l.startsWith("camrelay:"))).hasSize(1);
+    }
+  }
+
+  @Test
+  void withAUserCredsFileTheRelayJoinsANatsServerInOperatorMode() throws Exception {
+    NatsCredentials credentials = NatsCredentials.create();
+    Path creds = credentials.userCreds(dir.resolve("node.creds"), "node");
+    try (NatsServers nats = NatsServers.singleWithOperator(credentials)) {
+      Cli.Running r = Cli.start(Map.of(), "--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0",
+          "--http-port", "0", "--status-interval", "0", "--cluster", nats.url(0).toString(), "--cluster-creds",
+          creds.toString(), "--node-name", "n1");
+      assertThat(r.out()).contains("Cluster    'camrelay' as node 'n1' via " + nats.url(0));
+      Await.until("the node's NATS connection", () -> nats.connections(0) == 1);
+      assertThat(r.stop().exitCode()).isZero();
     }
   }
 
