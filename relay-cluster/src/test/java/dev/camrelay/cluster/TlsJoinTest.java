@@ -7,6 +7,7 @@ import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.hardening.LogCapture;
 import dev.camrelay.relay.testing.TestJpegs;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +60,22 @@ class TlsJoinTest {
             .hasMessageNotContaining("trust-pw");
         assertThat(log.lines()).as("the error alone says why").isEmpty();
         assertThat(log.stackTraceLines()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aNodeWithoutTlsSettingsFailsToJoinATlsServerSayingTheServerRequiresIt() throws Exception {
+    try (CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(0)
+        .nodeName("plain").build()) {
+      relay.start();
+      URI plain = URI.create("nats://127.0.0.1:" + nats.clientPort(0));
+      try (LogCapture log = LogCapture.keeping(l -> l.contains("NATS"))) {
+        assertThatThrownBy(() -> ClusterNode.join(relay, ClusterOptions.builder(List.of(plain)).build()))
+            .isInstanceOf(IOException.class)
+            .hasMessageStartingWith("cannot connect to NATS")
+            .hasMessageContaining("SSL required by server");
+        assertThat(log.lines()).as("the error alone says why").isEmpty();
       }
     }
   }
