@@ -28,7 +28,10 @@ final class ConnectFailure {
     if (untrusted) {
       return " (TLS: the server's certificate is not trusted; give a trust store holding the CA that signed it)";
     }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String message = root.getMessage();
+    if (message == null || message.isBlank()) {
+      return tls ? " (TLS handshake failed)" : ""; // a bare TimeoutException says nothing jnats' message does not
+    }
     return tls ? " (TLS: " + message + ")" : " (" + message + ")";
   }
 }
