@@ -57,6 +57,7 @@ class RelayWideOutputsInClusterTest {
 
     relay.attachSource("mover", remoteInfo(), SOURCE);
     assertThat(first.attached()).as("left when the camera moved away").isFalse();
+    assertThat(localOnly.detached).containsExactly(DetachReason.MOVED);
 
     relay.attachSource("mover", SourceInfo.of("java", "test"), SOURCE);
     assertThat(localOnly.made.get("mover")).hasSize(2);
@@ -80,6 +81,7 @@ class RelayWideOutputsInClusterTest {
   /** Records the handles of the outputs it made, per camera. */
   private static final class Factory implements OutputFactory {
     final Map<String, List<OutputHandle>> made = new ConcurrentHashMap<>();
+    final List<DetachReason> detached = new CopyOnWriteArrayList<>();
     private final boolean remote;
 
     Factory(boolean remote) {
@@ -96,6 +98,11 @@ class RelayWideOutputsInClusterTest {
 
         @Override
         public void onFrame(CameraFrame frame) {}
+
+        @Override
+        public void onDetached(DetachReason reason, String message) {
+          detached.add(reason);
+        }
       };
     }
 

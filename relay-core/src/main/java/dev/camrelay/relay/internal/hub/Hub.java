@@ -322,7 +322,7 @@ public final class Hub implements CameraHub {
       if (r.serves(info)) {
         r.attachTo(c);
       } else {
-        r.leave(c);
+        r.leave(c, info.node());
       }
     }
   }
@@ -430,10 +430,10 @@ public final class Hub implements CameraHub {
     }
 
     // Under the structure lock.
-    void leave(Camera c) {
+    void leave(Camera c, String node) {
       AttachedOutput o = made.remove(c);
       if (o != null) {
-        o.close();
+        o.detach(DetachReason.MOVED, "the camera is now connected to relay node " + node);
       }
     }
 
