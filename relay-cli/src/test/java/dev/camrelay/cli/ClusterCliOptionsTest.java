@@ -3,7 +3,9 @@ package dev.camrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.cluster.ClusterOptions;
+import dev.camrelay.cluster.NatsCredentials;
 import dev.camrelay.cluster.NatsServers;
+import dev.camrelay.cluster.NatsTls;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -160,6 +162,43 @@ class ClusterCliOptionsTest {
       Await.until("the node's NATS connection", () -> nats.connections(0) == 1);
       assertThat(r.stop().exitCode()).isZero();
       Await.until("the node gone from NATS", () -> nats.connections(0) == 0);
+    }
+  }
+
+  @Test
+  void withClusterTlsAndATrustStoreTheRelayJoinsATlsNatsAndWithoutTheCaItExitsWithOneLineSayingWhy()
+      throws Exception {
+    NatsTls tls = NatsTls.create(dir);
+    Path store = tls.trustStore(dir.resolve("ca.p12"), "pw".toCharArray());
+    try (NatsServers nats = NatsServers.singleWithTls(tls)) {
+      String url = nats.url(0).toString();
+      Cli.Running r = Cli.start(Map.of("CAMRELAY_CLUSTER_TRUSTSTORE_PASSWORD", "pw"), "--bind", "127.0.0.1",
+          "--tcp-port", "0", "--ws-port", "0", "--http-port", "0", "--status-interval", "0", "--cluster", url,
+          "--cluster-tls", "--cluster-truststore", store.toString(), "--node-name", "n1");
+      assertThat(r.out()).contains("Cluster    'camrelay' as node 'n1' via " + url);
+      Await.until("the node's TLS connection", () -> nats.connections(0) == 1);
+      assertThat(r.stop().exitCode()).isZero();
+
+      Cli.Result refused = Cli.run("--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0", "--http-port", "0",
+          "--cluster", url, "--cluster-tls", "--node-name", "n2");
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.err()).startsWith("camrelay: cannot join the cluster at " + url + ": ")
+          .contains("the server's certificate is not trusted").doesNotContain("\tat ");
+      assertThat(refused.err().lines().filter(l -> l.startsWith("camrelay:"))).hasSize(1);
+    }
+  }
+
+  @Test
+  void withAUserCredsFileTheRelayJoinsANatsServerInOperatorMode() throws Exception {
+    NatsCredentials credentials = NatsCredentials.create();
+    Path creds = credentials.userCreds(dir.resolve("node.creds"), "node");
+    try (NatsServers nats = NatsServers.singleWithOperator(credentials)) {
+      Cli.Running r = Cli.start(Map.of(), "--bind", "127.0.0.1", "--tcp-port", "0", "--ws-port", "0",
+          "--http-port", "0", "--status-interval", "0", "--cluster", nats.url(0).toString(), "--cluster-creds",
+          creds.toString(), "--node-name", "n1");
+      assertThat(r.out()).contains("Cluster    'camrelay' as node 'n1' via " + nats.url(0));
+      Await.until("the node's NATS connection", () -> nats.connections(0) == 1);
+      assertThat(r.stop().exitCode()).isZero();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.camrelay.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.relay.CameraRelay;
+import dev.camrelay.relay.hardening.LogCapture;
 import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.TestJpegs;
 import dev.camrelay.relay.testing.ViewerClient;
@@ -75,6 +76,8 @@ class BusFailureTest {
     Await.until("node 1 shows cam", () -> nodes.connectedFrom(1, "cam", "n0"));
     ViewerClient local = ViewerClient.connect(nodes.ws(0, "cam"));
     ViewerClient remote = ViewerClient.connect(nodes.ws(1, "cam"));
+    LogCapture log = LogCapture.keeping(l -> l.contains("lost the NATS connection")
+        || l.contains("NATS connection back"));
     try {
       awaitFrames(remote, "the remote viewer gets frames");
 
@@ -89,7 +92,12 @@ class BusFailureTest {
           () -> nodes.node(0).connected() && nodes.node(1).connected());
       Await.until("node 1 shows cam again", Duration.ofSeconds(15), () -> nodes.connectedFrom(1, "cam", "n0"));
       awaitFrames(remote, "the remote viewer gets frames again");
+      // One line each way per node: 2 nodes, each lost the bus once and got it back once.
+      Await.until("both nodes logged the return", () -> log.linesContaining("NATS connection back").size() == 2);
+      assertThat(log.linesContaining("lost the NATS connection")).hasSize(2);
+      assertThat(log.lines()).hasSize(4);
     } finally {
+      log.close();
       local.closeBlocking();
       remote.closeBlocking();
     }

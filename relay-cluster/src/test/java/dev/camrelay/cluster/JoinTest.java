@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.camrelay.relay.CameraRelay;
+import dev.camrelay.relay.hardening.LogCapture;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -83,6 +84,19 @@ class JoinTest {
     assertThatThrownBy(() -> ClusterNode.join(relay, options(URI.create("nats://127.0.0.1:" + closedPort)).build()))
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith("cannot connect to NATS");
+  }
+
+  @Test
+  void aJoinThatFailsLogsNoLostConnectionLineNorAStackTraceTheErrorAloneSaysWhy() throws Exception {
+    Path tokenFile = Files.writeString(dir.resolve("token"), "wrong-token-123");
+    URI server = nats0(TOKEN);
+    try (LogCapture log = LogCapture.keeping(l -> l.contains("cluster") || l.contains("NATS"))) {
+      assertThatThrownBy(() -> ClusterNode.join(relay, options(server).tokenFile(tokenFile).build()))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Authorization Violation");
+      assertThat(log.lines()).noneMatch(l -> l.contains("lost the NATS connection"));
+      assertThat(log.stackTraceLines()).isZero();
+    }
   }
 
   private static ClusterOptions.Builder options(URI server) {

@@ -39,18 +39,23 @@ public final class NatsServers implements AutoCloseable {
   private final List<Server> servers = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  /** Client URL scheme: {@code tls} when the servers want TLS. */
+  private final String scheme;
+
   private NatsServers(int count, int maxPayload) throws IOException {
-    this(count, maxPayload, null);
+    this(count, maxPayload, null, "nats");
   }
 
-  private NatsServers(int count, int maxPayload, String token) throws IOException {
+  /** {@code settings}: extra nats-server configuration (authorization, TLS), or null. */
+  private NatsServers(int count, int maxPayload, String settings, String scheme) throws IOException {
+    this.scheme = scheme;
     this.dir = Files.createTempDirectory("nats-servers");
     for (int i = 0; i < count; i++) {
       servers.add(new Server(i, freePort(), freePort(), count > 1 ? freePort() : 0));
     }
     try {
       for (Server s : servers) {
-        s.writeConfig(maxPayload, token);
+        s.writeConfig(maxPayload, settings);
         s.start();
       }
       for (int i = 0; i < count; i++) {
@@ -74,7 +79,21 @@ public final class NatsServers implements AutoCloseable {
 
   /** One server that wants clients to present {@code token}. */
   public static NatsServers singleWithToken(String token) throws IOException {
-    return new NatsServers(1, 0, token);
+    return new NatsServers(1, 0, "authorization { token: \"" + token + "\" }", "nats");
+  }
+
+  /** One server in operator mode that takes the users of {@code credentials}' account ({@code .creds} files). */
+  public static NatsServers singleWithOperator(NatsCredentials credentials) throws IOException {
+    return new NatsServers(1, 0, credentials.serverConfig(), "nats");
+  }
+
+  /**
+   * One server that wants TLS from every client, with {@code tls}' server certificate; its {@link #url(int)} is
+   * {@code tls://127.0.0.1:port}. The monitoring port stays plain HTTP.
+   */
+  public static NatsServers singleWithTls(NatsTls tls) throws IOException {
+    return new NatsServers(1, 0, "tls {\n  cert_file: \"" + tls.serverCert() + "\"\n  key_file: \""
+        + tls.serverKey() + "\"\n}", "tls");
   }
 
   /** {@code count} servers, each routed to all others; returns once every route is up. */
@@ -89,9 +108,9 @@ public final class NatsServers implements AutoCloseable {
     return servers.size();
   }
 
-  /** Client URL of server {@code i}, e.g. {@code nats://127.0.0.1:40123}. */
+  /** Client URL of server {@code i}, e.g. {@code nats://127.0.0.1:40123} ({@code tls://} for a TLS server). */
   public URI url(int i) {
-    return URI.create("nats://127.0.0.1:" + servers.get(i).clientPort);
+    return URI.create(scheme + "://127.0.0.1:" + servers.get(i).clientPort);
   }
 
   /** Client URLs of every server, in order. */
@@ -295,13 +314,13 @@ public final class NatsServers implements AutoCloseable {
       this.log = dir.resolve("server-" + index + ".log");
     }
 
-    void writeConfig(int maxPayload, String token) throws IOException {
+    void writeConfig(int maxPayload, String settings) throws IOException {
       StringBuilder c = new StringBuilder();
       c.append("server_name: s").append(index).append('\n');
       c.append("listen: \"127.0.0.1:").append(clientPort).append("\"\n");
       c.append("http: \"127.0.0.1:").append(monitorPort).append("\"\n");
-      if (token != null) {
-        c.append("authorization { token: \"").append(token).append("\" }\n");
+      if (settings != null) {
+        c.append(settings).append('\n');
       }
       if (maxPayload > 0) {
         c.append("max_payload: ").append(maxPayload).append('\n');

@@ -6,6 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.CameraStats;
+import dev.camrelay.relay.testing.Await;
+import dev.camrelay.relay.testing.ViewerClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * In-process relays on loopback ephemeral ports, each joined to a cluster through {@link NatsServers}: relay
@@ -25,16 +29,29 @@ final class RelayNodes implements AutoCloseable {
   static final Duration NODE_TIMEOUT = Duration.ofSeconds(2);
 
   private final NatsServers nats;
+  private final UnaryOperator<ClusterOptions.Builder> extra;
   private final List<CameraRelay> relays = new ArrayList<>();
   private final List<ClusterNode> nodes = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
   RelayNodes(NatsServers nats, int count) throws IOException {
+    this(nats, count, UnaryOperator.identity());
+  }
+
+  /** Nodes whose cluster options {@code extra} completes (TLS, credentials). */
+  RelayNodes(NatsServers nats, int count, UnaryOperator<ClusterOptions.Builder> extra) throws IOException {
+    this(nats, count, (i, relay) -> relay, extra);
+  }
+
+  /** Nodes whose relay {@code i} {@code relayExtra} completes (recording) and whose cluster options {@code extra}. */
+  RelayNodes(NatsServers nats, int count, BiFunction<Integer, CameraRelay.Builder, CameraRelay.Builder> relayExtra,
+      UnaryOperator<ClusterOptions.Builder> extra) throws IOException {
     this.nats = nats;
+    this.extra = extra;
     try {
       for (int i = 0; i < count; i++) {
-        CameraRelay relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0).httpPort(0)
-            .nodeName("n" + i).onDemandLinger(Duration.ofMillis(200)).build();
+        CameraRelay relay = relayExtra.apply(i, CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(0)
+            .httpPort(0).nodeName("n" + i).onDemandLinger(Duration.ofMillis(200))).build();
         relay.start();
         relays.add(relay);
         nodes.add(join(i));
@@ -51,8 +68,8 @@ final class RelayNodes implements AutoCloseable {
     for (int s = 0; s < nats.size(); s++) {
       urls.add(nats.url((i + s) % nats.size()));
     }
-    ClusterOptions options = ClusterOptions.builder(urls).clusterName("test").nodeName("n" + i)
-        .nodeTimeout(NODE_TIMEOUT).build();
+    ClusterOptions options = extra.apply(ClusterOptions.builder(urls).clusterName("test").nodeName("n" + i)
+        .nodeTimeout(NODE_TIMEOUT)).build();
     ClusterNode node = ClusterNode.join(relays.get(i), options);
     if (i < nodes.size()) {
       nodes.set(i, node);
@@ -84,6 +101,21 @@ final class RelayNodes implements AutoCloseable {
 
   String ws(int i, String cameraId) {
     return "ws://127.0.0.1:" + relays.get(i).wsPort() + "/cam/" + cameraId;
+  }
+
+  /**
+   * Publishes {@code frame} as camera {@code id} on relay {@code cameraNode}, waits until relay {@code viewerNode}
+   * shows it, and returns the first frame a WebSocket viewer there gets.
+   */
+  byte[] firstFrameWatchedOn(int viewerNode, int cameraNode, String id, byte[] frame) throws Exception {
+    relays.get(cameraNode).publish(id, frame);
+    Await.until("node " + viewerNode + " shows " + id, () -> connectedFrom(viewerNode, id, "n" + cameraNode));
+    ViewerClient ws = ViewerClient.connect(ws(viewerNode, id));
+    try {
+      return ws.nextFrame();
+    } finally {
+      ws.closeBlocking();
+    }
   }
 
   /** A GET on relay {@code i}'s HTTP port. */

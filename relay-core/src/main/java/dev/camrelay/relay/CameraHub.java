@@ -44,7 +44,8 @@ public interface CameraHub {
   /**
    * Attaches an output from {@code factory} to every camera that has a source, now and as sources attach later
    * (before their first frame is delivered). Relay-wide outputs keep on-demand cameras streaming and are not counted
-   * as viewers. Closing the returned handle detaches them all.
+   * as viewers. In a cluster only cameras connected to this node get them, unless
+   * {@link OutputFactory#remoteCameras()} says otherwise. Closing the returned handle detaches them all.
    */
   AutoCloseable attachOutputs(OutputFactory factory);
 

@@ -147,6 +147,7 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
    * like any other ({@link CameraOutput}): while it is busy with a frame, newer frames replace the one waiting, so a
    * slow listener gets fewer, fresh frames and never delays viewers; one busy with a frame for longer than the stall
    * timeout is detached from that camera. While any frame listener is registered, on-demand cameras keep streaming.
+   * In a cluster it gets the cameras connected to this node only ({@link OutputFactory#remoteCameras()}).
    *
    * @return closing it unregisters the listener
    */

@@ -19,5 +19,10 @@ public enum DetachReason {
    * The operator changed or removed the camera's token or configuration while it was connected (the admin API or a
    * config reload): the camera must connect again with what is now required (sources only).
    */
-  REVOKED
+  REVOKED,
+  /**
+   * The camera is now connected to another relay node of a cluster: relay-wide outputs that serve only this node's
+   * cameras ({@link OutputFactory#remoteCameras()} false) leave it (outputs only).
+   */
+  MOVED
 }

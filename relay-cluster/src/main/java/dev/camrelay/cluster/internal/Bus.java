@@ -1,6 +1,7 @@
 package dev.camrelay.cluster.internal;
 
 import dev.camrelay.cluster.ClusterOptions;
+import io.nats.client.AuthHandler;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Consumer;
@@ -14,12 +15,14 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
@@ -36,7 +39,10 @@ public final class Bus implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Bus.class);
 
   private final Connection connection;
-  /** Whether the connection was up when last heard of: false until connected, so one line each way. */
+  /**
+   * Whether the connection was up when last heard of: false until the first connect succeeded, so that connect logs
+   * nothing (its failure is the caller's one error, see JoinTest) and later losses and returns one line each way.
+   */
   private final AtomicBoolean up = new AtomicBoolean(false);
   private volatile boolean closing;
   /** Messages the client queues for the server at most; beyond them publishing drops (counted). */
@@ -48,13 +54,17 @@ public final class Bus implements AutoCloseable {
   private final EveryMinute slowConsumerLog = new EveryMinute();
   private volatile Runnable onReconnected = () -> {};
 
+  /** The last exception jnats reported, to say why the first connect failed (jnats' own message does not). */
+  private final AtomicReference<Exception> lastException = new AtomicReference<>();
+
   private Bus(Options.Builder options) throws IOException {
     options.connectionListener(this::connectionEvent).errorListener(new Errors());
     try {
       this.connection = Nats.connect(options.build());
       up.set(true);
     } catch (IOException e) {
-      throw new IOException("cannot connect to NATS: " + e.getMessage(), e);
+      throw new IOException("cannot connect to NATS: " + e.getMessage() + ConnectFailure.reason(lastException.get()),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while connecting to NATS", e);
@@ -83,7 +93,7 @@ public final class Bus implements AutoCloseable {
       if (!Files.isReadable(options.credentialsFile())) {
         throw new IOException("cannot read the NATS credentials file " + options.credentialsFile());
       }
-      b.authHandler(Nats.credentials(options.credentialsFile().toString()));
+      b.authHandler(credentials(options.credentialsFile()));
     }
     if (options.tokenFile() != null) {
       String token = Files.readString(options.tokenFile(), StandardCharsets.UTF_8).strip();
@@ -102,6 +112,21 @@ public final class Bus implements AutoCloseable {
       }
     }
     return new Bus(b);
+  }
+
+  /** jnats' handler for a {@code .creds} file, checked now so a broken file is named rather than "cannot connect". */
+  private static AuthHandler credentials(Path file) throws IOException {
+    AuthHandler handler = Nats.credentials(file.toString());
+    try {
+      char[] jwt = handler.getJWT();
+      if (jwt == null || jwt.length == 0 || handler.sign(new byte[] {1}) == null) {
+        throw new IOException("the NATS credentials file " + file + " holds no user JWT and NKey seed");
+      }
+    } catch (RuntimeException e) {
+      throw new IOException("the NATS credentials file " + file + " is not a .creds file (user JWT and NKey seed)",
+          e);
+    }
+    return handler;
   }
 
   private static SSLContext sslContext(ClusterOptions options) throws IOException {
@@ -241,6 +266,7 @@ public final class Bus implements AutoCloseable {
 
     @Override
     public void exceptionOccurred(Connection conn, Exception exp) {
+      lastException.set(exp);
       log.debug("cluster: NATS exception: {}", exp.toString());
     }
 

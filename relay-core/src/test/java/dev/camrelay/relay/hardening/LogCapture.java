@@ -11,9 +11,9 @@ import java.util.function.Predicate;
 /**
  * Tees {@code System.err} (where slf4j-simple writes, looking the stream up on every line) into a line filter while
  * still passing everything through. Keeps the lines {@code keep} selects (up to a cap, so a long soak cannot fill
- * the heap), and counts stack-trace lines and Netty leak reports.
+ * the heap), and counts stack-trace lines and Netty leak reports. Public for other modules' tests (relay-cluster).
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private static final int MAX_KEPT = 20_000;
 
   private final PrintStream original;
@@ -31,12 +31,12 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** Starts capturing; keeps every line. */
-  static LogCapture all() {
+  public static LogCapture all() {
     return new LogCapture(line -> true);
   }
 
   /** Starts capturing; keeps the lines {@code keep} accepts. */
-  static LogCapture keeping(Predicate<String> keep) {
+  public static LogCapture keeping(Predicate<String> keep) {
     return new LogCapture(keep);
   }
 
@@ -56,12 +56,12 @@ final class LogCapture implements AutoCloseable {
     }
   }
 
-  synchronized List<String> lines() {
+  public synchronized List<String> lines() {
     return List.copyOf(kept);
   }
 
   /** Kept lines containing every one of {@code fragments}. */
-  synchronized List<String> linesContaining(String... fragments) {
+  public synchronized List<String> linesContaining(String... fragments) {
     List<String> out = new ArrayList<>();
     for (String l : kept) {
       boolean all = true;
@@ -75,19 +75,19 @@ final class LogCapture implements AutoCloseable {
     return out;
   }
 
-  synchronized long totalLines() {
+  public synchronized long totalLines() {
     return lines;
   }
 
-  synchronized long stackTraceLines() {
+  public synchronized long stackTraceLines() {
     return stackTraceLines;
   }
 
-  synchronized List<String> firstStackTraces() {
+  public synchronized List<String> firstStackTraces() {
     return List.copyOf(firstStackTraces);
   }
 
-  synchronized long leakReports() {
+  public synchronized long leakReports() {
     return leakReports;
   }
 

@@ -164,6 +164,13 @@ final class Camera {
     return s == null ? null : s.info;
   }
 
+  /** The info of the source attached now or last, null if none ever was. */
+  SourceInfo lastSourceInfo() {
+    synchronized (lock) {
+      return lastInfo;
+    }
+  }
+
   /** Nothing holds this camera: no source and no viewer (relay-wide outputs do not count); the hub may forget it. */
   boolean idle() {
     return source == null && viewerCount() == 0;

@@ -22,6 +22,7 @@ import dev.camrelay.relay.internal.runtime.RelayConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +88,9 @@ public final class Hub implements CameraHub {
     Objects.requireNonNull(source, "source");
     // Attached under the structure lock, so the new camera cannot be forgotten as idle before its source is on.
     synchronized (structure) {
-      return sourceCamera(cameraId, info.verified()).attach(info, source);
+      Camera c = cameraOrNew(cameraId, info.verified());
+      sourceArriving(c, info);
+      return c.attach(info, source);
     }
   }
 
@@ -110,7 +113,7 @@ public final class Hub implements CameraHub {
     relayWide.add(registration);
     synchronized (structure) {
       for (Camera c : cameras.values()) {
-        if (c.sourced) {
+        if (c.sourced && registration.serves(c.lastSourceInfo())) {
           registration.attachTo(c);
         }
       }
@@ -198,7 +201,10 @@ public final class Hub implements CameraHub {
     Objects.requireNonNull(frame, "frame");
     Camera camera;
     synchronized (structure) {
-      camera = sourceCamera(cameraId, true);
+      camera = cameraOrNew(cameraId, true);
+      if (camera.sourceInfo() == null) {
+        sourceArriving(camera, null); // an in-process source, connected here, is about to attach
+      }
       camera.attachInProcessSourceIfNone();
     }
     camera.publishInProcess(frame);
@@ -305,24 +311,18 @@ public final class Hub implements CameraHub {
     c.forget();
   }
 
-  /** Gets or creates camera {@code id} for a source about to attach; such a camera is never forgotten while held. */
-  private Camera sourceCamera(String id, boolean verified) {
-    synchronized (structure) {
-      Camera c = cameraOrNew(id, verified);
-      markSourced(c);
-      return c;
-    }
-  }
-
-  /** Marks {@code c} as having had a source; the first time, relay-wide outputs attach to it. */
-  void markSourced(Camera c) {
-    synchronized (structure) {
-      if (c.sourced) {
-        return;
-      }
-      c.sourced = true;
-      for (RelayWideOutputs r : relayWide) {
+  /**
+   * Source {@code info} is about to attach to {@code c}: the camera is marked as having had a source (never forgotten
+   * while held) and relay-wide outputs attach to it if they serve such a source, or leave it if not (a camera that
+   * moved to another node of a cluster), before the source can ask for frames. Under the structure lock.
+   */
+  private void sourceArriving(Camera c, SourceInfo info) {
+    c.sourced = true;
+    for (RelayWideOutputs r : relayWide) {
+      if (r.serves(info)) {
         r.attachTo(c);
+      } else {
+        r.leave(c, info.node());
       }
     }
   }
@@ -396,16 +396,22 @@ public final class Hub implements CameraHub {
   /** One {@link #attachOutputs} registration: the outputs its factory made, one per camera. */
   private final class RelayWideOutputs implements AutoCloseable {
     private final OutputFactory factory;
-    private final List<AttachedOutput> made = new CopyOnWriteArrayList<>();
+    /** The output made for each camera (cameras compare by identity). */
+    private final Map<Camera, AttachedOutput> made = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     RelayWideOutputs(OutputFactory factory) {
       this.factory = factory;
     }
 
+    /** Whether these outputs serve a camera whose source is {@code info}: local ones, remote ones if asked for. */
+    boolean serves(SourceInfo info) {
+      return info == null || info.node() == null || factory.remoteCameras();
+    }
+
     // Under the structure lock.
     void attachTo(Camera c) {
-      if (closed) {
+      if (closed || made.containsKey(c)) {
         return;
       }
       CameraOutput output;
@@ -418,8 +424,16 @@ public final class Hub implements CameraHub {
       if (output != null) {
         AttachedOutput attached = c.addOutput(output, false);
         if (attached != null) {
-          made.add(attached);
+          made.put(c, attached);
         }
+      }
+    }
+
+    // Under the structure lock.
+    void leave(Camera c, String node) {
+      AttachedOutput o = made.remove(c);
+      if (o != null) {
+        o.detach(DetachReason.MOVED, "the camera is now connected to relay node " + node);
       }
     }
 
@@ -427,9 +441,7 @@ public final class Hub implements CameraHub {
     public void close() {
       closed = true;
       relayWide.remove(this);
-      for (AttachedOutput o : made) {
-        o.close();
-      }
+      made.values().forEach(AttachedOutput::close);
       made.clear();
     }
   }
