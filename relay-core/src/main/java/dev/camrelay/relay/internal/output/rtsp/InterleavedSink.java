@@ -1,6 +1,5 @@
 package dev.camrelay.relay.internal.output.rtsp;
 
-import dev.camrelay.frame.rtp.RtpJpegPayloads;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -12,6 +11,7 @@ import io.netty.channel.ChannelOutboundInvoker;
  * never dropped in the middle.
  */
 public final class InterleavedSink implements RtpSink {
+  private static final int PREFIX = 4;
   private final Channel channel;
   private final ChannelOutboundInvoker rawOut;
   private final int rtpChannel;
@@ -33,39 +33,47 @@ public final class InterleavedSink implements RtpSink {
     return channel.isActive() && channel.isWritable();
   }
 
+  @Override
+  public int prefixBytes() {
+    return PREFIX;
+  }
+
+  @Override
+  public void writePrefix(ByteBuf out, int rtpPacketBytes) {
+    prefix(out, rtpChannel, rtpPacketBytes);
+  }
+
   /**
-   * The whole frame as one write of one buffer: per packet its 4-byte {@code $}-prefix, its RTP header and a copy of
-   * its payload from the camera's shared buffer. One contiguous copy per client (about the frame's size, from a
-   * buffer every client reads, so it is in cache) costs less than handing the socket two small buffers per packet.
+   * Per packet its prefix and RTP header from {@code headers}, then its payload as a slice of the camera's shared
+   * buffer: nothing of the frame is copied per client (the socket gathers the pieces in one {@code writev}). Frames
+   * are packetized for this transport with {@link dev.camrelay.frame.rtp.RtpJpegPacketizer#MAX_PAYLOAD_BYTES}, so a
+   * frame up to ~64 KB is one packet: two buffers per client and frame.
    */
   @Override
   public ChannelFuture writeFrame(ByteBuf headers, RtpFrame frame) {
-    RtpJpegPayloads payloads = frame.payloads();
-    int count = payloads.count();
-    ByteBuf out = channel.alloc().directBuffer(count * (4 + RTP_HEADER) + payloads.totalBytes());
+    int count = frame.payloads().count();
+    int stride = PREFIX + RTP_HEADER;
     try {
-      for (int i = 0; i < count; i++) {
-        out.writeByte('$').writeByte(rtpChannel).writeShort(RTP_HEADER + payloads.length(i))
-            .writeBytes(headers, RTP_HEADER * i, RTP_HEADER)
-            .writeBytes(frame.buffer(), payloads.offset(i), payloads.length(i));
+      for (int i = 0; i < count - 1; i++) {
+        rawOut.write(headers.retainedSlice(stride * i, stride), rawOut.voidPromise());
+        rawOut.write(frame.retainedPayload(i), rawOut.voidPromise());
       }
-    } catch (RuntimeException e) {
-      out.release();
-      throw e;
+      rawOut.write(headers.readerIndex(stride * (count - 1)).retain(), rawOut.voidPromise()); // the last header
+      return rawOut.write(frame.retainedPayload(count - 1));
     } finally {
       headers.release();
     }
-    return rawOut.write(out);
   }
 
   @Override
   public void writeRtcp(ByteBuf packet) {
-    rawOut.write(prefix(rtcpChannel, packet.readableBytes()), rawOut.voidPromise());
+    rawOut.write(prefix(channel.alloc().directBuffer(PREFIX), rtcpChannel, packet.readableBytes()),
+        rawOut.voidPromise());
     rawOut.write(packet, rawOut.voidPromise());
   }
 
-  private ByteBuf prefix(int interleavedChannel, int length) {
-    return channel.alloc().directBuffer(4).writeByte('$').writeByte(interleavedChannel).writeShort(length);
+  private static ByteBuf prefix(ByteBuf out, int interleavedChannel, int length) {
+    return out.writeByte('$').writeByte(interleavedChannel).writeShort(length);
   }
 
   @Override

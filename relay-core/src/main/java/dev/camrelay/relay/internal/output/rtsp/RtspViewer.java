@@ -137,9 +137,10 @@ public final class RtspViewer implements CameraOutput {
   private ChannelFuture writePackets(RtpFrame rtp, int timestamp) {
     RtpJpegPayloads payloads = rtp.payloads();
     int count = payloads.count();
-    ByteBuf headers = channel.alloc().directBuffer(RtpSink.RTP_HEADER * count);
+    ByteBuf headers = channel.alloc().directBuffer((sink.prefixBytes() + RtpSink.RTP_HEADER) * count);
     for (int i = 0; i < count; i++) {
       boolean lastPacket = i == count - 1;
+      sink.writePrefix(headers, RtpSink.RTP_HEADER + payloads.length(i));
       headers.writeByte(0x80).writeByte(PAYLOAD_TYPE_JPEG | (lastPacket ? 0x80 : 0));
       headers.writeShort(sequence++).writeInt(timestamp).writeInt(ssrc);
     }
