@@ -3,12 +3,20 @@ package dev.camrelay.relay.internal.output.rtsp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundInvoker;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /**
  * RTP and RTCP interleaved on the client's RTSP connection (RFC 2326 10.12): each packet behind {@code $}, its
  * channel number and its 16-bit length. Packets are written in order on one TCP stream, so a frame's packets are
  * never dropped in the middle.
+ *
+ * <p>A one-packet frame (up to ~64 KB) is written straight to the socket with one gathering {@code write(2)} when
+ * nothing of Netty's waits to go out (as the WebSocket path does): no pipeline walk, outbound-buffer entries, promise
+ * or NIO buffer objects per client. Whatever the socket does not take goes through Netty after it, in order.
  */
 public final class InterleavedSink implements RtpSink {
   private static final int PREFIX = 4;
@@ -16,6 +24,10 @@ public final class InterleavedSink implements RtpSink {
   private final ChannelOutboundInvoker rawOut;
   private final int rtpChannel;
   private final int rtcpChannel;
+  private final SocketChannel socket; // null: always through Netty
+  private final ByteBuffer header = ByteBuffer.allocateDirect(PREFIX + RTP_HEADER);
+  private final ByteBuffer[] gather = new ByteBuffer[2];
+  private boolean queued; // something went to Netty since the last flush
 
   /**
    * @param rawOut where the bytes are written: the pipeline below the RTSP response encoder
@@ -26,6 +38,7 @@ public final class InterleavedSink implements RtpSink {
     this.rawOut = rawOut;
     this.rtpChannel = rtpChannel;
     this.rtcpChannel = rtcpChannel;
+    this.socket = NioSockets.socketOf(channel);
   }
 
   @Override
@@ -53,6 +66,10 @@ public final class InterleavedSink implements RtpSink {
   public ChannelFuture writeFrame(ByteBuf headers, RtpFrame frame) {
     int count = frame.payloads().count();
     int stride = PREFIX + RTP_HEADER;
+    if (count == 1 && socket != null && nothingWaiting()) {
+      return writeNow(headers, frame);
+    }
+    queued = true;
     try {
       for (int i = 0; i < count - 1; i++) {
         rawOut.write(headers.retainedSlice(stride * i, stride), rawOut.voidPromise());
@@ -65,8 +82,42 @@ public final class InterleavedSink implements RtpSink {
     }
   }
 
+  private boolean nothingWaiting() {
+    ChannelOutboundBuffer waiting = channel.unsafe().outboundBuffer();
+    return waiting != null && waiting.totalPendingWriteBytes() == 0 && channel.isActive();
+  }
+
+  /** One packet: its prefix and header, then its payload, gathered in one socket write; the rest through Netty. */
+  private ChannelFuture writeNow(ByteBuf headers, RtpFrame frame) {
+    ByteBuffer payload = frame.payloadView(0);
+    try {
+      header.clear();
+      headers.getBytes(headers.readerIndex(), header);
+      header.flip();
+      gather[0] = header;
+      gather[1] = payload;
+      socket.write(gather);
+    } catch (IOException e) {
+      headers.release();
+      channel.close(); // the peer went away; no stack trace for that
+      return channel.newFailedFuture(e);
+    } finally {
+      gather[0] = gather[1] = null;
+    }
+    if (!payload.hasRemaining()) {
+      headers.release();
+      return channel.newSucceededFuture();
+    }
+    queued = true; // the socket is full: the rest waits in Netty, which writes it in order as the socket drains
+    int payloadDone = payload.position();
+    rawOut.write(headers.readerIndex(headers.readerIndex() + header.position()), rawOut.voidPromise());
+    return rawOut.write(frame.buffer().retainedSlice(frame.payloads().offset(0) + payloadDone,
+        frame.payloads().length(0) - payloadDone));
+  }
+
   @Override
   public void writeRtcp(ByteBuf packet) {
+    queued = true;
     rawOut.write(prefix(channel.alloc().directBuffer(PREFIX), rtcpChannel, packet.readableBytes()),
         rawOut.voidPromise());
     rawOut.write(packet, rawOut.voidPromise());
@@ -78,7 +129,10 @@ public final class InterleavedSink implements RtpSink {
 
   @Override
   public void flush() {
-    rawOut.flush();
+    if (queued) {
+      queued = false;
+      rawOut.flush();
+    }
   }
 
   @Override

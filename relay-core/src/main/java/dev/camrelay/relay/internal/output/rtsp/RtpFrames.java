@@ -78,11 +78,11 @@ public final class RtpFrames {
       if (payloads.recoded()) {
         counters.recoded.increment();
       }
-      return new RtpFrame(payloads, buffer, null);
+      return RtpFrame.of(payloads, buffer);
     } catch (RtpJpegException e) {
       counters.refused.increment();
       refusals.put(cameraId, e.getMessage());
-      return new RtpFrame(null, null, e.getMessage());
+      return RtpFrame.refused(e.getMessage());
     }
   }
 

@@ -220,6 +220,66 @@ class RtspServerTest {
     }
   }
 
+  /**
+   * A client reading slowly through a small window while frames keep coming: a one-packet frame the socket takes
+   * only in part (its rest queued behind it) still arrives whole, each packet after the last with the next sequence
+   * number, nothing of another frame or an RTCP report in between.
+   */
+  @Test
+  void aSlowClientGetsEachOnePacketFrameWholeAndInSequence() throws Exception {
+    int port = start(null);
+    byte[][] frames = {TestJpegs.bigFrame(1, 256, 192), TestJpegs.bigFrame(2, 256, 192)};
+    RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES);
+    List<byte[]> expected = new ArrayList<>();
+    for (byte[] f : frames) {
+      RtpJpegPayloads payloads = packetizer.packetize(JpegFrame.parse(f));
+      assertThat(payloads.count()).as("one packet").isEqualTo(1);
+      assertThat(f.length).as("far larger than the client's window").isGreaterThan(20_000);
+      expected.add(bytes(payloads.payload(0)));
+    }
+    relay.publish("yard", frames[0]);
+    java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (RtspTestClient client = new RtspTestClient(port, 4096)) {
+      client.play(port, "yard");
+      Thread publisher = new Thread(() -> {
+        for (int i = 1; publishing.get(); i++) {
+          try {
+            relay.publish("yard", frames[i % 2].clone());
+            Thread.sleep(5);
+          } catch (Exception e) {
+            return;
+          }
+        }
+      });
+      publisher.start();
+      try {
+        Integer lastSequence = null;
+        for (int n = 0; n < 40; ) {
+          RtspTestClient.Interleaved p = client.readInterleaved();
+          if (p.channel() != 0) {
+            continue; // an RTCP report, between frames
+          }
+          ByteBuffer b = ByteBuffer.wrap(p.data());
+          assertThat(b.get(1) & 0xFF).as("payload type 26 with the marker: the frame's only packet").isEqualTo(0x80 + 26);
+          int sequence = b.getShort(2) & 0xFFFF;
+          if (lastSequence != null) {
+            assertThat(sequence).as("sequence").isEqualTo((lastSequence + 1) & 0xFFFF);
+          }
+          lastSequence = sequence;
+          byte[] payload = java.util.Arrays.copyOfRange(p.data(), 12, p.data().length);
+          assertThat(expected.stream().anyMatch(e -> java.util.Arrays.equals(e, payload))).as("frame %d whole", n)
+              .isTrue();
+          if (++n % 8 == 0) {
+            Thread.sleep(200); // a slow reader: the relay's socket fills and takes frames in part
+          }
+        }
+      } finally {
+        publishing.set(false);
+        publisher.join(5000);
+      }
+    }
+  }
+
   @Test
   void fiftyClientsEachGetTheFrameWhole() throws Exception {
     int port = start(null);
