@@ -184,17 +184,7 @@ class RtspServerTest {
     try (RtspTestClient stuck = new RtspTestClient(port, 4096); RtspTestClient reader = new RtspTestClient(port)) {
       stuck.play(port, "yard");
       reader.play(port, "yard");
-      Thread publisher = new Thread(() -> {
-        for (int i = 0; publishing.get(); i++) {
-          try {
-            relay.publish("yard", frames[i % 2].clone());
-            Thread.sleep(50);
-          } catch (Exception e) {
-            return;
-          }
-        }
-      });
-      publisher.start();
+      Thread publisher = publishInTurns(frames, 0, 50, publishing);
       try {
         RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES);
         List<RtpJpegPayloads> expected = List.of(packetizer.packetize(JpegFrame.parse(frames[0])),
@@ -241,17 +231,7 @@ class RtspServerTest {
     java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
     try (RtspTestClient client = new RtspTestClient(port, 4096)) {
       client.play(port, "yard");
-      Thread publisher = new Thread(() -> {
-        for (int i = 1; publishing.get(); i++) {
-          try {
-            relay.publish("yard", frames[i % 2].clone());
-            Thread.sleep(5);
-          } catch (Exception e) {
-            return;
-          }
-        }
-      });
-      publisher.start();
+      Thread publisher = publishInTurns(frames, 1, 5, publishing);
       try {
         Integer lastSequence = null;
         for (int n = 0; n < 40; ) {
@@ -278,6 +258,23 @@ class RtspServerTest {
         publisher.join(5000);
       }
     }
+  }
+
+  /** Publishes {@code frames} in turns from {@code first}, every {@code everyMs}, while {@code publishing}. */
+  private Thread publishInTurns(byte[][] frames, int first, long everyMs,
+      java.util.concurrent.atomic.AtomicBoolean publishing) {
+    Thread publisher = new Thread(() -> {
+      for (int i = first; publishing.get(); i++) {
+        try {
+          relay.publish("yard", frames[i % frames.length].clone());
+          Thread.sleep(everyMs);
+        } catch (Exception e) {
+          return;
+        }
+      }
+    });
+    publisher.start();
+    return publisher;
   }
 
   @Test
