@@ -52,8 +52,8 @@ public final class InterleavedSink implements RtpSink {
   }
 
   @Override
-  public void writePrefix(ByteBuf out, int rtpPacketBytes) {
-    prefix(out, rtpChannel, rtpPacketBytes);
+  public void setPrefix(ByteBuf out, int index, int rtpPacketBytes) {
+    out.setInt(index, prefix(rtpChannel, rtpPacketBytes));
   }
 
   /**
@@ -118,13 +118,14 @@ public final class InterleavedSink implements RtpSink {
   @Override
   public void writeRtcp(ByteBuf packet) {
     queued = true;
-    rawOut.write(prefix(channel.alloc().directBuffer(PREFIX), rtcpChannel, packet.readableBytes()),
+    rawOut.write(channel.alloc().directBuffer(PREFIX).writeInt(prefix(rtcpChannel, packet.readableBytes())),
         rawOut.voidPromise());
     rawOut.write(packet, rawOut.voidPromise());
   }
 
-  private static ByteBuf prefix(ByteBuf out, int interleavedChannel, int length) {
-    return out.writeByte('$').writeByte(interleavedChannel).writeShort(length);
+  /** {@code $}, the channel and the 16-bit length, as one big-endian int. */
+  private static int prefix(int interleavedChannel, int length) {
+    return '$' << 24 | (interleavedChannel & 0xFF) << 16 | (length & 0xFFFF);
   }
 
   @Override

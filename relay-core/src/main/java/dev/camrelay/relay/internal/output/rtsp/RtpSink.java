@@ -19,8 +19,11 @@ public interface RtpSink {
     return 0;
   }
 
-  /** Writes the {@link #prefixBytes} of one RTP packet of {@code rtpPacketBytes} (header + payload) to {@code out}. */
-  default void writePrefix(ByteBuf out, int rtpPacketBytes) {}
+  /**
+   * Sets the {@link #prefixBytes} of one RTP packet of {@code rtpPacketBytes} (header + payload) at {@code index} in
+   * {@code out} (which has room for them).
+   */
+  default void setPrefix(ByteBuf out, int index, int rtpPacketBytes) {}
 
   /**
    * Queues every RTP packet of {@code frame}: packet {@code i} is the {@link #prefixBytes} + 12-byte RTP header at

@@ -146,13 +146,18 @@ public final class RtspViewer implements CameraOutput {
   private ChannelFuture writePackets(RtpFrame rtp, int timestamp) {
     RtpJpegPayloads payloads = rtp.payloads();
     int count = payloads.count();
-    ByteBuf headers = headers((sink.prefixBytes() + RtpSink.RTP_HEADER) * count);
-    for (int i = 0; i < count; i++) {
+    int prefix = sink.prefixBytes();
+    int stride = prefix + RtpSink.RTP_HEADER;
+    ByteBuf headers = headers(stride * count);
+    for (int i = 0, at = 0; i < count; i++, at += stride) {
       boolean lastPacket = i == count - 1;
-      sink.writePrefix(headers, RtpSink.RTP_HEADER + payloads.length(i));
-      headers.writeByte(0x80).writeByte(PAYLOAD_TYPE_JPEG | (lastPacket ? 0x80 : 0));
-      headers.writeShort(sequence++).writeInt(timestamp).writeInt(ssrc);
+      sink.setPrefix(headers, at, RtpSink.RTP_HEADER + payloads.length(i));
+      int marker = lastPacket ? 0x80 : 0;
+      headers.setInt(at + prefix, 0x80 << 24 | (PAYLOAD_TYPE_JPEG | marker) << 16 | (sequence++ & 0xFFFF));
+      headers.setInt(at + prefix + 4, timestamp);
+      headers.setInt(at + prefix + 8, ssrc);
     }
+    headers.writerIndex(stride * count);
     ChannelFuture last = sink.writeFrame(headers, rtp);
     packets += count;
     octets += payloads.totalBytes();
@@ -172,7 +177,7 @@ public final class RtspViewer implements CameraOutput {
       }
       headerBuffer = channel.alloc().directBuffer(bytes);
     }
-    return headerBuffer.clear().retain();
+    return headerBuffer.clear().ensureWritable(bytes).retain();
   }
 
   private void written(io.netty.util.concurrent.Future<? super Void> future) {
