@@ -16,7 +16,8 @@ import java.nio.channels.SocketChannel;
  *
  * <p>A one-packet frame (up to ~64 KB) is written straight to the socket with one gathering {@code write(2)} when
  * nothing of Netty's waits to go out (as the WebSocket path does): no pipeline walk, outbound-buffer entries, promise
- * or NIO buffer objects per client. Whatever the socket does not take goes through Netty after it, in order.
+ * or NIO buffer objects per client (the event loop's view of the frame, {@link RtpFrame#payloadView}, and the header
+ * buffer's own NIO buffer are reused). Whatever the socket does not take goes through Netty after it, in order.
  */
 public final class InterleavedSink implements RtpSink {
   private static final int PREFIX = 4;
@@ -25,7 +26,6 @@ public final class InterleavedSink implements RtpSink {
   private final int rtpChannel;
   private final int rtcpChannel;
   private final SocketChannel socket; // null: always through Netty
-  private final ByteBuffer header = ByteBuffer.allocateDirect(PREFIX + RTP_HEADER);
   private final ByteBuffer[] gather = new ByteBuffer[2];
   private boolean queued; // something went to Netty since the last flush
 
@@ -89,11 +89,11 @@ public final class InterleavedSink implements RtpSink {
 
   /** One packet: its prefix and header, then its payload, gathered in one socket write; the rest through Netty. */
   private ChannelFuture writeNow(ByteBuf headers, RtpFrame frame) {
+    int start = headers.readerIndex();
+    ByteBuffer header = headers.internalNioBuffer(start, headers.readableBytes()); // the buffer's own: no copy
+    int headerStart = header.position();
     ByteBuffer payload = frame.payloadView(0);
     try {
-      header.clear();
-      headers.getBytes(headers.readerIndex(), header);
-      header.flip();
       gather[0] = header;
       gather[1] = payload;
       socket.write(gather);
@@ -110,7 +110,7 @@ public final class InterleavedSink implements RtpSink {
     }
     queued = true; // the socket is full: the rest waits in Netty, which writes it in order as the socket drains
     int payloadDone = payload.position();
-    rawOut.write(headers.readerIndex(headers.readerIndex() + header.position()), rawOut.voidPromise());
+    rawOut.write(headers.readerIndex(start + header.position() - headerStart), rawOut.voidPromise());
     return rawOut.write(frame.buffer().retainedSlice(frame.payloads().offset(0) + payloadDone,
         frame.payloads().length(0) - payloadDone));
   }

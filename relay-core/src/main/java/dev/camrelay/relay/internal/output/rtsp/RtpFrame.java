@@ -2,6 +2,7 @@ package dev.camrelay.relay.internal.output.rtsp;
 
 import dev.camrelay.frame.rtp.RtpJpegPayloads;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.ByteBuffer;
 
 /**
@@ -21,10 +22,32 @@ record RtpFrame(RtpJpegPayloads payloads, ByteBuf buffer, ByteBuffer view, Strin
     return new RtpFrame(null, null, null, refusal);
   }
 
-  /** Payload {@code i} as a buffer of its own position (one small object, no copy); valid while the frame is held. */
+  /**
+   * Payload {@code i} as a buffer positioned on it, no copy: this thread's view of the frame, made once per frame and
+   * thread and reused for every client the thread writes the frame to. Valid until the thread's next call, while the
+   * frame is held.
+   */
   ByteBuffer payloadView(int i) {
+    LastView last = LAST_VIEW.get();
+    if (last.frame != this) {
+      last.frame = this;
+      last.view = view.duplicate();
+    }
     int offset = payloads.offset(i);
-    return view.duplicate().limit(offset + payloads.length(i)).position(offset);
+    return last.view.clear().limit(offset + payloads.length(i)).position(offset);
+  }
+
+  private static final FastThreadLocal<LastView> LAST_VIEW = new FastThreadLocal<>() {
+    @Override
+    protected LastView initialValue() {
+      return new LastView();
+    }
+  };
+
+  /** A thread's view of the frame it wrote last (identity: frames are made once and never reused). */
+  private static final class LastView {
+    RtpFrame frame;
+    ByteBuffer view;
   }
 
   /** Payload {@code i} as a retained slice of the shared buffer; the caller releases it (a write does). */

@@ -135,7 +135,11 @@ public final class RtspViewer implements CameraOutput {
         sink.writeRtcp(report);
       }
       sink.flush();
-      last.addListener(onWritten);
+      if (last.isSuccess()) {
+        written(last); // the socket took the whole frame at once
+      } else {
+        last.addListener(onWritten);
+      }
     } finally {
       if (rtp.buffer() != null) {
         rtp.buffer().release();
