@@ -57,10 +57,11 @@ public final class InterleavedSink implements RtpSink {
   }
 
   /**
-   * Per packet its prefix and RTP header from {@code headers}, then its payload as a slice of the camera's shared
-   * buffer: nothing of the frame is copied per client (the socket gathers the pieces in one {@code writev}). Frames
-   * are packetized for this transport with {@link dev.camrelay.frame.rtp.RtpJpegPacketizer#MAX_PAYLOAD_BYTES}, so a
-   * frame up to ~64 KB is one packet: two buffers per client and frame.
+   * Per packet its prefix and RTP header from {@code headers}, then its payload from the camera's shared buffer:
+   * nothing of the frame is copied per client. Frames are packetized for this transport with
+   * {@link dev.camrelay.frame.rtp.RtpJpegPacketizer#MAX_PAYLOAD_BYTES}, so a frame up to ~64 KB is one packet, written
+   * at once when Netty has nothing waiting ({@link #writeNow}); larger frames, or a frame behind bytes still waiting,
+   * go through Netty as header slices and payload slices (one {@code writev} per flush).
    */
   @Override
   public ChannelFuture writeFrame(ByteBuf headers, RtpFrame frame) {
@@ -109,10 +110,9 @@ public final class InterleavedSink implements RtpSink {
       return channel.newSucceededFuture();
     }
     queued = true; // the socket is full: the rest waits in Netty, which writes it in order as the socket drains
-    int payloadDone = payload.position();
+    int payloadDone = payload.position() - frame.payloads().offset(0);
     rawOut.write(headers.readerIndex(start + header.position() - headerStart), rawOut.voidPromise());
-    return rawOut.write(frame.buffer().retainedSlice(frame.payloads().offset(0) + payloadDone,
-        frame.payloads().length(0) - payloadDone));
+    return rawOut.write(frame.buffer().retainedSlice(payload.position(), frame.payloads().length(0) - payloadDone));
   }
 
   @Override
