@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * <pre>
  *   mvn -B -o -q -pl benchmarks -am package -DskipTests
  *   java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar dev.camrelay.bench.FanOutCost \
- *       [--viewers 200] [--warmup 1000] [--frames 1000] [--fanout-threads N] [--pace-ms 0]
+ *       [--viewers 200] [--warmup 1000] [--frames 1000] [--fanout-threads N] [--pace-ms 0] [--rtsp]
  * </pre>
  *
  * <p>CPU time is noisy when other work shares the cores (cache misses, frequency); for a count that is not, run it
@@ -54,6 +54,10 @@ import java.util.stream.Stream;
  * caches, and user CPU per viewer-frame is several times the lock-step figure for the same instructions (measured on
  * a busy 2-core KVM guest: ~3.3 against ~0.7 µs), which is what a real 30 fps relay pays.
  *
+ * <p>{@code --rtsp}: the viewers are RTSP clients with RTP interleaved on their connection
+ * ({@link RtspFanOutReaders}) instead of WebSocket viewers, on the same frames, so the two paths compare per
+ * viewer-frame.
+ *
  * <p>Limits: the in-process publish skips the camera ingest path; the viewers are plain ({@code /cam/bench}, no
  * {@code camrelay.v1} text), all on one camera; lock-step means no viewer ever has a frame waiting (the common case
  * of viewers that keep up, not the newest-wins path).
@@ -72,19 +76,24 @@ public final class FanOutCost {
     int fanOutThreads = intArg(args, "--fanout-threads", -1);
     int paceMs = intArg(args, "--pace-ms", 0);
     boolean callgrind = Arrays.asList(args).contains("--callgrind");
+    boolean rtsp = Arrays.asList(args).contains("--rtsp");
 
     byte[] jpeg = JpegSplitterBenchmark.cameraFrame(0); // 800x600, camera-like, ~40 KB
     CameraRelay.Builder b = CameraRelay.builder().bind("127.0.0.1").wsPort(0).tcpPort(-1).httpPort(-1)
         .maxConnections(viewers + 10).maxConnectionsPerIp(viewers + 10).handshakeTimeout(java.time.Duration.ofMinutes(5))
         .viewerStallTimeout(java.time.Duration.ofMinutes(5));
+    if (rtsp) {
+      b.wsPort(-1).rtspPort(0);
+    }
     if (fanOutThreads >= 0) {
       b.fanOutThreads(fanOutThreads);
     }
     try (CameraRelay relay = b.build()) {
       relay.start();
       Process readers = new ProcessBuilder(javaCommand(), "-XX:TieredStopAtLevel=1", "-cp",
-          System.getProperty("java.class.path"), FanOutReaders.class.getName(), Integer.toString(relay.wsPort()),
-          Integer.toString(viewers), "/cam/" + CAMERA).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+          System.getProperty("java.class.path"), (rtsp ? RtspFanOutReaders.class : FanOutReaders.class).getName(),
+          Integer.toString(rtsp ? relay.rtspPort() : relay.wsPort()), Integer.toString(viewers),
+          rtsp ? CAMERA : "/cam/" + CAMERA).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       BufferedReader rounds = new BufferedReader(new InputStreamReader(readers.getInputStream(),
           StandardCharsets.US_ASCII));
       expect(rounds.readLine(), "ready");

@@ -64,6 +64,12 @@ public final class RtpJpegPacketizer {
   public static final int MIN_PAYLOAD_BYTES = MAIN_HEADER_BYTES + RESTART_HEADER_BYTES + QUANT_HEADER_BYTES + 32;
   /** A payload size that fits an Ethernet MTU with IP, UDP and RTP headers: 1400 bytes. */
   public static final int DEFAULT_PAYLOAD_BYTES = 1400;
+  /**
+   * The largest payload: an RTP packet (12-byte header + payload) must fit a 16-bit length, as RTP interleaved on an
+   * RTSP connection (RFC 2326 10.12) gives it: 65523 bytes. Over TCP there is no MTU to respect, and fewer, larger
+   * packets cost a sender and a receiver less per frame.
+   */
+  public static final int MAX_PAYLOAD_BYTES = 65_535 - 12;
 
   private final int maxPayloadBytes;
 
@@ -72,8 +78,8 @@ public final class RtpJpegPacketizer {
    *     {@link #MIN_PAYLOAD_BYTES}
    */
   public RtpJpegPacketizer(int maxPayloadBytes) {
-    if (maxPayloadBytes < MIN_PAYLOAD_BYTES || maxPayloadBytes > 65_535 - 12) {
-      throw new IllegalArgumentException("maxPayloadBytes must be in " + MIN_PAYLOAD_BYTES + ".." + (65_535 - 12)
+    if (maxPayloadBytes < MIN_PAYLOAD_BYTES || maxPayloadBytes > MAX_PAYLOAD_BYTES) {
+      throw new IllegalArgumentException("maxPayloadBytes must be in " + MIN_PAYLOAD_BYTES + ".." + MAX_PAYLOAD_BYTES
           + ", got " + maxPayloadBytes);
     }
     this.maxPayloadBytes = maxPayloadBytes;

@@ -33,8 +33,8 @@ import java.util.zip.CRC32;
  *
  * <p>Latency without a tag: RFC 2435 drops the JPEG's marker segments, so the bench tag (a COM segment) does not
  * arrive. Instead each viewer takes a CRC-32 of a frame's payloads and looks it up among the camera's source frames,
- * packetized here the way the relay does (1400-byte payloads, re-coded to the standard Huffman tables when needed);
- * the frame's send time is the last time the camera sent that source frame ({@link #sent}). So the source frames must
+ * packetized here the way the relay does over TCP (payloads of up to
+ * {@link RtpJpegPacketizer#MAX_PAYLOAD_BYTES}, re-coded to the standard Huffman tables when needed); the frame's send time is the last time the camera sent that source frame ({@link #sent}). So the source frames must
  * differ from each other and the latency must stay below one loop of them (60 frames at 30 fps: 2 s); frames that
  * match no source frame, or several, count as untagged. Latency is to the frame's last packet (the marker bit).
  *
@@ -63,7 +63,7 @@ final class RtspBenchViewers implements AutoCloseable {
     this.url = url;
     this.basicAuth = tokenOrNull == null ? null : "Basic " + Base64.getEncoder()
         .encodeToString(("bench:" + tokenOrNull).getBytes(StandardCharsets.UTF_8));
-    RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES);
+    RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES);
     for (int i = 0; i < sources.size(); i++) {
       try {
         RtpJpegPayloads payloads = packetizer.packetize(JpegFrame.parse(sources.get(i)));

@@ -1,21 +1,33 @@
 package dev.camrelay.relay.internal.output.rtsp;
 
-import dev.camrelay.frame.rtp.RtpJpegPayloads;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundInvoker;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /**
  * RTP and RTCP interleaved on the client's RTSP connection (RFC 2326 10.12): each packet behind {@code $}, its
  * channel number and its 16-bit length. Packets are written in order on one TCP stream, so a frame's packets are
  * never dropped in the middle.
+ *
+ * <p>A one-packet frame (up to ~64 KB) is written straight to the socket with one gathering {@code write(2)} when
+ * nothing of Netty's waits to go out (as the WebSocket path does): no pipeline walk, outbound-buffer entries, promise
+ * or NIO buffer objects per client (the event loop's view of the frame, {@link RtpFrame#payloadView}, and the header
+ * buffer's own NIO buffer are reused). Whatever the socket does not take goes through Netty after it, in order.
  */
 public final class InterleavedSink implements RtpSink {
+  private static final int PREFIX = 4;
   private final Channel channel;
   private final ChannelOutboundInvoker rawOut;
   private final int rtpChannel;
   private final int rtcpChannel;
+  private final SocketChannel socket; // null: always through Netty
+  private final ByteBuffer[] gather = new ByteBuffer[2];
+  private boolean queued; // something went to Netty since the last flush
 
   /**
    * @param rawOut where the bytes are written: the pipeline below the RTSP response encoder
@@ -26,6 +38,7 @@ public final class InterleavedSink implements RtpSink {
     this.rawOut = rawOut;
     this.rtpChannel = rtpChannel;
     this.rtcpChannel = rtcpChannel;
+    this.socket = NioSockets.socketOf(channel);
   }
 
   @Override
@@ -33,44 +46,94 @@ public final class InterleavedSink implements RtpSink {
     return channel.isActive() && channel.isWritable();
   }
 
+  @Override
+  public int prefixBytes() {
+    return PREFIX;
+  }
+
+  @Override
+  public void setPrefix(ByteBuf out, int index, int rtpPacketBytes) {
+    out.setInt(index, prefix(rtpChannel, rtpPacketBytes));
+  }
+
   /**
-   * The whole frame as one write of one buffer: per packet its 4-byte {@code $}-prefix, its RTP header and a copy of
-   * its payload from the camera's shared buffer. One contiguous copy per client (about the frame's size, from a
-   * buffer every client reads, so it is in cache) costs less than handing the socket two small buffers per packet.
+   * Per packet its prefix and RTP header from {@code headers}, then its payload from the camera's shared buffer:
+   * nothing of the frame is copied per client. Frames are packetized for this transport with
+   * {@link dev.camrelay.frame.rtp.RtpJpegPacketizer#MAX_PAYLOAD_BYTES}, so a frame up to ~64 KB is one packet, written
+   * at once when Netty has nothing waiting ({@link #writeNow}); larger frames, or a frame behind bytes still waiting,
+   * go through Netty as header slices and payload slices (one {@code writev} per flush).
    */
   @Override
   public ChannelFuture writeFrame(ByteBuf headers, RtpFrame frame) {
-    RtpJpegPayloads payloads = frame.payloads();
-    int count = payloads.count();
-    ByteBuf out = channel.alloc().directBuffer(count * (4 + RTP_HEADER) + payloads.totalBytes());
+    int count = frame.payloads().count();
+    int stride = PREFIX + RTP_HEADER;
+    if (count == 1 && socket != null && nothingWaiting()) {
+      return writeNow(headers, frame);
+    }
+    queued = true;
     try {
-      for (int i = 0; i < count; i++) {
-        out.writeByte('$').writeByte(rtpChannel).writeShort(RTP_HEADER + payloads.length(i))
-            .writeBytes(headers, RTP_HEADER * i, RTP_HEADER)
-            .writeBytes(frame.buffer(), payloads.offset(i), payloads.length(i));
+      for (int i = 0; i < count - 1; i++) {
+        rawOut.write(headers.retainedSlice(stride * i, stride), rawOut.voidPromise());
+        rawOut.write(frame.retainedPayload(i), rawOut.voidPromise());
       }
-    } catch (RuntimeException e) {
-      out.release();
-      throw e;
+      rawOut.write(headers.readerIndex(stride * (count - 1)).retain(), rawOut.voidPromise()); // the last header
+      return rawOut.write(frame.retainedPayload(count - 1));
     } finally {
       headers.release();
     }
-    return rawOut.write(out);
+  }
+
+  private boolean nothingWaiting() {
+    ChannelOutboundBuffer waiting = channel.unsafe().outboundBuffer();
+    return waiting != null && waiting.totalPendingWriteBytes() == 0 && channel.isActive();
+  }
+
+  /** One packet: its prefix and header, then its payload, gathered in one socket write; the rest through Netty. */
+  private ChannelFuture writeNow(ByteBuf headers, RtpFrame frame) {
+    int start = headers.readerIndex();
+    ByteBuffer header = headers.internalNioBuffer(start, headers.readableBytes()); // the buffer's own: no copy
+    int headerStart = header.position();
+    ByteBuffer payload = frame.payloadView(0);
+    try {
+      gather[0] = header;
+      gather[1] = payload;
+      socket.write(gather);
+    } catch (IOException e) {
+      headers.release();
+      channel.close(); // the peer went away; no stack trace for that
+      return channel.newFailedFuture(e);
+    } finally {
+      gather[0] = gather[1] = null;
+    }
+    if (!payload.hasRemaining()) {
+      headers.release();
+      return channel.newSucceededFuture();
+    }
+    queued = true; // the socket is full: the rest waits in Netty, which writes it in order as the socket drains
+    int payloadDone = payload.position() - frame.payloads().offset(0);
+    rawOut.write(headers.readerIndex(start + header.position() - headerStart), rawOut.voidPromise());
+    return rawOut.write(frame.buffer().retainedSlice(payload.position(), frame.payloads().length(0) - payloadDone));
   }
 
   @Override
   public void writeRtcp(ByteBuf packet) {
-    rawOut.write(prefix(rtcpChannel, packet.readableBytes()), rawOut.voidPromise());
+    queued = true;
+    rawOut.write(channel.alloc().directBuffer(PREFIX).writeInt(prefix(rtcpChannel, packet.readableBytes())),
+        rawOut.voidPromise());
     rawOut.write(packet, rawOut.voidPromise());
   }
 
-  private ByteBuf prefix(int interleavedChannel, int length) {
-    return channel.alloc().directBuffer(4).writeByte('$').writeByte(interleavedChannel).writeShort(length);
+  /** {@code $}, the channel and the 16-bit length, as one big-endian int. */
+  private static int prefix(int interleavedChannel, int length) {
+    return '$' << 24 | (interleavedChannel & 0xFF) << 16 | (length & 0xFFFF);
   }
 
   @Override
   public void flush() {
-    rawOut.flush();
+    if (queued) {
+      queued = false;
+      rawOut.flush();
+    }
   }
 
   @Override

@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * One camera's recent frames cut into RTP/JPEG payloads, shared by all of its RTSP clients: each frame is packetized
- * once, into one direct buffer, and each client sends it behind its own RTP headers (UDP clients as slices of it,
- * interleaved ones copied into one buffer per frame: see {@link InterleavedSink}). Keeps the two frames
+ * once, into one direct buffer, and each client sends slices of it behind its own RTP headers (one instance per
+ * camera and transport: see {@link RtpFramesByCamera}). Keeps the two frames
  * asked for last (found by identity), so clients on the newest frame and one a frame behind share. Thread-safe.
  */
 public final class RtpFrames {
@@ -78,11 +78,11 @@ public final class RtpFrames {
       if (payloads.recoded()) {
         counters.recoded.increment();
       }
-      return new RtpFrame(payloads, buffer, null);
+      return RtpFrame.of(payloads, buffer);
     } catch (RtpJpegException e) {
       counters.refused.increment();
       refusals.put(cameraId, e.getMessage());
-      return new RtpFrame(null, null, e.getMessage());
+      return RtpFrame.refused(e.getMessage());
     }
   }
 

@@ -14,10 +14,21 @@ public interface RtpSink {
   /** Whether a frame may start now (the connection is not backed up); UDP sinks always say yes. */
   boolean writable();
 
+  /** Bytes this sink sends before each RTP header ({@link #writePrefix}); 0 unless the transport frames packets. */
+  default int prefixBytes() {
+    return 0;
+  }
+
   /**
-   * Queues every RTP packet of {@code frame}: packet {@code i} is the 12-byte RTP header at {@code 12 * i} in
-   * {@code headers}, then the frame's payload {@code i}. Takes ownership of {@code headers}; returns the future of
-   * the frame's last packet.
+   * Sets the {@link #prefixBytes} of one RTP packet of {@code rtpPacketBytes} (header + payload) at {@code index} in
+   * {@code out} (which has room for them).
+   */
+  default void setPrefix(ByteBuf out, int index, int rtpPacketBytes) {}
+
+  /**
+   * Queues every RTP packet of {@code frame}: packet {@code i} is the {@link #prefixBytes} + 12-byte RTP header at
+   * {@code (prefixBytes() + 12) * i} in {@code headers}, then the frame's payload {@code i}. Takes ownership of
+   * {@code headers}; returns the future of the frame's last packet.
    */
   ChannelFuture writeFrame(ByteBuf headers, RtpFrame frame);
 

@@ -9,6 +9,7 @@ import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,10 +42,14 @@ public final class RtspViewer implements CameraOutput {
   private final RtspCounters counters;
   private final int ssrc;
   private final int timestampOffset;
+  private final ChannelFutureListener onWritten;
   private volatile OutputHandle handle;
 
   // Event-loop state.
   private CameraFrame unwritten;
+  private boolean stopped;
+  /** The RTP headers (and prefixes) of a frame, reused for the next frame once the write let go of it. */
+  private ByteBuf headerBuffer;
   private int sequence;
   private long packets;
   private long octets;
@@ -66,6 +71,13 @@ public final class RtspViewer implements CameraOutput {
     this.ssrc = random.nextInt();
     this.sequence = random.nextInt(1 << 16);
     this.timestampOffset = random.nextInt();
+    this.onWritten = f -> {
+      if (loop.inEventLoop()) {
+        written(f);
+      } else {
+        loop.execute(() -> written(f)); // a UDP socket's own loop completed the write
+      }
+    };
   }
 
   public int ssrc() {
@@ -74,7 +86,8 @@ public final class RtspViewer implements CameraOutput {
 
   @Override
   public void onAttached(OutputHandle h) {
-    handle = h;
+    handle = h; // on the event loop: PLAY attaches
+    stopped = false;
   }
 
   @Override
@@ -86,8 +99,10 @@ public final class RtspViewer implements CameraOutput {
   public void onFrame(CameraFrame frame) {
     try {
       loop.execute(() -> {
-        unwritten = frame;
-        pump();
+        if (!stopped) { // else handed over before PAUSE or TEARDOWN detached this viewer
+          unwritten = frame;
+          pump();
+        }
       });
     } catch (RejectedExecutionException e) {
       handle.close(); // the relay is shutting down; this client is about to be closed
@@ -96,7 +111,7 @@ public final class RtspViewer implements CameraOutput {
 
   /** Writes the frame the hub handed over once the connection can take it. Event loop only. */
   public void pump() {
-    if (unwritten == null || !channel.isActive() || !sink.writable()) {
+    if (unwritten == null || stopped || !channel.isActive() || !sink.writable()) {
       return;
     }
     CameraFrame frame = unwritten;
@@ -120,13 +135,11 @@ public final class RtspViewer implements CameraOutput {
         sink.writeRtcp(report);
       }
       sink.flush();
-      last.addListener(f -> {
-        if (loop.inEventLoop()) {
-          written(f);
-        } else {
-          loop.execute(() -> written(f)); // a UDP socket's own loop completed the write
-        }
-      });
+      if (last.isSuccess()) {
+        written(last); // the socket took the whole frame at once
+      } else {
+        last.addListener(onWritten);
+      }
     } finally {
       if (rtp.buffer() != null) {
         rtp.buffer().release();
@@ -137,18 +150,38 @@ public final class RtspViewer implements CameraOutput {
   private ChannelFuture writePackets(RtpFrame rtp, int timestamp) {
     RtpJpegPayloads payloads = rtp.payloads();
     int count = payloads.count();
-    ByteBuf headers = channel.alloc().directBuffer(RtpSink.RTP_HEADER * count);
-    for (int i = 0; i < count; i++) {
+    int prefix = sink.prefixBytes();
+    int stride = prefix + RtpSink.RTP_HEADER;
+    ByteBuf headers = headers(stride * count);
+    for (int i = 0, at = 0; i < count; i++, at += stride) {
       boolean lastPacket = i == count - 1;
-      headers.writeByte(0x80).writeByte(PAYLOAD_TYPE_JPEG | (lastPacket ? 0x80 : 0));
-      headers.writeShort(sequence++).writeInt(timestamp).writeInt(ssrc);
+      sink.setPrefix(headers, at, RtpSink.RTP_HEADER + payloads.length(i));
+      int marker = lastPacket ? 0x80 : 0;
+      headers.setInt(at + prefix, 0x80 << 24 | (PAYLOAD_TYPE_JPEG | marker) << 16 | (sequence++ & 0xFFFF));
+      headers.setInt(at + prefix + 4, timestamp);
+      headers.setInt(at + prefix + 8, ssrc);
     }
+    headers.writerIndex(stride * count);
     ChannelFuture last = sink.writeFrame(headers, rtp);
     packets += count;
     octets += payloads.totalBytes();
     counters.packets.add(count);
     counters.bytes.add(payloads.totalBytes());
     return last;
+  }
+
+  /**
+   * An empty buffer for {@code bytes} of headers, with a reference for the sink: this viewer's own buffer again when
+   * the last frame's write has released it (one frame is in flight at a time), so a frame allocates nothing here.
+   */
+  private ByteBuf headers(int bytes) {
+    if (headerBuffer == null || headerBuffer.refCnt() != 1) {
+      if (headerBuffer != null) {
+        headerBuffer.release();
+      }
+      headerBuffer = channel.alloc().directBuffer(bytes);
+    }
+    return headerBuffer.clear().ensureWritable(bytes).retain();
   }
 
   private void written(io.netty.util.concurrent.Future<? super Void> future) {
@@ -173,13 +206,21 @@ public final class RtspViewer implements CameraOutput {
     }
   }
 
-  /** Detaches from the camera and drops the frame not yet written (PAUSE, TEARDOWN, connection closed). */
+  /**
+   * Detaches from the camera and drops the frame not yet written and any handed over meanwhile (PAUSE, TEARDOWN,
+   * connection closed), until PLAY attaches it again. Event loop only.
+   */
   public void stop() {
     OutputHandle h = handle;
     if (h != null) {
       h.close();
     }
     unwritten = null;
+    stopped = true;
+    if (headerBuffer != null) {
+      headerBuffer.release(); // a write still in flight holds its own reference
+      headerBuffer = null;
+    }
   }
 
   public long framesSent() {

@@ -90,6 +90,7 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   private String sessionId;
   private RtspViewer viewer;
   private RtpFrames frames;
+  private boolean framesInterleaved;
   private boolean playing;
   /** Over UDP: the client's RTCP address, whose receiver reports keep the session alive, and what they run. */
   private InetSocketAddress clientRtcp;
@@ -224,7 +225,8 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
       return text(RtspResponseStatuses.AGGREGATE_OPERATION_NOT_ALLOWED, "one camera per session");
     }
     if (viewer == null) {
-      frames = rtpFrames.acquire(target.cameraId());
+      framesInterleaved = transport.interleaved();
+      frames = rtpFrames.acquire(target.cameraId(), framesInterleaved);
       viewer = new RtspViewer(ctx.channel(), sink(ctx, transport), target.cameraId(), frames, logs,
           counters);
       sessionId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).toUpperCase(Locale.ROOT);
@@ -300,7 +302,7 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
       rtcpHeard = null;
     }
     if (viewer != null) {
-      rtpFrames.release(viewer.cameraId(), frames);
+      rtpFrames.release(viewer.cameraId(), framesInterleaved, frames);
     }
     viewer = null;
     frames = null;

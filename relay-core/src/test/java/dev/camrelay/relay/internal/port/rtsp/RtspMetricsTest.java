@@ -67,7 +67,7 @@ class RtspMetricsTest {
       client.readInterleaved();
       Await.until("the metrics count the RTSP client, its packets, bytes and frame", () -> {
         String text = metrics(relay);
-        return value(text, "camrelay_rtsp_connections") == 1 && value(text, "camrelay_rtsp_packets_sent_total") > 3
+        return value(text, "camrelay_rtsp_connections") == 1 && value(text, "camrelay_rtsp_packets_sent_total") >= 1
             && value(text, "camrelay_rtsp_payload_bytes_sent_total") > 1000
             && value(text, "camrelay_rtsp_frames_sent_total") >= 1
             && text.contains("camrelay_camera_output_viewers{camera=\"yard\",kind=\"rtsp\"} 1.0");

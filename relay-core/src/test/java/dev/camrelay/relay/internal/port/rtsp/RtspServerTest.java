@@ -80,7 +80,7 @@ class RtspServerTest {
   @Test
   void playSendsEachFrameAsWholeRtpPacketsThenASenderReport() throws Exception {
     int port = start(null);
-    byte[] jpeg = TestJpegs.bigFrame(7, 320, 240);
+    byte[] jpeg = TestJpegs.bigFrame(7, 640, 480); // over 64 KB: several interleaved packets
     relay.publish("yard", jpeg);
     try (RtspTestClient client = new RtspTestClient(port)) {
       String base = "rtsp://127.0.0.1:" + port + "/yard/";
@@ -95,10 +95,11 @@ class RtspServerTest {
       assertThat(play.status()).isEqualTo(200);
       assertThat(play.header("Session")).startsWith(sessionId);
 
-      // The latest frame goes out at once: its packets, back to back, the marker bit on the last one only.
-      RtpJpegPayloads expected = new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES)
+      // The latest frame goes out at once: its packets, back to back, the marker bit on the last one only. Over TCP
+      // they are as large as an interleaved packet carries (no MTU to fit).
+      RtpJpegPayloads expected = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES)
           .packetize(JpegFrame.parse(jpeg));
-      assertThat(expected.count()).isGreaterThan(3);
+      assertThat(expected.count()).isGreaterThan(1);
       List<byte[]> packets = new ArrayList<>();
       for (int i = 0; i < expected.count(); i++) {
         RtspTestClient.Interleaved p = client.readInterleaved();
@@ -183,19 +184,9 @@ class RtspServerTest {
     try (RtspTestClient stuck = new RtspTestClient(port, 4096); RtspTestClient reader = new RtspTestClient(port)) {
       stuck.play(port, "yard");
       reader.play(port, "yard");
-      Thread publisher = new Thread(() -> {
-        for (int i = 0; publishing.get(); i++) {
-          try {
-            relay.publish("yard", frames[i % 2].clone());
-            Thread.sleep(50);
-          } catch (Exception e) {
-            return;
-          }
-        }
-      });
-      publisher.start();
+      Thread publisher = publishInTurns(frames, 0, 50, publishing);
       try {
-        RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES);
+        RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES);
         List<RtpJpegPayloads> expected = List.of(packetizer.packetize(JpegFrame.parse(frames[0])),
             packetizer.packetize(JpegFrame.parse(frames[1])));
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -219,12 +210,79 @@ class RtspServerTest {
     }
   }
 
+  /**
+   * A client reading slowly through a small window while frames keep coming: a one-packet frame the socket takes
+   * only in part (its rest queued behind it) still arrives whole, each packet after the last with the next sequence
+   * number, nothing of another frame or an RTCP report in between.
+   */
+  @Test
+  void aSlowClientGetsEachOnePacketFrameWholeAndInSequence() throws Exception {
+    int port = start(null);
+    byte[][] frames = {TestJpegs.bigFrame(1, 256, 192), TestJpegs.bigFrame(2, 256, 192)};
+    RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES);
+    List<byte[]> expected = new ArrayList<>();
+    for (byte[] f : frames) {
+      RtpJpegPayloads payloads = packetizer.packetize(JpegFrame.parse(f));
+      assertThat(payloads.count()).as("one packet").isEqualTo(1);
+      assertThat(f.length).as("far larger than the client's window").isGreaterThan(20_000);
+      expected.add(bytes(payloads.payload(0)));
+    }
+    relay.publish("yard", frames[0]);
+    java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (RtspTestClient client = new RtspTestClient(port, 4096)) {
+      client.play(port, "yard");
+      Thread publisher = publishInTurns(frames, 1, 5, publishing);
+      try {
+        Integer lastSequence = null;
+        for (int n = 0; n < 40; ) {
+          RtspTestClient.Interleaved p = client.readInterleaved();
+          if (p.channel() != 0) {
+            continue; // an RTCP report, between frames
+          }
+          ByteBuffer b = ByteBuffer.wrap(p.data());
+          assertThat(b.get(1) & 0xFF).as("payload type 26 with the marker: the frame's only packet").isEqualTo(0x80 + 26);
+          int sequence = b.getShort(2) & 0xFFFF;
+          if (lastSequence != null) {
+            assertThat(sequence).as("sequence").isEqualTo((lastSequence + 1) & 0xFFFF);
+          }
+          lastSequence = sequence;
+          byte[] payload = java.util.Arrays.copyOfRange(p.data(), 12, p.data().length);
+          assertThat(expected.stream().anyMatch(e -> java.util.Arrays.equals(e, payload))).as("frame %d whole", n)
+              .isTrue();
+          if (++n % 8 == 0) {
+            Thread.sleep(200); // a slow reader: the relay's socket fills and takes frames in part
+          }
+        }
+      } finally {
+        publishing.set(false);
+        publisher.join(5000);
+      }
+    }
+  }
+
+  /** Publishes {@code frames} in turns from {@code first}, every {@code everyMs}, while {@code publishing}. */
+  private Thread publishInTurns(byte[][] frames, int first, long everyMs,
+      java.util.concurrent.atomic.AtomicBoolean publishing) {
+    Thread publisher = new Thread(() -> {
+      for (int i = first; publishing.get(); i++) {
+        try {
+          relay.publish("yard", frames[i % frames.length].clone());
+          Thread.sleep(everyMs);
+        } catch (Exception e) {
+          return;
+        }
+      }
+    });
+    publisher.start();
+    return publisher;
+  }
+
   @Test
   void fiftyClientsEachGetTheFrameWhole() throws Exception {
     int port = start(null);
     byte[] jpeg = TestJpegs.bigFrame(9, 320, 240);
     relay.publish("yard", jpeg);
-    RtpJpegPayloads expected = new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES)
+    RtpJpegPayloads expected = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES)
         .packetize(JpegFrame.parse(jpeg));
     List<RtspTestClient> clients = new ArrayList<>();
     try {
@@ -263,7 +321,7 @@ class RtspServerTest {
       client.request("PLAY", base, "Session: " + session);
       byte[] good = TestJpegs.frame(2, 320, 240);
       relay.publish("yard", good);
-      RtpJpegPayloads expected = new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES)
+      RtpJpegPayloads expected = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES)
           .packetize(JpegFrame.parse(good));
       byte[] firstPayload = client.readInterleaved().data();
       assertThat(ByteBuffer.wrap(firstPayload, 12, firstPayload.length - 12).slice())
