@@ -14,6 +14,7 @@ import io.netty.channel.EventLoop;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One RTSP client's RTP stream, an output on the hub's seam: the hub hands it one frame at a time (newest wins while
@@ -43,6 +44,9 @@ public final class RtspViewer implements CameraOutput {
   private final int ssrc;
   private final int timestampOffset;
   private final ChannelFutureListener onWritten;
+  /** The frame {@link #onFrame} handed over, taken on the event loop by {@link #takeHandedOver}. */
+  private final AtomicReference<CameraFrame> handedOver = new AtomicReference<>();
+  private final Runnable takeHandedOver = this::takeHandedOver; // one task for every frame: nothing allocated
   private volatile OutputHandle handle;
 
   // Event-loop state.
@@ -97,15 +101,19 @@ public final class RtspViewer implements CameraOutput {
 
   @Override
   public void onFrame(CameraFrame frame) {
+    handedOver.set(frame);
     try {
-      loop.execute(() -> {
-        if (!stopped) { // else handed over before PAUSE or TEARDOWN detached this viewer
-          unwritten = frame;
-          pump();
-        }
-      });
+      loop.execute(takeHandedOver);
     } catch (RejectedExecutionException e) {
       handle.close(); // the relay is shutting down; this client is about to be closed
+    }
+  }
+
+  private void takeHandedOver() {
+    CameraFrame frame = handedOver.getAndSet(null);
+    if (frame != null && !stopped) { // else handed over before PAUSE or TEARDOWN detached this viewer
+      unwritten = frame;
+      pump();
     }
   }
 
@@ -216,6 +224,7 @@ public final class RtspViewer implements CameraOutput {
       h.close();
     }
     unwritten = null;
+    handedOver.set(null);
     stopped = true;
     if (headerBuffer != null) {
       headerBuffer.release(); // a write still in flight holds its own reference
