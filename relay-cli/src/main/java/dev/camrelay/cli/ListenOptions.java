@@ -13,6 +13,7 @@ final class ListenOptions {
   static final String WS_PORT = "--ws-port";
   static final String HTTP_PORT = "--http-port";
   static final String RTSP_PORT = "--rtsp-port";
+  static final String RTSP_TCP_PACKET_SIZE = "--rtsp-tcp-packet-size";
 
   @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
       description = "Address to listen on (default: ${DEFAULT-VALUE}, every interface; 127.0.0.1 for this machine"
@@ -37,6 +38,12 @@ final class ListenOptions {
           + " RTP (default: ${DEFAULT-VALUE}; -1 = off).")
   int rtspPort;
 
+  @Option(names = RTSP_TCP_PACKET_SIZE, paramLabel = "BYTES", defaultValue = "65523",
+      description = "Largest RTP payload sent to RTSP clients over TCP (interleaved), 512..65523 (default:"
+          + " ${DEFAULT-VALUE}, a typical frame in one packet). Try 1400 when an NVR or player shows nothing or fails"
+          + " over TCP; costs some CPU per frame and client.")
+  int rtspTcpPacketSize;
+
   @Option(names = "--default-camera", paramLabel = "ID", defaultValue = "default",
       description = "Camera id for raw TCP ingest and the ws:// root path (default: ${DEFAULT-VALUE}).")
   String defaultCamera;
@@ -57,6 +64,11 @@ final class ListenOptions {
     checkPort(cl, WS_PORT, wsPort);
     checkPort(cl, HTTP_PORT, httpPort);
     checkPort(cl, RTSP_PORT, rtspPort);
+    try {
+      CameraRelay.builder().rtspTcpPacketSize(rtspTcpPacketSize);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cl, RTSP_TCP_PACKET_SIZE + " " + rtspTcpPacketSize + ": must be 512..65523");
+    }
     if (mdnsName != null) {
       try {
         CameraRelay.builder().mdns(mdnsName);
@@ -87,7 +99,7 @@ final class ListenOptions {
 
   void applyTo(CameraRelay.Builder relay) {
     relay.bind(bind).tcpPort(tcpPort).wsPort(wsPort).httpPort(httpPort).defaultCameraId(defaultCamera);
-    relay.rtspPort(rtspPort);
+    relay.rtspPort(rtspPort).rtspTcpPacketSize(rtspTcpPacketSize);
     if (mdns) {
       relay.mdns(mdnsName != null ? mdnsName : "camrelay on " + HostAddresses.machineName());
     }

@@ -285,6 +285,20 @@ public final class CameraRelay implements CameraHub, AutoCloseable {
       return this;
     }
 
+    /**
+     * The largest RTP payload (bytes, RTP/JPEG headers included) sent to RTSP clients that take RTP interleaved on
+     * their RTSP connection (TCP); default 65523, the most an interleaved packet carries, so a typical frame is one
+     * packet. Most RTSP servers send packets of at most ~1400 bytes; a client with a small read buffer may show
+     * nothing or fail with large ones: then lower this (e.g. 1400), at some CPU cost per frame and client. UDP
+     * clients always get 1400-byte payloads.
+     *
+     * @throws IllegalArgumentException outside 512..65523
+     */
+    public Builder rtspTcpPacketSize(int bytes) {
+      settings.rtspTcpPacketBytes(bytes);
+      return this;
+    }
+
     /** The camera raw JPEG ingest and the WebSocket viewer path {@code /} use. */
     public Builder defaultCameraId(String id) {
       settings.defaultCameraId(id);

@@ -1,6 +1,7 @@
 package dev.camrelay.relay.internal.runtime;
 
 import com.google.common.net.InetAddresses;
+import dev.camrelay.frame.rtp.RtpJpegPacketizer;
 import dev.camrelay.frame.wire.CameraId;
 import dev.camrelay.relay.ShareLinkSigner;
 import dev.camrelay.relay.internal.record.RecordSettings;
@@ -22,11 +23,14 @@ import java.util.Set;
  * {@link #toString()} never prints a token or the TLS password.
  */
 public final class RelayConfig {
+  /** The smallest RTP payload accepted over interleaved TCP: far below what any client reads, far above the headers. */
+  public static final int MIN_RTSP_TCP_PACKET_BYTES = 512;
   private final String bindHost;
   private final int tcpPort;
   private final int wsPort;
   private final int httpPort;
   private final int rtspPort;
+  private final int rtspTcpPacketBytes;
   private final String defaultCameraId;
   private final String nodeName;
   private final int maxFrameBytes;
@@ -73,6 +77,7 @@ public final class RelayConfig {
     wsPort = b.wsPort;
     httpPort = b.httpPort;
     rtspPort = b.rtspPort;
+    rtspTcpPacketBytes = b.rtspTcpPacketBytes;
     defaultCameraId = b.defaultCameraId;
     nodeName = b.nodeName != null ? b.nodeName : HostName.NODE_NAME;
     maxFrameBytes = b.maxFrameBytes;
@@ -139,6 +144,11 @@ public final class RelayConfig {
   /** The RTSP port; -1 (off) unless set. */
   public int rtspPort() {
     return rtspPort;
+  }
+
+  /** The largest RTP/JPEG payload sent interleaved on an RTSP connection (TCP). */
+  public int rtspTcpPacketBytes() {
+    return rtspTcpPacketBytes;
   }
 
   public String defaultCameraId() {
@@ -369,7 +379,7 @@ public final class RelayConfig {
   @Override
   public String toString() {
     return "RelayConfig[bind=" + bindHost + ", tcpPort=" + tcpPort + ", wsPort=" + wsPort + ", httpPort=" + httpPort
-        + ", nodeName=" + nodeName + ", defaultCameraId=" + defaultCameraId + ", maxFrameBytes=" + maxFrameBytes
+        + ", rtspPort=" + rtspPort + ", rtspTcpPacketBytes=" + rtspTcpPacketBytes + ", nodeName=" + nodeName + ", defaultCameraId=" + defaultCameraId + ", maxFrameBytes=" + maxFrameBytes
         + ", allowRawIngest=" + allowRawIngest() + ", allowUnknownCameras=" + allowUnknownCameras
         + ", cameraToken=" + (cameraToken != null ? "<set>" : "none")
         + ", perCameraTokens=" + cameraTokens.keySet()
@@ -397,6 +407,7 @@ public final class RelayConfig {
     private int wsPort = 3009;
     private int httpPort = 3010;
     private int rtspPort = -1;
+    private int rtspTcpPacketBytes = RtpJpegPacketizer.MAX_PAYLOAD_BYTES;
     private String defaultCameraId = "default";
     private String nodeName;
     private int maxFrameBytes = 4 * 1024 * 1024;
@@ -463,6 +474,15 @@ public final class RelayConfig {
 
     public Builder rtspPort(int port) {
       this.rtspPort = checkPort(port);
+      return this;
+    }
+
+    public Builder rtspTcpPacketBytes(int bytes) {
+      if (bytes < MIN_RTSP_TCP_PACKET_BYTES || bytes > RtpJpegPacketizer.MAX_PAYLOAD_BYTES) {
+        throw new IllegalArgumentException("RTSP TCP packet size " + bytes + ": must be "
+            + MIN_RTSP_TCP_PACKET_BYTES + ".." + RtpJpegPacketizer.MAX_PAYLOAD_BYTES + " bytes");
+      }
+      this.rtspTcpPacketBytes = bytes;
       return this;
     }
 

@@ -43,7 +43,7 @@ public final class InterleavedSink implements RtpSink {
 
   @Override
   public boolean writable() {
-    return channel.isActive() && channel.isWritable();
+    return channel.isWritable(); // false once closed (no outbound buffer); the viewer checks isActive first
   }
 
   @Override
@@ -52,8 +52,8 @@ public final class InterleavedSink implements RtpSink {
   }
 
   @Override
-  public void setPrefix(ByteBuf out, int index, int rtpPacketBytes) {
-    out.setInt(index, prefix(rtpChannel, rtpPacketBytes));
+  public void setPrefix(ByteBuffer out, int index, int rtpPacketBytes) {
+    out.putInt(index, prefix(rtpChannel, rtpPacketBytes));
   }
 
   /**
@@ -85,7 +85,7 @@ public final class InterleavedSink implements RtpSink {
 
   private boolean nothingWaiting() {
     ChannelOutboundBuffer waiting = channel.unsafe().outboundBuffer();
-    return waiting != null && waiting.totalPendingWriteBytes() == 0 && channel.isActive();
+    return waiting != null && waiting.totalPendingWriteBytes() == 0; // closed meanwhile: the write fails
   }
 
   /** One packet: its prefix and header, then its payload, gathered in one socket write; the rest through Netty. */

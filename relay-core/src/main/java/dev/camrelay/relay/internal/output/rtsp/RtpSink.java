@@ -2,6 +2,7 @@ package dev.camrelay.relay.internal.output.rtsp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import java.nio.ByteBuffer;
 
 /**
  * Where one RTSP client's RTP and RTCP packets go: interleaved on its RTSP connection ({@link InterleavedSink}) or
@@ -20,10 +21,10 @@ public interface RtpSink {
   }
 
   /**
-   * Sets the {@link #prefixBytes} of one RTP packet of {@code rtpPacketBytes} (header + payload) at {@code index} in
-   * {@code out} (which has room for them).
+   * Sets the {@link #prefixBytes} of one RTP packet of {@code rtpPacketBytes} (header + payload) at absolute
+   * {@code index} in {@code out} (big-endian, with room for them).
    */
-  default void setPrefix(ByteBuf out, int index, int rtpPacketBytes) {}
+  default void setPrefix(ByteBuffer out, int index, int rtpPacketBytes) {}
 
   /**
    * Queues every RTP packet of {@code frame}: packet {@code i} is the {@link #prefixBytes} + 12-byte RTP header at

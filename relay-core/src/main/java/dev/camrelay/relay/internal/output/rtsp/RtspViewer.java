@@ -11,9 +11,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One RTSP client's RTP stream, an output on the hub's seam: the hub hands it one frame at a time (newest wins while
@@ -43,6 +46,9 @@ public final class RtspViewer implements CameraOutput {
   private final int ssrc;
   private final int timestampOffset;
   private final ChannelFutureListener onWritten;
+  /** The frame {@link #onFrame} handed over, taken on the event loop by {@link #takeHandedOver}. */
+  private final AtomicReference<CameraFrame> handedOver = new AtomicReference<>();
+  private final Runnable takeHandedOver = this::takeHandedOver; // one task for every frame: nothing allocated
   private volatile OutputHandle handle;
 
   // Event-loop state.
@@ -97,15 +103,19 @@ public final class RtspViewer implements CameraOutput {
 
   @Override
   public void onFrame(CameraFrame frame) {
+    handedOver.set(frame);
     try {
-      loop.execute(() -> {
-        if (!stopped) { // else handed over before PAUSE or TEARDOWN detached this viewer
-          unwritten = frame;
-          pump();
-        }
-      });
+      loop.execute(takeHandedOver);
     } catch (RejectedExecutionException e) {
       handle.close(); // the relay is shutting down; this client is about to be closed
+    }
+  }
+
+  private void takeHandedOver() {
+    CameraFrame frame = handedOver.getAndSet(null);
+    if (frame != null && !stopped) { // else handed over before PAUSE or TEARDOWN detached this viewer
+      unwritten = frame;
+      pump();
     }
   }
 
@@ -153,13 +163,15 @@ public final class RtspViewer implements CameraOutput {
     int prefix = sink.prefixBytes();
     int stride = prefix + RtpSink.RTP_HEADER;
     ByteBuf headers = headers(stride * count);
-    for (int i = 0, at = 0; i < count; i++, at += stride) {
+    // The buffer's own memory, checked once here, not by each of the ints set (ByteBuf.setInt checks every call).
+    ByteBuffer out = headers.internalNioBuffer(0, stride * count).order(ByteOrder.BIG_ENDIAN);
+    for (int i = 0, at = out.position(); i < count; i++, at += stride) {
       boolean lastPacket = i == count - 1;
-      sink.setPrefix(headers, at, RtpSink.RTP_HEADER + payloads.length(i));
+      sink.setPrefix(out, at, RtpSink.RTP_HEADER + payloads.length(i));
       int marker = lastPacket ? 0x80 : 0;
-      headers.setInt(at + prefix, 0x80 << 24 | (PAYLOAD_TYPE_JPEG | marker) << 16 | (sequence++ & 0xFFFF));
-      headers.setInt(at + prefix + 4, timestamp);
-      headers.setInt(at + prefix + 8, ssrc);
+      out.putInt(at + prefix, 0x80 << 24 | (PAYLOAD_TYPE_JPEG | marker) << 16 | (sequence++ & 0xFFFF));
+      out.putInt(at + prefix + 4, timestamp);
+      out.putInt(at + prefix + 8, ssrc);
     }
     headers.writerIndex(stride * count);
     ChannelFuture last = sink.writeFrame(headers, rtp);
@@ -216,6 +228,7 @@ public final class RtspViewer implements CameraOutput {
       h.close();
     }
     unwritten = null;
+    handedOver.set(null);
     stopped = true;
     if (headerBuffer != null) {
       headerBuffer.release(); // a write still in flight holds its own reference

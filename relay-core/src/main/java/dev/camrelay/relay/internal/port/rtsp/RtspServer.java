@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The RTSP port: serves each camera at {@code rtsp://host:port/{camera}} as MJPEG over RTP (RFC 2435), the camera's
  * JPEGs untouched, to NVRs and media tools. Each connection is an {@link RtspConnection}; frames are cut into RTP
- * payloads once per camera, transport (UDP: MTU-sized; interleaved: up to 64 KB) and frame
- * ({@link RtpFramesByCamera}), whatever the number of clients.
+ * payloads once per camera, transport (UDP: MTU-sized; interleaved: up to 64 KB, or as capped by
+ * {@link RelayConfig#rtspTcpPacketBytes}) and frame ({@link RtpFramesByCamera}), whatever the number of clients.
  *
  * <pre>
  * pipeline: [idle timeout] → [RtspEncoder: responses] → [RtspRequestDecoder: requests, $-packets] → [RtspConnection]
@@ -54,9 +54,7 @@ public final class RtspServer implements AutoCloseable {
   private final Duration sessionTimeout;
   private final LogLimiter logs = new LogLimiter(log, 10_000);
   private final RtspCounters counters = new RtspCounters();
-  private final RtpFramesByCamera rtpFrames = new RtpFramesByCamera(
-      new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES),
-      new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES), PooledByteBufAllocator.DEFAULT, counters);
+  private final RtpFramesByCamera rtpFrames;
   private final RtspDigest digest;
   private final TcpListener listener;
   private UdpPorts udp;
@@ -68,6 +66,8 @@ public final class RtspServer implements AutoCloseable {
     this.auth = auth;
     this.limiter = limiter;
     this.sessionTimeout = sessionTimeout;
+    this.rtpFrames = new RtpFramesByCamera(new RtpJpegPacketizer(RtpJpegPacketizer.DEFAULT_PAYLOAD_BYTES),
+        new RtpJpegPacketizer(config.rtspTcpPacketBytes()), PooledByteBufAllocator.DEFAULT, counters);
     List<String> digestTokens = new ArrayList<>(Arrays.asList(config.viewerToken(), config.controlToken()));
     digestTokens.addAll(config.scopedViewerTokens().keySet());
     this.digest = new RtspDigest(digestTokens);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.jpeg.StandardHuffman;
+import dev.camrelay.frame.rtp.RtpJpegPacketizer;
 import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.TestJpegs;
 import java.io.File;
@@ -37,6 +38,7 @@ class RtspRealClientsTest {
   private CameraRelay relay;
   private final AtomicBoolean publishing = new AtomicBoolean(true);
   private Thread publisher;
+  private int tcpPacketSize = RtpJpegPacketizer.MAX_PAYLOAD_BYTES;
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -51,7 +53,8 @@ class RtspRealClientsTest {
 
   /** Starts a relay with only the RTSP port and publishes {@code jpeg} as camera "cam" every 40 ms. */
   private int startPublishing(String viewerToken, byte[] jpeg) throws Exception {
-    CameraRelay.Builder b = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0);
+    CameraRelay.Builder b = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0)
+        .rtspTcpPacketSize(tcpPacketSize);
     if (viewerToken != null) {
       b.viewerToken(viewerToken);
     }
@@ -77,6 +80,14 @@ class RtspRealClientsTest {
   void ffmpegDecodesTheSamePixelsOverRtspAsFromTheOriginalJpeg(String transport) throws Exception {
     requireTool("/usr/bin/ffmpeg", "ffmpeg");
     assertSamePixelsOverRtsp(TestJpegs.bigFrame(3, WIDTH, HEIGHT), transport);
+  }
+
+  /** The compatibility setting for clients that cannot take ~64 KB interleaved packets: ~1400-byte ones as over UDP. */
+  @Test
+  void withTcpPacketsCappedAt1400BytesFfmpegDecodesTheSamePixelsOverTcp() throws Exception {
+    requireTool("/usr/bin/ffmpeg", "ffmpeg");
+    tcpPacketSize = 1400;
+    assertSamePixelsOverRtsp(TestJpegs.bigFrame(3, WIDTH, HEIGHT), "tcp");
   }
 
   /** ffmpeg's own JPEGs carry image-specific ("optimal") Huffman tables: the relay re-codes them losslessly. */

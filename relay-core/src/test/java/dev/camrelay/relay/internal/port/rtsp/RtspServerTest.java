@@ -3,18 +3,23 @@ package dev.camrelay.relay.internal.port.rtsp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.frame.jpeg.JpegFrame;
+import dev.camrelay.frame.rtp.RtpJpegDepacketizer;
 import dev.camrelay.frame.rtp.RtpJpegPacketizer;
 import dev.camrelay.frame.rtp.RtpJpegPayloads;
 import dev.camrelay.relay.CameraRelay;
 import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.testing.Await;
 import dev.camrelay.relay.testing.TestJpegs;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +143,43 @@ class RtspServerTest {
       assertThat(client.request("TEARDOWN", base, "Session: " + sessionId).status()).isEqualTo(200);
       Await.until("the client is detached", () -> viewers("yard") == 0);
       assertThat(client.request("PLAY", base, "Session: " + sessionId).status()).as("session gone").isEqualTo(454);
+    }
+  }
+
+  @Test
+  void withTheTcpPacketSizeCappedAFrameGoesOutInPacketsOfAtMostThatPayloadThatReassembleToIt() throws Exception {
+    relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(-1).wsPort(-1).httpPort(-1).rtspPort(0)
+        .rtspTcpPacketSize(1400).build();
+    relay.start();
+    int port = relay.rtspPort();
+    byte[] jpeg = TestJpegs.frame(2, 320, 240);
+    relay.publish("yard", jpeg);
+    try (RtspTestClient client = new RtspTestClient(port)) {
+      String base = "rtsp://127.0.0.1:" + port + "/yard/";
+      RtspTestClient.Response setup = client.request("SETUP", base + "trackID=0",
+          "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+      assertThat(client.request("PLAY", base, "Session: " + setup.header("Session").substring(0, 16)).status())
+          .isEqualTo(200);
+
+      RtpJpegPayloads expected = new RtpJpegPacketizer(1400).packetize(JpegFrame.parse(jpeg));
+      assertThat(expected.count()).as("packets of one frame").isGreaterThan(1);
+      RtpJpegDepacketizer depacketizer = new RtpJpegDepacketizer();
+      JpegFrame received = null;
+      for (int i = 0; i < expected.count(); ) {
+        RtspTestClient.Interleaved p = client.readInterleaved();
+        if (p.channel() != 0) {
+          continue; // RTCP
+        }
+        assertThat(p.data().length - 12).as("payload of packet %d", i).isLessThanOrEqualTo(1400);
+        ByteBuffer rtp = ByteBuffer.wrap(p.data());
+        assertThat(Arrays.copyOfRange(p.data(), 12, p.data().length)).isEqualTo(bytes(expected.payload(i)));
+        received = depacketizer.push(p.data(), 12, p.data().length - 12, (rtp.get(1) & 0x80) != 0, rtp.getInt(4));
+        i++;
+      }
+      assertThat(received).as("reassembled on the marker bit").isNotNull();
+      BufferedImage image = ImageIO.read(new ByteArrayInputStream(received.toByteArray()));
+      assertThat(image.getWidth()).isEqualTo(320);
+      assertThat(image.getHeight()).isEqualTo(240);
     }
   }
 
