@@ -83,6 +83,22 @@ class CameraAdminApiTest {
   }
 
   @Test
+  void aCameraRemovedWhileAViewerStillHoldsItLeavesTheListWhenThatViewerLeaves() throws Exception {
+    start(CameraRelay.builder().adminToken(ADMIN));
+    try (MjpegServer esp = new MjpegServer()) {
+      assertThat(put("porch", "{\"pullUrl\": \"" + esp.url() + "\"}").statusCode()).isEqualTo(201);
+      Await.until("the pull connected to the camera", () -> esp.accepted() == 1);
+      // A viewer whose connection has not finished closing when the camera is removed (as on a loaded machine).
+      OutputHandle viewer = relay.attachOutput("porch", frame -> { });
+      assertThat(send("DELETE", "/api/cameras/porch", ADMIN, null).statusCode()).isEqualTo(204);
+      assertThat(listed("porch")).as("still held by its viewer").isPresent();
+
+      viewer.close();
+      Await.until("the camera leaves the list", () -> listed("porch").isEmpty());
+    }
+  }
+
+  @Test
   void aPullCameraPutThroughTheApiIsListedAtOnceAsConnectingThenGoesLiveAndReachesViewers() throws Exception {
     start(CameraRelay.builder().adminToken(ADMIN));
     try (MjpegServer esp = new MjpegServer().holdResponses()) {

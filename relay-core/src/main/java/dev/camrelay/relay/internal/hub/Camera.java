@@ -54,6 +54,11 @@ final class Camera {
   boolean sourced;
   /** Set when the hub forgot this camera (under the hub's structure lock); outputs then go to its successor. */
   boolean retired;
+  /**
+   * Set when the operator removed the camera while a viewer still held it (under the hub's structure lock): it is
+   * forgotten when the last viewer leaves, unless a source attaches first.
+   */
+  boolean forgetWhenIdle;
 
   /** The latest frame with its place in this camera's order of publication (read together, never torn). */
   record Published(CameraFrame frame, long order) {}

@@ -227,12 +227,17 @@ public final class Hub implements CameraHub {
     return true;
   }
 
-  /** Forgets camera {@code cameraId} if nothing holds it (no source, no viewer), so it leaves the camera list. */
+  /**
+   * Forgets camera {@code cameraId} if nothing holds it (no source, no viewer), so it leaves the camera list; if a
+   * viewer still holds it, once the last viewer leaves (unless a source attaches before).
+   */
   public void forgetIfIdle(String cameraId) {
     synchronized (structure) {
       Camera c = cameras.get(cameraId);
       if (c != null && c.idle()) {
         forget(c);
+      } else if (c != null) {
+        c.forgetWhenIdle = true;  // a viewer whose connection is still closing must not keep it listed for ever
       }
     }
   }
@@ -318,6 +323,7 @@ public final class Hub implements CameraHub {
    */
   private void sourceArriving(Camera c, SourceInfo info) {
     c.sourced = true;
+    c.forgetWhenIdle = false;
     for (RelayWideOutputs r : relayWide) {
       if (r.serves(info)) {
         r.attachTo(c);
@@ -327,12 +333,17 @@ public final class Hub implements CameraHub {
     }
   }
 
-  /** Forgets a camera that never had a source and has no outputs (an output waited for it, then left). */
+  /**
+   * Forgets a camera that never had a source and has no outputs (an output waited for it, then left), or one the
+   * operator removed while a viewer held it, once nothing holds it.
+   */
   void removeIfUnused(Camera camera) {
     synchronized (structure) {
       if (!camera.sourced && camera.outputCount() == 0 && camera.latest() == null) {
         camera.retired = true;
         cameras.remove(camera.id(), camera);
+      } else if (camera.forgetWhenIdle && camera.idle() && cameras.get(camera.id()) == camera) {
+        forget(camera);
       }
     }
   }
