@@ -51,8 +51,7 @@ public final class FanOutReaders {
     out.println("ready");
     out.flush();
     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-    int done = 0;
-    long first = 0;
+    FrameArrivals arrivals = new FrameArrivals(n, out);
     while (true) {
       selector.select();
       for (SelectionKey k : selector.selectedKeys()) {
@@ -63,18 +62,7 @@ public final class FanOutReaders {
           return; // the relay went away: the run is over
         }
         buf.flip();
-        int frames = v.consume(buf);
-        for (int f = 0; f < frames; f++) {
-          long now = System.nanoTime();
-          if (done++ == 0) {
-            first = now;
-          }
-          if (done == n) {
-            out.println(first + " " + now);
-            out.flush();
-            done = 0;
-          }
-        }
+        arrivals.completed(v.consume(buf));
       }
       selector.selectedKeys().clear();
     }

@@ -46,8 +46,7 @@ public final class RtspFanOutReaders {
     out.println("ready");
     out.flush();
     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-    int done = 0;
-    long first = 0;
+    FrameArrivals arrivals = new FrameArrivals(n, out);
     long keepAlive = System.nanoTime();
     while (true) {
       selector.select(1000);
@@ -65,18 +64,7 @@ public final class RtspFanOutReaders {
           return; // the relay went away: the run is over
         }
         buf.flip();
-        int frames = c.consume(buf);
-        for (int f = 0; f < frames; f++) {
-          long now = System.nanoTime();
-          if (done++ == 0) {
-            first = now;
-          }
-          if (done == n) {
-            out.println(first + " " + now);
-            out.flush();
-            done = 0;
-          }
-        }
+        arrivals.completed(c.consume(buf));
       }
       selector.selectedKeys().clear();
     }
