@@ -140,7 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
     RtspBenchViewers rtspViewers = null;
     if (rtsp != null) {
       try {
-        rtspViewers = new RtspBenchViewers(rtsp, viewerToken.token(), source);
+        rtspViewers = new RtspBenchViewers(rtsp, viewerToken.token(), source, threadCount);
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }

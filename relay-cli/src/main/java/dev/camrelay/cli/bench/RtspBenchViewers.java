@@ -5,13 +5,13 @@ import dev.camrelay.frame.jpeg.JpegFrame;
 import dev.camrelay.frame.rtp.RtpJpegException;
 import dev.camrelay.frame.rtp.RtpJpegPacketizer;
 import dev.camrelay.frame.rtp.RtpJpegPayloads;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,17 +19,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.zip.CRC32;
 
 /**
  * RTSP viewers for {@code camrelay bench --rtsp}: each one SETs UP and PLAYs the camera with RTP interleaved on its
- * RTSP connection (as NVRs and ffmpeg's {@code -rtsp_transport tcp} do), reads every packet on its own thread and
- * counts RTP/JPEG payload bytes (without the 4-byte interleave and 12-byte RTP headers) and whole frames.
+ * RTSP connection (as NVRs and ffmpeg's {@code -rtsp_transport tcp} do); a few reader threads, each with a selector,
+ * read every packet and count RTP/JPEG payload bytes (without the 4-byte interleave and 12-byte RTP headers) and whole frames.
  *
  * <p>Latency without a tag: RFC 2435 drops the JPEG's marker segments, so the bench tag (a COM segment) does not
  * arrive. Instead each viewer takes a CRC-32 of a frame's payloads and looks it up among the camera's source frames,
@@ -50,16 +47,19 @@ final class RtspBenchViewers implements AutoCloseable {
   private final String basicAuth;
   private final Map<Long, Integer> sourceByCrc = new HashMap<>();
   private final AtomicLongArray sentMillisBits;
-  private final List<Socket> sockets = new ArrayList<>();
+  private final List<SocketChannel> sockets = new ArrayList<>();
+  private final Reader[] readers;
   private volatile boolean closing;
 
   /**
    * @param url {@code rtsp://host:port/camera}
    * @param tokenOrNull viewer token, sent as Basic password
    * @param sources the camera's source frames, in the order it sends them
+   * @param threads reader threads (as many as the WebSocket viewers' event loops)
    * @throws IllegalArgumentException when RTP/JPEG cannot carry a source frame
    */
-  RtspBenchViewers(URI url, String tokenOrNull, List<byte[]> sources) {
+  RtspBenchViewers(URI url, String tokenOrNull, List<byte[]> sources, int threads) {
+    this.readers = new Reader[threads];
     this.url = url;
     this.basicAuth = tokenOrNull == null ? null : "Basic " + Base64.getEncoder()
         .encodeToString(("bench:" + tokenOrNull).getBytes(StandardCharsets.UTF_8));
@@ -89,97 +89,190 @@ final class RtspBenchViewers implements AutoCloseable {
    * Opens one viewer per entry of {@code stats}, each playing before the next connects; returns how many play, and
    * the first failure's message in {@code firstError[0]}.
    */
-  int open(List<ViewerStats> stats, String[] firstError) throws InterruptedException {
-    int playing = 0;
-    for (int i = 0; i < stats.size(); i++) {
-      CompletableFuture<Void> started = new CompletableFuture<>();
-      ViewerStats v = stats.get(i);
-      Thread t = new Thread(() -> read(v, started), "camrelay-bench-rtsp-" + i);
+  int open(List<ViewerStats> stats, String[] firstError) throws IOException {
+    for (int i = 0; i < readers.length; i++) {
+      readers[i] = new Reader();
+      Thread t = new Thread(readers[i], "camrelay-bench-rtsp-" + i);
       t.setDaemon(true);
       t.start();
+    }
+    int playing = 0;
+    for (int i = 0; i < stats.size(); i++) {
+      ViewerStats v = stats.get(i);
       try {
-        started.get(30, TimeUnit.SECONDS);
+        Connection c = play(v);
         v.connected();
+        readers[i % readers.length].add(c);
         playing++;
-      } catch (ExecutionException | TimeoutException e) {
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      } catch (IOException | RuntimeException e) {
         if (firstError[0] == null) {
-          firstError[0] = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+          firstError[0] = e.getMessage() == null ? e.toString() : e.getMessage();
         }
       }
     }
     return playing;
   }
 
-  private void read(ViewerStats stats, CompletableFuture<Void> started) {
-    Socket socket = new Socket();
+  /** Connects, SETs UP and PLAYs (blocking); the connection then goes to a reader. */
+  private Connection play(ViewerStats stats) throws IOException {
+    int port = url.getPort() < 0 ? 554 : url.getPort();
+    SocketChannel socket = SocketChannel.open();
     synchronized (sockets) {
       sockets.add(socket);
     }
-    try (socket) {
-      int port = url.getPort() < 0 ? 554 : url.getPort();
-      socket.connect(new InetSocketAddress(url.getHost(), port), 10_000);
-      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-      OutputStream out = socket.getOutputStream();
-      String base = url.toString().endsWith("/") ? url.toString() : url + "/";
-      String session = request(in, out, "SETUP " + base + "trackID=0", 1,
-          "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
-      request(in, out, "PLAY " + base, 2, "Session: " + session);
-      started.complete(null);
-      receive(in, out, stats);
-    } catch (IOException | RuntimeException e) {
-      if (!started.isDone()) {
-        started.completeExceptionally(e);
-      }
-      // else: the relay closed the connection, or close() did: the viewer's numbers stand as they are
-    }
+    socket.socket().connect(new InetSocketAddress(url.getHost(), port), 10_000);
+    socket.socket().setSoTimeout(10_000);
+    Connection c = new Connection(socket, stats);
+    String base = url.toString().endsWith("/") ? url.toString() : url + "/";
+    String session = request(c, "SETUP " + base + "trackID=0", 1, "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+    request(c, "PLAY " + base, 2, "Session: " + session);
+    socket.configureBlocking(false);
+    return c;
   }
 
-  /** Reads RTP until the connection ends: bytes per packet, a frame at each marker bit. */
-  private void receive(DataInputStream in, OutputStream out, ViewerStats stats) throws IOException {
-    byte[] packet = new byte[65_536];
-    CRC32 crc = new CRC32();
-    long frameBytes = 0;
+  /** One viewer's connection and what it has read but not yet handled (the reader's thread only, once playing). */
+  private static final class Connection {
+    final SocketChannel socket;
+    final ViewerStats stats;
+    final ByteBuffer in = ByteBuffer.allocateDirect(4 + 65_535 + (1 << 16)).flip();
+    final CRC32 crc = new CRC32();
+    long frameBytes;
     long lastReport = System.nanoTime();
-    while (!closing) {
-      if (in.readUnsignedByte() != '$') {
-        throw new IOException("expected an interleaved packet");
-      }
-      int channel = in.readUnsignedByte();
-      int length = in.readUnsignedShort();
-      in.readFully(packet, 0, length);
-      if (channel != 0 || length < 12) {
-        continue; // RTCP sender reports
-      }
-      crc.update(packet, 12, length - 12);
-      frameBytes += length - 12;
-      if ((packet[1] & 0x80) != 0) {
-        long now = System.nanoTime();
-        Integer source = sourceByCrc.get(crc.getValue());
-        double sentMillis = source == null || source < 0 ? Double.NaN
-            : Double.longBitsToDouble(sentMillisBits.get(source));
-        stats.onRtpFrame(frameBytes, sentMillis == 0 ? Double.NEGATIVE_INFINITY : sentMillis, now);
-        crc.reset();
-        frameBytes = 0;
-        if (now - lastReport > KEEP_ALIVE_NANOS) {
-          out.write(RECEIVER_REPORT);
-          lastReport = now;
+
+    Connection(SocketChannel socket, ViewerStats stats) {
+      this.socket = socket;
+      this.stats = stats;
+    }
+
+    /** Reads (blocking, during set-up) until {@code in} holds at least {@code n} bytes. */
+    void fill(int n) throws IOException {
+      while (in.remaining() < n) {
+        in.compact();
+        int r = socket.read(in);
+        in.flip();
+        if (r < 0) {
+          throw new IOException("connection closed by the relay");
         }
       }
     }
   }
 
-  /** Sends one request and reads its response; returns the session id. */
-  private String request(DataInputStream in, OutputStream out, String line, int cseq, String header)
-      throws IOException {
+  /**
+   * A few threads read all viewers, each with its own selector, as the WebSocket viewers' event loops do (a thread
+   * per viewer would make every frame the relay writes wake a thread, and on loopback the relay pays for that wake-up
+   * in its own {@code write(2)}: the two protocols would not be compared on the same terms).
+   */
+  private final class Reader implements Runnable {
+    private final Selector selector;
+    private final java.util.Queue<Connection> added = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    Reader() throws IOException {
+      selector = Selector.open();
+    }
+
+    void add(Connection c) {
+      added.add(c);
+      selector.wakeup();
+    }
+
+    @Override
+    public void run() {
+      try (selector) {
+        while (!closing) {
+          selector.select(500);
+          for (Connection c; (c = added.poll()) != null; ) {
+            try {
+              c.socket.register(selector, SelectionKey.OP_READ, c);
+              receive(c); // bytes that came with the PLAY response
+            } catch (IOException e) {
+              c.socket.close();
+            }
+          }
+          for (SelectionKey key : selector.selectedKeys()) {
+            Connection c = (Connection) key.attachment();
+            try {
+              receive(c);
+            } catch (IOException e) {
+              key.cancel(); // the relay closed the connection, or close() did: the numbers stand as they are
+              c.socket.close();
+            }
+          }
+          selector.selectedKeys().clear();
+        }
+      } catch (IOException e) {
+        // closing
+      }
+    }
+  }
+
+  /**
+   * Handles every whole packet {@code c} has read, then reads what the socket has, until it has no more: bytes per
+   * packet, a frame at each marker bit.
+   */
+  private void receive(Connection c) throws IOException {
+    ByteBuffer in = c.in;
+    while (true) {
+      while (in.remaining() >= 4) {
+        int at = in.position();
+        if (in.get(at) != '$') {
+          throw new IOException("expected an interleaved packet");
+        }
+        int channel = in.get(at + 1) & 0xFF;
+        int length = in.getShort(at + 2) & 0xFFFF;
+        if (in.remaining() < 4 + length) {
+          break;
+        }
+        if (channel == 0 && length >= 12) {
+          boolean marker = (in.get(at + 5) & 0x80) != 0;
+          int end = in.limit();
+          in.limit(at + 4 + length).position(at + 16);
+          c.crc.update(in);
+          in.limit(end);
+          c.frameBytes += length - 12;
+          if (marker) {
+            frameDone(c);
+          }
+        }
+        in.position(at + 4 + length);
+      }
+      in.compact();
+      int r = c.socket.read(in);
+      in.flip();
+      if (r < 0) {
+        throw new IOException("connection closed by the relay");
+      }
+      if (r == 0) {
+        return;
+      }
+    }
+  }
+
+  private void frameDone(Connection c) throws IOException {
+    long now = System.nanoTime();
+    Integer source = sourceByCrc.get(c.crc.getValue());
+    double sentMillis = source == null || source < 0 ? Double.NaN
+        : Double.longBitsToDouble(sentMillisBits.get(source));
+    c.stats.onRtpFrame(c.frameBytes, sentMillis == 0 ? Double.NEGATIVE_INFINITY : sentMillis, now);
+    c.crc.reset();
+    c.frameBytes = 0;
+    if (now - c.lastReport > KEEP_ALIVE_NANOS) {
+      c.socket.write(ByteBuffer.wrap(RECEIVER_REPORT)); // 12 bytes: the socket takes them
+      c.lastReport = now;
+    }
+  }
+
+  /** Sends one request and reads its response (blocking); returns the session id. */
+  private String request(Connection c, String line, int cseq, String header) throws IOException {
     String auth = basicAuth == null ? "" : "Authorization: " + basicAuth + "\r\n";
-    out.write((line + " RTSP/1.0\r\nCSeq: " + cseq + "\r\n" + header + "\r\n" + auth + "\r\n")
-        .getBytes(StandardCharsets.UTF_8));
-    out.flush();
-    String status = readLine(in);
+    ByteBuffer out = ByteBuffer.wrap((line + " RTSP/1.0\r\nCSeq: " + cseq + "\r\n" + header + "\r\n" + auth
+        + "\r\n").getBytes(StandardCharsets.UTF_8));
+    while (out.hasRemaining()) {
+      c.socket.write(out);
+    }
+    String status = readLine(c);
     String session = null;
     int contentLength = 0;
-    for (String h = readLine(in); !h.isEmpty(); h = readLine(in)) {
+    for (String h = readLine(c); !h.isEmpty(); h = readLine(c)) {
       String lower = h.toLowerCase(Locale.ROOT);
       if (lower.startsWith("session:")) {
         session = h.substring(8).trim().split(";")[0];
@@ -187,29 +280,39 @@ final class RtspBenchViewers implements AutoCloseable {
         contentLength = Integer.parseInt(h.substring(15).trim());
       }
     }
-    in.skipNBytes(contentLength);
+    c.fill(contentLength);
+    c.in.position(c.in.position() + contentLength);
     if (!status.startsWith("RTSP/1.0 200")) {
       throw new IOException(line.substring(0, line.indexOf(' ')) + " answered " + status);
     }
     return session;
   }
 
-  private static String readLine(DataInputStream in) throws IOException {
+  private static String readLine(Connection c) throws IOException {
     StringBuilder sb = new StringBuilder();
-    for (int c = in.readUnsignedByte(); c != '\n'; c = in.readUnsignedByte()) {
-      if (c != '\r') {
-        sb.append((char) c);
+    while (true) {
+      c.fill(1);
+      int b = c.in.get() & 0xFF;
+      if (b == '\n') {
+        return sb.toString();
+      }
+      if (b != '\r') {
+        sb.append((char) b);
       }
     }
-    return sb.toString();
   }
 
-  /** Closes every viewer's connection; their threads end. */
+  /** Closes every viewer's connection; the reader threads end. */
   @Override
   public void close() {
     closing = true;
+    for (Reader r : readers) {
+      if (r != null) {
+        r.selector.wakeup();
+      }
+    }
     synchronized (sockets) {
-      for (Socket s : sockets) {
+      for (SocketChannel s : sockets) {
         try {
           s.close();
         } catch (IOException e) {

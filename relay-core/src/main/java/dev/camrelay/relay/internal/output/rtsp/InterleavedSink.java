@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundInvoker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -15,9 +16,11 @@ import java.nio.channels.SocketChannel;
  * never dropped in the middle.
  *
  * <p>A one-packet frame (up to ~64 KB) is written straight to the socket with one gathering {@code write(2)} when
- * nothing of Netty's waits to go out (as the WebSocket path does): no pipeline walk, outbound-buffer entries, promise
- * or NIO buffer objects per client (the event loop's view of the frame, {@link RtpFrame#payloadView}, and the header
- * buffer's own NIO buffer are reused). Whatever the socket does not take goes through Netty after it, in order.
+ * nothing of Netty's waits to go out (as the WebSocket path does), from whichever thread hands it over (the hub's
+ * fan-out thread: no hop to the event loop), under the connection's {@link SocketWriteGuard}: no pipeline walk,
+ * outbound-buffer entries, promise or NIO buffer objects per client (the thread's view of the frame,
+ * {@link RtpFrame#payloadView}, and the header buffer's own NIO buffer are reused). Whatever the socket does not take
+ * goes through Netty after it, in order. Not thread-safe: one viewer uses a sink, under its own lock.
  */
 public final class InterleavedSink implements RtpSink {
   private static final int PREFIX = 4;
@@ -26,19 +29,23 @@ public final class InterleavedSink implements RtpSink {
   private final int rtpChannel;
   private final int rtcpChannel;
   private final SocketChannel socket; // null: always through Netty
+  private final SocketWriteGuard guard; // null: always through Netty
   private final ByteBuffer[] gather = new ByteBuffer[2];
   private boolean queued; // something went to Netty since the last flush
 
   /**
    * @param rawOut where the bytes are written: the pipeline below the RTSP response encoder
+   * @param guard the connection's guard of direct socket writes; null to write through Netty only
    * @param rtpChannel the interleaved channel for RTP; {@code rtcpChannel} the one for RTCP
    */
-  public InterleavedSink(Channel channel, ChannelOutboundInvoker rawOut, int rtpChannel, int rtcpChannel) {
+  public InterleavedSink(Channel channel, ChannelOutboundInvoker rawOut, SocketWriteGuard guard, int rtpChannel,
+      int rtcpChannel) {
     this.channel = channel;
     this.rawOut = rawOut;
     this.rtpChannel = rtpChannel;
     this.rtcpChannel = rtcpChannel;
-    this.socket = NioSockets.socketOf(channel);
+    this.guard = guard;
+    this.socket = guard == null ? null : NioSockets.socketOf(channel);
   }
 
   @Override
@@ -67,8 +74,12 @@ public final class InterleavedSink implements RtpSink {
   public ChannelFuture writeFrame(ByteBuf headers, RtpFrame frame) {
     int count = frame.payloads().count();
     int stride = PREFIX + RTP_HEADER;
-    if (count == 1 && socket != null && nothingWaiting()) {
-      return writeNow(headers, frame);
+    if (count == 1 && socket != null) {
+      synchronized (guard) {
+        if (nothingWaiting()) {
+          return writeNow(headers, frame);
+        }
+      }
     }
     queued = true;
     try {
@@ -83,27 +94,27 @@ public final class InterleavedSink implements RtpSink {
     }
   }
 
+  /**
+   * Whether Netty holds no bytes for this connection: none queued, none half written, no write handed to its event
+   * loop from another thread (those count from the moment they are handed over). Under the guard.
+   */
   private boolean nothingWaiting() {
     ChannelOutboundBuffer waiting = channel.unsafe().outboundBuffer();
     return waiting != null && waiting.totalPendingWriteBytes() == 0; // closed meanwhile: the write fails
   }
 
-  /** One packet: its prefix and header, then its payload, gathered in one socket write; the rest through Netty. */
+  /**
+   * One packet: its prefix and header, then its payload, gathered in one socket write; the rest through Netty. Under
+   * the guard.
+   */
   private ChannelFuture writeNow(ByteBuf headers, RtpFrame frame) {
     int start = headers.readerIndex();
     ByteBuffer header = headers.internalNioBuffer(start, headers.readableBytes()); // the buffer's own: no copy
     int headerStart = header.position();
     ByteBuffer payload = frame.payloadView(0);
-    try {
-      gather[0] = header;
-      gather[1] = payload;
-      socket.write(gather);
-    } catch (IOException e) {
+    if (!gatheringWrite(header, payload)) {
       headers.release();
-      channel.close(); // the peer went away; no stack trace for that
-      return channel.newFailedFuture(e);
-    } finally {
-      gather[0] = gather[1] = null;
+      return channel.newFailedFuture(new ClosedChannelException());
     }
     if (!payload.hasRemaining()) {
       headers.release();
@@ -115,12 +126,58 @@ public final class InterleavedSink implements RtpSink {
     return rawOut.write(frame.buffer().retainedSlice(payload.position(), frame.payloads().length(0) - payloadDone));
   }
 
+  /** Writes {@code a} then {@code b} in one {@code write(2)}; false when the peer went away (the channel closes). */
+  private boolean gatheringWrite(ByteBuffer a, ByteBuffer b) {
+    gather[0] = a;
+    gather[1] = b;
+    try {
+      socket.write(gather);
+      return true;
+    } catch (IOException e) {
+      channel.close(); // no stack trace for that
+      return false;
+    } finally {
+      gather[0] = gather[1] = null;
+    }
+  }
+
   @Override
   public void writeRtcp(ByteBuf packet) {
+    ByteBuf prefix = channel.alloc().directBuffer(PREFIX).writeInt(prefix(rtcpChannel, packet.readableBytes()));
+    if (socket != null) {
+      synchronized (guard) {
+        if (nothingWaiting() && writeNow(prefix, packet)) {
+          return;
+        }
+      }
+    }
     queued = true;
-    rawOut.write(channel.alloc().directBuffer(PREFIX).writeInt(prefix(rtcpChannel, packet.readableBytes())),
-        rawOut.voidPromise());
+    rawOut.write(prefix, rawOut.voidPromise());
     rawOut.write(packet, rawOut.voidPromise());
+  }
+
+  /**
+   * Writes {@code first} then {@code second} (small: an RTCP packet) in one socket write, releasing both, when the
+   * socket takes all of them; otherwise leaves what is left in them for Netty and says false. Under the guard.
+   */
+  private boolean writeNow(ByteBuf first, ByteBuf second) {
+    ByteBuffer a = first.internalNioBuffer(first.readerIndex(), first.readableBytes());
+    ByteBuffer b = second.internalNioBuffer(second.readerIndex(), second.readableBytes());
+    int aStart = a.position();
+    int bStart = b.position();
+    if (!gatheringWrite(a, b)) {
+      first.release();
+      second.release();
+      return true;
+    }
+    if (!b.hasRemaining()) {
+      first.release();
+      second.release();
+      return true;
+    }
+    first.skipBytes(a.position() - aStart);
+    second.skipBytes(b.position() - bStart);
+    return false;
   }
 
   /** {@code $}, the channel and the 16-bit length, as one big-endian int. */

@@ -16,7 +16,6 @@ import java.nio.ByteOrder;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One RTSP client's RTP stream, an output on the hub's seam: the hub hands it one frame at a time (newest wins while
@@ -30,7 +29,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * the timestamp is the frame's capture time at 90 kHz. An RTCP sender report (mapping that timestamp to the frame's
  * wall-clock time) follows the first frame and then a frame every {@value #SENDER_REPORT_SECONDS} s.
  *
- * <p>{@link #onFrame} runs on a relay thread and never blocks; all other state lives on the connection's event loop.
+ * <p>{@link #onFrame} runs on the hub's fan-out thread and writes the frame from there (one gathering write per client
+ * for an interleaved one-packet frame, {@link InterleavedSink}): no hop to the connection's event loop per client and
+ * frame. The viewer's state is guarded by its monitor; it never blocks (a socket that does not take the frame leaves
+ * the rest to Netty, which says when it went out). Lock order: this viewer, then the connection's
+ * {@link SocketWriteGuard}; write futures only hand work to the event loop.
  */
 public final class RtspViewer implements CameraOutput {
   static final int SENDER_REPORT_SECONDS = 5;
@@ -46,12 +49,9 @@ public final class RtspViewer implements CameraOutput {
   private final int ssrc;
   private final int timestampOffset;
   private final ChannelFutureListener onWritten;
-  /** The frame {@link #onFrame} handed over, taken on the event loop by {@link #takeHandedOver}. */
-  private final AtomicReference<CameraFrame> handedOver = new AtomicReference<>();
-  private final Runnable takeHandedOver = this::takeHandedOver; // one task for every frame: nothing allocated
   private volatile OutputHandle handle;
 
-  // Event-loop state.
+  // Guarded by this.
   private CameraFrame unwritten;
   private boolean stopped;
   /** The RTP headers (and prefixes) of a frame, reused for the next frame once the write let go of it. */
@@ -77,13 +77,9 @@ public final class RtspViewer implements CameraOutput {
     this.ssrc = random.nextInt();
     this.sequence = random.nextInt(1 << 16);
     this.timestampOffset = random.nextInt();
-    this.onWritten = f -> {
-      if (loop.inEventLoop()) {
-        written(f);
-      } else {
-        loop.execute(() -> written(f)); // a UDP socket's own loop completed the write
-      }
-    };
+    // Completed inside a Netty flush (under the connection's guard) or on a UDP socket's loop: never take this
+    // viewer's lock there.
+    this.onWritten = f -> loop.execute(() -> written(f));
   }
 
   public int ssrc() {
@@ -91,7 +87,7 @@ public final class RtspViewer implements CameraOutput {
   }
 
   @Override
-  public void onAttached(OutputHandle h) {
+  public synchronized void onAttached(OutputHandle h) {
     handle = h; // on the event loop: PLAY attaches
     stopped = false;
   }
@@ -102,25 +98,17 @@ public final class RtspViewer implements CameraOutput {
   }
 
   @Override
-  public void onFrame(CameraFrame frame) {
-    handedOver.set(frame);
-    try {
-      loop.execute(takeHandedOver);
-    } catch (RejectedExecutionException e) {
-      handle.close(); // the relay is shutting down; this client is about to be closed
-    }
-  }
-
-  private void takeHandedOver() {
-    CameraFrame frame = handedOver.getAndSet(null);
-    if (frame != null && !stopped) { // else handed over before PAUSE or TEARDOWN detached this viewer
+  public synchronized void onFrame(CameraFrame frame) {
+    if (!stopped) { // else handed over before PAUSE or TEARDOWN detached this viewer
       unwritten = frame;
       pump();
     }
   }
 
-  /** Writes the frame the hub handed over once the connection can take it. Event loop only. */
-  public void pump() {
+  /**
+   * Writes the frame the hub handed over once the connection can take it (called again when it becomes writable).
+   */
+  public synchronized void pump() {
     if (unwritten == null || stopped || !channel.isActive() || !sink.writable()) {
       return;
     }
@@ -146,7 +134,7 @@ public final class RtspViewer implements CameraOutput {
       }
       sink.flush();
       if (last.isSuccess()) {
-        written(last); // the socket took the whole frame at once
+        sent(); // the socket took the whole frame at once
       } else {
         last.addListener(onWritten);
       }
@@ -196,14 +184,20 @@ public final class RtspViewer implements CameraOutput {
     return headerBuffer.clear().ensureWritable(bytes).retain();
   }
 
-  private void written(io.netty.util.concurrent.Future<? super Void> future) {
+  /** On the event loop: a frame's last packet went out (or the write failed). */
+  private synchronized void written(io.netty.util.concurrent.Future<? super Void> future) {
     if (!future.isSuccess()) {
       channel.close(); // the peer went away mid-write
       return;
     }
+    sent();
+  }
+
+  // Guarded by this.
+  private void sent() {
     framesSent++;
     counters.frames.increment();
-    handle.ready();
+    handle.ready(); // the hub hands over a waiting frame after this returns, not from inside it
   }
 
   @Override
@@ -220,15 +214,14 @@ public final class RtspViewer implements CameraOutput {
 
   /**
    * Detaches from the camera and drops the frame not yet written and any handed over meanwhile (PAUSE, TEARDOWN,
-   * connection closed), until PLAY attaches it again. Event loop only.
+   * connection closed), until PLAY attaches it again.
    */
-  public void stop() {
+  public synchronized void stop() {
     OutputHandle h = handle;
     if (h != null) {
       h.close();
     }
     unwritten = null;
-    handedOver.set(null);
     stopped = true;
     if (headerBuffer != null) {
       headerBuffer.release(); // a write still in flight holds its own reference
@@ -236,7 +229,7 @@ public final class RtspViewer implements CameraOutput {
     }
   }
 
-  public long framesSent() {
+  public synchronized long framesSent() {
     return framesSent;
   }
 

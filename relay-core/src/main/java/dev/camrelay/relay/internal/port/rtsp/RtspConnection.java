@@ -1,17 +1,18 @@
 package dev.camrelay.relay.internal.port.rtsp;
 
-import dev.camrelay.relay.internal.auth.ViewerAccess;
 import dev.camrelay.relay.CameraHub;
 import dev.camrelay.relay.CameraStats;
 import dev.camrelay.relay.OutputHandle;
 import dev.camrelay.relay.internal.auth.AuthFailures;
 import dev.camrelay.relay.internal.auth.Authenticator;
+import dev.camrelay.relay.internal.auth.ViewerAccess;
 import dev.camrelay.relay.internal.output.rtsp.InterleavedSink;
 import dev.camrelay.relay.internal.output.rtsp.RtpFrames;
 import dev.camrelay.relay.internal.output.rtsp.RtpFramesByCamera;
-import dev.camrelay.relay.internal.output.rtsp.RtspCounters;
 import dev.camrelay.relay.internal.output.rtsp.RtpSink;
+import dev.camrelay.relay.internal.output.rtsp.RtspCounters;
 import dev.camrelay.relay.internal.output.rtsp.RtspViewer;
+import dev.camrelay.relay.internal.output.rtsp.SocketWriteGuard;
 import dev.camrelay.relay.internal.output.rtsp.UdpSink;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
 import io.netty.buffer.Unpooled;
@@ -245,7 +246,8 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   /** Where the client's packets go: this connection, or UDP to the client's address and ports. */
   private RtpSink sink(ChannelHandlerContext ctx, RtspTransport transport) {
     if (transport.interleaved()) {
-      return new InterleavedSink(ctx.channel(), rawOut, transport.rtp(), transport.rtcp());
+      return new InterleavedSink(ctx.channel(), rawOut, ctx.pipeline().get(SocketWriteGuard.class), transport.rtp(),
+          transport.rtcp());
     }
     InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     clientRtcp = new InetSocketAddress(client, transport.rtcp());

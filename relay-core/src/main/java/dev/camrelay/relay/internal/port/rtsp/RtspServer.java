@@ -6,6 +6,7 @@ import dev.camrelay.relay.PortBindException;
 import dev.camrelay.relay.internal.auth.Authenticator;
 import dev.camrelay.relay.internal.output.rtsp.RtpFramesByCamera;
 import dev.camrelay.relay.internal.output.rtsp.RtspCounters;
+import dev.camrelay.relay.internal.output.rtsp.SocketWriteGuard;
 import dev.camrelay.relay.internal.port.TcpListener;
 import dev.camrelay.relay.internal.runtime.ConnectionLimiter;
 import dev.camrelay.relay.internal.runtime.LogLimiter;
@@ -88,6 +89,7 @@ public final class RtspServer implements AutoCloseable {
   private void accept(SocketChannel ch, String remote) {
     RtspEncoder encoder = new RtspEncoder();
     ch.pipeline()
+        .addLast("write-guard", new SocketWriteGuard()) // next to the socket: see InterleavedSink
         .addLast("idle", new IdleStateHandler(sessionTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("rtsp-encoder", encoder)
         .addLast("rtsp-decoder", new RtspRequestDecoder());

@@ -281,16 +281,7 @@ class RtspServerTest {
           if (p.channel() != 0) {
             continue; // an RTCP report, between frames
           }
-          ByteBuffer b = ByteBuffer.wrap(p.data());
-          assertThat(b.get(1) & 0xFF).as("payload type 26 with the marker: the frame's only packet").isEqualTo(0x80 + 26);
-          int sequence = b.getShort(2) & 0xFFFF;
-          if (lastSequence != null) {
-            assertThat(sequence).as("sequence").isEqualTo((lastSequence + 1) & 0xFFFF);
-          }
-          lastSequence = sequence;
-          byte[] payload = java.util.Arrays.copyOfRange(p.data(), 12, p.data().length);
-          assertThat(expected.stream().anyMatch(e -> java.util.Arrays.equals(e, payload))).as("frame %d whole", n)
-              .isTrue();
+          lastSequence = assertWholeOnePacketFrameAfter(lastSequence, p, expected);
           if (++n % 8 == 0) {
             Thread.sleep(200); // a slow reader: the relay's socket fills and takes frames in part
           }
@@ -300,6 +291,88 @@ class RtspServerTest {
         publisher.join(5000);
       }
     }
+  }
+
+  /**
+   * Frames are written straight from the hub's thread while the connection's event loop answers requests on the same
+   * socket: with a slow reader (partial writes) and keep-alive requests coming all the time, every response arrives
+   * whole and in order between packets, and every packet is a whole frame in sequence.
+   */
+  @Test
+  void keepAliveAnswersWhileFramesStreamToASlowReaderNeverLandInsideAPacket() throws Exception {
+    int port = start(null);
+    byte[][] frames = {TestJpegs.bigFrame(3, 256, 192), TestJpegs.bigFrame(4, 256, 192)};
+    RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES);
+    List<byte[]> expected = new ArrayList<>();
+    for (byte[] f : frames) {
+      expected.add(bytes(packetizer.packetize(JpegFrame.parse(f)).payload(0)));
+    }
+    relay.publish("yard", frames[0]);
+    int requests = 60;
+    java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (RtspTestClient client = new RtspTestClient(port, 4096)) {
+      String session = client.play(port, "yard");
+      Thread publisher = publishInTurns(frames, 1, 2, publishing);
+      Thread asker = new Thread(() -> {
+        String base = "rtsp://127.0.0.1:" + port + "/yard/";
+        for (int i = 0; i < requests; i++) {
+          // CSeq 3.. (OPTIONS-less play used 1 and 2)
+          String req = "GET_PARAMETER " + base + " RTSP/1.0\r\nCSeq: " + (i + 3) + "\r\nSession: " + session
+              + "\r\n\r\n";
+          try {
+            client.sendRaw(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Thread.sleep(3);
+          } catch (Exception e) {
+            return;
+          }
+        }
+      });
+      asker.start();
+      try {
+        int answered = 0;
+        int packets = 0;
+        Integer lastSequence = null;
+        while (answered < requests) {
+          Object next = client.readPacketOrResponse();
+          if (next instanceof RtspTestClient.Response r) {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("CSeq")).as("responses whole and in order").isEqualTo(Integer.toString(answered + 3));
+            answered++;
+            continue;
+          }
+          RtspTestClient.Interleaved p = (RtspTestClient.Interleaved) next;
+          if (p.channel() != 0) {
+            continue; // an RTCP report, between frames
+          }
+          lastSequence = assertWholeOnePacketFrameAfter(lastSequence, p, expected);
+          if (++packets % 4 == 0) {
+            Thread.sleep(20); // a slow reader: the relay's socket fills and takes frames in part
+          }
+        }
+        assertThat(packets).as("frames kept coming").isGreaterThan(10);
+      } finally {
+        publishing.set(false);
+        publisher.join(5000);
+        asker.join(5000);
+      }
+    }
+  }
+
+  /**
+   * Checks that {@code p} is a whole one-packet frame (marker set, its payload one of {@code expected}) numbered right
+   * after {@code lastSequence} (null: the first); returns its sequence number.
+   */
+  private static int assertWholeOnePacketFrameAfter(Integer lastSequence, RtspTestClient.Interleaved p,
+      List<byte[]> expected) {
+    ByteBuffer b = ByteBuffer.wrap(p.data());
+    assertThat(b.get(1) & 0xFF).as("payload type 26 with the marker: the frame's only packet").isEqualTo(0x80 + 26);
+    int sequence = b.getShort(2) & 0xFFFF;
+    if (lastSequence != null) {
+      assertThat(sequence).as("sequence").isEqualTo((lastSequence + 1) & 0xFFFF);
+    }
+    byte[] payload = java.util.Arrays.copyOfRange(p.data(), 12, p.data().length);
+    assertThat(expected.stream().anyMatch(e -> java.util.Arrays.equals(e, payload))).as("a whole frame").isTrue();
+    return sequence;
   }
 
   /** Publishes {@code frames} in turns from {@code first}, every {@code everyMs}, while {@code publishing}. */

@@ -65,8 +65,25 @@ final class RtspTestClient implements AutoCloseable {
       in.readUnsignedByte();
       in.skipNBytes(in.readUnsignedShort());
     }
+    return responseStartingWith(first);
+  }
+
+  /** The next thing the server sent: an {@link Interleaved} packet or a {@link Response}. */
+  Object readPacketOrResponse() throws IOException {
+    int first = in.read();
+    if (first == '$') {
+      int channel = in.readUnsignedByte();
+      return new Interleaved(channel, in.readNBytes(in.readUnsignedShort()));
+    }
+    return responseStartingWith(first);
+  }
+
+  private Response responseStartingWith(int first) throws IOException {
     if (first < 0) {
       throw new IOException("connection closed before a response");
+    }
+    if (first != 'R') {
+      throw new IOException("expected '$' or an RTSP response, got " + first);
     }
     String statusLine = (char) first + readLine();
     Map<String, String> headers = new LinkedHashMap<>();
