@@ -21,11 +21,14 @@ import java.util.Random;
  * does: the rest is the kernel's TCP send and loopback receive path, which the writer's system call pays for.
  *
  * <pre>
- *   java bench/WriteFloor.java [--viewers 200] [--fps 30] [--seconds 10] [--size 35000] [--sendfile]
+ *   java bench/WriteFloor.java [--viewers 200] [--fps 30] [--seconds 10] [--size 35000] [--sendfile] [--threads 1]
  * </pre>
  *
  * The readers run in a child JVM (as fast as they can), as the viewers do in a real run. {@code --sendfile} writes
  * with FileChannel.transferTo from a file in /dev/shm instead of write(2) (zero-copy on the sending side).
+ * {@code --threads N} splits each frame's writes over N threads (the first writes its share on the frame's own
+ * thread, as a relay's publishing thread does): the fastest a frame can reach all sockets with N cores writing; CPU
+ * is then summed over the threads.
  */
 public final class WriteFloor {
   public static void main(String[] args) throws Exception {
@@ -38,6 +41,7 @@ public final class WriteFloor {
     int seconds = intArg(args, "--seconds", 10);
     int size = intArg(args, "--size", 35_000);
     boolean sendfile = java.util.Arrays.asList(args).contains("--sendfile");
+    int threads = intArg(args, "--threads", 1);
 
     ServerSocketChannel server = ServerSocketChannel.open();
     server.bind(new InetSocketAddress("127.0.0.1", 0), viewers);
@@ -59,12 +63,16 @@ public final class WriteFloor {
     FileChannel fc = sendfile ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE) : null;
 
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    if (threads > 1 && fc != null) {
+      throw new IllegalArgumentException("--threads with --sendfile is not supported");
+    }
+    Helpers helpers = threads > 1 ? new Helpers(threads - 1) : null;
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     int frames = fps * seconds;
     long[] fanoutNanos = new long[frames];
     long bytes = 0;
-    long cpu0 = threads.getCurrentThreadCpuTime();
-    long user0 = threads.getCurrentThreadUserTime();
+    long cpu0 = mx.getCurrentThreadCpuTime() + (helpers == null ? 0 : helpers.cpu(mx, false));
+    long user0 = mx.getCurrentThreadUserTime() + (helpers == null ? 0 : helpers.cpu(mx, true));
     long t0 = System.nanoTime();
     for (int f = 0; f < frames; f++) {
       long pos = 0;
@@ -77,23 +85,24 @@ public final class WriteFloor {
         fc.write(frame.duplicate(), pos);
       }
       long burst = System.nanoTime();
-      for (SocketChannel c : out) {
-        if (fc == null) {
-          ByteBuffer b = frame.duplicate();
-          while (b.hasRemaining()) {
-            c.write(b);
-          }
-        } else {
-          long p = pos;
-          long left = size;
-          while (left > 0) {
-            long n = fc.transferTo(p, left, c);
-            p += n;
-            left -= n;
+      if (threads > 1) {
+        helpers.writeFrame(frame, out);
+      } else {
+        for (SocketChannel c : out) {
+          if (fc == null) {
+            writeAll(frame.duplicate(), c);
+          } else {
+            long p = pos;
+            long left = size;
+            while (left > 0) {
+              long n = fc.transferTo(p, left, c);
+              p += n;
+              left -= n;
+            }
           }
         }
-        bytes += size;
       }
+      bytes += (long) size * out.length;
       fanoutNanos[f] = System.nanoTime() - burst;
       if (fps > 0) {
         long due = t0 + (f + 1) * 1_000_000_000L / fps;
@@ -103,17 +112,20 @@ public final class WriteFloor {
         }
       }
     }
-    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-    long user = threads.getCurrentThreadUserTime() - user0;
+    long cpu = mx.getCurrentThreadCpuTime() + (helpers == null ? 0 : helpers.cpu(mx, false)) - cpu0;
+    long user = mx.getCurrentThreadUserTime() + (helpers == null ? 0 : helpers.cpu(mx, true)) - user0;
+    if (helpers != null) {
+      helpers.stop();
+    }
     double gb = bytes / 1e9;
     java.util.Arrays.sort(fanoutNanos);
     double fanP50 = fanoutNanos[frames / 2] / 1e6;
     double fanP99 = fanoutNanos[Math.min(frames - 1, frames * 99 / 100)] / 1e6;
     System.out.printf("{\"tool\":\"WriteFloor\",\"write\":\"%s\",\"viewers\":%d,\"fps\":%d,\"frame_bytes\":%d,"
             + "\"delivered_gb\":%.2f,\"writer_cpu_s\":%.3f,\"writer_user_s\":%.3f,\"writer_sys_s\":%.3f,"
-            + "\"cpu_s_per_gb\":%.3f,\"fanout_ms\":{\"p50\":%.2f,\"p99\":%.2f}}%n",
+            + "\"cpu_s_per_gb\":%.3f,\"fanout_ms\":{\"p50\":%.2f,\"p99\":%.2f},\"threads\":%d}%n",
         fc == null ? "write(2)" : "sendfile", viewers, fps, size, gb,
-        cpu / 1e9, user / 1e9, (cpu - user) / 1e9, cpu / 1e9 / gb, fanP50, fanP99);
+        cpu / 1e9, user / 1e9, (cpu - user) / 1e9, cpu / 1e9 / gb, fanP50, fanP99, threads);
     for (SocketChannel c : out) {
       c.close();
     }
@@ -121,6 +133,79 @@ public final class WriteFloor {
       fc.close();
     }
     sink.waitFor();
+  }
+
+  private static void writeAll(ByteBuffer b, SocketChannel c) throws IOException {
+    while (b.hasRemaining()) {
+      c.write(b);
+    }
+  }
+
+  /**
+   * Threads that each write one share of a frame's sockets while the calling thread writes the first share; the call
+   * returns when all shares are written.
+   */
+  private static final class Helpers {
+    private final Thread[] threads;
+    private final java.util.concurrent.CyclicBarrier start;
+    private final java.util.concurrent.CyclicBarrier done;
+    private volatile ByteBuffer frame;
+    private volatile SocketChannel[] out;
+    private volatile boolean stopping;
+
+    Helpers(int n) {
+      threads = new Thread[n];
+      start = new java.util.concurrent.CyclicBarrier(n + 1);
+      done = new java.util.concurrent.CyclicBarrier(n + 1);
+      for (int i = 0; i < n; i++) {
+        int share = i + 1;
+        threads[i] = new Thread(() -> {
+          try {
+            while (true) {
+              start.await();
+              if (stopping) {
+                return;
+              }
+              writeShare(share);
+              done.await();
+            }
+          } catch (Exception e) {
+            // stopping
+          }
+        });
+        threads[i].setDaemon(true);
+        threads[i].start();
+      }
+    }
+
+    void writeFrame(ByteBuffer f, SocketChannel[] sockets) throws Exception {
+      frame = f;
+      out = sockets;
+      start.await();
+      writeShare(0);
+      done.await();
+    }
+
+    private void writeShare(int share) throws IOException {
+      int shares = threads.length + 1;
+      SocketChannel[] sockets = out;
+      for (int i = share; i < sockets.length; i += shares) {
+        writeAll(frame.duplicate(), sockets[i]);
+      }
+    }
+
+    long cpu(ThreadMXBean mx, boolean userOnly) {
+      long sum = 0;
+      for (Thread t : threads) {
+        sum += userOnly ? mx.getThreadUserTime(t.getId()) : mx.getThreadCpuTime(t.getId());
+      }
+      return sum;
+    }
+
+    void stop() throws Exception {
+      stopping = true;
+      start.await();
+    }
   }
 
   private static String sourceFile() {

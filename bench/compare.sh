@@ -153,7 +153,11 @@ for s in $SCENARIOS; do
     floor)     # no relay: the CPU a bare write loop spends to send the same bytes to 200 loopback sockets
       load=$(cut -d' ' -f1 /proc/loadavg)
       out=$(java "$ROOT/bench/WriteFloor.java" --viewers 200 --fps 30 --seconds 10 | grep '^{')
-      echo "{\"relay\":\"write(2) loop\",\"scenario\":\"$s\",\"harness\":\"WriteFloor.java\",\"load1\":$load,\"result\":$out}" | tee -a "$RESULTS" ;;
+      echo "{\"relay\":\"write(2) loop\",\"scenario\":\"$s\",\"harness\":\"WriteFloor.java\",\"load1\":$load,\"result\":$out}" | tee -a "$RESULTS"
+      # the same writes split over two threads: how soon a frame can reach all 200 sockets with both cores writing
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      out=$(java "$ROOT/bench/WriteFloor.java" --viewers 200 --fps 30 --seconds 10 --threads 2 | grep '^{')
+      echo "{\"relay\":\"write(2) loop, 2 threads\",\"scenario\":\"$s\",\"harness\":\"WriteFloor.java\",\"load1\":$load,\"result\":$out}" | tee -a "$RESULTS" ;;
     fanout10|fanout200|fanout1000)
       n=${s#fanout}
       run node "$s" --mode conn --fps 30 --seconds 10 --viewers "$n"
