@@ -5,6 +5,7 @@
 #   bench/compare.sh                 # all scenarios (about 20 minutes)
 #   SCENARIOS="fanout200 slowlink" bench/compare.sh
 #   RELAY_CPUS=0 SCENARIOS=probe200 bench/compare.sh   # the relay pinned to one core
+#   RELAY_ARGS="--fan-out-threads 0" SCENARIOS=fanout200 bench/compare.sh   # more camrelay options
 #
 # Every measured run gets a fresh relay process, warmed up the same way for both relays (WARMUP_SECONDS of
 # 200 viewers at 30 fps, 3 s as fast as the relay takes frames, then one plain untagged JPEG so that the frame
@@ -23,7 +24,7 @@ SLOW_SECONDS=${SLOW_SECONDS:-60}
 WARMUP_SECONDS=${WARMUP_SECONDS:-30}
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx256m -XX:TieredStopAtLevel=1"}
 # All bench viewers come from 127.0.0.1: lift the per-address connection limit (default 250) for the 1,000-viewer runs.
-CAMRELAY_OPTS="--bind 127.0.0.1 --tcp-port 3008 --ws-port 3009 --http-port 3010 -q --max-connections-per-ip 2000"
+CAMRELAY_OPTS="--bind 127.0.0.1 --tcp-port 3008 --ws-port 3009 --http-port 3010 -q --max-connections-per-ip 2000 ${RELAY_ARGS:-}"
 mkdir -p "$WORK"
 
 "$ROOT/bench/prepare.sh"

@@ -180,6 +180,7 @@ public final class CamrelayCommand implements Callable<Integer> {
       ViewerTokens viewerTokens = access.viewerTokens(cl);
       Map<String, URI> pullUris = pulls.parse(cl);
       listen.check(cl);
+      limits.check(cl);
       if (demo) {
         listen.demoDefaults(cl);
       }

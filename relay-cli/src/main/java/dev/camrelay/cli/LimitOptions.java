@@ -3,9 +3,11 @@ package dev.camrelay.cli;
 import dev.camrelay.relay.CameraRelay;
 import java.time.Duration;
 import java.util.function.Consumer;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
-/** Connection limits, the viewer send buffer and the timeouts; each unset one keeps the relay's default. */
+/** Connection limits, the viewer send buffer, fan-out threads and the timeouts; each unset one keeps the relay's default. */
 final class LimitOptions {
   @Option(names = "--max-connections", paramLabel = "N", description = "Most connections in total (relay default 2000).")
   Integer maxConnections;
@@ -22,6 +24,12 @@ final class LimitOptions {
           + " rate (~100 ms of it): small for a slow link, large for a fast or long one. 32KiB or less fixes it"
           + " (relay default 4MiB).")
   Integer viewerSendBuffer;
+
+  @Option(names = "--fan-out-threads", paramLabel = "N",
+      description = "Threads that help write a frame to a camera's viewers when it has 32 or more (relay default: one"
+          + " per core besides the publishing thread). 0: the publishing thread writes to all, the least CPU per"
+          + " viewer; more: the last viewers get frames sooner where cores are free.")
+  Integer fanOutThreads;
 
   @Option(names = "--control-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "How long a control command waits for the camera's reply (relay default 5s).")
@@ -43,11 +51,19 @@ final class LimitOptions {
       description = "Disconnect a viewer that accepts no data this long (relay default 10s).")
   Duration viewerStallTimeout;
 
+  /** Fails with a usage error for a negative number of fan-out threads. */
+  void check(CommandLine cl) {
+    if (fanOutThreads != null && fanOutThreads < 0) {
+      throw new ParameterException(cl, "--fan-out-threads " + fanOutThreads + ": must be 0 or more");
+    }
+  }
+
   void applyTo(CameraRelay.Builder relay) {
     ifSet(maxConnections, relay::maxConnections);
     ifSet(maxConnectionsPerIp, relay::maxConnectionsPerIp);
     ifSet(maxCameras, relay::maxCameras);
     ifSet(viewerSendBuffer, relay::viewerSendBufferBytes);
+    ifSet(fanOutThreads, relay::fanOutThreads);
     ifSet(controlTimeout, relay::controlTimeout);
     ifSet(onDemandLinger, relay::onDemandLinger);
     ifSet(handshakeTimeout, relay::handshakeTimeout);

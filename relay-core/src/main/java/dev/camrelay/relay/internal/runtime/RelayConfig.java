@@ -379,7 +379,8 @@ public final class RelayConfig {
   @Override
   public String toString() {
     return "RelayConfig[bind=" + bindHost + ", tcpPort=" + tcpPort + ", wsPort=" + wsPort + ", httpPort=" + httpPort
-        + ", rtspPort=" + rtspPort + ", rtspTcpPacketBytes=" + rtspTcpPacketBytes + ", nodeName=" + nodeName + ", defaultCameraId=" + defaultCameraId + ", maxFrameBytes=" + maxFrameBytes
+        + ", rtspPort=" + rtspPort + ", rtspTcpPacketBytes=" + rtspTcpPacketBytes + ", fanOutThreads=" + fanOutThreads
+        + ", nodeName=" + nodeName + ", defaultCameraId=" + defaultCameraId + ", maxFrameBytes=" + maxFrameBytes
         + ", allowRawIngest=" + allowRawIngest() + ", allowUnknownCameras=" + allowUnknownCameras
         + ", cameraToken=" + (cameraToken != null ? "<set>" : "none")
         + ", perCameraTokens=" + cameraTokens.keySet()

@@ -302,11 +302,7 @@ class RtspServerTest {
   void keepAliveAnswersWhileFramesStreamToASlowReaderNeverLandInsideAPacket() throws Exception {
     int port = start(null);
     byte[][] frames = {TestJpegs.bigFrame(3, 256, 192), TestJpegs.bigFrame(4, 256, 192)};
-    RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES);
-    List<byte[]> expected = new ArrayList<>();
-    for (byte[] f : frames) {
-      expected.add(bytes(packetizer.packetize(JpegFrame.parse(f)).payload(0)));
-    }
+    List<byte[]> expected = onePacketPayloads(frames);
     relay.publish("yard", frames[0]);
     int requests = 60;
     java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -375,6 +371,18 @@ class RtspServerTest {
     return sequence;
   }
 
+  /** The RTP payload each of {@code frames} goes out as over TCP: one packet each. */
+  private static List<byte[]> onePacketPayloads(byte[][] frames) throws Exception {
+    RtpJpegPacketizer packetizer = new RtpJpegPacketizer(RtpJpegPacketizer.MAX_PAYLOAD_BYTES);
+    List<byte[]> payloads = new ArrayList<>();
+    for (byte[] f : frames) {
+      RtpJpegPayloads p = packetizer.packetize(JpegFrame.parse(f));
+      assertThat(p.count()).as("one packet").isEqualTo(1);
+      payloads.add(bytes(p.payload(0)));
+    }
+    return payloads;
+  }
+
   /** Publishes {@code frames} in turns from {@code first}, every {@code everyMs}, while {@code publishing}. */
   private Thread publishInTurns(byte[][] frames, int first, long everyMs,
       java.util.concurrent.atomic.AtomicBoolean publishing) {
@@ -390,6 +398,46 @@ class RtspServerTest {
     });
     publisher.start();
     return publisher;
+  }
+
+  /**
+   * A client that resets its connection in the middle of a frame, while frames keep coming (it reads through a small
+   * window, so the relay's writes to it from the hub's thread soon stop being taken whole), is dropped; the client
+   * watching alongside keeps getting whole frames in sequence, and a new client can play.
+   */
+  @Test
+  void aClientResetMidFrameIsDroppedAndTheOthersKeepGettingWholeFrames() throws Exception {
+    int port = start(null);
+    byte[][] frames = {TestJpegs.bigFrame(5, 256, 192), TestJpegs.bigFrame(6, 256, 192)};
+    List<byte[]> expected = onePacketPayloads(frames);
+    relay.publish("yard", frames[0]);
+    java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (RtspTestClient watcher = new RtspTestClient(port); RtspTestClient quitter = new RtspTestClient(port, 4096)) {
+      watcher.play(port, "yard");
+      quitter.play(port, "yard");
+      Await.until("2 viewers", () -> viewers("yard") == 2);
+      Thread publisher = publishInTurns(frames, 1, 5, publishing);
+      try {
+        quitter.skipBytes(1000); // into its first frame's packet, which the relay could not write at once
+        quitter.abort();
+        Await.until("the reset client detached", () -> viewers("yard") == 1);
+        Integer lastSequence = null;
+        for (int n = 0; n < 20; n++) {
+          RtspTestClient.Interleaved p = watcher.readInterleaved();
+          if (p.channel() == 0) {
+            lastSequence = assertWholeOnePacketFrameAfter(lastSequence, p, expected);
+          }
+        }
+        try (RtspTestClient newcomer = new RtspTestClient(port)) {
+          newcomer.play(port, "yard");
+          byte[] first = newcomer.readFrame().get(0);
+          assertThat(expected).anyMatch(e -> java.util.Arrays.equals(e, first));
+        }
+      } finally {
+        publishing.set(false);
+        publisher.join(5000);
+      }
+    }
   }
 
   @Test

@@ -168,6 +168,17 @@ final class RtspTestClient implements AutoCloseable {
     return sb.toString();
   }
 
+  /** Reads and drops {@code n} bytes, wherever they fall (in the middle of a packet, say). */
+  void skipBytes(int n) throws IOException {
+    in.skipNBytes(n);
+  }
+
+  /** Ends the connection with a reset (no FIN), as a client that crashes or loses its network does. */
+  void abort() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();
