@@ -27,8 +27,8 @@ final class LimitOptions {
 
   @Option(names = "--fan-out-threads", paramLabel = "N",
       description = "Threads that help write a frame to a camera's viewers when it has 32 or more (relay default: one"
-          + " per core besides the publishing thread). 0: the publishing thread writes to all, the least CPU per"
-          + " viewer; more: the last viewers get frames sooner where cores are free.")
+          + " per core besides the publishing thread; used while it measurably gets frames out sooner). 0: the"
+          + " publishing thread writes to all, the least CPU per viewer.")
   Integer fanOutThreads;
 
   @Option(names = "--control-timeout", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  *   fan-out helper 1:        (wakes) claim c1 ─► c4 ─► …
  * </pre>
  *
- * <p>Cameras with at least {@value #MIN_PER_PART} outputs per thread get helpers. The outputs are cut into small
+ * <p>Cameras with at least {@value #MIN_PER_PART} outputs per thread get helpers, as long as the split measurably
+ * gets frames out sooner ({@link SplitTuner}: where the other cores are busy, it does not, and only costs CPU). The outputs are cut into small
  * chunks that every thread claims one after the other from one counter, so the work stays even however late a
  * helper wakes up (a helper woken late takes fewer chunks; the publisher never waits for one that has not started):
  * the last output is served at about (work + the helper's wake-up delay) / threads. A chunk is claimed by exactly
@@ -43,6 +44,7 @@ final class FanOut {
 
   private final int helpers;
   private final ExecutorService pool;
+  private final SplitTuner tuner = new SplitTuner();
 
   /** {@code helpers}: threads besides the publishing one (0 = fan out on the publishing thread only). */
   FanOut(int helpers) {
@@ -69,14 +71,30 @@ final class FanOut {
     int start = (int) Math.floorMod(order, (long) n);
     int threads = pool == null ? 1 : Math.min(helpers + 1, n / MIN_PER_PART);
     if (threads <= 1) {
-      for (int i = start; i < n; i++) {
-        outputs[i].offer(frame, order);
-      }
-      for (int i = 0; i < start; i++) {
-        outputs[i].offer(frame, order);
-      }
+      offerInTurn(outputs, frame, order, start);
       return;
     }
+    boolean split = tuner.split();
+    long began = System.nanoTime();
+    if (split) {
+      offerSplit(outputs, frame, order, start, threads);
+    } else {
+      offerInTurn(outputs, frame, order, start);
+    }
+    tuner.record(split, n, System.nanoTime() - began);
+  }
+
+  private static void offerInTurn(AttachedOutput[] outputs, CameraFrame frame, long order, int start) {
+    int n = outputs.length;
+    for (int i = start; i < n; i++) {
+      outputs[i].offer(frame, order);
+    }
+    for (int i = 0; i < start; i++) {
+      outputs[i].offer(frame, order);
+    }
+  }
+
+  private void offerSplit(AttachedOutput[] outputs, CameraFrame frame, long order, int start, int threads) {
     Job job = new Job(outputs, frame, order, start);
     for (int i = 1; i < threads; i++) {
       try {
