@@ -79,7 +79,13 @@ public final class RtspViewer implements CameraOutput {
     this.timestampOffset = random.nextInt();
     // Completed inside a Netty flush (under the connection's guard) or on a UDP socket's loop: never take this
     // viewer's lock there.
-    this.onWritten = f -> loop.execute(() -> written(f));
+    this.onWritten = f -> {
+      try {
+        loop.execute(() -> written(f));
+      } catch (RejectedExecutionException e) {
+        // the relay is shutting down: the connection closes with it
+      }
+    };
   }
 
   public int ssrc() {
@@ -197,7 +203,9 @@ public final class RtspViewer implements CameraOutput {
   private void sent() {
     framesSent++;
     counters.frames.increment();
-    handle.ready(); // the hub hands over a waiting frame after this returns, not from inside it
+    // From inside onFrame the hub hands over a waiting frame once onFrame returns; from written() it may do so right
+    // here, on this thread (the lock is reentrant).
+    handle.ready();
   }
 
   @Override

@@ -407,7 +407,11 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (viewer != null && ctx.channel().isWritable()) {
-      viewer.pump();
+      // Later, not here: Netty can say this from inside a flush, under the connection's SocketWriteGuard, and the
+      // viewer's lock must never be taken while holding that (a frame written from the hub's thread takes both in
+      // the other order).
+      RtspViewer v = viewer;
+      ctx.executor().execute(v::pump);
     }
     super.channelWritabilityChanged(ctx);
   }
