@@ -14,8 +14,9 @@
 # TABLES=default (the default) makes frames with the standard Huffman tables, as ESP32 cameras send them (passed
 # through untouched); TABLES=optimal adds the relay's lossless re-coding (once per frame, whatever the viewers).
 # Writes one JSON line per run to target/bench/rtsp-results.jsonl and prints a Markdown table for the README.
-# The harness runs on the same machine: its 100 reader threads (RTSP) or event loops (WebSocket) compete with the
-# relay for the cores, which shows in the latency more than in the relay's CPU.
+# The harness runs on the same machine and reads both kinds of viewers the same way, with a few selector threads (as
+# many as the WebSocket viewers' event loops): they compete with the relay for the cores, which shows in the latency
+# more than in the relay's CPU. (A thread per RTSP viewer would make the relay pay a thread wake-up in each write.)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$ROOT/target/bench

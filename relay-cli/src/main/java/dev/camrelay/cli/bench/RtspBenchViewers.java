@@ -26,12 +26,14 @@ import java.util.zip.CRC32;
 /**
  * RTSP viewers for {@code camrelay bench --rtsp}: each one SETs UP and PLAYs the camera with RTP interleaved on its
  * RTSP connection (as NVRs and ffmpeg's {@code -rtsp_transport tcp} do); a few reader threads, each with a selector,
- * read every packet and count RTP/JPEG payload bytes (without the 4-byte interleave and 12-byte RTP headers) and whole frames.
+ * read every packet and count RTP/JPEG payload bytes (without the 4-byte interleave and 12-byte RTP headers) and
+ * whole frames.
  *
  * <p>Latency without a tag: RFC 2435 drops the JPEG's marker segments, so the bench tag (a COM segment) does not
  * arrive. Instead each viewer takes a CRC-32 of a frame's payloads and looks it up among the camera's source frames,
- * packetized here the way the relay does over TCP (payloads of up to
- * {@link RtpJpegPacketizer#MAX_PAYLOAD_BYTES}, re-coded to the standard Huffman tables when needed); the frame's send time is the last time the camera sent that source frame ({@link #sent}). So the source frames must
+ * packetized here the way the relay does over TCP (payloads of up to {@link RtpJpegPacketizer#MAX_PAYLOAD_BYTES},
+ * re-coded to the standard Huffman tables when needed); the frame's send time is the last time the camera sent that
+ * source frame ({@link #sent}). So the source frames must
  * differ from each other and the latency must stay below one loop of them (60 frames at 30 fps: 2 s); frames that
  * match no source frame, or several, count as untagged. Latency is to the frame's last packet (the marker bit).
  *
