@@ -7,7 +7,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** Connection limits, the viewer send buffer, fan-out threads and the timeouts; each unset one keeps the relay's default. */
+/**
+ * Connection limits, the viewer send buffer, fan-out threads and the timeouts; each unset one keeps the relay's
+ * default.
+ */
 final class LimitOptions {
   @Option(names = "--max-connections", paramLabel = "N", description = "Most connections in total (relay default 2000).")
   Integer maxConnections;
