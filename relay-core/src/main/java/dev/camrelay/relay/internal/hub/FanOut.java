@@ -22,12 +22,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Cameras with at least {@value #MIN_PER_PART} outputs per thread get helpers, as long as the split measurably
  * gets frames out sooner ({@link SplitTuner}: where the other cores are busy, it does not, and only costs CPU). The
  * outputs are cut into small chunks that every thread claims one after the other from one counter, so the work stays
- * even however late a
- * helper wakes up (a helper woken late takes fewer chunks; the publisher never waits for one that has not started):
- * the last output is served at about (work + the helper's wake-up delay) / threads. A chunk is claimed by exactly
- * one thread; the publisher waits only for chunks a helper already claimed. Offers never block (an output's
- * {@code onFrame} only starts a non-blocking write), so the wait is short. With one core (or {@code helpers == 0})
- * everything happens on the publishing thread, as before.
+ * even however late a helper wakes up (a helper woken late takes fewer chunks; the publisher never waits for one that
+ * has not started): the last output is served at about (work + the helper's wake-up delay) / threads. A chunk is
+ * claimed by exactly one thread; the publisher waits only for chunks a helper already claimed. Offers never block (an
+ * output's {@code onFrame} only starts a non-blocking write), so the wait is short. With one core (or
+ * {@code helpers == 0}) everything happens on the publishing thread, as before.
  *
  * <p>Each frame starts one output further along (round robin), so no viewer is always the last one served: over
  * many frames every viewer waits on average half the fan-out, where a fixed order makes the most recently attached
