@@ -73,6 +73,14 @@ class MjpegPullerTest {
     return puller;
   }
 
+  /**
+   * Waits until {@code n} frames were published and the fake camera has recorded as many as sent: it records a frame
+   * only after writing it, so the relay may publish it first.
+   */
+  private void awaitPublishedAndSent(FakeMjpegCamera fake, int n) throws InterruptedException {
+    awaitTrue(() -> published.size() >= n && fake.fullySent.size() >= n);
+  }
+
   private static Backoff fastBackoff() {
     return new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), new Random(7));
   }
@@ -86,7 +94,7 @@ class MjpegPullerTest {
     FakeMjpegCamera fake = camera(0, Style.ESP32, n -> Plan.streaming());
     MjpegPuller puller = puller("esp", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff());
     puller.start();
-    awaitTrue(() -> published.size() >= 20);
+    awaitPublishedAndSent(fake, 20);
 
     List<byte[]> sent = List.copyOf(fake.fullySent);
     List<byte[]> got = List.copyOf(published);
@@ -109,7 +117,7 @@ class MjpegPullerTest {
   void pullsAPlainIpCameraStreamWithoutChunking() throws Exception {
     FakeMjpegCamera fake = camera(0, Style.PLAIN_IP_CAMERA, n -> Plan.streaming());
     puller("ipcam", url(fake, "/video.mjpg?channel=1"), Duration.ofSeconds(10), fastBackoff()).start();
-    awaitTrue(() -> published.size() >= 10);
+    awaitPublishedAndSent(fake, 10);
     for (int i = 0; i < 10; i++) {
       assertThat(published.get(i)).isEqualTo(fake.fullySent.get(i));
     }
@@ -180,7 +188,7 @@ class MjpegPullerTest {
     assertThat(hub.camera("late")).as("no camera until a connection works").isEmpty();
 
     FakeMjpegCamera fake = camera(port, Style.ESP32, n -> Plan.streaming());
-    awaitTrue(() -> published.size() >= 3);
+    awaitPublishedAndSent(fake, 3);
     assertThat(published.get(0)).isEqualTo(fake.fullySent.get(0));
     awaitTrue(() -> backoff.attempts() == 0); // a working connection resets the backoff
   }
@@ -194,7 +202,7 @@ class MjpegPullerTest {
       default -> Plan.streaming();
     });
     puller("picky", url(fake, "/stream"), Duration.ofSeconds(10), fastBackoff()).start();
-    awaitTrue(() -> published.size() >= 2);
+    awaitPublishedAndSent(fake, 2);
     assertThat(fake.connections()).isEqualTo(4);
     assertThat(published.get(0)).isEqualTo(fake.fullySent.get(0));
   }
