@@ -54,9 +54,14 @@ final class LimitOptions {
       description = "Disconnect a viewer that accepts no data this long (relay default 10s).")
   Duration viewerStallTimeout;
 
-  /** Fails with a usage error for a negative number of fan-out threads. */
+  /** Fails with a usage error for a number of fan-out threads the relay refuses (a negative one). */
   void check(CommandLine cl) {
-    if (fanOutThreads != null && fanOutThreads < 0) {
+    if (fanOutThreads == null) {
+      return;
+    }
+    try {
+      CameraRelay.builder().fanOutThreads(fanOutThreads);
+    } catch (IllegalArgumentException e) {
       throw new ParameterException(cl, "--fan-out-threads " + fanOutThreads + ": must be 0 or more");
     }
   }
