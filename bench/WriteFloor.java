@@ -22,6 +22,7 @@ import java.util.Random;
  *
  * <pre>
  *   java bench/WriteFloor.java [--viewers 200] [--fps 30] [--seconds 10] [--size 35000] [--sendfile] [--threads 1]
+ *                              [--ingest none|stream|conn]
  * </pre>
  *
  * The readers run in a child JVM (as fast as they can), as the viewers do in a real run. {@code --sendfile} writes
@@ -29,11 +30,23 @@ import java.util.Random;
  * {@code --threads N} splits each frame's writes over N threads (the first writes its share on the frame's own
  * thread, as a relay's publishing thread does): the fastest a frame can reach all sockets with N cores writing; CPU
  * is then summed over the threads.
+ *
+ * <p>{@code --ingest} adds the camera's side, as bare as it can be: with {@code stream} each frame is first read
+ * from one long-lived loopback connection a camera process writes to at the frame rate; with {@code conn} the camera
+ * opens a connection per frame (the hobby sketch) and the writer accepts it, reads the frame to the end and closes
+ * it before writing it to the sockets. The floor for a relay whose camera does the same: what the kernel charges
+ * for receiving (and, per frame, accepting and closing) is in the writer's CPU too. Default {@code none}: the frame
+ * is already in memory and the loop paces itself.
  */
 public final class WriteFloor {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("sink")) {
       sink(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("camera")) {
+      camera(Integer.parseInt(args[1]), args[2].equals("conn"), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+          Integer.parseInt(args[5]));
       return;
     }
     int viewers = intArg(args, "--viewers", 200);
@@ -42,6 +55,10 @@ public final class WriteFloor {
     int size = intArg(args, "--size", 35_000);
     boolean sendfile = java.util.Arrays.asList(args).contains("--sendfile");
     int threads = intArg(args, "--threads", 1);
+    String ingest = stringArg(args, "--ingest", "none");
+    if (!java.util.List.of("none", "stream", "conn").contains(ingest)) {
+      throw new IllegalArgumentException("--ingest takes none, stream or conn, not " + ingest);
+    }
 
     ServerSocketChannel server = ServerSocketChannel.open();
     server.bind(new InetSocketAddress("127.0.0.1", 0), viewers);
@@ -55,10 +72,26 @@ public final class WriteFloor {
       out[i].configureBlocking(false);
       out[i].setOption(StandardSocketOptions.TCP_NODELAY, true);
     }
-    ByteBuffer frame = ByteBuffer.allocateDirect(size);
+    // One spare byte: a per-frame camera connection is read to its end, and a longer one must show.
+    ByteBuffer frame = ByteBuffer.allocateDirect(size + 1);
     byte[] noise = new byte[size];
     new Random(1).nextBytes(noise);
     frame.put(noise).flip();
+    int frames = fps * seconds;
+    ServerSocketChannel cameraPort = null;
+    SocketChannel cameraStream = null;
+    Process camera = null;
+    if (!ingest.equals("none")) {
+      cameraPort = ServerSocketChannel.open();
+      cameraPort.bind(new InetSocketAddress("127.0.0.1", 0), 64);
+      int cport = ((InetSocketAddress) cameraPort.getLocalAddress()).getPort();
+      camera = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), sourceFile(), "camera",
+          Integer.toString(cport), ingest, Integer.toString(fps), Integer.toString(frames), Integer.toString(size))
+          .inheritIO().start();
+      if (ingest.equals("stream")) {
+        cameraStream = cameraPort.accept();
+      }
+    }
     Path file = Path.of("/dev/shm/writefloor-" + ProcessHandle.current().pid());
     FileChannel fc = sendfile ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE) : null;
@@ -68,13 +101,15 @@ public final class WriteFloor {
     }
     Helpers helpers = threads > 1 ? new Helpers(threads - 1) : null;
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    int frames = fps * seconds;
     long[] fanoutNanos = new long[frames];
     long bytes = 0;
     long cpu0 = mx.getCurrentThreadCpuTime() + (helpers == null ? 0 : helpers.cpu(mx, false));
     long user0 = mx.getCurrentThreadUserTime() + (helpers == null ? 0 : helpers.cpu(mx, true));
     long t0 = System.nanoTime();
     for (int f = 0; f < frames; f++) {
+      if (cameraPort != null) {
+        receive(frame, size, cameraPort, cameraStream);
+      }
       long pos = 0;
       if (fc != null) {
         // A fresh region per frame: pages still referenced by unsent data are never overwritten.
@@ -104,7 +139,7 @@ public final class WriteFloor {
       }
       bytes += (long) size * out.length;
       fanoutNanos[f] = System.nanoTime() - burst;
-      if (fps > 0) {
+      if (fps > 0 && cameraPort == null) {
         long due = t0 + (f + 1) * 1_000_000_000L / fps;
         long wait = due - System.nanoTime();
         if (wait > 0) {
@@ -123,9 +158,16 @@ public final class WriteFloor {
     double fanP99 = fanoutNanos[Math.min(frames - 1, frames * 99 / 100)] / 1e6;
     System.out.printf("{\"tool\":\"WriteFloor\",\"write\":\"%s\",\"viewers\":%d,\"fps\":%d,\"frame_bytes\":%d,"
             + "\"delivered_gb\":%.2f,\"writer_cpu_s\":%.3f,\"writer_user_s\":%.3f,\"writer_sys_s\":%.3f,"
-            + "\"cpu_s_per_gb\":%.3f,\"fanout_ms\":{\"p50\":%.2f,\"p99\":%.2f},\"threads\":%d}%n",
+            + "\"cpu_s_per_gb\":%.3f,\"fanout_ms\":{\"p50\":%.2f,\"p99\":%.2f},\"threads\":%d,\"ingest\":\"%s\"}%n",
         fc == null ? "write(2)" : "sendfile", viewers, fps, size, gb,
-        cpu / 1e9, user / 1e9, (cpu - user) / 1e9, cpu / 1e9 / gb, fanP50, fanP99, threads);
+        cpu / 1e9, user / 1e9, (cpu - user) / 1e9, cpu / 1e9 / gb, fanP50, fanP99, threads, ingest);
+    if (camera != null) {
+      camera.waitFor();
+      if (cameraStream != null) {
+        cameraStream.close();
+      }
+      cameraPort.close();
+    }
     for (SocketChannel c : out) {
       c.close();
     }
@@ -133,6 +175,58 @@ public final class WriteFloor {
       fc.close();
     }
     sink.waitFor();
+  }
+
+  /**
+   * Reads the next frame into {@code frame}: from {@code stream}, or from a connection accepted on {@code port} and
+   * read to its end (then closed).
+   */
+  private static void receive(ByteBuffer frame, int size, ServerSocketChannel port, SocketChannel stream)
+      throws IOException {
+    frame.clear();
+    if (stream != null) {
+      frame.limit(size);
+      while (frame.hasRemaining()) {
+        if (stream.read(frame) < 0) {
+          throw new IOException("the camera closed its stream early");
+        }
+      }
+    } else {
+      try (SocketChannel c = port.accept()) {
+        while (c.read(frame) >= 0) {
+          if (frame.position() > size) {
+            throw new IOException("a camera connection sent more than one frame");
+          }
+        }
+      }
+    }
+    frame.flip();
+  }
+
+  /** The camera: {@code frames} frames of {@code size} bytes at {@code fps}, a connection each or all on one. */
+  private static void camera(int port, boolean perFrame, int fps, int frames, int size) throws Exception {
+    byte[] noise = new byte[size];
+    new Random(2).nextBytes(noise);
+    ByteBuffer frame = ByteBuffer.wrap(noise);
+    SocketChannel stream = perFrame ? null : SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+    long t0 = System.nanoTime();
+    for (int f = 0; f < frames; f++) {
+      frame.clear();
+      if (perFrame) {
+        try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+          writeAll(frame, c);
+        }
+      } else {
+        writeAll(frame, stream);
+      }
+      long wait = t0 + (f + 1) * 1_000_000_000L / fps - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+    }
+    if (stream != null) {
+      stream.close();
+    }
   }
 
   private static void writeAll(ByteBuffer b, SocketChannel c) throws IOException {
@@ -245,6 +339,15 @@ public final class WriteFloor {
       }
       selector.selectedKeys().clear();
     }
+  }
+
+  private static String stringArg(String[] args, String name, String dflt) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return dflt;
   }
 
   private static int intArg(String[] args, String name, int dflt) {

@@ -158,7 +158,14 @@ for s in $SCENARIOS; do
       # the same writes split over two threads: how soon a frame can reach all 200 sockets with both cores writing
       load=$(cut -d' ' -f1 /proc/loadavg)
       out=$(java "$ROOT/bench/WriteFloor.java" --viewers 200 --fps 30 --seconds 10 --threads 2 | grep '^{')
-      echo "{\"relay\":\"write(2) loop, 2 threads\",\"scenario\":\"$s\",\"harness\":\"WriteFloor.java\",\"load1\":$load,\"result\":$out}" | tee -a "$RESULTS" ;;
+      echo "{\"relay\":\"write(2) loop, 2 threads\",\"scenario\":\"$s\",\"harness\":\"WriteFloor.java\",\"load1\":$load,\"result\":$out}" | tee -a "$RESULTS"
+      # the same loop receiving each frame from a camera first, as the relay must: on one connection, or a connection
+      # per frame (accept, read to the end, close) — the floor for fanout200-stream and for fanout200
+      for ingest in stream conn; do
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        out=$(java "$ROOT/bench/WriteFloor.java" --viewers 200 --fps 30 --seconds 10 --ingest $ingest | grep '^{')
+        echo "{\"relay\":\"write(2) loop, camera $ingest\",\"scenario\":\"$s\",\"harness\":\"WriteFloor.java\",\"load1\":$load,\"result\":$out}" | tee -a "$RESULTS"
+      done ;;
     fanout10|fanout200|fanout1000)
       n=${s#fanout}
       run node "$s" --mode conn --fps 30 --seconds 10 --viewers "$n"

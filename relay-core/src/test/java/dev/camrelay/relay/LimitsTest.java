@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +100,36 @@ class LimitsTest {
       Await.until("the camera shows disconnected", () -> relay.cameras().stream()
           .anyMatch(c -> c.id().equals("quiet") && !c.connected()));
     }
+  }
+
+  @Test
+  void aCameraOpeningAConnectionPerFrameStaysConnectedWhileFramesComeAndIsDroppedAnIdleTimeoutAfterTheLast()
+      throws Exception {
+    start(CameraRelay.builder().tcpPort(0).wsPort(-1).cameraIdleTimeout(Duration.ofMillis(1000)));
+    List<String> disconnects = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicLong disconnectedAt = new java.util.concurrent.atomic.AtomicLong();
+    relay.onCameraEvent(new CameraListener() {
+      @Override
+      public void onConnected(CameraStats camera) {}
+
+      @Override
+      public void onDisconnected(String cameraId, String reason) {
+        disconnectedAt.set(System.nanoTime());
+        disconnects.add(reason);
+      }
+    });
+    // Frames for 2.5 idle timeouts, one every 100 ms: the idle check must re-arm, never expire a live camera.
+    long lastFrame = 0;
+    for (int i = 0; i < 25; i++) {
+      FakeCamera.sendOnePerConnection(relay.tcpPort(), TestJpegs.frame(i));
+      lastFrame = System.nanoTime();
+      Thread.sleep(100);
+    }
+    assertThat(disconnects).as("disconnected while frames kept coming").isEmpty();
+    long last = lastFrame;
+    Await.until("the camera is dropped after the idle timeout", () -> !disconnects.isEmpty());
+    assertThat(disconnects).containsExactly("no new frame for 1000 ms");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(disconnectedAt.get() - last)).isGreaterThanOrEqualTo(990);
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.camrelay.relay.internal.hub.Hub;
 import dev.camrelay.relay.internal.output.listener.FrameListenerOutput;
 import dev.camrelay.relay.internal.clips.Clips;
 import dev.camrelay.relay.internal.past.Past;
+import dev.camrelay.relay.internal.port.NativeLoops;
 import dev.camrelay.relay.internal.port.TlsContexts;
 import dev.camrelay.relay.internal.port.http.HttpFrontend;
 import dev.camrelay.relay.internal.port.mdns.MdnsAdvertiser;
@@ -70,6 +71,7 @@ public final class RelayRuntime {
   private MdnsAdvertiser mdns;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
+  private EventLoopGroup cameraLoops;
   private volatile int tcpPort = -1;
   private volatile int wsPort = -1;
   private volatile int httpPort = -1;
@@ -152,7 +154,7 @@ public final class RelayRuntime {
     }
     if (config.tcpPort() >= 0) {
       tcp = new TcpIngestServer(config, hub, auth, limiter, timer, httpPort, wsPort, tls, firmware);
-      tcpPort = tcp.start(boss(), workers());
+      tcpPort = tcp.start(boss(), workers(), cameraLoops());
       if (http != null) {
         http.info(info()); // now with the camera port
       }
@@ -289,6 +291,7 @@ public final class RelayRuntime {
     }
     shutdownGroup(boss);
     shutdownGroup(workers);
+    shutdownGroup(cameraLoops);
     timer.shutdownNow();
     // Let listeners hear the last disconnect events, briefly; a listener that blocks is interrupted.
     listenerExecutor.shutdown();
@@ -316,12 +319,28 @@ public final class RelayRuntime {
     return boss;
   }
 
+  private static int ioThreads() {
+    return Math.min(4, Runtime.getRuntime().availableProcessors());
+  }
+
   private synchronized EventLoopGroup workers() {
     if (workers == null) {
-      workers = new NioEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()),
+      workers = new NioEventLoopGroup(ioThreads(),
           new DefaultThreadFactory("camrelay-io", true));
     }
     return workers;
+  }
+
+  /** Native loops for the camera port (a camera may open a connection per frame), or null where they do not run. */
+  private synchronized EventLoopGroup cameraLoops() {
+    if (cameraLoops == null) {
+      cameraLoops = NativeLoops.createOrNull("camrelay-camera", ioThreads());
+      if (cameraLoops == null) {
+        log.debug("camera port on Java NIO: Netty's native transport is unavailable ({})",
+            NativeLoops.unavailableReason());
+      }
+    }
+    return cameraLoops;
   }
 
   private static void shutdownGroup(EventLoopGroup group) {

@@ -54,13 +54,17 @@ public final class TcpIngestServer implements AutoCloseable {
   }
 
   /**
-   * Binds the TCP ingest port; returns the bound port.
+   * Binds the TCP ingest port; returns the bound port. With {@code nativeLoopsOrNull} (see
+   * {@link dev.camrelay.relay.internal.port.NativeLoops}) each of those loops listens and serves the cameras it
+   * accepts; without, {@code boss} accepts and hands connections to {@code workers}.
    *
    * @throws dev.camrelay.relay.PortBindException naming the port when it cannot be bound
    */
-  public int start(EventLoopGroup boss, EventLoopGroup workers) throws IOException {
+  public int start(EventLoopGroup boss, EventLoopGroup workers, EventLoopGroup nativeLoopsOrNull) throws IOException {
     RelayConfig config = context.config();
-    int port = listener.bind(boss, workers, config.bindHost(), config.tcpPort(), this::accept);
+    int port = nativeLoopsOrNull != null
+        ? listener.bindOnEachLoop(nativeLoopsOrNull, config.bindHost(), config.tcpPort(), this::accept)
+        : listener.bind(boss, workers, config.bindHost(), config.tcpPort(), this::accept);
     log.info("camera TCP ingest listening on {}:{} ({}; {})", config.bindHost(), port, accepts(),
         config.allowRawIngest() ? "framed protocol or raw JPEG" : "framed protocol only, raw JPEG refused");
     return port;

@@ -129,19 +129,40 @@ public final class RawSources {
       return;
     }
     src.describe();
-    RawSource s = src;
-    long idleMs = config.cameraIdleTimeout().toMillis();
-    timer.schedule(() -> expireIfIdle(cameraId, s), idleMs, TimeUnit.MILLISECONDS);
+    scheduleExpiry(cameraId, src, config.cameraIdleTimeout().toNanos());
+  }
+
+  /**
+   * One idle check per source at a time, not one per closed connection: a camera opening a connection per frame
+   * would otherwise wake the timer thread every frame. The check re-arms itself while frames keep coming.
+   */
+  private void scheduleExpiry(String cameraId, RawSource src, long delayNanos) {
+    synchronized (this) {
+      if (src.expiryScheduled) {
+        return;
+      }
+      src.expiryScheduled = true;
+    }
+    timer.schedule(() -> expireIfIdle(cameraId, src), delayNanos, TimeUnit.NANOSECONDS);
   }
 
   private void expireIfIdle(String cameraId, RawSource src) {
+    long idleNanos = config.cameraIdleTimeout().toNanos();
+    long remaining;
     synchronized (this) {
-      if (src.closed || !src.connections.isEmpty()
-          || System.nanoTime() - src.lastFrameNanos < config.cameraIdleTimeout().toNanos()) {
-        return;
+      src.expiryScheduled = false;
+      if (src.closed || !src.connections.isEmpty()) {
+        return; // a connection is open: its close schedules the next check
       }
-      src.closed = true;
-      sources.remove(cameraId, src);
+      remaining = src.lastFrameNanos + idleNanos - System.nanoTime();
+      if (remaining <= 0) {
+        src.closed = true;
+        sources.remove(cameraId, src);
+      }
+    }
+    if (remaining > 0) {
+      scheduleExpiry(cameraId, src, remaining);
+      return;
     }
     src.handle.detach("no new frame for " + config.cameraIdleTimeout().toMillis() + " ms");
   }
@@ -155,6 +176,8 @@ public final class RawSources {
     volatile String ingest = "raw-tcp";
     volatile long lastFrameNanos;
     boolean closed;
+    /** An idle check is pending on the timer (under RawSources' lock). */
+    boolean expiryScheduled;
 
     RawSource(String cameraId, String remote) {
       this.cameraId = cameraId;
