@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.camrelay.relay.testing.Await;
+import dev.camrelay.relay.testing.CollectingOutput;
 import dev.camrelay.relay.testing.FakeCamera;
 import dev.camrelay.relay.testing.TestJpegs;
 import io.netty.channel.epoll.Epoll;
@@ -29,21 +30,7 @@ class CameraPortLoopsTest {
   void start() throws Exception {
     relay = CameraRelay.builder().bind("127.0.0.1").tcpPort(0).wsPort(-1).httpPort(-1).build();
     relay.start();
-    relay.attachOutput("default", new CameraOutput() {
-      private volatile OutputHandle handle;
-
-      @Override
-      public void onAttached(OutputHandle h) {
-        handle = h;
-      }
-
-      @Override
-      public void onFrame(CameraFrame frame) {
-        publishingThreads.add(Thread.currentThread().getName());
-        frames.add(frame.jpeg().toByteArray());
-        handle.ready();
-      }
-    });
+    relay.attachOutput("default", new CollectingOutput(frames, publishingThreads));
   }
 
   @AfterEach
@@ -82,7 +69,7 @@ class CameraPortLoopsTest {
     int port = relay.tcpPort();
     CameraRelay second = CameraRelay.builder().bind("127.0.0.1").tcpPort(port).wsPort(-1).httpPort(-1).build();
     List<byte[]> secondFrames = new CopyOnWriteArrayList<>();
-    second.attachOutput("default", new dev.camrelay.relay.testing.CollectingOutput(secondFrames));
+    second.attachOutput("default", new CollectingOutput(secondFrames));
     try {
       assertThatThrownBy(second::start)
           .isInstanceOf(PortBindException.class)
