@@ -99,6 +99,21 @@ class CameraAdminApiTest {
   }
 
   @Test
+  void aCameraRemovedWhileItsSourceAndAViewerHoldItLeavesTheListWhenTheLastOfThemLeaves() throws Exception {
+    start(CameraRelay.builder().adminToken(ADMIN));
+    assertThat(put("porch", "{}").statusCode()).isEqualTo(201);
+    // A source that removal does not stop (as a pull that attached just as it was stopped): an in-process one.
+    SourceHandle source = relay.attachSource("porch", SourceInfo.of("java", "in-process"), (reason, message) -> { });
+    OutputHandle viewer = relay.attachOutput("porch", frame -> { });
+    assertThat(send("DELETE", "/api/cameras/porch", ADMIN, null).statusCode()).isEqualTo(204);
+
+    viewer.close();
+    assertThat(listed("porch")).as("still held by its source").isPresent();
+    source.close();
+    Await.until("the camera leaves the list", () -> listed("porch").isEmpty());
+  }
+
+  @Test
   void aPullCameraPutThroughTheApiIsListedAtOnceAsConnectingThenGoesLiveAndReachesViewers() throws Exception {
     start(CameraRelay.builder().adminToken(ADMIN));
     try (MjpegServer esp = new MjpegServer().holdResponses()) {

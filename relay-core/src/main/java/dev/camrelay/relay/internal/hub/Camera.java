@@ -141,6 +141,8 @@ final class Camera {
       sinceNanos = System.nanoTime();
     }
     left(s, reason);
+    // Removed by the operator while this source (or a viewer) still held it: the last one to leave lets it go.
+    hub.removeIfUnused(this);
     return true;
   }
 

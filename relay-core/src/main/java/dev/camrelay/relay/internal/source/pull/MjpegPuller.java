@@ -100,6 +100,8 @@ public final class MjpegPuller implements AutoCloseable {
   // Event-loop state.
   private boolean started;
   private boolean closed;
+  /** Set by {@link #stop} at once (from any thread), before the loop gets to it: nothing attaches after a stop. */
+  private volatile boolean stopRequested;
   private Connection connection;
   private ScheduledFuture<?> retry;
   /** Why the last attempt failed before a stream started; null while connecting first or after a stream. */
@@ -171,6 +173,7 @@ public final class MjpegPuller implements AutoCloseable {
    * after (safe to call from any thread, an event loop included). For a puller on the relay's group only.
    */
   public void stop() {
+    stopRequested = true;
     try {
       loop.execute(this::stopOnLoop);
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -349,6 +352,12 @@ public final class MjpegPuller implements AutoCloseable {
     }
 
     private void streamFound(String boundary) {
+      if (stopRequested) {
+        // Stopped while the response was on its way: the camera may already be removed, attach nothing.
+        closed = true;
+        fail("pull stopped", false);
+        return;
+      }
       reader = new MjpegReader(boundary, config.maxFrameBytes(), this);
       camera = hub.attachSource(cameraId, SourceInfo.of("pull", url.getHost() + ":" + portOf(url)).withVerified(),
           new PullSource(this));
@@ -371,6 +380,9 @@ public final class MjpegPuller implements AutoCloseable {
             ByteBuffer seen = sniffing.seen();
             sniffing = null;
             streamFound(boundary);
+            if (failed) {
+              return;
+            }
             reader.feed(seen);
           } else if (sniffing.impossible()) {
             fail(contentTypeProblem + ", and the body does not start with a boundary line", false);
