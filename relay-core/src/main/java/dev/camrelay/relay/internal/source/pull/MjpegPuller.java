@@ -99,9 +99,8 @@ public final class MjpegPuller implements AutoCloseable {
 
   // Event-loop state.
   private boolean started;
-  private boolean closed;
-  /** Set by {@link #stop} at once (from any thread), before the loop gets to it: nothing attaches after a stop. */
-  private volatile boolean stopRequested;
+  /** Also set at once by {@link #stop} (from any thread), before the loop gets to it: nothing attaches after a stop. */
+  private volatile boolean closed;
   private Connection connection;
   private ScheduledFuture<?> retry;
   /** Why the last attempt failed before a stream started; null while connecting first or after a stream. */
@@ -173,7 +172,7 @@ public final class MjpegPuller implements AutoCloseable {
    * after (safe to call from any thread, an event loop included). For a puller on the relay's group only.
    */
   public void stop() {
-    stopRequested = true;
+    closed = true;
     try {
       loop.execute(this::stopOnLoop);
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -352,9 +351,8 @@ public final class MjpegPuller implements AutoCloseable {
     }
 
     private void streamFound(String boundary) {
-      if (stopRequested) {
+      if (closed) {
         // Stopped while the response was on its way: the camera may already be removed, attach nothing.
-        closed = true;
         fail("pull stopped", false);
         return;
       }
