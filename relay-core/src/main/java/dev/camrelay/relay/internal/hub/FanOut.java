@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -20,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  *
  * <p>Cameras with at least {@value #MIN_PER_PART} outputs per thread get helpers, as long as the split measurably
- * gets frames out sooner ({@link SplitTuner}: where the other cores are busy, it does not, and only costs CPU). The
+ * gets frames out sooner without costing much more CPU ({@link SplitTuner}: where the other cores are busy, it does
+ * not, and only costs CPU). The
  * outputs are cut into small chunks that every thread claims one after the other from one counter, so the work stays
  * even however late a helper wakes up (a helper woken late takes fewer chunks; the publisher never waits for one that
  * has not started): the last output is served at about (work + the helper's wake-up delay) / threads. A chunk is
@@ -56,7 +58,7 @@ final class FanOut {
     AtomicInteger n = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(helpers, helpers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
         r -> {
-          Thread t = new Thread(r, "camrelay-fanout-" + n.incrementAndGet());
+          Thread t = new Helper(r, "camrelay-fanout-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
         });
@@ -75,13 +77,26 @@ final class FanOut {
       return;
     }
     boolean split = tuner.split();
+    long measurement = tuner.measurement();
+    if (measurement < 0) {
+      if (split) {
+        offerSplit(outputs, frame, order, start, threads, -1);
+      } else {
+        offerInTurn(outputs, frame, order, start);
+      }
+      tuner.ran();
+      return;
+    }
+    long cpu = SplitTuner.cpuNanos();
     long began = System.nanoTime();
+    long helpersCpu = 0;
     if (split) {
-      offerSplit(outputs, frame, order, start, threads);
+      helpersCpu = offerSplit(outputs, frame, order, start, threads, measurement);
     } else {
       offerInTurn(outputs, frame, order, start);
     }
-    tuner.record(split, n, System.nanoTime() - began);
+    long nanos = System.nanoTime() - began;
+    tuner.record(split, n, nanos, SplitTuner.cpuNanos() - cpu + helpersCpu);
   }
 
   private static void offerInTurn(AttachedOutput[] outputs, CameraFrame frame, long order, int start) {
@@ -94,8 +109,12 @@ final class FanOut {
     }
   }
 
-  private void offerSplit(AttachedOutput[] outputs, CameraFrame frame, long order, int start, int threads) {
-    Job job = new Job(outputs, frame, order, start);
+  /**
+   * Returns the CPU time the helpers spent on this frame when it is part of a {@code measurement} (≥ 0), else 0.
+   */
+  private long offerSplit(AttachedOutput[] outputs, CameraFrame frame, long order, int start, int threads,
+      long measurement) {
+    Job job = new Job(outputs, frame, order, start, measurement);
     for (int i = 1; i < threads; i++) {
       try {
         pool.execute(job);
@@ -105,11 +124,22 @@ final class FanOut {
     }
     job.runChunks();
     job.awaitHelpers();
+    return job.helpersCpu.get();
   }
 
   void close() {
     if (pool != null) {
       pool.shutdownNow();
+    }
+  }
+
+  /** A fan-out helper thread, remembering where its CPU clock stood after its last measured frame. */
+  private static final class Helper extends Thread {
+    long measurement = -1;
+    long measuredUpTo;
+
+    Helper(Runnable r, String name) {
+      super(r, name);
     }
   }
 
@@ -124,8 +154,12 @@ final class FanOut {
     private final AtomicInteger nextChunk = new AtomicInteger();
     /** Helpers that may still be offering. */
     private final AtomicInteger busyHelpers = new AtomicInteger();
+    private final long measurement;
+    /** CPU time the helpers spent on this frame, added before they stop counting as busy (when measured). */
+    final AtomicLong helpersCpu = new AtomicLong();
 
-    Job(AttachedOutput[] outputs, CameraFrame frame, long order, int start) {
+    Job(AttachedOutput[] outputs, CameraFrame frame, long order, int start, long measurement) {
+      this.measurement = measurement;
       this.outputs = outputs;
       this.frame = frame;
       this.order = order;
@@ -146,13 +180,35 @@ final class FanOut {
     @Override
     public void run() {
       busyHelpers.incrementAndGet(); // counted before claiming, so the publisher cannot miss a chunk in progress
+      long cpu = measurement >= 0 ? SplitTuner.cpuNanos() : 0;
       try {
         runChunks();
       } finally {
+        if (measurement >= 0) {
+          helpersCpu.addAndGet(cpuSpent(cpu));
+        }
         if (busyHelpers.decrementAndGet() == 0) {
           LockSupport.unpark(publisher);
         }
       }
+    }
+
+    /**
+     * The helper's CPU time for this frame: since the end of its previous frame of the same measurement when there
+     * was one, so that being woken up and going back to sleep counts too (most of what a split costs on a busy
+     * machine); else since it started on this one.
+     */
+    private long cpuSpent(long startedAt) {
+      long now = SplitTuner.cpuNanos();
+      long from = startedAt;
+      if (Thread.currentThread() instanceof Helper h) {
+        if (h.measurement == measurement) {
+          from = h.measuredUpTo;
+        }
+        h.measurement = measurement;
+        h.measuredUpTo = now;
+      }
+      return now - from;
     }
 
     void awaitHelpers() {
