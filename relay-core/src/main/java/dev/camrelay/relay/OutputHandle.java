@@ -3,7 +3,11 @@ package dev.camrelay.relay;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** An output's attachment to a camera, returned by {@link CameraHub#attachOutput}. Thread-safe. */
+/**
+ * An output's attachment to a camera, returned by {@link CameraHub#attachOutput}. Thread-safe; the relay's handles
+ * lock themselves, so an output must not hold a handle's monitor ({@code synchronized (handle)}) while calling into
+ * the relay.
+ */
 public interface OutputHandle extends AutoCloseable {
   String cameraId();
 

@@ -33,7 +33,8 @@ import org.java_websocket.WrappedByteChannel;
  * </ul>
  *
  * <p>Reads happen on the library's selector thread, writes there or, through {@link #tryWriteNow}, on the thread
- * that publishes a frame; all writes are serialised by one lock, and a partly written frame ({@link #pending}) always
+ * that publishes a frame; all writes are serialised by the channel's own monitor (not a separate lock object: one
+ * object less to load per viewer and frame), and a partly written frame ({@link #pending}) always
  * goes out before anything the library queued after it. The callbacks run after that lock is released and must not
  * block.
  */
@@ -75,17 +76,16 @@ public final class TrackedChannel implements WrappedByteChannel {
   private volatile ByteBuffer rejection;
   private long handshakeBytes;
   private final boolean plain;
-  private final Object writeLock = new Object();
-  /** The rest of a frame {@link #tryWriteNow} could not finish; goes out before anything else. Guarded by writeLock. */
+  /** The rest of a frame {@link #tryWriteNow} could not finish; goes out before anything else. Guarded by this. */
   private ByteBuffer pending;
-  /** Set (under writeLock) once the relay stops writing to this channel; buffers are no longer read after that. */
+  /** Set (under this) once the relay stops writing to this channel; buffers are no longer read after that. */
   private boolean writesClosed;
   /** The selector thread while it finishes {@link #pending} in {@link #writeMore}. */
   private volatile Thread finishingPending;
-  /** Told of every write; guarded by writeLock (null until set, and in tests). */
+  /** Told of every write; guarded by this (null until set, and in tests). */
   private ViewerSendBuffer sendBuffer;
   /**
-   * Whether the last write told to the sizer left the socket full. Guarded by writeLock. Mirrors the sizer's own
+   * Whether the last write told to the sizer left the socket full. Guarded by this. Mirrors the sizer's own
    * state so that a write of a viewer that keeps up (all taken, socket not full before) does not touch the sizer:
    * at 30 fps with hundreds of viewers every object touched per viewer is a cache miss.
    */
@@ -132,7 +132,7 @@ public final class TrackedChannel implements WrappedByteChannel {
   }
 
   void sizeSendBuffer(ViewerSendBuffer sizer) {
-    synchronized (writeLock) {
+    synchronized (this) {
       this.sendBuffer = sizer;
     }
   }
@@ -180,7 +180,7 @@ public final class TrackedChannel implements WrappedByteChannel {
   public int write(ByteBuffer src) throws IOException {
     ByteBuffer finished = null;
     int n;
-    synchronized (writeLock) {
+    synchronized (this) {
       if (writesClosed) {
         throw new ClosedChannelException();
       }
@@ -205,7 +205,7 @@ public final class TrackedChannel implements WrappedByteChannel {
     return n;
   }
 
-  /** Guarded by writeLock. */
+  /** Guarded by this. */
   private int writeLocked(ByteBuffer src) throws IOException {
     ByteBuffer reject = rejection;
     if (reject != null) {
@@ -238,7 +238,7 @@ public final class TrackedChannel implements WrappedByteChannel {
     return n;
   }
 
-  /** Guarded by writeLock: tells the send buffer's sizer what a write of {@code src} did. */
+  /** Guarded by this: tells the send buffer's sizer what a write of {@code src} did. */
   private void measured(int written, ByteBuffer src) {
     boolean full = src.hasRemaining();
     if (!full && !lastWriteFull) {
@@ -250,7 +250,7 @@ public final class TrackedChannel implements WrappedByteChannel {
     }
   }
 
-  /** Guarded by writeLock: writes what it can of {@link #pending}; true when all of it is written. */
+  /** Guarded by this: writes what it can of {@link #pending}; true when all of it is written. */
   private boolean flushPending() throws IOException {
     int n = inner.write(pending);
     measured(n, pending);
@@ -272,20 +272,21 @@ public final class TrackedChannel implements WrappedByteChannel {
       return Direct.QUEUE;
     }
     boolean selectorFinishing = finishingPending == Thread.currentThread();
-    synchronized (writeLock) {
+    synchronized (this) {
       if (writesClosed) {
         throw new ClosedChannelException();
       }
       if (pending != null || rejection != null) {
         return Direct.QUEUE;
       }
-      // From another thread: only when the library has nothing queued and the selector is not asked to write (the
-      // selector clears OP_WRITE only after its write pass, so without it the selector is not writing now). From the
-      // selector finishing our previous frame: always (no library buffer can be half written then).
+      // From another thread: only when the selector is not asked to write. It clears OP_WRITE only after a write
+      // pass that left nothing half written, so without it no library buffer is partly on the wire; one the library
+      // queued but has not asked the selector for yet is whole too, and a complete frame may go before it (WebSocket
+      // messages are independent). The library's queue is not looked at: two more objects to load per viewer and
+      // frame. From the selector finishing our previous frame: always (no library buffer can be half written then).
       if (!selectorFinishing) {
-        WebSocketImpl conn = connection();
         try {
-          if (conn == null || !conn.outQueue.isEmpty() || (key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+          if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
             return Direct.QUEUE;
           }
         } catch (CancelledKeyException e) {
@@ -310,7 +311,7 @@ public final class TrackedChannel implements WrappedByteChannel {
    * can be reused), and later writes fail as on a closed channel.
    */
   public void closeWrites() {
-    synchronized (writeLock) {
+    synchronized (this) {
       writesClosed = true;
       pending = null;
     }
@@ -318,7 +319,7 @@ public final class TrackedChannel implements WrappedByteChannel {
 
   /** True while the selector must still call {@link #writeMore} (or write) to finish a frame. */
   public boolean hasPending() {
-    synchronized (writeLock) {
+    synchronized (this) {
       return pending != null;
     }
   }
@@ -334,7 +335,7 @@ public final class TrackedChannel implements WrappedByteChannel {
 
   @Override
   public boolean isNeedWrite() {
-    synchronized (writeLock) {
+    synchronized (this) {
       if (pending != null) {
         return true;
       }
@@ -345,7 +346,7 @@ public final class TrackedChannel implements WrappedByteChannel {
   @Override
   public void writeMore() throws IOException {
     ByteBuffer finished = null;
-    synchronized (writeLock) {
+    synchronized (this) {
       if (writesClosed) {
         throw new ClosedChannelException();
       }
