@@ -6,6 +6,7 @@
 #   SCENARIOS="fanout200 slowlink" bench/compare.sh
 #   RELAY_CPUS=0 SCENARIOS=probe200 bench/compare.sh   # the relay pinned to one core
 #   RELAY_ARGS="--fan-out-threads 0" SCENARIOS=fanout200 bench/compare.sh   # more camrelay options
+#   REPEAT=4 SCENARIOS="floor fanout200" bench/compare.sh   # the scenarios four times over, interleaved
 #
 # Every measured run gets a fresh relay process, warmed up the same way for both relays (WARMUP_SECONDS of
 # 200 viewers at 30 fps, 3 s as fast as the relay takes frames, then one plain untagged JPEG so that the frame
@@ -50,13 +51,17 @@ start_relay() {  # $1 = camrelay | node
     # shellcheck disable=SC2086
     camrelay) in_ns $PIN java $JAVA_OPTS -jar "$JAR" $CAMRELAY_OPTS >"$WORK/relay-$1.log" 2>&1 & ;;
     node)     (cd "$WORK/peer" && in_ns $PIN node seed-relay.mjs >"$WORK/relay-$1.log" 2>&1) & ;;
+    # the floor as a relay (bench/BareRelay.java): the least any relay can do, measured by the same harness
+    # shellcheck disable=SC2086
+    bare)     in_ns $PIN java $JAVA_OPTS "$ROOT/bench/BareRelay.java" --tcp-port 3008 --ws-port 3009 \
+                >"$WORK/relay-$1.log" 2>&1 & ;;
   esac
   wait_port 3008; wait_port 3009
   # The process that owns the WebSocket listening socket is the relay (not a shell or `ip netns exec` around it).
   RELAY_PID=$(in_ns ss -ltnpH 'sport = :3009' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
   local comm; comm=$(cat "/proc/$RELAY_PID/comm")
   case "$1:$comm" in
-    camrelay:java|node:node) ;;
+    camrelay:java|bare:java|node:node) ;;
     *) echo "port 3009 is owned by pid $RELAY_PID ($comm), not the $1 relay" >&2; exit 1 ;;
   esac
 }
@@ -149,6 +154,7 @@ run_trace() {  # $1 relay: time the relay's own fan-out of each frame to 200 vie
   echo "{\"relay\":\"$relay\",\"scenario\":\"trace200\",\"harness\":\"perf syscall tracepoints\",\"load1\":$load,\"trace\":$trace,\"result\":$(tail -1 "$WORK/trace-bench.json")}" | tee -a "$RESULTS"
 }
 
+for _ in $(seq 1 "${REPEAT:-1}"); do
 for s in $SCENARIOS; do
   case "$s" in
     floor)     # no relay: the CPU a bare write loop spends to send the same bytes to 200 loopback sockets
@@ -170,7 +176,10 @@ for s in $SCENARIOS; do
       n=${s#fanout}
       run node "$s" --mode conn --fps 30 --seconds 10 --viewers "$n"
       run camrelay "$s" --mode conn --fps 30 --seconds 10 --viewers "$n"
-      run camrelay "$s-stream" --mode stream --fps 30 --seconds 10 --viewers "$n" ;;
+      run camrelay "$s-stream" --mode stream --fps 30 --seconds 10 --viewers "$n"
+      # the floor under both camera modes, with the same harness, warm-up and CPU accounting as the relays
+      run bare "$s" --mode conn --fps 30 --seconds 10 --viewers "$n"
+      run bare "$s-stream" --mode stream --fps 30 --seconds 10 --viewers "$n" ;;
     javabench200)  # the same 200-viewer load, measured by relay-cli's Java harness instead of bench.mjs
       run_javabench node "fanout200" --mode conn --fps 30 --seconds 10 --viewers 200
       run_javabench camrelay "fanout200" --mode conn --fps 30 --seconds 10 --viewers 200 ;;
@@ -210,6 +219,7 @@ for s in $SCENARIOS; do
       ip netns del "$NS"; NS="" ;;
     *) echo "unknown scenario $s" >&2; exit 2 ;;
   esac
+done
 done
 
 python3 "$ROOT/bench/table.py" "$RESULTS" > "$WORK/results.md"
