@@ -122,4 +122,34 @@ class SplitTunerTest {
     tuner.record(true, 100, 5_000 * 100, 4_000 * 100);
     assertThat(tuner.split()).as("now measuring one thread").isFalse();
   }
+
+  /** Runs {@code frames} unmeasured frames; returns how many ran before a measurement began (all of them if none). */
+  private static int runUntilMeasuring(SplitTuner tuner, int frames) {
+    for (int i = 0; i < frames; i++) {
+      if (tuner.measuring()) {
+        return i;
+      }
+      tuner.ran();
+    }
+    return frames;
+  }
+
+  @Test
+  void aChoiceThatHoldsIsMeasuredAgainLessAndLessOftenAndSoonAgainOnceItChanges() {
+    SplitTuner tuner = new SplitTuner();
+    measure(tuner, 10_000, 10_000); // one thread
+    assertThat(runUntilMeasuring(tuner, 100_000)).isEqualTo(SplitTuner.RUN);
+    measure(tuner, 10_000, 10_000); // one thread again
+    assertThat(runUntilMeasuring(tuner, 100_000)).isEqualTo(2 * SplitTuner.RUN);
+    measure(tuner, 10_000, 10_000);
+    assertThat(runUntilMeasuring(tuner, 100_000)).isEqualTo(4 * SplitTuner.RUN);
+    measure(tuner, 10_000, 10_000);
+    assertThat(runUntilMeasuring(tuner, 100_000)).isEqualTo(SplitTuner.MAX_RUN);
+    measure(tuner, 10_000, 10_000);
+    assertThat(runUntilMeasuring(tuner, 100_000)).as("no longer than MAX_RUN").isEqualTo(SplitTuner.MAX_RUN);
+
+    measure(tuner, 4_000, 10_000); // the other core is free now: split, measured again soon
+    assertThat(tuner.splitting()).isTrue();
+    assertThat(runUntilMeasuring(tuner, 100_000)).isEqualTo(SplitTuner.RUN);
+  }
 }
