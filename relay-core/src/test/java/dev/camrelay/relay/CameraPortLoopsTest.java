@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The camera port on Netty's native loops (Linux): every loop listens on the port itself and publishes the frames of
  * the connections it accepted, so a camera that opens a connection per frame costs no hand-over between threads.
+ * Where the native transport does not run (macOS, Windows, other CPUs) an accept thread hands each connection to the
+ * portable I/O loops: this class runs a second time in a JVM of its own with Netty's
+ * {@code -Dio.netty.transport.noNative=true} (the {@code portable-transport} execution in relay-core's pom), since
+ * Netty decides once per JVM.
  */
 class CameraPortLoopsTest {
   private CameraRelay relay;
@@ -62,6 +66,33 @@ class CameraPortLoopsTest {
     if (Runtime.getRuntime().availableProcessors() > 1) {
       assertThat(publishingThreads).as("40 connections over two or more loops").hasSizeGreaterThan(1);
     }
+  }
+
+  @Test
+  void withoutTheNativeTransportFramesFromAConnectionPerFrameArePublishedWholeAndInOrderByThePortableLoops()
+      throws Exception {
+    assumeThat(Boolean.getBoolean("io.netty.transport.noNative"))
+        .as("only in the JVM started with -Dio.netty.transport.noNative=true").isTrue();
+    assertThat(Epoll.isAvailable()).as("Netty's native transport is off").isFalse();
+    List<byte[]> sent = sendOnePerConnection(20);
+
+    assertThat(frames).containsExactlyElementsOf(sent);
+    assertThat(publishingThreads).allMatch(name -> name.startsWith("camrelay-io-"));
+  }
+
+  @Test
+  void aFramedCameraStreamsItsFramesOnOneConnection() throws Exception {
+    List<byte[]> sent = new CopyOnWriteArrayList<>();
+    try (FakeCamera camera = FakeCamera.framed(relay.tcpPort(), "default", null, 0)) {
+      for (int i = 0; i < 10; i++) {
+        byte[] jpeg = TestJpegs.frame(100 + i);
+        camera.sendFrame(jpeg);
+        sent.add(jpeg);
+      }
+      Await.until("10 frames published", () -> frames.size() >= 10);
+    }
+
+    assertThat(frames).containsExactlyElementsOf(sent);
   }
 
   @Test
