@@ -145,8 +145,11 @@ class RecordedPastTest {
 
     HttpResponse<byte[]> at = get("/cam/gate/snapshot.jpg?at=" + (from + 1000));
     assertThat(at.statusCode()).isEqualTo(200);
-    long frameMs = Long.parseLong(at.headers().firstValue("x-timestamp").orElseThrow().split("\\.")[0]) * 1000;
-    assertThat(Math.abs(frameMs - (from + 1000))).as("nearest frame at 20 fps").isLessThanOrEqualTo(1000);
+    // X-Timestamp is seconds.micros: read it whole (cutting the fraction off put a frame up to 999 ms early)
+    long frameMs = new java.math.BigDecimal(at.headers().firstValue("x-timestamp").orElseThrow())
+        .movePointRight(3).longValue();
+    assertThat(Math.abs(frameMs - (from + 1000))).as("nearest frame at 20 fps, gaps of a loaded machine allowed")
+        .isLessThanOrEqualTo(500);
   }
 
   @Test
