@@ -8,7 +8,7 @@
 #   RELAY_ARGS="--fan-out-threads 0" SCENARIOS=fanout200 bench/compare.sh   # more camrelay options
 #   REPEAT=4 SCENARIOS="floor fanout200" bench/compare.sh   # the scenarios four times over, interleaved
 #
-# Every measured run gets a fresh relay process, warmed up the same way for both relays (WARMUP_SECONDS of
+# Every measured run gets a fresh relay process, warmed up the same way for every relay (WARMUP_SECONDS of
 # 200 viewers at 30 fps, 3 s as fast as the relay takes frames, then one plain untagged JPEG so that the frame
 # camrelay hands every new viewer at once is not a stale tagged one; bench.mjs counts it as "untagged").
 # camrelay runs with the JVM flags relay-cli/README.md recommends (JAVA_OPTS).
@@ -46,7 +46,7 @@ wait_port() {  # wait until something listens on 127.0.0.1:$1
 }
 
 RELAY_PID=""
-start_relay() {  # $1 = camrelay | node
+start_relay() {  # $1 = camrelay | node | bare
   case "$1" in
     # shellcheck disable=SC2086
     camrelay) in_ns $PIN java $JAVA_OPTS -jar "$JAR" $CAMRELAY_OPTS >"$WORK/relay-$1.log" 2>&1 & ;;
@@ -71,7 +71,7 @@ bench() {  # bench.mjs against the running relay, its JSON line on stdout
   (cd "$WORK/peer" && in_ns node bench.mjs --tcp 127.0.0.1:3008 --ws ws://127.0.0.1:3009/ --pid "$RELAY_PID" "$@" | tail -1)
 }
 
-warmup() {  # the same for both relays; compiles camrelay's hot paths before the measured run
+warmup() {  # the same for every relay; compiles camrelay's hot paths before the measured run
   [ "$WARMUP_SECONDS" -gt 0 ] || return 0
   bench --mode conn --fps 30 --seconds "$WARMUP_SECONDS" --viewers 200 >/dev/null
   bench --mode stream --fps 0 --seconds 3 --viewers 10 >/dev/null

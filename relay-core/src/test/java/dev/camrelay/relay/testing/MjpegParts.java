@@ -43,8 +43,7 @@ public final class MjpegParts {
           if (lower.startsWith("content-length:")) {
             length = Integer.parseInt(h.substring(15).trim());
           } else if (lower.startsWith("x-timestamp:")) {
-            String[] t = h.substring(12).trim().split("\\.");
-            micros = Long.parseLong(t[0]) * 1_000_000 + Long.parseLong(t[1]);
+            micros = timestampMicros(h.substring(12).trim());
           }
         }
         byte[] jpeg = in.readNBytes(length);
@@ -53,6 +52,12 @@ public final class MjpegParts {
         parts.add(new Part(micros, jpeg));
       }
     }
+  }
+
+  /** An {@code X-Timestamp} value ({@code seconds.micros}, the relay's six digits) in microseconds. */
+  public static long timestampMicros(String value) {
+    String[] t = value.split("\\.");
+    return Long.parseLong(t[0]) * 1_000_000 + Long.parseLong(t[1]);
   }
 
   private static String line(InputStream in) throws IOException {
