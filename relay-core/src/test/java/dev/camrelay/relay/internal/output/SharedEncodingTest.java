@@ -25,6 +25,19 @@ class SharedEncodingTest {
     return out;
   }
 
+  /**
+   * The pooled buffer under a derived one. One {@code unwrap()} is not enough: for the buffers Netty's leak detector
+   * samples (1 in 128 by default) the duplicate comes wrapped in a leak-aware buffer, whose {@code unwrap()} is the
+   * duplicate itself.
+   */
+  private static ByteBuf pooled(ByteBuf derived) {
+    ByteBuf b = derived;
+    while (b.unwrap() != null) {
+      b = b.unwrap();
+    }
+    return b;
+  }
+
   @Test
   void viewersOfOneFrameShareOneDirectBufferWithTheProtocolsFraming() throws Exception {
     SharedEncoding shared = new SharedEncoding(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
@@ -33,7 +46,7 @@ class SharedEncodingTest {
     ByteBuf b = shared.retained(f);
     try {
       assertThat(a.isDirect()).isTrue();
-      assertThat(a.unwrap()).isSameAs(b.unwrap());
+      assertThat(pooled(a)).isSameAs(pooled(b));
       assertThat(a.readableBytes()).isEqualTo(4 + f.size());
       assertThat(a.getByte(0)).isEqualTo((byte) 0x82);
       byte[] payload = new byte[f.size()];
@@ -66,7 +79,7 @@ class SharedEncodingTest {
   void aFramesBufferStaysIntactWhileAViewerWritesItAndIsFreedAfter() throws Exception {
     SharedEncoding shared = new SharedEncoding(WsFrames.ENCODING, PooledByteBufAllocator.DEFAULT);
     ByteBuf first = shared.retained(jpeg(4));
-    ByteBuf underlying = first.unwrap();
+    ByteBuf underlying = pooled(first);
     byte[] firstBytes = bytes(first);
     // Two newer frames: the first is no longer kept, but a viewer still writes from it.
     shared.retained(jpeg(5)).release();
@@ -85,7 +98,7 @@ class SharedEncodingTest {
     SharedEncoding b = registry.acquire("cam");
     assertThat(b).isSameAs(a);
     ByteBuf kept = a.retained(jpeg(7));
-    ByteBuf underlying = kept.unwrap();
+    ByteBuf underlying = pooled(kept);
     kept.release();
     registry.release("cam", a);
     assertThat(underlying.refCnt()).isPositive();
